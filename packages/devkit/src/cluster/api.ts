@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
+
+export interface ApiCredentials {
+  readonly server: string;
+  readonly caCert: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** One HTTPS call to the API server with a client certificate; enough for readiness and bootstrap. */
+export function apiRequest(creds: ApiCredentials, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+  const url = new URL(path, creds.server);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        ca: readFileSync(creds.caCert),
+        cert: readFileSync(creds.clientCert),
+        key: readFileSync(creds.clientKey),
+        headers: payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {},
+        timeout: 5_000,
+      },
+      (res) => {
+        let data = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          data += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}

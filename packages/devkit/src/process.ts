@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly input?: string;
+}
+
+export class CommandError extends Error {
+  constructor(
+    readonly command: string,
+    readonly code: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(`${command} exited with ${code}: ${stderr.trim().split("\n").slice(-20).join("\n")}`);
+  }
+}
+
+/** Runs a command to completion and returns its stdout; a non-zero exit throws with stderr. */
+export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: "pipe" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new CommandError([cmd, ...args].join(" "), code, stdout, stderr));
+    });
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+export interface Service {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves when the process has exited (SIGTERM, then SIGKILL after the grace period). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface ServiceOptions {
+  readonly logFile: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Detached services outlive this process (`dotmac-dev cluster up`); attached ones die with it. */
+  readonly detached?: boolean;
+}
+
+/** Starts a long-running process with its output appended to a log file. */
+export function startService(name: string, cmd: string, args: readonly string[], opts: ServiceOptions): Service {
+  const out = openSync(opts.logFile, "a");
+  const child: ChildProcess = spawn(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ["ignore", out, out],
+    detached: opts.detached ?? false,
+  });
+  if (opts.detached) child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} did not start (${cmd})`);
+  return { name, pid, logFile: opts.logFile, stop: (graceMs) => stopPid(pid, graceMs) };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, wait up to graceMs, then SIGKILL. */
+export async function stopPid(pid: number, graceMs = 10_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await sleep(50);
+  }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  while (isAlive(pid)) await sleep(20);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls check until it returns a value other than undefined, or fails with the last error. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  { timeoutMs = 60_000, intervalMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  const reason = lastError instanceof Error ? `: ${lastError.message}` : "";
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+}

@@ -1,0 +1,113 @@
+import { existsSync } from "node:fs";
+import { readlink, rm, symlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { DevkitEnv } from "../env.ts";
+import { run } from "../process.ts";
+import { type Log, stderrLog } from "../progress.ts";
+import { ensureGoBuild } from "./build.ts";
+import { goBuilds, versions } from "./tools.ts";
+
+export interface Toolchain {
+  /** Holds `pulumi` and `pulumi-language-nodejs`. */
+  readonly pulumiBinDir: string;
+  /** Holds etcd, kube-apiserver, kube-controller-manager, kube-scheduler. */
+  readonly kubernetesBinDir: string;
+  /** Holds kwok and kwok-stages.yaml. */
+  readonly kwokBinDir: string;
+  /** PULUMI_HOME with our provider plugins installed. */
+  readonly pulumiHome: string;
+  /** What was compiled this time (empty when everything came from the cache). */
+  readonly built: readonly string[];
+}
+
+function buildNamed(name: string) {
+  const build = goBuilds.find((b) => b.name === name);
+  if (!build) throw new Error(`unknown build ${name}`);
+  return build;
+}
+
+/** Resource plugins the npm SDKs ask for, with the binary that serves each. */
+const plugins = [{ name: "kubernetes", version: versions.pulumiKubernetes, build: "pulumi-resource-kubernetes" }] as const;
+
+/**
+ * Makes every binary the platform needs available, building what the cache lacks, and installs
+ * the provider plugins into a PULUMI_HOME of our own so nothing is ever downloaded.
+ */
+export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Promise<Toolchain> {
+  const built: string[] = [];
+  const ensure = async (name: string) => {
+    const result = await ensureGoBuild(env, buildNamed(name), log);
+    if (result.built) built.push(name);
+    return result.binDir;
+  };
+  const ambient = await ambientPulumi();
+  const pulumiBinDir = ambient ?? (await ensure("pulumi"));
+  const languageBinDir = ambient ?? (await ensure("pulumi-language-nodejs"));
+  const kubernetesBinDir = await ensure("kubernetes");
+  const kwokBinDir = await ensure("kwok");
+  const pulumiHome = join(env.cacheDir, "pulumi-home");
+
+  for (const plugin of plugins) {
+    const binDir = await ensure(plugin.build);
+    const installed = join(pulumiHome, "plugins", `resource-${plugin.name}-v${plugin.version}`, plugin.build);
+    if (!existsSync(installed)) {
+      await run(
+        join(pulumiBinDir, "pulumi"),
+        ["plugin", "install", "resource", plugin.name, plugin.version, "--file", join(binDir, plugin.build)],
+        { env: { ...process.env, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" } },
+      );
+    }
+  }
+  // The engine finds the language host next to the CLI or on PATH; keep both binaries in one place.
+  const binDir = ambient ?? (await sameDir(pulumiBinDir, languageBinDir));
+  return { pulumiBinDir: binDir, kubernetesBinDir, kwokBinDir, pulumiHome, built };
+}
+
+/** Compares dotted versions numerically: -1, 0 or 1. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/, "").split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.replace(/^v/, "").split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/**
+ * A Pulumi CLI already on PATH is used when it is at least as new as the one we would build and
+ * its Node.js language host sits beside it; otherwise we build both.
+ */
+async function ambientPulumi(): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    if (!dir || !existsSync(join(dir, "pulumi")) || !existsSync(join(dir, "pulumi-language-nodejs"))) continue;
+    const version = await run(join(dir, "pulumi"), ["version"]).catch(() => "");
+    if (version && compareVersions(version.trim(), versions.pulumi) >= 0) return dir;
+  }
+  return undefined;
+}
+
+/** Links the language host beside the CLI so one PATH entry serves both. */
+async function sameDir(pulumiBinDir: string, languageBinDir: string): Promise<string> {
+  const target = join(languageBinDir, "pulumi-language-nodejs");
+  const link = join(pulumiBinDir, "pulumi-language-nodejs");
+  const current = await readlink(link).catch(() => undefined);
+  if (current !== target) {
+    await rm(link, { force: true });
+    await symlink(target, link);
+  }
+  return pulumiBinDir;
+}
+
+/** The environment every Pulumi command needs here: our binaries, our plugins, no downloads. */
+export function pulumiEnv(toolchain: Toolchain, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${toolchain.pulumiBinDir}:${process.env.PATH ?? ""}`,
+    PULUMI_HOME: toolchain.pulumiHome,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+    ...extra,
+  };
+}
