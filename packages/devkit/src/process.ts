@@ -31,6 +31,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       stderr += d.toString();
     });
     child.on("error", reject);
+    // A command that exits before reading its input must not crash us with EPIPE.
+    child.stdin.on("error", () => {});
     child.on("close", (code) => {
       if (code === 0) resolve(stdout);
       else reject(new CommandError([cmd, ...args].join(" "), code, stdout, stderr));

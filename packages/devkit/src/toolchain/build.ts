@@ -92,7 +92,7 @@ export async function ensureGoBuild(env: DevkitEnv, build: GoBuild, log: Log = s
   await mkdir(outDir, { recursive: true });
   const started = performance.now();
   await step(
-    `build ${build.name} ${build.version} from Go modules (${goVersion}; cold builds take minutes)`,
+    `go build ${build.name} ${build.version} (cold builds take minutes)`,
     async () => {
       await prepare(env, build, workDir);
       const output = build.output ? join(outDir, build.output) : `${outDir}/`;

@@ -1,0 +1,160 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
+import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
+import { startPostgres } from "./postgres/server.ts";
+import { run } from "./process.ts";
+import { formatDuration, step } from "./progress.ts";
+import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
+import { goBuilds } from "./toolchain/tools.ts";
+import { buildKey, installDirOf } from "./toolchain/build.ts";
+
+const usage = `dotmac-dev: the DotMac Platform's local environment
+
+  dotmac-dev up                 toolchain + embedded Postgres + local Kubernetes; runs until Ctrl-C
+  dotmac-dev toolchain ensure   build whatever the cache lacks (Pulumi, providers, Kubernetes, KWOK)
+  dotmac-dev toolchain status   what is built and where
+  dotmac-dev cluster up         start the local control plane in the background
+  dotmac-dev cluster status     is it running, and where
+  dotmac-dev cluster down       stop it (its data stays in .dotmac/cluster)
+  dotmac-dev env                shell exports for running pulumi by hand: eval "$(npx dotmac-dev env)"
+  dotmac-dev bench              run every benchmark under packages/*/bench and apps/*/bench
+
+Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DOTMAC_STATE_DIR,
+DOTMAC_CACHE_DIR, DOTMAC_GO.`;
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+
+/** The local Pulumi backend and its passphrase, generated once and kept in the state dir. */
+async function localPulumiSettings(env: DevkitEnv): Promise<{ backendUrl: string; passphrase: string }> {
+  const dir = join(env.stateDir, "pulumi");
+  await mkdir(join(dir, "state"), { recursive: true });
+  const file = join(dir, "passphrase");
+  if (!existsSync(file)) await writeFile(file, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
+  return {
+    backendUrl: process.env.PULUMI_BACKEND_URL ?? `file://${join(dir, "state")}`,
+    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? (await readFile(file, "utf8")).trim(),
+  };
+}
+
+async function up(env: DevkitEnv): Promise<void> {
+  const started = performance.now();
+  const toolchain = await step("toolchain", () => ensureToolchain(env));
+  const pg = await step(env.databaseUrl ? "Postgres (DATABASE_URL)" : "embedded Postgres", () =>
+    startPostgres({ dir: join(env.stateDir, "postgres"), databaseUrl: env.databaseUrl }),
+  );
+  const cluster = env.kubeconfig
+    ? undefined
+    : await step("local Kubernetes control plane", () => startCluster({ dir: join(env.stateDir, "cluster"), toolchain }));
+  const pulumi = await localPulumiSettings(env);
+  const pulumiVersion = (await run(join(toolchain.pulumiBinDir, "pulumi"), ["version"])).trim();
+
+  const masked = pg.url.replace(/:[^:@/]+@/, ":•••@");
+  out();
+  out(`DotMac Platform (local) is up in ${formatDuration(performance.now() - started)}:`);
+  out(`  Postgres        ${masked}${pg.external ? " (external)" : `  (password: ${join(env.stateDir, "postgres/superuser-password")})`}`);
+  out(`  Kubernetes      ${cluster ? `${cluster.server}  kubeconfig: ${cluster.kubeconfig}` : `KUBECONFIG=${env.kubeconfig}`}`);
+  out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
+  out("  Automation API  not yet part of the platform (issue 4)");
+  out();
+  out(`Run pulumi or kubectl-style clients by hand in another shell: eval "$(npx dotmac-dev env)"`);
+  out("Press Ctrl-C to stop; data stays in .dotmac/ for next time.");
+
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  out("\nstopping…");
+  await cluster?.stop();
+  await pg.stop();
+}
+
+async function toolchainStatus(env: DevkitEnv): Promise<void> {
+  for (const build of goBuilds) {
+    const key = await buildKey(build);
+    const dir = installDirOf(env, key);
+    const marker = join(dir, ".complete");
+    const info = existsSync(marker) ? (JSON.parse(await readFile(marker, "utf8")) as { seconds: number; at: string }) : undefined;
+    out(`${build.name.padEnd(28)} ${build.version.padEnd(9)} ${info ? `built ${info.at} in ${formatDuration(info.seconds * 1000)}` : "missing"}`);
+    out(`${"".padEnd(38)} ${dir}`);
+  }
+}
+
+async function envExports(env: DevkitEnv): Promise<void> {
+  const toolchain: Toolchain = await ensureToolchain(env);
+  const pulumi = await localPulumiSettings(env);
+  const status = await clusterStatus(join(env.stateDir, "cluster"));
+  const vars = pulumiEnv(toolchain, {
+    PULUMI_BACKEND_URL: pulumi.backendUrl,
+    PULUMI_CONFIG_PASSPHRASE_FILE: join(env.stateDir, "pulumi/passphrase"),
+    ...(env.kubeconfig ? {} : status.state ? { KUBECONFIG: status.state.kubeconfig } : {}),
+  });
+  for (const key of ["PATH", "PULUMI_HOME", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE_FILE", "KUBECONFIG"]) {
+    const value = vars[key];
+    if (value) out(`export ${key}='${value.replaceAll("'", "'\\''")}'`);
+  }
+}
+
+async function bench(): Promise<void> {
+  const scripts: string[] = [];
+  for (const area of ["packages", "apps"]) {
+    const base = join(repoRoot, area);
+    if (!existsSync(base)) continue;
+    for (const pkg of await readdir(base)) {
+      const dir = join(base, pkg, "bench");
+      if (!existsSync(dir)) continue;
+      for (const f of (await readdir(dir)).sort()) if (f.endsWith(".bench.ts")) scripts.push(join(dir, f));
+    }
+  }
+  for (const script of scripts) {
+    out(`\n## ${script.slice(repoRoot.length + 1)}`);
+    await import(script);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const env = devkitEnv();
+  const [command, sub] = argv;
+  switch (`${command ?? ""} ${sub ?? ""}`.trim()) {
+    case "up":
+      return up(env);
+    case "toolchain ensure": {
+      const t = await ensureToolchain(env);
+      out(t.built.length ? `built: ${t.built.join(", ")}` : "toolchain: everything cached");
+      return;
+    }
+    case "toolchain status":
+      return toolchainStatus(env);
+    case "cluster up": {
+      const toolchain = await ensureToolchain(env);
+      const c = await startCluster({ dir: join(env.stateDir, "cluster"), toolchain, detached: true });
+      out(`cluster up: ${c.server}\nexport KUBECONFIG=${c.kubeconfig}`);
+      return;
+    }
+    case "cluster down":
+      out((await stopClusterFromState(join(env.stateDir, "cluster"))) ? "cluster stopped" : "no cluster was running");
+      return;
+    case "cluster status": {
+      const s = await clusterStatus(join(env.stateDir, "cluster"));
+      if (!s.state) return out("no cluster has been started from this checkout");
+      out(`${s.ready ? "ready" : "not ready"}: ${s.state.server} (kubeconfig ${s.state.kubeconfig})`);
+      for (const [name, alive] of Object.entries(s.processes)) out(`  ${name.padEnd(24)} ${alive ? "running" : "stopped"}`);
+      process.exitCode = s.ready ? 0 : 1;
+      return;
+    }
+    case "env":
+      return envExports(env);
+    case "bench":
+      return bench();
+    default:
+      out(usage);
+      process.exitCode = command === undefined || command === "help" || command === "--help" ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`dotmac-dev: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
