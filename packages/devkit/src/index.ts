@@ -1,9 +1,15 @@
 export { apiRequest } from "./cluster/api.ts";
-export { clusterStatus, type LocalCluster, readClusterState, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
+export {
+  clusterStatus,
+  type LocalCluster,
+  readClusterState,
+  startCluster,
+  stopClusterFromState,
+} from "./cluster/cluster.ts";
 export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
+export { freePort, freePorts } from "./ports.ts";
 export { createThrowawayDatabase, type ThrowawayDatabase } from "./postgres/databases.ts";
 export { databaseUrl, type PostgresServer, startPostgres } from "./postgres/server.ts";
-export { freePort, freePorts } from "./ports.ts";
 export { type Log, step } from "./progress.ts";
 export { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 export { versions } from "./toolchain/tools.ts";

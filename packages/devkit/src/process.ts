@@ -58,7 +58,12 @@ export interface ServiceOptions {
 }
 
 /** Starts a long-running process with its output appended to a log file. */
-export function startService(name: string, cmd: string, args: readonly string[], opts: ServiceOptions): Service {
+export function startService(
+  name: string,
+  cmd: string,
+  args: readonly string[],
+  opts: ServiceOptions,
+): Service {
   const out = openSync(opts.logFile, "a");
   const child: ChildProcess = spawn(cmd, args, {
     cwd: opts.cwd,

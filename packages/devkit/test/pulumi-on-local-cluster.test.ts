@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCluster, type LocalCluster } from "../src/cluster/cluster.ts";
+import { type LocalCluster, startCluster } from "../src/cluster/cluster.ts";
 import { devkitEnv } from "../src/env.ts";
 import { CommandError, run, waitFor } from "../src/process.ts";
 import { copyFixture, scratchDir, uniqueSuffix } from "../src/testing.ts";
@@ -29,7 +29,8 @@ describe("pulumi up on the local control plane", () => {
       return await run("pulumi", [...args, "--non-interactive"], { cwd: program, env });
     } catch (error) {
       // Surface the engine's own words when a command fails.
-      if (error instanceof CommandError) throw new Error(`pulumi ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
+      if (error instanceof CommandError)
+        throw new Error(`pulumi ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
       throw error;
     }
   };
@@ -111,18 +112,30 @@ describe("pulumi up on the local control plane", () => {
 
   it("refuses bad config before running and reports the API server's refusal, creating nothing", async () => {
     await pulumi("stack", "init", "broken", "--secrets-provider", "passphrase");
-    const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: Error) => e.message);
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
 
     // Typed config in Pulumi.yaml: a missing value stops the update before the program runs.
-    expect(await failure(pulumi("up", "--yes", "--skip-preview"))).toMatch(/missing configuration value 'namespace'/);
+    expect(await failure(pulumi("up", "--yes", "--skip-preview"))).toMatch(
+      /missing configuration value 'namespace'/,
+    );
 
     // A name the API server rejects: the engine reports the server's own words.
     await pulumi("config", "set", "namespace", "Not_A_Valid_Name");
-    expect(await failure(pulumi("up", "--yes", "--skip-preview"))).toMatch(/Invalid value: "Not_A_Valid_Name"/);
+    expect(await failure(pulumi("up", "--yes", "--skip-preview"))).toMatch(
+      /Invalid value: "Not_A_Valid_Name"/,
+    );
     const list = await core.listNamespace();
     expect(list.items.map((n) => n.metadata?.name)).not.toContain("Not_A_Valid_Name");
-    const state = JSON.parse(await pulumi("stack", "export")) as { deployment: { resources?: { type: string }[] } };
-    expect((state.deployment.resources ?? []).filter((r) => r.type.startsWith("kubernetes:core"))).toEqual([]);
+    const state = JSON.parse(await pulumi("stack", "export")) as {
+      deployment: { resources?: { type: string }[] };
+    };
+    expect((state.deployment.resources ?? []).filter((r) => r.type.startsWith("kubernetes:core"))).toEqual(
+      [],
+    );
     await pulumi("destroy", "--yes", "--skip-preview");
     await pulumi("stack", "rm", "--yes");
   });

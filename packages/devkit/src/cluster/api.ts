@@ -14,7 +14,12 @@ export interface ApiResponse {
 }
 
 /** One HTTPS call to the API server with a client certificate; enough for readiness and bootstrap. */
-export function apiRequest(creds: ApiCredentials, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+export function apiRequest(
+  creds: ApiCredentials,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiResponse> {
   const url = new URL(path, creds.server);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -25,7 +30,9 @@ export function apiRequest(creds: ApiCredentials, method: string, path: string, 
         ca: readFileSync(creds.caCert),
         cert: readFileSync(creds.clientCert),
         key: readFileSync(creds.clientKey),
-        headers: payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {},
+        headers: payload
+          ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
+          : {},
         timeout: 5_000,
       },
       (res) => {

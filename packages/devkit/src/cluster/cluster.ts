@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { freePorts } from "../ports.ts";
 import { isAlive, type Service, startService, stopPid, waitFor } from "../process.ts";
-import { type Log, step, stderrLog } from "../progress.ts";
+import { type Log, stderrLog, step } from "../progress.ts";
 import type { Toolchain } from "../toolchain/toolchain.ts";
 import { type ApiCredentials, apiRequest } from "./api.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
@@ -78,7 +78,12 @@ export function kwokNode(name: string) {
     status: {
       allocatable: resources,
       capacity: resources,
-      nodeInfo: { architecture: "amd64", operatingSystem: "linux", kubeletVersion: "kwok", kubeProxyVersion: "kwok" },
+      nodeInfo: {
+        architecture: "amd64",
+        operatingSystem: "linux",
+        kubeletVersion: "kwok",
+        kubeProxyVersion: "kwok",
+      },
     },
   };
 }
@@ -105,22 +110,42 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
   await mkdir(join(dir, "logs"), { recursive: true });
   const previous = await readClusterState(dir);
   if (previous && Object.values(previous.pids).some(isAlive)) {
-    throw new Error(`a cluster is already running from ${dir} (${previous.server}); stop it with: dotmac-dev cluster down`);
+    throw new Error(
+      `a cluster is already running from ${dir} (${previous.server}); stop it with: dotmac-dev cluster down`,
+    );
   }
   // Reuse the previous ports when we can: etcd remembers its peer URL across restarts.
   const [etcdClient, etcdPeer, apiserver, scheduler, kwok] = previous
-    ? [previous.ports.etcdClient, previous.ports.etcdPeer, previous.ports.apiserver, previous.ports.scheduler, previous.ports.kwok]
+    ? [
+        previous.ports.etcdClient,
+        previous.ports.etcdPeer,
+        previous.ports.apiserver,
+        previous.ports.scheduler,
+        previous.ports.kwok,
+      ]
     : await freePorts(5);
   const ports: ClusterPorts = { etcdClient, etcdPeer, apiserver, scheduler, kwok } as ClusterPorts;
-  const pki = await step("cluster PKI", () => ensurePki(join(dir, "pki"), controlPlaneCerts(SERVICE_IP)), log);
+  const pki = await step(
+    "cluster PKI",
+    () => ensurePki(join(dir, "pki"), controlPlaneCerts(SERVICE_IP)),
+    log,
+  );
   const server = `https://127.0.0.1:${ports.apiserver}`;
   const admin = pki.cert("admin");
-  const credentials: ApiCredentials = { server, caCert: pki.caCert, clientCert: admin.cert, clientKey: admin.key };
+  const credentials: ApiCredentials = {
+    server,
+    caCert: pki.caCert,
+    clientCert: admin.cert,
+    clientKey: admin.key,
+  };
 
   const bin = (name: string) => join(toolchain.kubernetesBinDir, name);
   const services: Service[] = [];
   const start = (name: string, cmd: string, args: string[]) => {
-    const s = startService(name, cmd, args, { logFile: join(dir, "logs", `${name}.log`), detached: opts.detached ?? false });
+    const s = startService(name, cmd, args, {
+      logFile: join(dir, "logs", `${name}.log`),
+      detached: opts.detached ?? false,
+    });
     services.push(s);
     return s;
   };
@@ -129,111 +154,153 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
   };
 
   try {
-    await step(`etcd on 127.0.0.1:${ports.etcdClient}`, async () => {
-      start("etcd", bin("etcd"), [
-        "--name=dotmac",
-        `--data-dir=${join(dir, "etcd")}`,
-        `--listen-client-urls=http://127.0.0.1:${ports.etcdClient}`,
-        `--advertise-client-urls=http://127.0.0.1:${ports.etcdClient}`,
-        `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
-        `--initial-cluster=dotmac=http://127.0.0.1:${ports.etcdPeer}`,
-        // A local, single-member cluster: durability is the developer's disk's business.
-        "--unsafe-no-fsync",
-        "--log-level=warn",
-      ]);
-      await waitFor("etcd /health", () => etcdHealthy(ports.etcdClient), { timeoutMs: 30_000 });
-    }, log);
+    await step(
+      `etcd on 127.0.0.1:${ports.etcdClient}`,
+      async () => {
+        start("etcd", bin("etcd"), [
+          "--name=dotmac",
+          `--data-dir=${join(dir, "etcd")}`,
+          `--listen-client-urls=http://127.0.0.1:${ports.etcdClient}`,
+          `--advertise-client-urls=http://127.0.0.1:${ports.etcdClient}`,
+          `--listen-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${ports.etcdPeer}`,
+          `--initial-cluster=dotmac=http://127.0.0.1:${ports.etcdPeer}`,
+          // A local, single-member cluster: durability is the developer's disk's business.
+          "--unsafe-no-fsync",
+          "--log-level=warn",
+        ]);
+        await waitFor("etcd /health", () => etcdHealthy(ports.etcdClient), { timeoutMs: 30_000 });
+      },
+      log,
+    );
 
-    await step(`kube-apiserver on ${server}`, async () => {
-      const serving = pki.cert("apiserver");
-      start("kube-apiserver", bin("kube-apiserver"), [
-        `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        `--secure-port=${ports.apiserver}`,
-        `--tls-cert-file=${serving.cert}`,
-        `--tls-private-key-file=${serving.key}`,
-        `--client-ca-file=${pki.caCert}`,
-        `--service-account-key-file=${pki.saPub}`,
-        `--service-account-signing-key-file=${pki.saKey}`,
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-cluster-ip-range=${SERVICE_CIDR}`,
-        "--authorization-mode=Node,RBAC",
-        // No kubelets answer on the node addresses, and endpoints on loopback are refused anyway.
-        "--endpoint-reconciler-type=none",
-        "--profiling=false",
-        "--v=1",
-      ]);
-      await waitFor("kube-apiserver /readyz", () => apiReady(credentials), { timeoutMs: 60_000, intervalMs: 200 });
-    }, log);
+    await step(
+      `kube-apiserver on ${server}`,
+      async () => {
+        const serving = pki.cert("apiserver");
+        start("kube-apiserver", bin("kube-apiserver"), [
+          `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
+          "--bind-address=127.0.0.1",
+          "--advertise-address=127.0.0.1",
+          `--secure-port=${ports.apiserver}`,
+          `--tls-cert-file=${serving.cert}`,
+          `--tls-private-key-file=${serving.key}`,
+          `--client-ca-file=${pki.caCert}`,
+          `--service-account-key-file=${pki.saPub}`,
+          `--service-account-signing-key-file=${pki.saKey}`,
+          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+          `--service-cluster-ip-range=${SERVICE_CIDR}`,
+          "--authorization-mode=Node,RBAC",
+          // No kubelets answer on the node addresses, and endpoints on loopback are refused anyway.
+          "--endpoint-reconciler-type=none",
+          "--profiling=false",
+          "--v=1",
+        ]);
+        await waitFor("kube-apiserver /readyz", () => apiReady(credentials), {
+          timeoutMs: 60_000,
+          intervalMs: 200,
+        });
+      },
+      log,
+    );
 
     const kubeconfig = join(dir, "kubeconfig");
     const cmKubeconfig = join(dir, "controller-manager.kubeconfig");
     const schedKubeconfig = join(dir, "scheduler.kubeconfig");
     const cm = pki.cert("controller-manager");
     const sched = pki.cert("scheduler");
-    await writeKubeconfig(kubeconfig, { server, caCert: pki.caCert, clientCert: admin.cert, clientKey: admin.key, user: "dotmac-admin" });
-    await writeKubeconfig(cmKubeconfig, { server, caCert: pki.caCert, clientCert: cm.cert, clientKey: cm.key, user: "system:kube-controller-manager" });
-    await writeKubeconfig(schedKubeconfig, { server, caCert: pki.caCert, clientCert: sched.cert, clientKey: sched.key, user: "system:kube-scheduler" });
+    await writeKubeconfig(kubeconfig, {
+      server,
+      caCert: pki.caCert,
+      clientCert: admin.cert,
+      clientKey: admin.key,
+      user: "dotmac-admin",
+    });
+    await writeKubeconfig(cmKubeconfig, {
+      server,
+      caCert: pki.caCert,
+      clientCert: cm.cert,
+      clientKey: cm.key,
+      user: "system:kube-controller-manager",
+    });
+    await writeKubeconfig(schedKubeconfig, {
+      server,
+      caCert: pki.caCert,
+      clientCert: sched.cert,
+      clientKey: sched.key,
+      user: "system:kube-scheduler",
+    });
 
-    await step("kube-controller-manager, kube-scheduler and KWOK", async () => {
-      start("kube-controller-manager", bin("kube-controller-manager"), [
-        `--kubeconfig=${cmKubeconfig}`,
-        "--secure-port=0",
-        "--leader-elect=false",
-        "--use-service-account-credentials=true",
-        `--root-ca-file=${pki.caCert}`,
-        `--service-account-private-key-file=${pki.saKey}`,
-        `--cluster-signing-cert-file=${pki.caCert}`,
-        `--cluster-signing-key-file=${pki.caKey}`,
-        `--service-cluster-ip-range=${SERVICE_CIDR}`,
-        "--kube-api-qps=500",
-        "--kube-api-burst=1000",
-        "--concurrent-deployment-syncs=20",
-        "--concurrent-replicaset-syncs=20",
-        "--concurrent-namespace-syncs=20",
-        "--v=1",
-      ]);
-      start("kube-scheduler", bin("kube-scheduler"), [
-        `--kubeconfig=${schedKubeconfig}`,
-        `--authentication-kubeconfig=${schedKubeconfig}`,
-        `--authorization-kubeconfig=${schedKubeconfig}`,
-        "--bind-address=127.0.0.1",
-        `--secure-port=${ports.scheduler}`,
-        "--leader-elect=false",
-        "--kube-api-qps=500",
-        "--kube-api-burst=1000",
-        "--v=1",
-      ]);
-      start("kwok", join(toolchain.kwokBinDir, "kwok"), [
-        `--kubeconfig=${kubeconfig}`,
-        `--config=${join(toolchain.kwokBinDir, "kwok-stages.yaml")}`,
-        "--manage-all-nodes=true",
-        `--server-address=127.0.0.1:${ports.kwok}`,
-        "--node-ip=127.0.0.1",
-        `--cidr=${POD_CIDR}`,
-      ]);
-      for (let i = 0; i < (opts.nodes ?? 2); i++) {
-        const node = kwokNode(`kwok-node-${i}`);
-        const res = await apiRequest(credentials, "POST", "/api/v1/nodes", node);
-        if (res.status !== 201 && res.status !== 409) throw new Error(`creating node ${node.metadata.name}: ${res.status} ${res.body}`);
-      }
-      await waitFor(
-        "a Ready KWOK node",
-        async () => {
-          const res = await apiRequest(credentials, "GET", "/api/v1/nodes/kwok-node-0");
-          const node = JSON.parse(res.body) as { status?: { conditions?: { type: string; status: string }[] } };
-          return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ? true : undefined;
-        },
-        { timeoutMs: 60_000, intervalMs: 200 },
-      );
-      await waitFor(
-        "the default ServiceAccount",
-        async () => ((await apiRequest(credentials, "GET", "/api/v1/namespaces/default/serviceaccounts/default")).status === 200 ? true : undefined),
-        { timeoutMs: 60_000, intervalMs: 200 },
-      );
-    }, log);
+    await step(
+      "kube-controller-manager, kube-scheduler and KWOK",
+      async () => {
+        start("kube-controller-manager", bin("kube-controller-manager"), [
+          `--kubeconfig=${cmKubeconfig}`,
+          "--secure-port=0",
+          "--leader-elect=false",
+          "--use-service-account-credentials=true",
+          `--root-ca-file=${pki.caCert}`,
+          `--service-account-private-key-file=${pki.saKey}`,
+          `--cluster-signing-cert-file=${pki.caCert}`,
+          `--cluster-signing-key-file=${pki.caKey}`,
+          `--service-cluster-ip-range=${SERVICE_CIDR}`,
+          "--kube-api-qps=500",
+          "--kube-api-burst=1000",
+          "--concurrent-deployment-syncs=20",
+          "--concurrent-replicaset-syncs=20",
+          "--concurrent-namespace-syncs=20",
+          "--v=1",
+        ]);
+        start("kube-scheduler", bin("kube-scheduler"), [
+          `--kubeconfig=${schedKubeconfig}`,
+          `--authentication-kubeconfig=${schedKubeconfig}`,
+          `--authorization-kubeconfig=${schedKubeconfig}`,
+          "--bind-address=127.0.0.1",
+          `--secure-port=${ports.scheduler}`,
+          "--leader-elect=false",
+          "--kube-api-qps=500",
+          "--kube-api-burst=1000",
+          "--v=1",
+        ]);
+        start("kwok", join(toolchain.kwokBinDir, "kwok"), [
+          `--kubeconfig=${kubeconfig}`,
+          `--config=${join(toolchain.kwokBinDir, "kwok-stages.yaml")}`,
+          "--manage-all-nodes=true",
+          `--server-address=127.0.0.1:${ports.kwok}`,
+          "--node-ip=127.0.0.1",
+          `--cidr=${POD_CIDR}`,
+        ]);
+        for (let i = 0; i < (opts.nodes ?? 2); i++) {
+          const node = kwokNode(`kwok-node-${i}`);
+          const res = await apiRequest(credentials, "POST", "/api/v1/nodes", node);
+          if (res.status !== 201 && res.status !== 409)
+            throw new Error(`creating node ${node.metadata.name}: ${res.status} ${res.body}`);
+        }
+        await waitFor(
+          "a Ready KWOK node",
+          async () => {
+            const res = await apiRequest(credentials, "GET", "/api/v1/nodes/kwok-node-0");
+            const node = JSON.parse(res.body) as {
+              status?: { conditions?: { type: string; status: string }[] };
+            };
+            return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")
+              ? true
+              : undefined;
+          },
+          { timeoutMs: 60_000, intervalMs: 200 },
+        );
+        await waitFor(
+          "the default ServiceAccount",
+          async () =>
+            (await apiRequest(credentials, "GET", "/api/v1/namespaces/default/serviceaccounts/default"))
+              .status === 200
+              ? true
+              : undefined,
+          { timeoutMs: 60_000, intervalMs: 200 },
+        );
+      },
+      log,
+    );
 
     const state: ClusterState = {
       server,

@@ -16,7 +16,12 @@ export async function writeKubeconfig(path: string, spec: KubeconfigSpec): Promi
   const doc = {
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: context, cluster: { server: spec.server, "certificate-authority-data": await b64(spec.caCert) } }],
+    clusters: [
+      {
+        name: context,
+        cluster: { server: spec.server, "certificate-authority-data": await b64(spec.caCert) },
+      },
+    ],
     users: [
       {
         name: spec.user,

@@ -30,7 +30,13 @@ export function controlPlaneCerts(serviceIp: string): CertSpec[] {
       name: "apiserver",
       commonName: "kube-apiserver",
       usage: "server",
-      dnsNames: ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
+      dnsNames: [
+        "localhost",
+        "kubernetes",
+        "kubernetes.default",
+        "kubernetes.default.svc",
+        "kubernetes.default.svc.cluster.local",
+      ],
       ips: ["127.0.0.1", serviceIp],
     },
     // system:masters: the developer's and the test suite's identity, and KWOK's (it writes node and pod status).
@@ -68,8 +74,21 @@ export async function ensurePki(dir: string, specs: readonly CertSpec[]): Promis
   if (!existsSync(caCert)) {
     await ecKey(caKey);
     await run("openssl", [
-      "req", "-x509", "-new", "-key", caKey, "-subj", "/CN=dotmac-local-ca", "-days", "3650", "-out", caCert,
-      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      caKey,
+      "-subj",
+      "/CN=dotmac-local-ca",
+      "-days",
+      "3650",
+      "-out",
+      caCert,
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
     ]);
   }
   for (const spec of specs) {
@@ -83,7 +102,23 @@ export async function ensurePki(dir: string, specs: readonly CertSpec[]): Promis
     await writeFile(extFile, extensions(spec));
     await run(
       "openssl",
-      ["x509", "-req", "-CA", caCert, "-CAkey", caKey, "-CAcreateserial", "-days", "3650", "-extfile", extFile, "-extensions", "v3", "-out", cert],
+      [
+        "x509",
+        "-req",
+        "-CA",
+        caCert,
+        "-CAkey",
+        caKey,
+        "-CAcreateserial",
+        "-days",
+        "3650",
+        "-extfile",
+        extFile,
+        "-extensions",
+        "v3",
+        "-out",
+        cert,
+      ],
       { input: csr },
     );
   }

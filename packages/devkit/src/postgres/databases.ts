@@ -11,7 +11,10 @@ export interface ThrowawayDatabase {
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Creates a fresh, empty database on the server (one per test file), dropped with drop(). */
-export async function createThrowawayDatabase(serverUrl: string, prefix = "test"): Promise<ThrowawayDatabase> {
+export async function createThrowawayDatabase(
+  serverUrl: string,
+  prefix = "test",
+): Promise<ThrowawayDatabase> {
   const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   if (!identifier.test(name)) throw new Error(`invalid database name ${name}`);
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

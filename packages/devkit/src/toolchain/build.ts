@@ -4,7 +4,7 @@ import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/pro
 import { join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
 import { CommandError, run } from "../process.ts";
-import { type Log, step, stderrLog } from "../progress.ts";
+import { type Log, stderrLog, step } from "../progress.ts";
 import { type GoBuild, kwokStageFiles, versions } from "./tools.ts";
 
 /** A content hash of the wrapper module and flags, so an edited wrapper never reuses a stale binary. */
@@ -27,7 +27,13 @@ export function installDirOf(env: DevkitEnv, key: string): string {
 
 function goEnv(env: DevkitEnv): NodeJS.ProcessEnv {
   // GOTOOLCHAIN=local: never fetch another Go; GOFLAGS=-mod=readonly: go.sum in the repo pins every module.
-  return { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly", GOWORK: "off", PATH: `${join(env.goBin, "..")}:${process.env.PATH ?? ""}` };
+  return {
+    ...process.env,
+    GOTOOLCHAIN: "local",
+    GOFLAGS: "-mod=readonly",
+    GOWORK: "off",
+    PATH: `${join(env.goBin, "..")}:${process.env.PATH ?? ""}`,
+  };
 }
 
 async function checkGo(env: DevkitEnv): Promise<string> {
@@ -53,7 +59,11 @@ async function prepare(env: DevkitEnv, build: GoBuild, workDir: string): Promise
   if (build.prepare !== "kubernetes-provider-schema") return;
   // Upstream's main embeds schema-embed.json and terraform-mapping-embed.json, generated at release
   // time and missing from the module zip; generate them the way its generate.go does.
-  const dir = await moduleDir(env, workDir, `github.com/pulumi/pulumi-kubernetes/provider/v4@${versions.pulumiKubernetesModule}`);
+  const dir = await moduleDir(
+    env,
+    workDir,
+    `github.com/pulumi/pulumi-kubernetes/provider/v4@${versions.pulumiKubernetesModule}`,
+  );
   const cmdDir = join(dir, "cmd/pulumi-resource-kubernetes");
   const schema = JSON.parse(await readFile(join(cmdDir, "schema.json"), "utf8")) as Record<string, unknown>;
   schema.version = versions.pulumiKubernetes;
@@ -76,7 +86,11 @@ export interface EnsureResult {
 }
 
 /** Returns the bin dir of a build, compiling it first when the cache lacks it. */
-export async function ensureGoBuild(env: DevkitEnv, build: GoBuild, log: Log = stderrLog): Promise<EnsureResult> {
+export async function ensureGoBuild(
+  env: DevkitEnv,
+  build: GoBuild,
+  log: Log = stderrLog,
+): Promise<EnsureResult> {
   const key = await buildKey(build);
   const installDir = installDirOf(env, key);
   const binDir = join(installDir, "bin");

@@ -27,7 +27,9 @@ function buildNamed(name: string) {
 }
 
 /** Resource plugins the npm SDKs ask for, with the binary that serves each. */
-const plugins = [{ name: "kubernetes", version: versions.pulumiKubernetes, build: "pulumi-resource-kubernetes" }] as const;
+const plugins = [
+  { name: "kubernetes", version: versions.pulumiKubernetes, build: "pulumi-resource-kubernetes" },
+] as const;
 
 /**
  * Makes every binary the platform needs available, building what the cache lacks, and installs
@@ -65,8 +67,14 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
 
 /** Compares dotted versions numerically: -1, 0 or 1. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/, "").split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.replace(/^v/, "").split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pa = a
+    .replace(/^v/, "")
+    .split(/[.-]/)
+    .map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b
+    .replace(/^v/, "")
+    .split(/[.-]/)
+    .map((x) => Number.parseInt(x, 10) || 0);
   for (let i = 0; i < 3; i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return Math.sign(d);
@@ -80,7 +88,8 @@ export function compareVersions(a: string, b: string): number {
  */
 async function ambientPulumi(): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? "").split(":")) {
-    if (!dir || !existsSync(join(dir, "pulumi")) || !existsSync(join(dir, "pulumi-language-nodejs"))) continue;
+    if (!dir || !existsSync(join(dir, "pulumi")) || !existsSync(join(dir, "pulumi-language-nodejs")))
+      continue;
     const version = await run(join(dir, "pulumi"), ["version"]).catch(() => "");
     if (version && compareVersions(version.trim(), versions.pulumi) >= 0) return dir;
   }

@@ -65,7 +65,9 @@ export const goBuilds: readonly GoBuild[] = [
     moduleDir: join(toolchainDir, "pulumi-kubernetes"),
     packages: ["."],
     output: "pulumi-resource-kubernetes",
-    ldflags: [`-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${versions.pulumiKubernetes}`],
+    ldflags: [
+      `-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${versions.pulumiKubernetes}`,
+    ],
     prepare: "kubernetes-provider-schema",
     binaries: ["pulumi-resource-kubernetes"],
   },
@@ -79,7 +81,10 @@ export const goBuilds: readonly GoBuild[] = [
       "k8s.io/kubernetes/cmd/kube-scheduler",
       "./cmd/etcd",
     ],
-    ldflags: [...k8sVersionFlags("k8s.io/component-base/version"), ...k8sVersionFlags("k8s.io/client-go/pkg/version")],
+    ldflags: [
+      ...k8sVersionFlags("k8s.io/component-base/version"),
+      ...k8sVersionFlags("k8s.io/client-go/pkg/version"),
+    ],
     binaries: ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"],
   },
   {
