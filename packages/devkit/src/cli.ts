@@ -16,6 +16,7 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
   dotmac-dev up                 toolchain + embedded Postgres + local Kubernetes; runs until Ctrl-C
   dotmac-dev toolchain ensure   build whatever the cache lacks (Pulumi, providers, Kubernetes, KWOK)
   dotmac-dev toolchain status   what is built and where
+  dotmac-dev toolchain test     go vet and go test our own Go code (the Node.js language host)
   dotmac-dev cluster up         start the local control plane in the background
   dotmac-dev cluster status     is it running, and where
   dotmac-dev cluster down       stop it (its data stays in .dotmac/cluster)
@@ -143,6 +144,13 @@ async function main(argv: string[]): Promise<number> {
     case "toolchain ensure": {
       const t = await ensureToolchain(env);
       out(t.built.length ? `built: ${t.built.join(", ")}` : "toolchain: everything cached");
+      return 0;
+    }
+    case "toolchain test": {
+      const dir = join(repoRoot, "packages/devkit/toolchain/pulumi-language-nodejs");
+      const goEnv = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly" };
+      await run(env.goBin, ["vet", "./..."], { cwd: dir, env: goEnv });
+      out((await run(env.goBin, ["test", "-count=1", "./..."], { cwd: dir, env: goEnv })).trim());
       return 0;
     }
     case "toolchain status":

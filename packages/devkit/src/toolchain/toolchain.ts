@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
 import { run } from "../process.ts";
 import { type Log, stderrLog } from "../progress.ts";
+import { ensureSystemTools } from "../system.ts";
 import { ensureGoBuild } from "./build.ts";
 import { goBuilds, versions } from "./tools.ts";
 
@@ -36,6 +37,7 @@ const plugins = [
  * the provider plugins into a PULUMI_HOME of our own so nothing is ever downloaded.
  */
 export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Promise<Toolchain> {
+  await ensureSystemTools(undefined, log);
   const built: string[] = [];
   const ensure = async (name: string) => {
     const result = await ensureGoBuild(env, buildNamed(name), log);
