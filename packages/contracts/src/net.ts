@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** 4, 6 or 0, like node:net's isIP, but usable in browser bundles too. */
+export function ipVersion(ip: string): 0 | 4 | 6 {
+  if (ipv4.test(ip)) return 4;
+  if (!ip.includes(":") || /[^0-9a-fA-F:.]/.test(ip)) return 0;
+  try {
+    // The WHATWG URL parser validates IPv6 literals exactly.
+    new URL(`http://[${ip}]/`);
+    return 6;
+  } catch {
+    return 0;
+  }
+}
+
+/** An IPv4 or IPv6 network in CIDR notation, with no host bits set beyond the prefix check. */
+export const Cidr = z.string().refine(
+  (s) => {
+    const [ip, bits, extra] = s.split("/");
+    if (!ip || bits === undefined || extra !== undefined || !/^\d{1,3}$/.test(bits)) return false;
+    const version = ipVersion(ip);
+    const prefix = Number(bits);
+    return (version === 4 && prefix <= 32) || (version === 6 && prefix <= 128);
+  },
+  { message: "expected a CIDR such as 10.20.0.0/16 or 2001:db8::/32" },
+);
+
+const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A fully qualified DNS name in lower case (no wildcard, no trailing dot). */
+export const Hostname = z
+  .string()
+  .max(253)
+  .refine((s) => s.includes(".") && s.split(".").every((l) => label.test(l)), {
+    message: "expected a lower-case DNS name such as ops.fastfiber.example",
+  });
+
+/**
+ * A container image pinned to a version: a tag other than `latest`, or a digest. Pods must not
+ * change under a tenant because someone pushed a tag.
+ */
+export const PinnedImage = z
+  .string()
+  .regex(
+    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
+    "expected an image reference such as registry.dotmac.io/isp-ops:1.4.2",
+  )
+  .refine(
+    (s) => /@sha256:/.test(s) || /:[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(s.split("/").slice(1).join("/")),
+    {
+      message: "images must be pinned to a tag or digest",
+    },
+  )
+  .refine((s) => !/:latest(@|$)/.test(s), { message: "images must not use the :latest tag" });

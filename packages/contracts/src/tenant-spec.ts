@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { Cidr, Hostname, PinnedImage } from "./net.ts";
+import { TenantSlug } from "./slug.ts";
+import { Feature, PlanTier, tiers } from "./tiers.ts";
+
+/** Where a tenant's database lives. */
+export const DatabaseTarget = z.discriminatedUnion("target", [
+  /** A database and role on an existing Postgres server (local, and shared starter fleets). */
+  z.object({ target: z.literal("postgres") }),
+  /** Amazon RDS for PostgreSQL inside the cluster's VPC. */
+  z.object({
+    target: z.literal("aws"),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, "expected a VPC id such as vpc-0a1b2c3d"),
+    subnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id such as subnet-0a1b2c3d"))
+      .min(2, "RDS needs subnets in at least two availability zones"),
+    /** Only the cluster's nodes may reach the database. */
+    clusterCidrs: z.array(Cidr).min(1),
+  }),
+  /** Cloud SQL for PostgreSQL on a private IP in the cluster's VPC network. */
+  z.object({
+    target: z.literal("gcp"),
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "expected a GCP project id"),
+    network: z.string().min(1, "the VPC network's self link or name"),
+  }),
+]);
+export type DatabaseTarget = z.infer<typeof DatabaseTarget>;
+
+export const defaultImages = {
+  ispOps: "registry.dotmac.io/dotmac/isp-ops:1.0.0",
+  radius: "registry.dotmac.io/dotmac/radius:1.0.0",
+  genieacs: "registry.dotmac.io/dotmac/genieacs:1.2.13",
+  mongodb: "registry.dotmac.io/library/mongo:7.0.14",
+  prometheus: "registry.dotmac.io/prom/prometheus:v2.54.1",
+  grafana: "registry.dotmac.io/grafana/grafana:11.2.0",
+} as const;
+
+const Images = z
+  .object({
+    ispOps: PinnedImage.default(defaultImages.ispOps),
+    radius: PinnedImage.default(defaultImages.radius),
+    genieacs: PinnedImage.default(defaultImages.genieacs),
+    mongodb: PinnedImage.default(defaultImages.mongodb),
+    prometheus: PinnedImage.default(defaultImages.prometheus),
+    grafana: PinnedImage.default(defaultImages.grafana),
+  })
+  .strict();
+
+const Branding = z
+  .object({
+    /** Shown in the app header and the customer portal; the display name when absent. */
+    name: z.string().trim().min(1).max(100).optional(),
+    logoUrl: z
+      .url({ protocol: /^https$/, message: "the logo must be an https:// URL" })
+      .max(2048)
+      .optional(),
+    primaryColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, "expected a colour such as #0066CC")
+      .default("#0066CC"),
+  })
+  .strict();
+
+/**
+ * Everything that defines one ISP tenant. The automation API validates it on the way in, the
+ * tenant stack program validates it again from stack config, and the stamp is built from it.
+ */
+export const TenantSpec = z
+  .object({
+    slug: TenantSlug,
+    /** Stable id assigned by the platform; labels and the app's TENANT_ID carry it. */
+    tenantId: z.uuid(),
+    displayName: z.string().trim().min(1, "a display name is required").max(100),
+    plan: PlanTier,
+    seats: z.int("seats must be a whole number").min(1, "seats must be at least 1"),
+    /** When absent, the plan's defaults. */
+    features: z.array(Feature).optional(),
+    database: DatabaseTarget.default({ target: "postgres" }),
+    /** Cloud region for the database (e.g. eu-west-1, europe-west1); "local" for the postgres target. */
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{2,32}$/, "expected a region such as eu-west-1")
+      .default("local"),
+    /** The app is served at <slug>.isp.<baseDomain>. */
+    baseDomain: Hostname.default("dotmac.io"),
+    customDomains: z.array(Hostname).max(10).default([]),
+    branding: Branding.default({ primaryColor: "#0066CC" }),
+    images: Images.default(defaultImages),
+    /** Networks of the ISP's NAS devices: the only sources RADIUS accepts packets from. */
+    nasCidrs: z.array(Cidr).max(50).default([]),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    const tier = tiers[spec.plan];
+    if (spec.seats > tier.maxSeats) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["seats"],
+        message: `the ${spec.plan} plan allows at most ${tier.maxSeats} seats`,
+      });
+    }
+    for (const [i, feature] of (spec.features ?? []).entries()) {
+      if (!tier.allowedFeatures.includes(feature)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["features", i],
+          message: `${feature} is not available on the ${spec.plan} plan`,
+        });
+      }
+    }
+    if (new Set(spec.features ?? []).size !== (spec.features ?? []).length) {
+      ctx.addIssue({ code: "custom", path: ["features"], message: "features are listed once each" });
+    }
+    const appHost = `${spec.slug}.isp.${spec.baseDomain}`;
+    for (const [i, domain] of spec.customDomains.entries()) {
+      if (domain === appHost || spec.customDomains.indexOf(domain) !== i) {
+        ctx.addIssue({ code: "custom", path: ["customDomains", i], message: `${domain} is listed twice` });
+      }
+    }
+    if (spec.database.target === "postgres" && spec.region !== "local") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["region"],
+        message: 'the postgres database target has no cloud region; use "local"',
+      });
+    }
+  });
+
+/** A spec as written by a person or sent to the API (defaults not yet applied). */
+export type TenantSpecInput = z.input<typeof TenantSpec>;
+/** A validated spec with every default applied. */
+export type TenantSpec = z.output<typeof TenantSpec>;
+
+/** The features a tenant runs: those it asked for, or its plan's defaults. */
+export function effectiveFeatures(spec: Pick<TenantSpec, "plan" | "features">): ReadonlySet<Feature> {
+  return new Set(spec.features ?? tiers[spec.plan].defaultFeatures);
+}
+
+/** Host names the tenant's app answers on. */
+export function tenantHosts(spec: Pick<TenantSpec, "slug" | "baseDomain" | "customDomains">): string[] {
+  return [`${spec.slug}.isp.${spec.baseDomain}`, ...spec.customDomains];
+}
