@@ -161,11 +161,12 @@ export const componentResources = {
     requests: { cpu: "100m", memory: "128Mi" },
     limits: { cpu: "500m", memory: "256Mi" },
   },
+  /** Four processes (cwmp, nbi, fs, ui), one container each. */
   genieacs: {
     feature: "genieacs",
-    replicas: 1,
-    requests: { cpu: "250m", memory: "512Mi" },
-    limits: { cpu: "1", memory: "1Gi" },
+    replicas: 4,
+    requests: { cpu: "100m", memory: "256Mi" },
+    limits: { cpu: "500m", memory: "512Mi" },
   },
   mongodb: {
     feature: "genieacs",

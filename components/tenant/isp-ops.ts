@@ -1,0 +1,200 @@
+import { effectiveFeatures, type TenantSpec, tenantHosts, tiers } from "@dotmac/contracts";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { hardenedContainer, hardenedPodSpec } from "./workload-specs.ts";
+
+export const ISP_OPS_PORT = 3000;
+
+/** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
+export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
+  const features = effectiveFeatures(spec);
+  const [appHost] = tenantHosts(spec);
+  return {
+    DEPLOYMENT_MODE: "single_tenant",
+    ENABLE_PLATFORM_ROUTES: "false",
+    TENANT_ID: spec.tenantId,
+    TENANT_SLUG: spec.slug,
+    NEXT_PUBLIC_TENANT_NAME: spec.branding.name ?? spec.displayName,
+    NEXT_PUBLIC_TENANT_LOGO_URL: spec.branding.logoUrl ?? "",
+    NEXT_PUBLIC_PRIMARY_COLOR: spec.branding.primaryColor,
+    NEXT_PUBLIC_ENABLE_CUSTOMER_PORTAL: String(features.has("customerPortal")),
+    NEXT_PUBLIC_ENABLE_RADIUS: String(features.has("radius")),
+    NEXT_PUBLIC_ENABLE_SMS_NOTIFICATIONS: String(features.has("smsNotifications")),
+    NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: String(features.has("advancedAnalytics")),
+    NEXT_PUBLIC_API_BASE_URL: `https://${appHost}/api`,
+    TENANT_SEATS: String(spec.seats),
+  };
+}
+
+/** The disruption budget: keep one pod through voluntary disruptions once there are two to spare. */
+export function disruptionBudget(minReplicas: number) {
+  return minReplicas >= 2 ? { minAvailable: 1 } : { maxUnavailable: 1 };
+}
+
+export interface IspOpsArgs {
+  readonly spec: TenantSpec;
+  readonly namespace: pulumi.Input<string>;
+  readonly labels: Record<string, string>;
+  readonly serviceAccountName: pulumi.Input<string>;
+  /** The Secret holding DATABASE_URL. */
+  readonly databaseSecretName: pulumi.Input<string>;
+  readonly ingressClassName: string;
+  readonly clusterIssuer: string;
+  /** Scaled to zero, without an autoscaler to bring it back. */
+  readonly suspended: boolean;
+}
+
+/** The tenant's isp-ops app: config, Deployment, Service, Ingress (with TLS), HPA and PDB. */
+export class IspOps extends pulumi.ComponentResource {
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service: k8s.core.v1.Service;
+  readonly ingress: k8s.networking.v1.Ingress;
+  readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: IspOpsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("dotmac:tenant:IspOps", name, {}, opts);
+    const { spec } = args;
+    const tier = tiers[spec.plan];
+    const labels = {
+      ...args.labels,
+      "app.kubernetes.io/name": "isp-ops",
+      "app.kubernetes.io/component": "app",
+    };
+    const selector = { "app.kubernetes.io/name": "isp-ops", "dotmac.io/tenant-slug": spec.slug };
+    const metadata = (n: string) => ({ name: n, namespace: args.namespace, labels });
+
+    const config = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: metadata("isp-ops-config"), data: ispOpsEnv(spec) },
+      { parent: this },
+    );
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: metadata("isp-ops"),
+        spec: {
+          replicas: args.suspended ? 0 : tier.hpa.minReplicas,
+          selector: { matchLabels: selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: {
+              labels: { ...labels, ...selector },
+              annotations: {
+                "prometheus.io/scrape": "true",
+                "prometheus.io/port": String(ISP_OPS_PORT),
+                "prometheus.io/path": "/metrics",
+              },
+            },
+            spec: hardenedPodSpec({
+              serviceAccountName: args.serviceAccountName,
+              containers: [
+                hardenedContainer({
+                  name: "isp-ops",
+                  image: spec.images.ispOps,
+                  resources: tier.ispOps,
+                  ports: [{ name: "http", containerPort: ISP_OPS_PORT }],
+                  probe: { path: "/api/healthz", port: ISP_OPS_PORT },
+                  envFrom: [{ configMapRef: { name: config.metadata.name } }],
+                  env: [
+                    { name: "PORT", value: String(ISP_OPS_PORT) },
+                    {
+                      name: "DATABASE_URL",
+                      valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
+                    },
+                  ],
+                  volumeMounts: [{ name: "next-cache", mountPath: "/app/.next/cache" }],
+                }),
+              ],
+              volumes: [{ name: "next-cache", emptyDir: { sizeLimit: "512Mi" } }],
+            }),
+          },
+        },
+      },
+      { parent: this },
+    );
+
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: metadata("isp-ops"),
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: [{ name: "http", port: ISP_OPS_PORT, targetPort: "http" }],
+        },
+      },
+      { parent: this },
+    );
+
+    const hosts = tenantHosts(spec);
+    this.ingress = new k8s.networking.v1.Ingress(
+      `${name}-ingress`,
+      {
+        metadata: {
+          ...metadata("isp-ops"),
+          annotations: {
+            "cert-manager.io/cluster-issuer": args.clusterIssuer,
+            // No ingress controller answers locally; don't wait for an address that never comes.
+            "pulumi.com/skipAwait": "true",
+          },
+        },
+        spec: {
+          ingressClassName: args.ingressClassName,
+          tls: [{ hosts, secretName: `${spec.slug}-tls` }],
+          rules: hosts.map((host) => ({
+            host,
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: "isp-ops", port: { number: ISP_OPS_PORT } } },
+                },
+              ],
+            },
+          })),
+        },
+      },
+      { parent: this, dependsOn: [this.service] },
+    );
+
+    if (!args.suspended) {
+      this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        {
+          metadata: metadata("isp-ops"),
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "isp-ops" },
+            minReplicas: tier.hpa.minReplicas,
+            maxReplicas: tier.hpa.maxReplicas,
+            metrics: [
+              {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+              },
+              {
+                type: "Resource",
+                resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } },
+              },
+            ],
+          },
+        },
+        { parent: this, dependsOn: [this.deployment] },
+      );
+    }
+
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: metadata("isp-ops"),
+        spec: { ...disruptionBudget(tier.hpa.minReplicas), selector: { matchLabels: selector } },
+      },
+      { parent: this },
+    );
+
+    this.url = pulumi.output(`https://${hosts[0]}`);
+    this.registerOutputs({ url: this.url });
+  }
+}

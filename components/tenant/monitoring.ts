@@ -1,0 +1,318 @@
+import { readFileSync } from "node:fs";
+import { componentResources, type TenantSpec, tenantHosts } from "@dotmac/contracts";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GeneratedSecret } from "./generated-secret.ts";
+import { hardenedContainer, hardenedPodSpec } from "./workload-specs.ts";
+
+const PROMETHEUS_PORT = 9090;
+const GRAFANA_PORT = 3000;
+
+/** Dashboards kept as JSON beside this file, provisioned into every tenant's Grafana. */
+export const dashboards: Record<string, string> = Object.fromEntries(
+  ["isp-ops.json", "radius.json"].map((f) => [
+    f,
+    readFileSync(new URL(`./dashboards/${f}`, import.meta.url), "utf8"),
+  ]),
+);
+
+/** Prometheus scrapes the pods of its own namespace that ask to be scraped (isp-ops and radius). */
+export function prometheusConfig(namespace: string): string {
+  const job = (name: string) => ({
+    job_name: name,
+    kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [namespace] } }],
+    relabel_configs: [
+      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: name, action: "keep" },
+      {
+        source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"],
+        regex: "true",
+        action: "keep",
+      },
+      {
+        source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
+        regex: "([^:]+)(?::\\d+)?;(\\d+)",
+        replacement: "$1:$2",
+        target_label: "__address__",
+      },
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+    ],
+  });
+  // JSON is YAML; Prometheus reads it as its config file.
+  return JSON.stringify(
+    { global: { scrape_interval: "30s" }, scrape_configs: [job("isp-ops"), job("radius")] },
+    null,
+    2,
+  );
+}
+
+export interface MonitoringArgs {
+  readonly spec: TenantSpec;
+  readonly namespace: pulumi.Input<string>;
+  readonly labels: Record<string, string>;
+  readonly ingressClassName: string;
+  readonly clusterIssuer: string;
+  readonly suspended: boolean;
+}
+
+/** Per-tenant Prometheus and Grafana; Grafana is served under /grafana on the tenant's host. */
+export class Monitoring extends pulumi.ComponentResource {
+  readonly grafanaUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: MonitoringArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("dotmac:tenant:Monitoring", name, {}, opts);
+    const { spec } = args;
+    const replicas = args.suspended ? 0 : 1;
+    const labelsFor = (app: string) => ({
+      ...args.labels,
+      "app.kubernetes.io/name": app,
+      "app.kubernetes.io/component": "monitoring",
+    });
+    const selectorFor = (app: string) => ({
+      "app.kubernetes.io/name": app,
+      "dotmac.io/tenant-slug": spec.slug,
+    });
+    const metadata = (n: string, app = n) => ({ name: n, namespace: args.namespace, labels: labelsFor(app) });
+
+    // Prometheus discovers pods through the API: a ServiceAccount that may list pods here and nowhere else.
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-prometheus-sa`,
+      { metadata: metadata("prometheus") },
+      { parent: this },
+    );
+    const role = new k8s.rbac.v1.Role(
+      `${name}-prometheus-role`,
+      {
+        metadata: metadata("prometheus"),
+        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
+      },
+      { parent: this },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-prometheus-binding`,
+      {
+        metadata: metadata("prometheus"),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: args.namespace }],
+      },
+      { parent: this },
+    );
+    const promConfig = new k8s.core.v1.ConfigMap(
+      `${name}-prometheus-config`,
+      {
+        metadata: metadata("prometheus"),
+        data: { "prometheus.yml": pulumi.output(args.namespace).apply(prometheusConfig) },
+      },
+      { parent: this },
+    );
+    const prometheusPod = hardenedPodSpec({
+      serviceAccountName: sa.metadata.name,
+      containers: [
+        hardenedContainer({
+          name: "prometheus",
+          image: spec.images.prometheus,
+          resources: componentResources.prometheus,
+          args: [
+            "--config.file=/etc/prometheus/prometheus.yml",
+            "--storage.tsdb.path=/prometheus",
+            "--storage.tsdb.retention.time=15d",
+            `--web.listen-address=:${PROMETHEUS_PORT}`,
+          ],
+          ports: [{ name: "http", containerPort: PROMETHEUS_PORT }],
+          probe: { path: "/-/ready", port: PROMETHEUS_PORT },
+          volumeMounts: [
+            { name: "config", mountPath: "/etc/prometheus", readOnly: true },
+            { name: "data", mountPath: "/prometheus" },
+          ],
+        }),
+      ],
+      volumes: [
+        { name: "config", configMap: { name: promConfig.metadata.name } },
+        { name: "data", emptyDir: { sizeLimit: "4Gi" } },
+      ],
+    });
+    new k8s.apps.v1.Deployment(
+      `${name}-prometheus`,
+      {
+        metadata: metadata("prometheus"),
+        spec: {
+          replicas,
+          selector: { matchLabels: selectorFor("prometheus") },
+          template: {
+            metadata: { labels: { ...labelsFor("prometheus"), ...selectorFor("prometheus") } },
+            // Prometheus talks to the API server, so this one pod gets its token mounted.
+            spec: { ...prometheusPod, automountServiceAccountToken: true },
+          },
+        },
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.Service(
+      `${name}-prometheus-service`,
+      {
+        metadata: metadata("prometheus"),
+        spec: {
+          selector: selectorFor("prometheus"),
+          ports: [{ name: "http", port: PROMETHEUS_PORT, targetPort: "http" }],
+        },
+      },
+      { parent: this },
+    );
+
+    const adminPassword = new GeneratedSecret(`${name}-grafana-admin`, { bytes: 24 }, { parent: this });
+    const grafanaSecret = new k8s.core.v1.Secret(
+      `${name}-grafana-secret`,
+      {
+        metadata: metadata("grafana"),
+        type: "Opaque",
+        stringData: { GF_SECURITY_ADMIN_PASSWORD: adminPassword.value },
+      },
+      { parent: this },
+    );
+    const provisioning = new k8s.core.v1.ConfigMap(
+      `${name}-grafana-provisioning`,
+      {
+        metadata: metadata("grafana-provisioning", "grafana"),
+        data: {
+          "datasources.yaml": JSON.stringify({
+            apiVersion: 1,
+            datasources: [
+              {
+                name: "Prometheus",
+                uid: "prometheus",
+                type: "prometheus",
+                access: "proxy",
+                url: `http://prometheus:${PROMETHEUS_PORT}`,
+                isDefault: true,
+              },
+            ],
+          }),
+          "dashboards.yaml": JSON.stringify({
+            apiVersion: 1,
+            providers: [
+              {
+                name: "dotmac",
+                type: "file",
+                disableDeletion: true,
+                options: { path: "/var/lib/grafana/dashboards" },
+              },
+            ],
+          }),
+        },
+      },
+      { parent: this },
+    );
+    const dashboardMap = new k8s.core.v1.ConfigMap(
+      `${name}-grafana-dashboards`,
+      { metadata: metadata("grafana-dashboards", "grafana"), data: dashboards },
+      { parent: this },
+    );
+    const [host] = tenantHosts(spec);
+    new k8s.apps.v1.Deployment(
+      `${name}-grafana`,
+      {
+        metadata: metadata("grafana"),
+        spec: {
+          replicas,
+          selector: { matchLabels: selectorFor("grafana") },
+          template: {
+            metadata: { labels: { ...labelsFor("grafana"), ...selectorFor("grafana") } },
+            spec: hardenedPodSpec({
+              serviceAccountName: "default",
+              containers: [
+                hardenedContainer({
+                  name: "grafana",
+                  image: spec.images.grafana,
+                  resources: componentResources.grafana,
+                  ports: [{ name: "http", containerPort: GRAFANA_PORT }],
+                  probe: { path: "/api/health", port: GRAFANA_PORT },
+                  envFrom: [{ secretRef: { name: grafanaSecret.metadata.name } }],
+                  env: [
+                    { name: "GF_SERVER_ROOT_URL", value: `https://${host}/grafana/` },
+                    { name: "GF_SERVER_SERVE_FROM_SUB_PATH", value: "true" },
+                    { name: "GF_PATHS_PROVISIONING", value: "/etc/grafana/provisioning" },
+                    { name: "GF_PATHS_DATA", value: "/var/lib/grafana/data" },
+                    { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
+                  ],
+                  volumeMounts: [
+                    {
+                      name: "datasources",
+                      mountPath: "/etc/grafana/provisioning/datasources",
+                      readOnly: true,
+                    },
+                    { name: "providers", mountPath: "/etc/grafana/provisioning/dashboards", readOnly: true },
+                    { name: "dashboards", mountPath: "/var/lib/grafana/dashboards", readOnly: true },
+                    { name: "data", mountPath: "/var/lib/grafana/data" },
+                  ],
+                }),
+              ],
+              volumes: [
+                {
+                  name: "datasources",
+                  configMap: {
+                    name: provisioning.metadata.name,
+                    items: [{ key: "datasources.yaml", path: "datasources.yaml" }],
+                  },
+                },
+                {
+                  name: "providers",
+                  configMap: {
+                    name: provisioning.metadata.name,
+                    items: [{ key: "dashboards.yaml", path: "dashboards.yaml" }],
+                  },
+                },
+                { name: "dashboards", configMap: { name: dashboardMap.metadata.name } },
+                { name: "data", emptyDir: { sizeLimit: "1Gi" } },
+              ],
+            }),
+          },
+        },
+      },
+      { parent: this },
+    );
+    new k8s.core.v1.Service(
+      `${name}-grafana-service`,
+      {
+        metadata: metadata("grafana"),
+        spec: {
+          selector: selectorFor("grafana"),
+          ports: [{ name: "http", port: GRAFANA_PORT, targetPort: "http" }],
+        },
+      },
+      { parent: this },
+    );
+    new k8s.networking.v1.Ingress(
+      `${name}-grafana-ingress`,
+      {
+        metadata: {
+          ...metadata("grafana"),
+          annotations: {
+            "cert-manager.io/cluster-issuer": args.clusterIssuer,
+            "pulumi.com/skipAwait": "true",
+          },
+        },
+        spec: {
+          ingressClassName: args.ingressClassName,
+          tls: [{ hosts: [host as string], secretName: `${spec.slug}-tls` }],
+          rules: [
+            {
+              host,
+              http: {
+                paths: [
+                  {
+                    path: "/grafana",
+                    pathType: "Prefix",
+                    backend: { service: { name: "grafana", port: { number: GRAFANA_PORT } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    this.grafanaUrl = pulumi.output(`https://${host}/grafana/`);
+    this.registerOutputs({ grafanaUrl: this.grafanaUrl });
+  }
+}

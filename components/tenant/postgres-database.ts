@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Identifiers we create: lower-case, digits, underscores (so they need no quoting rules beyond "…"). */
+export const pgIdentifier = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** `tenant_<slug with dashes as underscores>`: the database and role of one tenant. */
+export const tenantDatabaseName = (slug: string) => `tenant_${slug.replaceAll("-", "_")}`;
+
+export interface PostgresDatabaseArgs {
+  /** Superuser (or CREATEROLE + CREATEDB) connection URL of the server; stored as a secret. */
+  readonly adminUrl: pulumi.Input<string>;
+  readonly database: pulumi.Input<string>;
+  readonly role: pulumi.Input<string>;
+}
+
+interface Inputs {
+  adminUrl: string;
+  database: string;
+  role: string;
+}
+
+interface Outputs extends Inputs {
+  password: string;
+}
+
+/**
+ * The provider runs in Pulumi's dynamic-provider host, from a serialized copy of these functions.
+ * They capture nothing and import nothing (the serializer cannot follow either): they reach Node's
+ * built-ins through process.getBuiltinModule and load the Postgres driver from the program's
+ * node_modules with a require of their own.
+ */
+const provider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: Inputs, news: Inputs) {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    const ident = /^[a-z_][a-z0-9_]{0,62}$/;
+    if (!ident.test(news.database))
+      failures.push({ property: "database", reason: `invalid database name ${news.database}` });
+    if (!ident.test(news.role)) failures.push({ property: "role", reason: `invalid role name ${news.role}` });
+    try {
+      const u = new URL(news.adminUrl);
+      if (!/^postgres(ql)?:$/.test(u.protocol))
+        failures.push({ property: "adminUrl", reason: "not a postgres:// URL" });
+    } catch {
+      failures.push({ property: "adminUrl", reason: "not a URL" });
+    }
+    return { inputs: news, failures };
+  },
+
+  async diff(_id: string, olds: Outputs, news: Inputs) {
+    const replaces = (["database", "role"] as const).filter((k) => olds[k] !== news[k]);
+    return {
+      changes: replaces.length > 0 || olds.adminUrl !== news.adminUrl,
+      replaces,
+      deleteBeforeReplace: true,
+    };
+  },
+
+  async create(inputs: Inputs) {
+    const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
+    const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
+    const { randomBytes } = process.getBuiltinModule("node:crypto") as typeof import("node:crypto");
+    const password = randomBytes(24).toString("base64url");
+    const sql = postgres(inputs.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`create role "${inputs.role}" login password '${password}'`);
+      await sql.unsafe(`create database "${inputs.database}" owner "${inputs.role}"`);
+      // Every role may connect to every database unless told otherwise: tenants must not reach each other.
+      await sql.unsafe(`revoke all on database "${inputs.database}" from public`);
+      await sql.unsafe(`grant connect, temporary on database "${inputs.database}" to "${inputs.role}"`);
+    } finally {
+      await sql.end();
+    }
+    return { id: inputs.database, outs: { ...inputs, password } satisfies Outputs };
+  },
+
+  async read(id: string, props: Outputs) {
+    const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
+    const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
+    const sql = postgres(props.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      const rows = await sql`select 1 from pg_database where datname = ${props.database}`;
+      // An empty id tells the engine the database is gone (drift).
+      return rows.length > 0 ? { id, props } : { id: "", props: {} };
+    } finally {
+      await sql.end();
+    }
+  },
+
+  async update(_id: string, olds: Outputs, news: Inputs) {
+    return { outs: { ...news, password: olds.password } satisfies Outputs };
+  },
+
+  async delete(_id: string, props: Outputs) {
+    const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
+    const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
+    const sql = postgres(props.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`drop database if exists "${props.database}" with (force)`);
+      await sql.unsafe(`drop role if exists "${props.role}"`);
+    } finally {
+      await sql.end();
+    }
+  },
+};
+
+/** A database and its owning login role on an existing Postgres server; the password is generated and kept secret. */
+export class PostgresDatabase extends pulumi.dynamic.Resource {
+  declare readonly database: pulumi.Output<string>;
+  declare readonly role: pulumi.Output<string>;
+  declare readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      { ...args, adminUrl: pulumi.secret(args.adminUrl), password: undefined },
+      { ...opts, additionalSecretOutputs: ["password", "adminUrl"] },
+      "dotmac",
+      "PostgresDatabase",
+    );
+  }
+}

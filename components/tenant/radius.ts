@@ -1,0 +1,128 @@
+import { componentResources, type TenantSpec } from "@dotmac/contracts";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GeneratedSecret } from "./generated-secret.ts";
+import { radiusPodLabels } from "./network-policy-specs.ts";
+import { hardenedContainer, hardenedPodSpec } from "./workload-specs.ts";
+
+export const RADIUS_AUTH_PORT = 1812;
+export const RADIUS_ACCT_PORT = 1813;
+export const RADIUS_COA_PORT = 3799;
+export const RADIUS_METRICS_PORT = 9812;
+
+export interface RadiusArgs {
+  readonly spec: TenantSpec;
+  readonly namespace: pulumi.Input<string>;
+  readonly labels: Record<string, string>;
+  readonly serviceAccountName: pulumi.Input<string>;
+  readonly databaseSecretName: pulumi.Input<string>;
+  /**
+   * LoadBalancer in production, so NAS devices outside the cluster reach it with their own source
+   * address (externalTrafficPolicy Local): the server identifies a NAS by it.
+   */
+  readonly serviceType: "LoadBalancer" | "ClusterIP";
+  readonly suspended: boolean;
+}
+
+/** The tenant's RADIUS server (apps/radius): auth 1812, accounting 1813, CoA 3799, metrics. */
+export class Radius extends pulumi.ComponentResource {
+  readonly service: k8s.core.v1.Service;
+  readonly endpoint: pulumi.Output<string>;
+
+  constructor(name: string, args: RadiusArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("dotmac:tenant:Radius", name, {}, opts);
+    const { spec } = args;
+    const size = componentResources.radius;
+    const labels = { ...args.labels, ...radiusPodLabels, "app.kubernetes.io/component": "radius" };
+    const selector = { ...radiusPodLabels, "dotmac.io/tenant-slug": spec.slug };
+    const metadata = (n: string) => ({ name: n, namespace: args.namespace, labels });
+
+    // Encrypts subscribers' RADIUS passwords at rest (AES-256-GCM); isp-ops reads the same key.
+    const credentialKey = new GeneratedSecret(`${name}-credential-key`, { bytes: 32 }, { parent: this });
+    const secret = new k8s.core.v1.Secret(
+      `${name}-secret`,
+      { metadata: metadata("radius"), type: "Opaque", stringData: { CREDENTIAL_KEY: credentialKey.value } },
+      { parent: this },
+    );
+
+    new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: metadata("radius"),
+        spec: {
+          replicas: args.suspended ? 0 : size.replicas,
+          selector: { matchLabels: selector },
+          template: {
+            metadata: {
+              labels: { ...labels, ...selector },
+              annotations: {
+                "prometheus.io/scrape": "true",
+                "prometheus.io/port": String(RADIUS_METRICS_PORT),
+              },
+            },
+            spec: hardenedPodSpec({
+              serviceAccountName: args.serviceAccountName,
+              containers: [
+                hardenedContainer({
+                  name: "radius",
+                  image: spec.images.radius,
+                  resources: size,
+                  ports: [
+                    { name: "auth", containerPort: RADIUS_AUTH_PORT, protocol: "UDP" },
+                    { name: "acct", containerPort: RADIUS_ACCT_PORT, protocol: "UDP" },
+                    // CoA and Disconnect requests from the platform, relayed to the subscriber's NAS.
+                    { name: "coa", containerPort: RADIUS_COA_PORT, protocol: "UDP" },
+                    { name: "metrics", containerPort: RADIUS_METRICS_PORT },
+                  ],
+                  probe: { path: "/healthz", port: RADIUS_METRICS_PORT },
+                  env: [
+                    { name: "TENANT_SLUG", value: spec.slug },
+                    { name: "RADIUS_AUTH_PORT", value: String(RADIUS_AUTH_PORT) },
+                    { name: "RADIUS_ACCT_PORT", value: String(RADIUS_ACCT_PORT) },
+                    { name: "RADIUS_METRICS_PORT", value: String(RADIUS_METRICS_PORT) },
+                    {
+                      name: "DATABASE_URL",
+                      valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
+                    },
+                    {
+                      name: "CREDENTIAL_KEY",
+                      valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "CREDENTIAL_KEY" } },
+                    },
+                  ],
+                }),
+              ],
+            }),
+          },
+        },
+      },
+      { parent: this },
+    );
+
+    const external = args.serviceType === "LoadBalancer";
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: metadata("radius"),
+        spec: {
+          type: args.serviceType,
+          ...(external ? { externalTrafficPolicy: "Local" } : {}),
+          selector,
+          ports: [
+            { name: "auth", port: RADIUS_AUTH_PORT, targetPort: "auth", protocol: "UDP" },
+            { name: "acct", port: RADIUS_ACCT_PORT, targetPort: "acct", protocol: "UDP" },
+            { name: "coa", port: RADIUS_COA_PORT, targetPort: "coa", protocol: "UDP" },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    this.endpoint = external
+      ? this.service.status.apply((s) => {
+          const ingress = s?.loadBalancer?.ingress?.[0];
+          return `${ingress?.hostname ?? ingress?.ip ?? "pending"}:${RADIUS_AUTH_PORT}`;
+        })
+      : pulumi.interpolate`${this.service.spec.clusterIP}:${RADIUS_AUTH_PORT}`;
+    this.registerOutputs({ endpoint: this.endpoint });
+  }
+}

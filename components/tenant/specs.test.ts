@@ -1,0 +1,73 @@
+import { TenantSpec } from "@dotmac/contracts";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { disruptionBudget, ispOpsEnv } from "./isp-ops.ts";
+import { dashboards, prometheusConfig } from "./monitoring.ts";
+import { quotaHard } from "./namespace-specs.ts";
+import { networkPolicySpecs } from "./network-policy-specs.ts";
+import { pgIdentifier, tenantDatabaseName } from "./postgres-database.ts";
+
+const spec = TenantSpec.parse({
+  slug: "city-net",
+  tenantId: "0f8e2c4a-1b3d-4e5f-8a9b-7c6d5e4f3a2b",
+  displayName: "City Net",
+  plan: "starter",
+  seats: 3,
+});
+
+describe("tenant specs (pure)", () => {
+  it("adds no RADIUS policy when the tenant has no NAS networks or no RADIUS", () => {
+    const opts = {
+      platformNamespace: "platform-admin",
+      ingressNamespace: "ingress-nginx",
+      databaseCidrs: ["10.0.0.0/8"],
+      radius: true,
+    };
+    expect(networkPolicySpecs(spec, opts).map((p) => p.name)).not.toContain("allow-radius-from-nas");
+    const withNas = { ...spec, nasCidrs: ["192.0.2.0/24"] };
+    expect(networkPolicySpecs(withNas, opts).map((p) => p.name)).toContain("allow-radius-from-nas");
+    expect(networkPolicySpecs(withNas, { ...opts, radius: false }).map((p) => p.name)).not.toContain(
+      "allow-radius-from-nas",
+    );
+  });
+
+  it("forbids NodePorts in every quota", () => {
+    expect(quotaHard(spec)["services.nodeports"]).toBe("0");
+  });
+
+  it("keeps one pod through disruptions only when there is one to spare", () => {
+    expect(disruptionBudget(1)).toEqual({ maxUnavailable: 1 });
+    expect(disruptionBudget(2)).toEqual({ minAvailable: 1 });
+  });
+
+  it("turns features off in the app's environment when the plan lacks them", () => {
+    const env = ispOpsEnv(spec);
+    expect(env.NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS).toBe("false");
+    expect(env.NEXT_PUBLIC_ENABLE_CUSTOMER_PORTAL).toBe("true");
+    expect(env.NEXT_PUBLIC_TENANT_NAME).toBe("City Net");
+  });
+
+  it("maps every valid slug to a valid Postgres identifier", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{1,38})[a-z0-9]$/), (slug) => {
+        expect(tenantDatabaseName(slug)).toMatch(pgIdentifier);
+      }),
+    );
+  });
+
+  it("scrapes only this namespace's isp-ops and radius pods, and ships valid dashboards", () => {
+    const config = JSON.parse(prometheusConfig("tenant-city-net"));
+    expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(["isp-ops", "radius"]);
+    for (const job of config.scrape_configs) {
+      expect(job.kubernetes_sd_configs).toEqual([
+        { role: "pod", namespaces: { names: ["tenant-city-net"] } },
+      ]);
+    }
+    for (const [file, json] of Object.entries(dashboards)) {
+      const d = JSON.parse(json);
+      expect(d.uid, file).toMatch(/^dotmac-/);
+      expect(d.panels.length, file).toBeGreaterThan(0);
+      for (const p of d.panels) expect(p.datasource.uid).toBe("prometheus");
+    }
+  });
+});

@@ -1,0 +1,375 @@
+import { type PlanTier, TenantSpec, type TenantSpecInput, tiers } from "@dotmac/contracts";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeEach, describe, expect, it } from "vitest";
+import { TenantStamp, type TenantStampArgs } from "./tenant-stamp.ts";
+
+/** Every resource the program registered, as the engine would have received it. */
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+}
+
+let registered: Registered[] = [];
+let resources: pulumi.Resource[] = [];
+
+pulumi.runtime.setMocks(
+  {
+    newResource(args) {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      const state: Record<string, unknown> = { ...args.inputs };
+      if (args.type === "pulumi-nodejs:dynamic/dotmac:PostgresDatabase") state.password = "mock-password";
+      if (args.type === "pulumi-nodejs:dynamic/dotmac:GeneratedSecret") state.value = "mock-secret";
+      if (args.type === "random:index/randomPassword:RandomPassword") state.result = "mock-random";
+      if (args.type === "aws:rds/instance:Instance")
+        Object.assign(state, { address: "db.example.internal", port: 5432 });
+      if (args.type === "gcp:sql/databaseInstance:DatabaseInstance") state.privateIpAddress = "10.1.2.3";
+      if (args.type === "kubernetes:core/v1:Service")
+        state.spec = { ...args.inputs.spec, clusterIP: "10.96.7.7" };
+      return { id: `${args.name}-id`, state };
+    },
+    call(args) {
+      throw new Error(`unexpected call ${args.token}`);
+    },
+  },
+  "dotmac",
+  "tenant-test",
+  false,
+);
+/** Sees every descendant of the stamp as it is registered. */
+const record: pulumi.ResourceTransformation = (args) => {
+  resources.push(args.resource);
+  return undefined;
+};
+
+/** How the SDK marks a secret value on the wire. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+const base: TenantSpecInput = {
+  slug: "fast-fiber",
+  tenantId: "5b3c1f0e-8d2a-4c7b-9f3e-2a1d4c5b6e7f",
+  displayName: "Fast Fiber ISP",
+  plan: "professional",
+  seats: 10,
+  nasCidrs: ["100.64.10.0/24"],
+};
+
+const targets = {
+  postgres: { database: { target: "postgres" as const } },
+  aws: {
+    region: "eu-west-1",
+    database: {
+      target: "aws" as const,
+      vpcId: "vpc-0a1b2c3d",
+      subnetIds: ["subnet-0a1b2c3d", "subnet-1a2b3c4d"],
+      clusterCidrs: ["10.20.0.0/16"],
+    },
+  },
+  gcp: {
+    region: "europe-west1",
+    database: {
+      target: "gcp" as const,
+      project: "dotmac-prod",
+      network: "projects/dotmac-prod/global/networks/main",
+    },
+  },
+};
+
+async function stamp(input: Partial<TenantSpecInput>, args: Partial<TenantStampArgs> = {}) {
+  const spec = TenantSpec.parse({ ...base, ...input });
+  const s = new TenantStamp(
+    "t",
+    { spec, postgres: { adminUrl: "postgres://admin:pw@127.0.0.1:5432/postgres" }, ...args },
+    { transformations: [record] },
+  );
+  const outputs = {
+    namespace: await value(s.namespace),
+    appUrl: await value(s.appUrl),
+    radiusEndpoint: await value(s.radiusEndpoint),
+    grafanaUrl: await value(s.grafanaUrl),
+    databaseHost: await value(s.databaseHost),
+    databaseName: await value(s.databaseName),
+    connectionSecretName: await value(s.connectionSecretName),
+  };
+  // Let the mocks see every registration the outputs did not wait for.
+  await new Promise((r) => setTimeout(r, 50));
+  const urns = await Promise.all(resources.map((r) => value(r.urn)));
+  const of = (type: string) => registered.filter((r) => r.type === type);
+  const one = (type: string, name?: string) => {
+    const found = of(type).filter((r) => name === undefined || r.inputs.metadata?.name === name);
+    expect(found, `${type} ${name ?? ""}`).toHaveLength(1);
+    return found[0] as Registered;
+  };
+  return { spec, outputs, urns, of, one };
+}
+
+beforeEach(() => {
+  registered = [];
+  resources = [];
+});
+
+const containersOf = (r: Registered): any[] => r.inputs.spec.template.spec.containers;
+
+describe.each(["starter", "professional", "enterprise"] as PlanTier[])("TenantStamp, %s plan", (plan) => {
+  const tier = tiers[plan];
+
+  describe.each(Object.keys(targets) as (keyof typeof targets)[])("on the %s database target", (target) => {
+    it("builds the namespace, its guard rails and the database the plan calls for", async () => {
+      const { outputs, urns, of, one } = await stamp({ plan, seats: 5, ...targets[target] });
+
+      expect(outputs.namespace).toBe("tenant-fast-fiber");
+      const ns = one("kubernetes:core/v1:Namespace");
+      expect(ns.inputs.metadata.labels).toMatchObject({
+        "dotmac.io/tenant-id": base.tenantId,
+        "dotmac.io/tenant-slug": "fast-fiber",
+        "dotmac.io/plan-tier": plan,
+        "app.kubernetes.io/component": "tenant",
+        "pod-security.kubernetes.io/enforce": "restricted",
+      });
+
+      const quota = one("kubernetes:core/v1:ResourceQuota");
+      expect(quota.inputs.spec.hard).toMatchObject({
+        "requests.cpu": tier.quota.requestsCpu,
+        "requests.memory": tier.quota.requestsMemory,
+        "limits.cpu": tier.quota.limitsCpu,
+        "limits.memory": tier.quota.limitsMemory,
+        persistentvolumeclaims: String(tier.quota.persistentVolumeClaims),
+      });
+      const limits = one("kubernetes:core/v1:LimitRange");
+      expect(limits.inputs.spec.limits[0].max).toEqual(tier.ispOps.limits);
+
+      const hpa = one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+      expect(hpa.inputs.spec).toMatchObject({
+        minReplicas: tier.hpa.minReplicas,
+        maxReplicas: tier.hpa.maxReplicas,
+      });
+      expect(
+        hpa.inputs.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]),
+      ).toEqual([
+        ["cpu", 70],
+        ["memory", 80],
+      ]);
+      const ispOps = one("kubernetes:apps/v1:Deployment", "isp-ops");
+      expect(ispOps.inputs.spec.replicas).toBe(tier.hpa.minReplicas);
+      expect(containersOf(ispOps)[0].resources).toEqual(tier.ispOps);
+
+      const dbSecret = one("kubernetes:core/v1:Secret", "tenant-db");
+      expect(outputs.connectionSecretName).toBe("tenant-db");
+      // The connection URL reaches the engine as a secret, never as plain text.
+      expect(dbSecret.inputs.stringData[SECRET_SIG]).toBe(SECRET_VALUE);
+      expect(dbSecret.inputs.stringData.value.DATABASE_URL).toMatch(
+        /^postgres:\/\/tenant_fast_fiber:|^postgres:\/\/dotmac_admin:/,
+      );
+
+      if (target === "aws") {
+        const rds = one("aws:rds/instance:Instance");
+        expect(rds.inputs).toMatchObject({
+          storageEncrypted: true,
+          publiclyAccessible: false,
+          deletionProtection: true,
+          multiAz: tier.database.highlyAvailable,
+          instanceClass: tier.database.awsInstanceClass,
+          allocatedStorage: tier.database.storageGb,
+          backupRetentionPeriod: tier.database.backupRetentionDays,
+        });
+        expect(rds.inputs.backupRetentionPeriod).toBeGreaterThanOrEqual(7);
+        expect(rds.inputs.password).toEqual({ [SECRET_SIG]: SECRET_VALUE, value: "mock-random" });
+        const sg = one("aws:ec2/securityGroup:SecurityGroup");
+        expect(sg.inputs.ingress).toEqual([
+          expect.objectContaining({ fromPort: 5432, toPort: 5432, cidrBlocks: ["10.20.0.0/16"] }),
+        ]);
+        expect(one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toHaveLength(2);
+        expect(outputs.databaseHost).toBe("db.example.internal");
+      } else if (target === "gcp") {
+        const sql = one("gcp:sql/databaseInstance:DatabaseInstance");
+        expect(sql.inputs.deletionProtection).toBe(true);
+        expect(sql.inputs.settings.availabilityType).toBe(
+          tier.database.highlyAvailable ? "REGIONAL" : "ZONAL",
+        );
+        expect(sql.inputs.settings.ipConfiguration).toMatchObject({ ipv4Enabled: false });
+        expect(sql.inputs.settings.backupConfiguration).toMatchObject({
+          enabled: true,
+          pointInTimeRecoveryEnabled: true,
+        });
+        expect(one("gcp:sql/database:Database").inputs.name).toBe("tenant_fast_fiber");
+        expect(one("gcp:sql/user:User").inputs.name).toBe("tenant_fast_fiber");
+        expect(outputs.databaseHost).toBe("10.1.2.3");
+      } else {
+        const db = one("pulumi-nodejs:dynamic/dotmac:PostgresDatabase");
+        expect(db.inputs).toMatchObject({ database: "tenant_fast_fiber", role: "tenant_fast_fiber" });
+        expect(of("aws:rds/instance:Instance")).toHaveLength(0);
+        expect(outputs.databaseHost).toBe("127.0.0.1");
+      }
+      expect(outputs.databaseName).toBe("tenant_fast_fiber");
+
+      // Every resource is a descendant of the stamp (the transformation saw it), and the engine
+      // agrees: each one's qualified type starts with the stamp's token.
+      const types = urns.map((u) => u.split("::")[2] ?? "");
+      expect(types.filter((t) => t === "dotmac:tenant:TenantStamp")).toHaveLength(1);
+      const descendants = types.filter((t) => t !== "dotmac:tenant:TenantStamp");
+      expect(descendants.length).toBe(
+        registered.filter((r) => r.type !== "dotmac:tenant:TenantStamp").length,
+      );
+      for (const t of descendants) {
+        // parentType$type: every resource hangs under one of our components, and every one of
+        // our components hangs directly under the stamp.
+        const [parent, own] = t.split("$");
+        expect(parent, t).toMatch(/^dotmac:tenant:/);
+        if (own?.startsWith("dotmac:tenant:")) expect(parent, t).toBe("dotmac:tenant:TenantStamp");
+      }
+    });
+  });
+
+  it("runs exactly the parts the plan's features switch on", async () => {
+    const { of } = await stamp({ plan, seats: 5 });
+    const names = of("kubernetes:apps/v1:Deployment")
+      .map((d) => d.inputs.metadata.name)
+      .sort();
+    const expected = [
+      "isp-ops",
+      "radius",
+      "prometheus",
+      "grafana",
+      ...(plan === "starter" ? [] : ["genieacs"]),
+    ].sort();
+    expect(names).toEqual(expected);
+    expect(of("kubernetes:apps/v1:StatefulSet")).toHaveLength(plan === "starter" ? 0 : 1);
+  });
+});
+
+describe("TenantStamp", () => {
+  it("selects namespaces by kubernetes.io/metadata.name and denies everything else", async () => {
+    const { of } = await stamp({});
+    const policies = Object.fromEntries(
+      of("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => [p.inputs.metadata.name, p.inputs.spec]),
+    );
+    expect(Object.keys(policies).sort()).toEqual([
+      "allow-database",
+      "allow-dns",
+      "allow-from-platform-and-ingress",
+      "allow-https-out",
+      "allow-radius-from-nas",
+      "allow-same-namespace",
+      "default-deny",
+    ]);
+    expect(policies["default-deny"]).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    expect(policies["allow-from-platform-and-ingress"].ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform-admin" } } },
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
+    ]);
+    const radius = policies["allow-radius-from-nas"];
+    expect(radius.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "radius" } });
+    expect(radius.ingress[0]).toEqual({
+      from: [{ ipBlock: { cidr: "100.64.10.0/24" } }],
+      ports: [
+        { protocol: "UDP", port: 1812 },
+        { protocol: "UDP", port: 1813 },
+      ],
+    });
+    expect(radius.egress[0].ports).toEqual([{ protocol: "UDP", port: 3799 }]);
+    // No selector anywhere uses the seed's `name:` label, which no namespace has.
+    expect(JSON.stringify(policies)).not.toMatch(/"name":"(platform-admin|tenant-)/);
+  });
+
+  it("hardens every container and pins every image", async () => {
+    const { of } = await stamp({ plan: "enterprise", seats: 100 });
+    const workloads = [...of("kubernetes:apps/v1:Deployment"), ...of("kubernetes:apps/v1:StatefulSet")];
+    expect(workloads.length).toBeGreaterThanOrEqual(6);
+    for (const w of workloads) {
+      const pod = w.inputs.spec.template.spec;
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      for (const c of pod.containers) {
+        expect(c.securityContext, `${w.inputs.metadata.name}/${c.name}`).toMatchObject({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          privileged: false,
+          capabilities: { drop: ["ALL"] },
+        });
+        expect(c.resources.requests.cpu).toBeDefined();
+        expect(c.resources.limits.memory).toBeDefined();
+        expect(c.readinessProbe).toBeDefined();
+        expect(c.livenessProbe).toBeDefined();
+        expect(c.image).toMatch(/:[^:/]+$/);
+        expect(c.image).not.toMatch(/:latest$/);
+        for (const e of c.env ?? []) {
+          // Secrets come from Secrets, never as literal values.
+          if (/PASSWORD|SECRET|KEY|DATABASE_URL/.test(e.name))
+            expect(e.valueFrom?.secretKeyRef).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it("gives isp-ops the seed's environment, its ingress with TLS for every host, and a PDB", async () => {
+    const { one, outputs } = await stamp({
+      plan: "enterprise",
+      seats: 100,
+      customDomains: ["ops.fastfiber.example"],
+      branding: {
+        name: "Fast Fiber",
+        primaryColor: "#112233",
+        logoUrl: "https://cdn.fastfiber.example/logo.png",
+      },
+    });
+    const config = one("kubernetes:core/v1:ConfigMap", "isp-ops-config");
+    expect(config.inputs.data).toMatchObject({
+      DEPLOYMENT_MODE: "single_tenant",
+      TENANT_ID: base.tenantId,
+      TENANT_SLUG: "fast-fiber",
+      NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
+      NEXT_PUBLIC_PRIMARY_COLOR: "#112233",
+      NEXT_PUBLIC_TENANT_LOGO_URL: "https://cdn.fastfiber.example/logo.png",
+      NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: "true",
+    });
+    expect(Object.values(config.inputs.data).join(" ")).not.toMatch(/postgres:\/\//);
+    const ingress = one("kubernetes:networking.k8s.io/v1:Ingress", "isp-ops");
+    expect(ingress.inputs.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
+    expect(ingress.inputs.spec.tls).toEqual([
+      { hosts: ["fast-fiber.isp.dotmac.io", "ops.fastfiber.example"], secretName: "fast-fiber-tls" },
+    ]);
+    expect(ingress.inputs.spec.rules.map((r: any) => r.host)).toEqual([
+      "fast-fiber.isp.dotmac.io",
+      "ops.fastfiber.example",
+    ]);
+    expect(one("kubernetes:policy/v1:PodDisruptionBudget").inputs.spec).toMatchObject({ minAvailable: 1 });
+    expect(outputs.appUrl).toBe("https://fast-fiber.isp.dotmac.io");
+    expect(outputs.grafanaUrl).toBe("https://fast-fiber.isp.dotmac.io/grafana/");
+  });
+
+  it("scales a suspended tenant to zero and removes its autoscaler", async () => {
+    const { of } = await stamp({}, { suspended: true });
+    expect(of("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(0);
+    for (const w of [...of("kubernetes:apps/v1:Deployment"), ...of("kubernetes:apps/v1:StatefulSet")]) {
+      expect(w.inputs.spec.replicas, w.inputs.metadata.name).toBe(0);
+    }
+    expect(of("kubernetes:core/v1:Namespace")[0]?.inputs.metadata.annotations["dotmac.io/suspended"]).toBe(
+      "true",
+    );
+  });
+
+  it("exposes RADIUS through a LoadBalancer that keeps the NAS's source address", async () => {
+    const { one, outputs } = await stamp({});
+    const svc = one("kubernetes:core/v1:Service", "radius");
+    expect(svc.inputs.spec).toMatchObject({ type: "LoadBalancer", externalTrafficPolicy: "Local" });
+    expect(svc.inputs.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual([
+      "1812/UDP",
+      "1813/UDP",
+      "3799/UDP",
+    ]);
+    expect(outputs.radiusEndpoint).toBe("pending:1812");
+    const local = await stamp({}, { radiusServiceType: "ClusterIP" });
+    expect(local.outputs.radiusEndpoint).toBe("10.96.7.7:1812");
+  });
+
+  it("needs the platform's Postgres server for the postgres target", () => {
+    const spec = TenantSpec.parse(base);
+    expect(() => new TenantStamp("t", { spec })).toThrow(/needs the platform's Postgres server/);
+  });
+});

@@ -1,0 +1,100 @@
+import type { Resources } from "@dotmac/contracts";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+type Container = k8s.types.input.core.v1.Container;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/** The uid every tenant container runs as; images are built to run as it. */
+export const NON_ROOT_UID = 10001;
+
+/** Pod-level security that Pod Security Admission's `restricted` profile demands. */
+export function podSecurityContext() {
+  return {
+    runAsNonRoot: true,
+    runAsUser: NON_ROOT_UID,
+    runAsGroup: NON_ROOT_UID,
+    fsGroup: NON_ROOT_UID,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+/** Container-level security: no root, no privilege escalation, no capabilities, read-only root. */
+export function containerSecurityContext() {
+  return {
+    runAsNonRoot: true,
+    runAsUser: NON_ROOT_UID,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    privileged: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+export interface ProbeTarget {
+  readonly path?: string;
+  readonly port: number;
+  /** Probe with a TCP connect instead of an HTTP GET. */
+  readonly tcp?: boolean;
+}
+
+/** Readiness, liveness and startup probes against one endpoint. */
+export function probes(target: ProbeTarget) {
+  const handler = target.tcp
+    ? { tcpSocket: { port: target.port } }
+    : { httpGet: { path: target.path ?? "/healthz", port: target.port } };
+  return {
+    readinessProbe: { ...handler, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    livenessProbe: { ...handler, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+    startupProbe: { ...handler, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 30 },
+  };
+}
+
+export interface ContainerInput {
+  readonly name: string;
+  readonly image: string;
+  readonly resources: { readonly requests: Resources; readonly limits: Resources };
+  readonly ports: readonly { name: string; containerPort: number; protocol?: "TCP" | "UDP" }[];
+  readonly probe: ProbeTarget;
+  readonly env?: readonly pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
+  readonly envFrom?: readonly pulumi.Input<k8s.types.input.core.v1.EnvFromSource>[];
+  readonly args?: readonly string[];
+  /** Writable mounts besides /tmp (the root filesystem is read-only). */
+  readonly volumeMounts?: readonly { name: string; mountPath: string; readOnly?: boolean }[];
+}
+
+/** A container that passes the policy pack: pinned image, limits, probes, hardened security context. */
+export function hardenedContainer(c: ContainerInput): Container {
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: "IfNotPresent",
+    ...(c.args ? { args: [...c.args] } : {}),
+    ports: c.ports.map((p) => ({ ...p, protocol: p.protocol ?? "TCP" })),
+    ...(c.env ? { env: [...c.env] } : {}),
+    ...(c.envFrom ? { envFrom: [...c.envFrom] } : {}),
+    resources: {
+      requests: { ...c.resources.requests },
+      limits: { ...c.resources.limits },
+    },
+    securityContext: containerSecurityContext(),
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(c.volumeMounts ?? [])],
+    ...probes(c.probe),
+  };
+}
+
+/** A pod spec around hardened containers, with /tmp as the one scratch volume. */
+export function hardenedPodSpec(opts: {
+  readonly serviceAccountName: pulumi.Input<string>;
+  readonly containers: readonly Container[];
+  readonly volumes?: readonly pulumi.Input<k8s.types.input.core.v1.Volume>[];
+}): PodSpec {
+  return {
+    serviceAccountName: opts.serviceAccountName,
+    automountServiceAccountToken: false,
+    securityContext: podSecurityContext(),
+    containers: [...opts.containers],
+    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...(opts.volumes ?? [])],
+  };
+}
