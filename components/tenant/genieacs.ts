@@ -1,8 +1,8 @@
 import { componentResources, type TenantSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GeneratedSecret } from "./generated-secret.ts";
-import { hardenedContainer, hardenedPodSpec } from "./workload-specs.ts";
+import { GeneratedSecret } from "../shared/generated-secret.ts";
+import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 
 /** GenieACS's four services: TR-069 CWMP for the CPEs, the northbound API, file server, and UI. */
 export const genieacsServices = [

@@ -1,7 +1,7 @@
 import { effectiveFeatures, type TenantSpec, tenantHosts, tiers } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hardenedContainer, hardenedPodSpec } from "./workload-specs.ts";
+import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 
 export const ISP_OPS_PORT = 3000;
 

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { componentResources, type TenantSpec, tenantHosts } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GeneratedSecret } from "./generated-secret.ts";
-import { hardenedContainer, hardenedPodSpec } from "./workload-specs.ts";
+import { GeneratedSecret } from "../shared/generated-secret.ts";
+import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 
 const PROMETHEUS_PORT = 9090;
 const GRAFANA_PORT = 3000;

@@ -1,9 +1,9 @@
 import { componentResources, type TenantSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GeneratedSecret } from "./generated-secret.ts";
+import { GeneratedSecret } from "../shared/generated-secret.ts";
+import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 import { radiusPodLabels } from "./network-policy-specs.ts";
-import { hardenedContainer, hardenedPodSpec } from "./workload-specs.ts";
 
 export const RADIUS_AUTH_PORT = 1812;
 export const RADIUS_ACCT_PORT = 1813;

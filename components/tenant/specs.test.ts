@@ -1,11 +1,11 @@
 import { TenantSpec } from "@dotmac/contracts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { pgIdentifier, tenantDatabaseName } from "../database/postgres-database.ts";
 import { disruptionBudget, ispOpsEnv } from "./isp-ops.ts";
 import { dashboards, prometheusConfig } from "./monitoring.ts";
 import { quotaHard } from "./namespace-specs.ts";
 import { networkPolicySpecs } from "./network-policy-specs.ts";
-import { pgIdentifier, tenantDatabaseName } from "./postgres-database.ts";
 
 const spec = TenantSpec.parse({
   slug: "city-net",

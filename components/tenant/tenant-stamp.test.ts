@@ -1,52 +1,16 @@
 import { type PlanTier, TenantSpec, type TenantSpecInput, tiers } from "@dotmac/contracts";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
+import {
+  type Registered,
+  record,
+  registered,
+  resetMocks,
+  SECRET_SIG,
+  SECRET_VALUE,
+  settled,
+  value,
+} from "../shared/mock-engine.ts";
 import { TenantStamp, type TenantStampArgs } from "./tenant-stamp.ts";
-
-/** Every resource the program registered, as the engine would have received it. */
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
-
-let registered: Registered[] = [];
-let resources: pulumi.Resource[] = [];
-
-pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      const state: Record<string, unknown> = { ...args.inputs };
-      if (args.type === "pulumi-nodejs:dynamic/dotmac:PostgresDatabase") state.password = "mock-password";
-      if (args.type === "pulumi-nodejs:dynamic/dotmac:GeneratedSecret") state.value = "mock-secret";
-      if (args.type === "random:index/randomPassword:RandomPassword") state.result = "mock-random";
-      if (args.type === "aws:rds/instance:Instance")
-        Object.assign(state, { address: "db.example.internal", port: 5432 });
-      if (args.type === "gcp:sql/databaseInstance:DatabaseInstance") state.privateIpAddress = "10.1.2.3";
-      if (args.type === "kubernetes:core/v1:Service")
-        state.spec = { ...args.inputs.spec, clusterIP: "10.96.7.7" };
-      return { id: `${args.name}-id`, state };
-    },
-    call(args) {
-      throw new Error(`unexpected call ${args.token}`);
-    },
-  },
-  "dotmac",
-  "tenant-test",
-  false,
-);
-/** Sees every descendant of the stamp as it is registered. */
-const record: pulumi.ResourceTransformation = (args) => {
-  resources.push(args.resource);
-  return undefined;
-};
-
-/** How the SDK marks a secret value on the wire. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-
-const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 const base: TenantSpecInput = {
   slug: "fast-fiber",
@@ -94,22 +58,10 @@ async function stamp(input: Partial<TenantSpecInput>, args: Partial<TenantStampA
     databaseName: await value(s.databaseName),
     connectionSecretName: await value(s.connectionSecretName),
   };
-  // Let the mocks see every registration the outputs did not wait for.
-  await new Promise((r) => setTimeout(r, 50));
-  const urns = await Promise.all(resources.map((r) => value(r.urn)));
-  const of = (type: string) => registered.filter((r) => r.type === type);
-  const one = (type: string, name?: string) => {
-    const found = of(type).filter((r) => name === undefined || r.inputs.metadata?.name === name);
-    expect(found, `${type} ${name ?? ""}`).toHaveLength(1);
-    return found[0] as Registered;
-  };
-  return { spec, outputs, urns, of, one };
+  return { spec, outputs, ...(await settled()) };
 }
 
-beforeEach(() => {
-  registered = [];
-  resources = [];
-});
+beforeEach(resetMocks);
 
 const containersOf = (r: Registered): any[] => r.inputs.spec.template.spec.containers;
 
@@ -217,8 +169,8 @@ describe.each(["starter", "professional", "enterprise"] as PlanTier[])("TenantSt
         // parentType$type: every resource hangs under one of our components, and every one of
         // our components hangs directly under the stamp.
         const [parent, own] = t.split("$");
-        expect(parent, t).toMatch(/^dotmac:tenant:/);
-        if (own?.startsWith("dotmac:tenant:")) expect(parent, t).toBe("dotmac:tenant:TenantStamp");
+        expect(parent, t).toMatch(/^dotmac:(tenant|database):/);
+        if (own?.startsWith("dotmac:")) expect(parent, t).toBe("dotmac:tenant:TenantStamp");
       }
     });
   });

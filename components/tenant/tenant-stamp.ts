@@ -1,7 +1,8 @@
-import { effectiveFeatures, type TenantSpec } from "@dotmac/contracts";
+import { effectiveFeatures, type TenantSpec, tiers } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type PostgresServerArgs, TenantDatabase } from "./database.ts";
+import { ManagedDatabase, type PostgresServerArgs } from "../database/managed-database.ts";
+import { tenantDatabaseName } from "../database/postgres-database.ts";
 import { GenieAcs } from "./genieacs.ts";
 import { IspOps } from "./isp-ops.ts";
 import { Monitoring } from "./monitoring.ts";
@@ -134,9 +135,20 @@ export class TenantStamp extends pulumi.ComponentResource {
       child,
     );
 
-    const database = new TenantDatabase(
+    const database = new ManagedDatabase(
       `${name}-db`,
-      { spec, ...(args.postgres ? { postgres: args.postgres } : {}) },
+      {
+        databaseName: tenantDatabaseName(spec.slug),
+        target: spec.database,
+        region: spec.region,
+        sizing: tiers[spec.plan].database,
+        tags: {
+          "dotmac-tenant-slug": spec.slug,
+          "dotmac-tenant-id": spec.tenantId,
+          "dotmac-plan-tier": spec.plan,
+        },
+        ...(args.postgres ? { postgres: args.postgres } : {}),
+      },
       { parent: this },
     );
     const dbSecret = new k8s.core.v1.Secret(

@@ -1,21 +1,36 @@
-import { type TenantSpec, tiers } from "@dotmac/contracts";
+import type { DatabaseTarget } from "@dotmac/contracts";
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PostgresDatabase, tenantDatabaseName } from "./postgres-database.ts";
+import { PostgresDatabase } from "./postgres-database.ts";
 
-/** Where the `postgres` target's server is, as the platform sees it and as tenant pods see it. */
+/** Where the `postgres` target's server is, as the engine sees it and as pods see it. */
 export interface PostgresServerArgs {
   /** Admin URL the engine uses to create the database and role (a secret). */
   readonly adminUrl: pulumi.Input<string>;
-  /** Host and port tenant pods connect to; the admin URL's when absent. */
+  /** Host and port pods connect to; the admin URL's when absent. */
   readonly appHost?: string;
   readonly appPort?: number;
 }
 
-export interface TenantDatabaseArgs {
-  readonly spec: TenantSpec;
+export interface DatabaseSizing {
+  readonly storageGb: number;
+  readonly awsInstanceClass: string;
+  readonly gcpTier: string;
+  /** RDS Multi-AZ / Cloud SQL REGIONAL. */
+  readonly highlyAvailable: boolean;
+  readonly backupRetentionDays: number;
+}
+
+export interface ManagedDatabaseArgs {
+  /** Database (and, on postgres and Cloud SQL, role) name: a Postgres identifier. */
+  readonly databaseName: string;
+  readonly target: DatabaseTarget;
+  /** Cloud region (aws, gcp). */
+  readonly region: string;
+  readonly sizing: DatabaseSizing;
+  readonly tags: Record<string, string>;
   /** Required for the `postgres` target. */
   readonly postgres?: PostgresServerArgs;
 }
@@ -23,10 +38,11 @@ export interface TenantDatabaseArgs {
 const ENGINE_VERSION = "16";
 
 /**
- * One tenant's database on the target its spec names: RDS, Cloud SQL, or a database and role on
- * an existing Postgres server. Exposes a connection URL as a secret.
+ * A Postgres database on the target named: RDS (encrypted, private, backed up, deletion-protected),
+ * Cloud SQL (private IP, backups with point-in-time recovery), or a database and role on an
+ * existing server. Exposes a connection URL as a secret.
  */
-export class TenantDatabase extends pulumi.ComponentResource {
+export class ManagedDatabase extends pulumi.ComponentResource {
   readonly host: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
   readonly name: pulumi.Output<string>;
@@ -34,19 +50,12 @@ export class TenantDatabase extends pulumi.ComponentResource {
   /** postgres://user:password@host:port/name, secret. */
   readonly connectionUrl: pulumi.Output<string>;
 
-  constructor(name: string, args: TenantDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("dotmac:tenant:Database", name, {}, opts);
-    const { spec } = args;
-    const tier = tiers[spec.plan];
-    const dbName = tenantDatabaseName(spec.slug);
-    const tags = {
-      "dotmac-tenant-slug": spec.slug,
-      "dotmac-tenant-id": spec.tenantId,
-      "dotmac-plan-tier": spec.plan,
-    };
+  constructor(name: string, args: ManagedDatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("dotmac:database:ManagedDatabase", name, {}, opts);
+    const { target, sizing, tags, databaseName } = args;
     let password: pulumi.Output<string>;
 
-    switch (spec.database.target) {
+    switch (target.target) {
       case "postgres": {
         if (!args.postgres)
           throw new Error(
@@ -54,7 +63,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
           );
         const db = new PostgresDatabase(
           name,
-          { adminUrl: args.postgres.adminUrl, database: dbName, role: dbName },
+          { adminUrl: args.postgres.adminUrl, database: databaseName, role: databaseName },
           { parent: this },
         );
         const admin = pulumi.output(args.postgres.adminUrl).apply((u) => new URL(u));
@@ -70,7 +79,6 @@ export class TenantDatabase extends pulumi.ComponentResource {
         break;
       }
       case "aws": {
-        const target = spec.database;
         const pw = new random.RandomPassword(
           `${name}-password`,
           { length: 32, special: false },
@@ -85,7 +93,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
           `${name}-sg`,
           {
             vpcId: target.vpcId,
-            description: `Postgres for tenant ${spec.slug}: reachable from the cluster only`,
+            description: `Postgres ${databaseName}: reachable from the cluster only`,
             ingress: [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: target.clusterCidrs }],
             egress: [],
             tags,
@@ -97,19 +105,19 @@ export class TenantDatabase extends pulumi.ComponentResource {
           {
             engine: "postgres",
             engineVersion: ENGINE_VERSION,
-            instanceClass: tier.database.awsInstanceClass,
-            allocatedStorage: tier.database.storageGb,
+            instanceClass: sizing.awsInstanceClass,
+            allocatedStorage: sizing.storageGb,
             storageType: "gp3",
             storageEncrypted: true,
             publiclyAccessible: false,
-            multiAz: tier.database.highlyAvailable,
-            backupRetentionPeriod: tier.database.backupRetentionDays,
+            multiAz: sizing.highlyAvailable,
+            backupRetentionPeriod: sizing.backupRetentionDays,
             deletionProtection: true,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${dbName.replaceAll("_", "-")}-final`,
+            finalSnapshotIdentifier: `${databaseName.replaceAll("_", "-")}-final`,
             copyTagsToSnapshot: true,
             autoMinorVersionUpgrade: true,
-            dbName,
+            dbName: databaseName,
             username: "dotmac_admin",
             password: pw.result,
             dbSubnetGroupName: subnets.name,
@@ -121,13 +129,12 @@ export class TenantDatabase extends pulumi.ComponentResource {
         );
         this.host = instance.address;
         this.port = instance.port;
-        this.name = pulumi.output(dbName);
+        this.name = pulumi.output(databaseName);
         this.user = instance.username;
         password = pw.result;
         break;
       }
       case "gcp": {
-        const target = spec.database;
         const pw = new random.RandomPassword(
           `${name}-password`,
           { length: 32, special: false },
@@ -137,13 +144,13 @@ export class TenantDatabase extends pulumi.ComponentResource {
           `${name}-sql`,
           {
             project: target.project,
-            region: spec.region,
+            region: args.region,
             databaseVersion: `POSTGRES_${ENGINE_VERSION}`,
             deletionProtection: true,
             settings: {
-              tier: tier.database.gcpTier,
-              availabilityType: tier.database.highlyAvailable ? "REGIONAL" : "ZONAL",
-              diskSize: tier.database.storageGb,
+              tier: sizing.gcpTier,
+              availabilityType: sizing.highlyAvailable ? "REGIONAL" : "ZONAL",
+              diskSize: sizing.storageGb,
               diskAutoresize: true,
               deletionProtectionEnabled: true,
               ipConfiguration: {
@@ -155,7 +162,7 @@ export class TenantDatabase extends pulumi.ComponentResource {
                 enabled: true,
                 pointInTimeRecoveryEnabled: true,
                 backupRetentionSettings: {
-                  retainedBackups: tier.database.backupRetentionDays,
+                  retainedBackups: sizing.backupRetentionDays,
                   retentionUnit: "COUNT",
                 },
               },
@@ -166,12 +173,12 @@ export class TenantDatabase extends pulumi.ComponentResource {
         );
         const database = new gcp.sql.Database(
           `${name}-db`,
-          { project: target.project, instance: instance.name, name: dbName },
+          { project: target.project, instance: instance.name, name: databaseName },
           { parent: this },
         );
         const user = new gcp.sql.User(
           `${name}-user`,
-          { project: target.project, instance: instance.name, name: dbName, password: pw.result },
+          { project: target.project, instance: instance.name, name: databaseName, password: pw.result },
           { parent: this },
         );
         this.host = instance.privateIpAddress;

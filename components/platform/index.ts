@@ -1,0 +1,3 @@
+export { automationApiClusterRules, automationApiUser, tenantOnlyValidation } from "./automation-api-rbac.ts";
+export { PlatformStamp, type PlatformStampArgs, platformDatabaseSizing } from "./platform-stamp.ts";
+export { StateBackend, type StateBackendArgs } from "./state-backend.ts";

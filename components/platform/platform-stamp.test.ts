@@ -1,0 +1,134 @@
+import { PlatformSpec, type PlatformSpecInput } from "@dotmac/contracts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { record, registered, resetMocks, secretOf, settled, value } from "../shared/mock-engine.ts";
+import { automationApiClusterRules } from "./automation-api-rbac.ts";
+import { PlatformStamp } from "./platform-stamp.ts";
+
+async function platform(input: PlatformSpecInput) {
+  const spec = PlatformSpec.parse(input);
+  const stamp = new PlatformStamp(
+    "platform",
+    { spec, postgres: { adminUrl: "postgres://admin:pw@127.0.0.1:5432/postgres" } },
+    { transformations: [record] },
+  );
+  const outputs = {
+    namespace: await value(stamp.namespace),
+    adminUrl: await value(stamp.adminUrl),
+    stateBackendUrl: await value(stamp.stateBackendUrl),
+    secretsProvider: await value(stamp.secretsProvider),
+  };
+  return { outputs, ...(await settled()) };
+}
+
+beforeEach(resetMocks);
+
+describe("PlatformStamp", () => {
+  it("runs the control plane in platform-admin with the seed's quota, behind admin.<domain>", async () => {
+    const { outputs, one } = await platform({ baseDomain: "dotmac.example" });
+    expect(outputs.namespace).toBe("platform-admin");
+    expect(one("kubernetes:core/v1:Namespace").inputs.metadata.labels).toMatchObject({
+      "app.kubernetes.io/component": "control-plane",
+      "pod-security.kubernetes.io/enforce": "restricted",
+    });
+    expect(one("kubernetes:core/v1:ResourceQuota").inputs.spec.hard).toMatchObject({
+      "requests.cpu": "8",
+      "limits.memory": "32Gi",
+    });
+    const ingress = one("kubernetes:networking.k8s.io/v1:Ingress");
+    expect(ingress.inputs.spec.rules[0].host).toBe("admin.dotmac.example");
+    expect(outputs.adminUrl).toBe("https://admin.dotmac.example");
+    expect(one("kubernetes:apps/v1:Deployment", "automation-api").inputs.spec.replicas).toBe(2);
+    expect(one("pulumi-nodejs:dynamic/dotmac:PostgresDatabase").inputs.database).toBe("dotmac_platform");
+    expect(outputs.stateBackendUrl).toBeUndefined();
+  });
+
+  it("grants the automation API no more than tenant namespaces need, and confines it to tenant-*", async () => {
+    const { one } = await platform({});
+    const role = one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+    expect(role.inputs.rules).toEqual(automationApiClusterRules);
+    const everything = JSON.stringify(role.inputs.rules);
+    expect(everything).not.toContain('"*"');
+    expect(everything).not.toMatch(/clusterroles|nodes|persistentvolumes|customresourcedefinitions/);
+    expect(everything).not.toMatch(/"escalate"|"bind"|"impersonate"/);
+    const policy = one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy");
+    expect(policy.inputs.spec.matchConditions[0].expression).toContain(
+      "system:serviceaccount:platform-admin:automation-api",
+    );
+    expect(
+      policy.inputs.spec.validations.map((v: { expression: string }) => v.expression).join(" "),
+    ).toContain("startsWith('tenant-')");
+    expect(
+      one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").inputs.spec
+        .validationActions,
+    ).toEqual(["Deny"]);
+  });
+
+  it("on AWS keeps stack state in a versioned, KMS-encrypted, private bucket and a Multi-AZ database", async () => {
+    const { outputs, one } = await platform({
+      region: "eu-west-1",
+      database: {
+        target: "aws",
+        vpcId: "vpc-0a1b2c3d",
+        subnetIds: ["subnet-0a1b2c3d", "subnet-1a2b3c4d"],
+        clusterCidrs: ["10.20.0.0/16"],
+      },
+    });
+    expect(one("aws:kms/key:Key").inputs.enableKeyRotation).toBe(true);
+    expect(one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration).toEqual({
+      status: "Enabled",
+    });
+    expect(
+      one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs
+        .rules[0],
+    ).toMatchObject({
+      applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" },
+    });
+    expect(one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(one("aws:rds/instance:Instance").inputs).toMatchObject({
+      multiAz: true,
+      storageEncrypted: true,
+      publiclyAccessible: false,
+    });
+    expect(outputs.stateBackendUrl).toBe("s3://dotmac-pulumi-state");
+    expect(outputs.secretsProvider).toBe("awskms://alias/dotmac-pulumi-state");
+    const api = one("kubernetes:apps/v1:Deployment", "automation-api");
+    const env = api.inputs.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: "PULUMI_BACKEND_URL", value: "s3://dotmac-pulumi-state" });
+  });
+
+  it("on GCP uses a CMEK bucket the storage agent may use, and a regional Cloud SQL", async () => {
+    const { outputs, one } = await platform({
+      region: "europe-west1",
+      database: { target: "gcp", project: "dotmac-prod", network: "main" },
+    });
+    expect(one("gcp:kms/cryptoKey:CryptoKey").inputs.rotationPeriod).toBe("7776000s");
+    expect(one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").inputs.member).toBe(
+      "serviceAccount:service-123@gs-project-accounts.iam.gserviceaccount.com",
+    );
+    const bucket = one("gcp:storage/bucket:Bucket");
+    expect(bucket.inputs).toMatchObject({
+      versioning: { enabled: true },
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: "enforced",
+    });
+    expect(one("gcp:sql/databaseInstance:DatabaseInstance").inputs.settings.availabilityType).toBe(
+      "REGIONAL",
+    );
+    expect(outputs.stateBackendUrl).toBe("gs://dotmac-pulumi-state");
+    expect(outputs.secretsProvider).toMatch(/^gcpkms:\/\//);
+  });
+
+  it("keeps the platform's database URL secret", async () => {
+    const { one } = await platform({});
+    const secret = one("kubernetes:core/v1:Secret", "platform-db");
+    expect(secret.inputs.stringData).toEqual(
+      secretOf({ DATABASE_URL: "postgres://dotmac_platform:mock-password@127.0.0.1:5432/dotmac_platform" }),
+    );
+    expect(registered.length).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,363 @@
+import { PLATFORM_NAMESPACE, type PlatformSpec } from "@dotmac/contracts";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  type DatabaseSizing,
+  ManagedDatabase,
+  type PostgresServerArgs,
+} from "../database/managed-database.ts";
+import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
+import { automationApiClusterRules, automationApiUser, tenantOnlyValidation } from "./automation-api-rbac.ts";
+import { StateBackend } from "./state-backend.ts";
+
+const API_PORT = 8080;
+const ADMIN_PORT = 3000;
+
+/** The platform database holds every tenant's record: always highly available, long backups. */
+export const platformDatabaseSizing: DatabaseSizing = {
+  storageGb: 100,
+  awsInstanceClass: "db.t3.large",
+  gcpTier: "db-custom-2-7680",
+  highlyAvailable: true,
+  backupRetentionDays: 30,
+};
+
+export interface PlatformStampArgs {
+  readonly spec: PlatformSpec;
+  /** The existing Postgres server, for the `postgres` database target. */
+  readonly postgres?: PostgresServerArgs;
+  readonly ingressNamespace?: string;
+  readonly ingressClassName?: string;
+  readonly clusterIssuer?: string;
+}
+
+/**
+ * The control plane: the platform-admin namespace, the platform database, the automation API
+ * (with the least cluster rights it needs to manage tenant-* namespaces), the admin app behind
+ * admin.<domain>, and on AWS/GCP the state bucket and KMS key for tenant stacks.
+ */
+export class PlatformStamp extends pulumi.ComponentResource {
+  readonly namespace: pulumi.Output<string>;
+  readonly adminUrl: pulumi.Output<string>;
+  readonly apiUrl: pulumi.Output<string>;
+  readonly databaseHost: pulumi.Output<string>;
+  readonly stateBackendUrl: pulumi.Output<string | undefined>;
+  readonly secretsProvider: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: PlatformStampArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("dotmac:platform:PlatformStamp", name, {}, opts);
+    const { spec } = args;
+    const ingressNamespace = args.ingressNamespace ?? "ingress-nginx";
+    const labels = {
+      "app.kubernetes.io/name": "dotmac-platform",
+      "app.kubernetes.io/component": "control-plane",
+      "app.kubernetes.io/managed-by": "pulumi",
+    };
+
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: PLATFORM_NAMESPACE,
+          labels: {
+            ...labels,
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+          },
+        },
+      },
+      { parent: this },
+    );
+    this.namespace = ns.metadata.name;
+    const inNs = (n: string, extra: Record<string, string> = {}) => ({
+      name: n,
+      namespace: this.namespace,
+      labels: { ...labels, ...extra },
+    });
+    const child = { parent: this, dependsOn: [ns] };
+
+    // The seed's platform-admin quota.
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      {
+        metadata: inNs("platform-admin-quota"),
+        spec: {
+          hard: {
+            "requests.cpu": "8",
+            "requests.memory": "16Gi",
+            "limits.cpu": "16",
+            "limits.memory": "32Gi",
+            persistentvolumeclaims: "5",
+          },
+        },
+      },
+      child,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-netpol`,
+      {
+        metadata: inNs("platform-isolation"),
+        spec: {
+          podSelector: {},
+          policyTypes: ["Ingress"],
+          ingress: [
+            { from: [{ podSelector: {} }] },
+            {
+              from: [
+                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ingressNamespace } } },
+              ],
+            },
+          ],
+        },
+      },
+      child,
+    );
+
+    const database = new ManagedDatabase(
+      `${name}-db`,
+      {
+        databaseName: "dotmac_platform",
+        target: spec.database,
+        region: spec.region,
+        sizing: platformDatabaseSizing,
+        tags: { "dotmac-component": "control-plane" },
+        ...(args.postgres ? { postgres: args.postgres } : {}),
+      },
+      { parent: this },
+    );
+    const dbSecret = new k8s.core.v1.Secret(
+      `${name}-db-secret`,
+      { metadata: inNs("platform-db"), type: "Opaque", stringData: { DATABASE_URL: database.connectionUrl } },
+      child,
+    );
+
+    const backend =
+      spec.database.target === "aws"
+        ? new StateBackend(
+            `${name}-state`,
+            { target: "aws", name: "dotmac-pulumi-state", tags: { "dotmac-component": "control-plane" } },
+            { parent: this },
+          )
+        : spec.database.target === "gcp"
+          ? new StateBackend(
+              `${name}-state`,
+              {
+                target: "gcp",
+                name: "dotmac-pulumi-state",
+                project: spec.database.project,
+                region: spec.region,
+                labels: { "dotmac-component": "control-plane" },
+              },
+              { parent: this },
+            )
+          : undefined;
+
+    const sa = new k8s.core.v1.ServiceAccount(`${name}-api-sa`, { metadata: inNs("automation-api") }, child);
+    const clusterRole = new k8s.rbac.v1.ClusterRole(
+      `${name}-api-role`,
+      { metadata: { name: "dotmac-automation-api", labels }, rules: automationApiClusterRules },
+      { parent: this },
+    );
+    new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-api-binding`,
+      {
+        metadata: { name: "dotmac-automation-api", labels },
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: clusterRole.metadata.name,
+        },
+        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: this.namespace }],
+      },
+      { parent: this },
+    );
+    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+      `${name}-api-tenant-only`,
+      {
+        metadata: { name: "dotmac-automation-api-tenant-only", labels },
+        spec: {
+          failurePolicy: "Fail",
+          matchConstraints: {
+            resourceRules: [
+              {
+                apiGroups: ["*"],
+                apiVersions: ["*"],
+                operations: ["CREATE", "UPDATE", "DELETE"],
+                resources: ["*"],
+              },
+            ],
+          },
+          matchConditions: [
+            {
+              name: "is-automation-api",
+              expression: `request.userInfo.username == '${automationApiUser(PLATFORM_NAMESPACE)}'`,
+            },
+          ],
+          validations: tenantOnlyValidation(),
+        },
+      },
+      { parent: this },
+    );
+    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+      `${name}-api-tenant-only-binding`,
+      {
+        metadata: { name: "dotmac-automation-api-tenant-only", labels },
+        spec: { policyName: policy.metadata.name, validationActions: ["Deny"] },
+      },
+      { parent: this },
+    );
+
+    const apiLabels = { "app.kubernetes.io/name": "automation-api" };
+    new k8s.apps.v1.Deployment(
+      `${name}-api`,
+      {
+        metadata: inNs("automation-api", apiLabels),
+        spec: {
+          replicas: spec.automationApiReplicas,
+          selector: { matchLabels: apiLabels },
+          template: {
+            metadata: { labels: { ...labels, ...apiLabels } },
+            spec: {
+              ...hardenedPodSpec({
+                serviceAccountName: sa.metadata.name,
+                containers: [
+                  hardenedContainer({
+                    name: "automation-api",
+                    image: spec.images.automationApi,
+                    resources: {
+                      requests: { cpu: "500m", memory: "1Gi" },
+                      limits: { cpu: "2", memory: "4Gi" },
+                    },
+                    ports: [{ name: "http", containerPort: API_PORT }],
+                    probe: { path: "/readyz", port: API_PORT },
+                    env: [
+                      { name: "PORT", value: String(API_PORT) },
+                      {
+                        name: "DATABASE_URL",
+                        valueFrom: { secretKeyRef: { name: dbSecret.metadata.name, key: "DATABASE_URL" } },
+                      },
+                      ...(backend
+                        ? [
+                            { name: "PULUMI_BACKEND_URL", value: backend.backendUrl },
+                            { name: "DOTMAC_SECRETS_PROVIDER", value: backend.secretsProvider },
+                          ]
+                        : []),
+                    ],
+                  }),
+                ],
+              }),
+              // It drives the cluster through the API server with its own identity.
+              automountServiceAccountToken: true,
+            },
+          },
+        },
+      },
+      child,
+    );
+    new k8s.core.v1.Service(
+      `${name}-api-service`,
+      {
+        metadata: inNs("automation-api", apiLabels),
+        spec: { selector: apiLabels, ports: [{ name: "http", port: API_PORT, targetPort: "http" }] },
+      },
+      child,
+    );
+
+    const adminLabels = { "app.kubernetes.io/name": "platform-admin" };
+    const adminSa = new k8s.core.v1.ServiceAccount(
+      `${name}-admin-sa`,
+      { metadata: inNs("platform-admin"), automountServiceAccountToken: false },
+      child,
+    );
+    new k8s.apps.v1.Deployment(
+      `${name}-admin`,
+      {
+        metadata: inNs("platform-admin", adminLabels),
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: adminLabels },
+          template: {
+            metadata: { labels: { ...labels, ...adminLabels } },
+            spec: hardenedPodSpec({
+              serviceAccountName: adminSa.metadata.name,
+              containers: [
+                hardenedContainer({
+                  name: "platform-admin",
+                  image: spec.images.platformAdmin,
+                  // The seed's platform admin limits.
+                  resources: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+                  ports: [{ name: "http", containerPort: ADMIN_PORT }],
+                  probe: { path: "/api/healthz", port: ADMIN_PORT },
+                  env: [
+                    { name: "DEPLOYMENT_MODE", value: "platform_admin" },
+                    { name: "ENABLE_PLATFORM_ROUTES", value: "true" },
+                    {
+                      name: "AUTOMATION_API_URL",
+                      value: `http://automation-api.${PLATFORM_NAMESPACE}.svc:${API_PORT}`,
+                    },
+                    { name: "NEXT_PUBLIC_ADMIN_URL", value: `https://admin.${spec.baseDomain}` },
+                  ],
+                }),
+              ],
+            }),
+          },
+        },
+      },
+      child,
+    );
+    new k8s.core.v1.Service(
+      `${name}-admin-service`,
+      {
+        metadata: inNs("platform-admin", adminLabels),
+        spec: { selector: adminLabels, ports: [{ name: "http", port: ADMIN_PORT, targetPort: "http" }] },
+      },
+      child,
+    );
+    const host = `admin.${spec.baseDomain}`;
+    new k8s.networking.v1.Ingress(
+      `${name}-admin-ingress`,
+      {
+        metadata: {
+          ...inNs("platform-admin", adminLabels),
+          annotations: {
+            "cert-manager.io/cluster-issuer": args.clusterIssuer ?? "letsencrypt-prod",
+            "pulumi.com/skipAwait": "true",
+          },
+        },
+        spec: {
+          ingressClassName: args.ingressClassName ?? "nginx",
+          tls: [{ hosts: [host], secretName: "platform-admin-tls" }],
+          rules: [
+            {
+              host,
+              http: {
+                paths: [
+                  {
+                    path: "/",
+                    pathType: "Prefix",
+                    backend: { service: { name: "platform-admin", port: { number: ADMIN_PORT } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      child,
+    );
+
+    this.adminUrl = pulumi.output(`https://${host}`);
+    this.apiUrl = pulumi.output(`http://automation-api.${PLATFORM_NAMESPACE}.svc:${API_PORT}`);
+    this.databaseHost = database.host;
+    this.stateBackendUrl = backend ? backend.backendUrl : pulumi.output(undefined);
+    this.secretsProvider = backend ? backend.secretsProvider : pulumi.output(undefined);
+    this.registerOutputs({
+      namespace: this.namespace,
+      adminUrl: this.adminUrl,
+      apiUrl: this.apiUrl,
+      databaseHost: this.databaseHost,
+      stateBackendUrl: this.stateBackendUrl,
+      secretsProvider: this.secretsProvider,
+    });
+  }
+}

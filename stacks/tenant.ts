@@ -1,0 +1,60 @@
+import { TenantStamp } from "@dotmac/components/tenant";
+import { parseOrThrow, slugFromStackName, TenantSpec } from "@dotmac/contracts";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The stack settings besides the spec, read from `dotmac:*` config. */
+function stampSettings(config: pulumi.Config) {
+  const radiusServiceType = config.get("radiusServiceType") ?? "LoadBalancer";
+  if (radiusServiceType !== "LoadBalancer" && radiusServiceType !== "ClusterIP") {
+    throw new Error(`dotmac:radiusServiceType must be LoadBalancer or ClusterIP, not ${radiusServiceType}`);
+  }
+  return {
+    suspended: config.getBoolean("suspended") ?? false,
+    radiusServiceType: radiusServiceType as "LoadBalancer" | "ClusterIP",
+    storageClassName: config.get("storageClassName") || undefined,
+    postgresAppHost: config.get("postgresAppHost") || undefined,
+  };
+}
+
+/** A tenant stack: `dotmac:tenant` holds the TenantSpec; the stack's name must match its slug. */
+export async function run() {
+  const config = new pulumi.Config("dotmac");
+  const stack = pulumi.getStack();
+  // Validated before any resource exists: a bad spec fails here, naming every bad field.
+  const spec = parseOrThrow(
+    TenantSpec,
+    config.requireObject("tenant"),
+    `tenant spec in dotmac:tenant of stack ${stack}`,
+  );
+  if (spec.slug !== slugFromStackName(stack)) {
+    throw new Error(
+      `stack ${stack} holds tenant "${slugFromStackName(stack)}", but dotmac:tenant.slug is "${spec.slug}"`,
+    );
+  }
+  const settings = stampSettings(config);
+  const stamp = new TenantStamp(spec.slug, {
+    spec,
+    suspended: settings.suspended,
+    radiusServiceType: settings.radiusServiceType,
+    ...(settings.storageClassName ? { storageClassName: settings.storageClassName } : {}),
+    ...(spec.database.target === "postgres"
+      ? {
+          postgres: {
+            adminUrl: config.requireSecret("postgresAdminUrl"),
+            ...(settings.postgresAppHost ? { appHost: settings.postgresAppHost } : {}),
+          },
+        }
+      : {}),
+  });
+  return {
+    namespace: stamp.namespace,
+    appUrl: stamp.appUrl,
+    radiusEndpoint: stamp.radiusEndpoint,
+    grafanaUrl: stamp.grafanaUrl,
+    databaseHost: stamp.databaseHost,
+    databaseName: stamp.databaseName,
+    connectionSecretName: stamp.connectionSecretName,
+    plan: spec.plan,
+    suspended: settings.suspended,
+  };
+}
