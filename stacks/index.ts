@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { reportable } from "./config-error.ts";
 import { programFor } from "./program-for.ts";
 
 /**
@@ -6,7 +7,11 @@ import { programFor } from "./program-for.ts";
  * CLI (`pulumi up -s tenant-acme`) and the automation API run exactly this.
  */
 export default async () => {
-  const program = programFor(pulumi.getStack());
-  const mod = program === "platform" ? await import("./platform.ts") : await import("./tenant.ts");
-  return mod.run();
+  try {
+    const program = programFor(pulumi.getStack());
+    const mod = program === "platform" ? await import("./platform.ts") : await import("./tenant.ts");
+    return await mod.run();
+  } catch (error) {
+    throw reportable(error);
+  }
 };

@@ -1,12 +1,15 @@
 import { TenantStamp } from "@dotmac/components/tenant";
 import { parseOrThrow, slugFromStackName, TenantSpec } from "@dotmac/contracts";
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfigError } from "./config-error.ts";
 
 /** The stack settings besides the spec, read from `dotmac:*` config. */
 function stampSettings(config: pulumi.Config) {
   const radiusServiceType = config.get("radiusServiceType") ?? "LoadBalancer";
   if (radiusServiceType !== "LoadBalancer" && radiusServiceType !== "ClusterIP") {
-    throw new Error(`dotmac:radiusServiceType must be LoadBalancer or ClusterIP, not ${radiusServiceType}`);
+    throw new StackConfigError(
+      `dotmac:radiusServiceType must be LoadBalancer or ClusterIP, not ${radiusServiceType}`,
+    );
   }
   return {
     suspended: config.getBoolean("suspended") ?? false,
@@ -27,7 +30,7 @@ export async function run() {
     `tenant spec in dotmac:tenant of stack ${stack}`,
   );
   if (spec.slug !== slugFromStackName(stack)) {
-    throw new Error(
+    throw new StackConfigError(
       `stack ${stack} holds tenant "${slugFromStackName(stack)}", but dotmac:tenant.slug is "${spec.slug}"`,
     );
   }

@@ -66,7 +66,8 @@ export class ManagedDatabase extends pulumi.ComponentResource {
           { adminUrl: args.postgres.adminUrl, database: databaseName, role: databaseName },
           { parent: this },
         );
-        const admin = pulumi.output(args.postgres.adminUrl).apply((u) => new URL(u));
+        // Host and port are not secret, even though the URL they come from is.
+        const admin = pulumi.unsecret(pulumi.output(args.postgres.adminUrl)).apply((u) => new URL(u));
         this.host = args.postgres.appHost
           ? pulumi.output(args.postgres.appHost)
           : admin.apply((u) => u.hostname);

@@ -10,6 +10,7 @@ export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 export { freePort, freePorts } from "./ports.ts";
 export { createThrowawayDatabase, type ThrowawayDatabase } from "./postgres/databases.ts";
 export { databaseUrl, type PostgresServer, startPostgres } from "./postgres/server.ts";
+export { CommandError, run } from "./process.ts";
 export { type Log, step } from "./progress.ts";
 export { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 export { versions } from "./toolchain/tools.ts";

@@ -57,6 +57,24 @@ export interface ServiceOptions {
   readonly detached?: boolean;
 }
 
+/** Attached services still running; they must not outlive us, even when we die abruptly. */
+const attached = new Set<number>();
+let exitHookInstalled = false;
+
+function killAttachedOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const pid of attached) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
 /** Starts a long-running process with its output appended to a log file. */
 export function startService(
   name: string,
@@ -74,6 +92,11 @@ export function startService(
   if (opts.detached) child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${name} did not start (${cmd})`);
+  if (!opts.detached) {
+    attached.add(pid);
+    child.once("exit", () => attached.delete(pid));
+    killAttachedOnExit();
+  }
   return { name, pid, logFile: opts.logFile, stop: (graceMs) => stopPid(pid, graceMs) };
 }
 

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { readlink, rm, symlink } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, readFile, readlink, rm, symlink, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
+import { repoRoot } from "../env.ts";
 import { run } from "../process.ts";
 import { type Log, stderrLog } from "../progress.ts";
 import { ensureSystemTools } from "../system.ts";
@@ -98,14 +99,29 @@ async function ambientPulumi(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Links the language host beside the CLI so one PATH entry serves both. */
-async function sameDir(pulumiBinDir: string, languageBinDir: string): Promise<string> {
-  const target = join(languageBinDir, "pulumi-language-nodejs");
-  const link = join(pulumiBinDir, "pulumi-language-nodejs");
+async function linkInto(dir: string, target: string): Promise<void> {
+  const link = join(dir, basename(target));
   const current = await readlink(link).catch(() => undefined);
   if (current !== target) {
     await rm(link, { force: true });
     await symlink(target, link);
+  }
+}
+
+/**
+ * Links the language host and the dynamic-provider plugin beside the CLI, so one PATH entry
+ * serves all three (the engine looks for plugins next to itself and on PATH).
+ */
+async function sameDir(pulumiBinDir: string, languageBinDir: string): Promise<string> {
+  await linkInto(pulumiBinDir, join(languageBinDir, "pulumi-language-nodejs"));
+  // Copied, not linked: the cache is shared by every checkout on the machine.
+  const script = join(repoRoot, "packages/devkit/toolchain/scripts/pulumi-resource-pulumi-nodejs");
+  const installed = join(pulumiBinDir, basename(script));
+  const wanted = await readFile(script, "utf8");
+  const isLink = (await lstat(installed).catch(() => undefined))?.isSymbolicLink() ?? false;
+  if (isLink || (await readFile(installed, "utf8").catch(() => "")) !== wanted) {
+    await rm(installed, { force: true });
+    await writeFile(installed, wanted, { mode: 0o755 });
   }
   return pulumiBinDir;
 }

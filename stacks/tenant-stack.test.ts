@@ -1,0 +1,254 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import {
+  CommandError,
+  devkitEnv,
+  ensureToolchain,
+  type LocalCluster,
+  type PostgresServer,
+  pulumiEnv,
+  repoRoot,
+  run,
+  startCluster,
+  startPostgres,
+} from "@dotmac/devkit";
+import { scratchDir, uniqueSuffix } from "@dotmac/devkit/testing";
+import * as k8s from "@kubernetes/client-node";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * A tenant stack for real: this repository's program, the real engine and providers, the local
+ * control plane and the embedded Postgres server as the `postgres` database target.
+ */
+describe("tenant stack on the local platform", () => {
+  let cluster: LocalCluster;
+  let pg: PostgresServer;
+  let dirs: string[] = [];
+  let project: string;
+  let env: NodeJS.ProcessEnv;
+  let core: k8s.CoreV1Api;
+  let apps: k8s.AppsV1Api;
+  let autoscaling: k8s.AutoscalingV2Api;
+  let networking: k8s.NetworkingV1Api;
+  let scratchRemove: () => Promise<void>;
+  const slug = `isp-${uniqueSuffix()}`;
+  const stack = `tenant-${slug}`;
+  const ns = `tenant-${slug}`;
+  const dbName = `tenant_${slug.replaceAll("-", "_")}`;
+
+  const pulumi = async (...args: string[]) => {
+    try {
+      return await run("pulumi", [...args, "--non-interactive"], { cwd: project, env });
+    } catch (error) {
+      if (error instanceof CommandError)
+        throw new Error(`pulumi ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
+      throw error;
+    }
+  };
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => "",
+      (e: Error) => e.message,
+    );
+  const setTenant = (tenant: Record<string, unknown>) =>
+    pulumi(
+      "config",
+      "set-all",
+      "-s",
+      stack,
+      "--json",
+      JSON.stringify({
+        "dotmac:tenant": { value: JSON.stringify(tenant), objectValue: tenant, secret: false },
+      }),
+    );
+  const tenant = {
+    slug,
+    tenantId: "2f6b9c1e-4d3a-4b8e-9c7d-1a2b3c4d5e6f",
+    displayName: "Integration Fibre",
+    plan: "starter",
+    seats: 5,
+    nasCidrs: ["192.0.2.0/24"],
+  };
+
+  beforeAll(async () => {
+    const toolchain = await ensureToolchain(devkitEnv());
+    const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-cluster-"));
+    const pgDir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+    dirs = [clusterDir, pgDir];
+    [cluster, pg] = await Promise.all([
+      startCluster({ dir: clusterDir, toolchain }),
+      startPostgres({ dir: pgDir, ephemeral: true }),
+    ]);
+    // A project of its own whose `main` is this repository's program: stack files stay out of the tree.
+    const scratch = await scratchDir("tenant-stack");
+    scratchRemove = scratch.remove;
+    project = scratch.path;
+    await writeFile(
+      join(project, "Pulumi.yaml"),
+      [
+        "name: dotmac",
+        "runtime:",
+        "  name: nodejs",
+        "  options:",
+        "    typescript: false",
+        '    nodeargs: "--import tsx"',
+        `main: ${relative(project, join(repoRoot, "stacks/index.ts"))}`,
+        "",
+      ].join("\n"),
+    );
+    env = pulumiEnv(toolchain, {
+      PULUMI_BACKEND_URL: `file://${project}`,
+      PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
+      KUBECONFIG: cluster.kubeconfig,
+    });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    apps = kc.makeApiClient(k8s.AppsV1Api);
+    autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
+    networking = kc.makeApiClient(k8s.NetworkingV1Api);
+    await pulumi("stack", "init", stack, "--secrets-provider", "passphrase");
+    await pulumi("config", "set", "-s", stack, "--secret", "postgresAdminUrl", pg.url);
+    await pulumi("config", "set", "-s", stack, "radiusServiceType", "ClusterIP");
+  }, 90 * 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await pg?.stop();
+    await scratchRemove?.();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it("refuses a bad spec before creating anything, naming each bad field", async () => {
+    await setTenant({ ...tenant, slug: "Bad_Slug", seats: 0, plan: "gold" });
+    const message = await failure(pulumi("up", "--yes", "--skip-preview", "-s", stack));
+    expect(message).toMatch(/invalid tenant spec in dotmac:tenant/);
+    expect(message).toMatch(/- slug: /);
+    expect(message).toMatch(/- plan: /);
+    expect(message).toMatch(/- seats: seats must be at least 1/);
+
+    await setTenant({ ...tenant, slug: "someone-else" });
+    expect(await failure(pulumi("up", "--yes", "--skip-preview", "-s", stack))).toMatch(
+      /dotmac:tenant.slug is "someone-else"/,
+    );
+
+    const names = (await core.listNamespace()).items.map((n) => n.metadata?.name);
+    expect(names).not.toContain(ns);
+    // Only the stack itself was registered before the program stopped.
+    const state = JSON.parse(await pulumi("stack", "export", "-s", stack)) as {
+      deployment: { resources?: { type: string }[] };
+    };
+    expect((state.deployment.resources ?? []).map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("stamps a tenant, changes its plan in place, suspends it and destroys it", async () => {
+    await setTenant(tenant);
+    await pulumi("up", "--yes", "--skip-preview", "-s", stack);
+    const outputs = JSON.parse(await pulumi("stack", "output", "--json", "-s", stack));
+    expect(outputs).toMatchObject({
+      namespace: ns,
+      databaseName: dbName,
+      connectionSecretName: "tenant-db",
+      plan: "starter",
+    });
+    expect(outputs.radiusEndpoint).toMatch(/^10\.96\.\d+\.\d+:1812$/);
+
+    // The namespace and its guard rails, read back from the API server.
+    const namespace = await core.readNamespace({ name: ns });
+    expect(namespace.metadata?.labels).toMatchObject({
+      "dotmac.io/tenant-slug": slug,
+      "dotmac.io/plan-tier": "starter",
+      "pod-security.kubernetes.io/enforce": "restricted",
+    });
+    const uid = namespace.metadata?.uid;
+    const quota = await core.readNamespacedResourceQuota({ name: "tenant-quota", namespace: ns });
+    expect(quota.spec?.hard).toMatchObject({
+      "requests.cpu": "2",
+      "limits.cpu": "6",
+      "services.nodeports": "0",
+    });
+    const policies = await networking.listNamespacedNetworkPolicy({ namespace: ns });
+    expect(policies.items.map((p) => p.metadata?.name).sort()).toContain("allow-radius-from-nas");
+
+    // Every workload is Available on the KWOK nodes; the restricted profile admitted every pod.
+    const deployments = (await apps.listNamespacedDeployment({ namespace: ns })).items;
+    expect(deployments.map((d) => d.metadata?.name).sort()).toEqual([
+      "grafana",
+      "isp-ops",
+      "prometheus",
+      "radius",
+    ]);
+    for (const d of deployments) expect(d.status?.availableReplicas, d.metadata?.name).toBe(d.spec?.replicas);
+    expect(
+      (await autoscaling.readNamespacedHorizontalPodAutoscaler({ name: "isp-ops", namespace: ns })).spec
+        ?.maxReplicas,
+    ).toBe(2);
+
+    // The tenant database exists and accepts the generated credentials from the tenant's Secret.
+    const secret = await core.readNamespacedSecret({ name: "tenant-db", namespace: ns });
+    const url = Buffer.from(secret.data?.DATABASE_URL ?? "", "base64").toString();
+    expect(url).toMatch(new RegExp(`^postgres://${dbName}:[^@]+@127\\.0\\.0\\.1:${pg.port}/${dbName}$`));
+    const tenantSql = postgres(url, { max: 1 });
+    const [me] = await tenantSql<
+      { user: string; db: string }[]
+    >`select current_user as user, current_database() as db`;
+    await tenantSql.end();
+    expect(me).toEqual({ user: dbName, db: dbName });
+    // Other roles may not connect to it: tenants cannot reach each other's data.
+    const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create role intruder login password 'intruder'`);
+    const intruder = postgres(url.replace(/\/\/[^@]+@/, "//intruder:intruder@"), { max: 1 });
+    await expect(intruder`select 1`).rejects.toThrow(/permission denied for database/);
+    await intruder.end();
+
+    // Change of plan: the preview replaces nothing, the namespace and database stay the same objects.
+    await setTenant({ ...tenant, plan: "professional" });
+    const preview = JSON.parse(await pulumi("preview", "--json", "-s", stack)) as {
+      steps: { op: string; urn: string }[];
+    };
+    const replaced = preview.steps.filter((s) => /replace/.test(s.op));
+    expect(replaced).toEqual([]);
+    const stepFor = (suffix: string) => preview.steps.find((s) => s.urn.endsWith(suffix))?.op;
+    expect(stepFor(`::${slug}-namespace`)).toBe("update");
+    // Unchanged resources do not appear in the preview at all; the database is one of them.
+    expect(preview.steps.filter((s) => s.urn.includes("PostgresDatabase"))).toEqual([]);
+    const oid = async () =>
+      (await admin<{ oid: number }[]>`select oid::int from pg_database where datname = ${dbName}`)[0]?.oid;
+    const before = await oid();
+    await pulumi("up", "--yes", "--skip-preview", "-s", stack);
+    expect(await oid()).toBe(before);
+    expect((await core.readNamespace({ name: ns })).metadata?.uid).toBe(uid);
+    expect(
+      (await core.readNamespacedResourceQuota({ name: "tenant-quota", namespace: ns })).spec?.hard?.[
+        "requests.cpu"
+      ],
+    ).toBe("8");
+    expect(
+      (await autoscaling.readNamespacedHorizontalPodAutoscaler({ name: "isp-ops", namespace: ns })).spec
+        ?.maxReplicas,
+    ).toBe(5);
+    const genieacs = await apps.readNamespacedDeployment({ name: "genieacs", namespace: ns });
+    expect(genieacs.status?.availableReplicas).toBe(1);
+    const afterSql = postgres(url, { max: 1 });
+    await afterSql`select 1`;
+    await afterSql.end();
+
+    // Suspension scales every workload to zero and removes the autoscaler.
+    await pulumi("config", "set", "-s", stack, "suspended", "true");
+    await pulumi("up", "--yes", "--skip-preview", "-s", stack);
+    for (const d of (await apps.listNamespacedDeployment({ namespace: ns })).items)
+      expect(d.spec?.replicas, d.metadata?.name).toBe(0);
+    expect((await autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns })).items).toHaveLength(
+      0,
+    );
+
+    // Destroy: the namespace is gone and the database and its role are dropped.
+    await pulumi("destroy", "--yes", "--skip-preview", "-s", stack);
+    expect((await core.listNamespace()).items.map((n) => n.metadata?.name)).not.toContain(ns);
+    expect(await admin`select 1 from pg_database where datname = ${dbName}`).toHaveLength(0);
+    expect(await admin`select 1 from pg_roles where rolname = ${dbName}`).toHaveLength(0);
+    await admin.end();
+  });
+});
