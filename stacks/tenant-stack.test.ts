@@ -145,7 +145,10 @@ describe("tenant stack on the local platform", () => {
 
   it("stamps a tenant, changes its plan in place, suspends it and destroys it", async () => {
     await setTenant(tenant);
-    await pulumi("up", "--yes", "--skip-preview", "-s", stack);
+    // With the policy pack on, as every deployment runs: the stamp passes every rule.
+    const policyPack = join(repoRoot, "components/policy");
+    const up = await pulumi("up", "--yes", "-s", stack, "--policy-pack", policyPack);
+    expect(up).toMatch(/✅ dotmac@v1\.0\.0/);
     const outputs = JSON.parse(await pulumi("stack", "output", "--json", "-s", stack));
     expect(outputs).toMatchObject({
       namespace: ns,
@@ -217,7 +220,7 @@ describe("tenant stack on the local platform", () => {
     const oid = async () =>
       (await admin<{ oid: number }[]>`select oid::int from pg_database where datname = ${dbName}`)[0]?.oid;
     const before = await oid();
-    await pulumi("up", "--yes", "--skip-preview", "-s", stack);
+    await pulumi("up", "--yes", "-s", stack, "--policy-pack", policyPack);
     expect(await oid()).toBe(before);
     expect((await core.readNamespace({ name: ns })).metadata?.uid).toBe(uid);
     expect(

@@ -280,11 +280,10 @@ func (h *host) RunPlugin(
 	}
 	argv := append(append(append([]string{}, opts.nodeArgs...), runPath), args...)
 
+	// A plugin runs in its own directory (a policy pack reads its package.json from there), not
+	// in the program's.
 	cmd := exec.CommandContext(ctx, h.nodeBin, argv...)
-	cmd.Dir = req.GetPwd()
-	if cmd.Dir == "" {
-		cmd.Dir = programDir
-	}
+	cmd.Dir = programDir
 	cmd.Env = append(os.Environ(), req.GetEnv()...)
 	var mu sync.Mutex
 	cmd.Stdout = streamWriter{mu: &mu, send: server.Send}
