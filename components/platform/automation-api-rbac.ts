@@ -1,45 +1,44 @@
+import { TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
+
+const WRITE = ["get", "list", "watch", "create", "update", "patch", "delete"];
+const READ = ["get", "list", "watch"];
+
 /**
- * What the automation API's ServiceAccount may do in the cluster: create and change tenant
- * namespaces and exactly the kinds of object a TenantStamp puts in them. RBAC cannot limit
- * namespaces by name, so a ValidatingAdmissionPolicy (below) confines it to `tenant-*`.
+ * What the automation API may do inside a tenant namespace: manage exactly the kinds of object a
+ * TenantStamp creates. It holds these rights only where a tenant's RoleBinding grants them.
  */
-export const automationApiClusterRules = [
-  {
-    apiGroups: [""],
-    resources: ["namespaces"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
-  },
+export const tenantManagerRules = [
   {
     apiGroups: [""],
     resources: ["resourcequotas", "limitranges", "serviceaccounts", "secrets", "configmaps", "services"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+    verbs: WRITE,
   },
-  { apiGroups: [""], resources: ["pods", "events", "endpoints"], verbs: ["get", "list", "watch"] },
+  { apiGroups: [""], resources: ["pods", "events", "endpoints"], verbs: READ },
+  { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: WRITE },
+  { apiGroups: ["apps"], resources: ["replicasets"], verbs: READ },
+  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies", "ingresses"], verbs: WRITE },
+  { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: WRITE },
+  { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: WRITE },
+  { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: WRITE },
+];
+
+/**
+ * The automation API's cluster-wide rights: namespaces, and binding the tenant-manager role in a
+ * new namespace — nothing readable cluster-wide. RBAC cannot limit namespaces by name, so the
+ * admission policy below confines both to `tenant-*`.
+ */
+export const automationApiClusterRules = [
+  { apiGroups: [""], resources: ["namespaces"], verbs: WRITE },
   {
-    apiGroups: ["apps"],
-    resources: ["deployments", "statefulsets"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
-  },
-  { apiGroups: ["apps"], resources: ["replicasets"], verbs: ["get", "list", "watch"] },
-  {
-    apiGroups: ["networking.k8s.io"],
-    resources: ["networkpolicies", "ingresses"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+    apiGroups: ["rbac.authorization.k8s.io"],
+    resources: ["rolebindings"],
+    verbs: ["create", "get", "update", "patch", "delete"],
   },
   {
     apiGroups: ["rbac.authorization.k8s.io"],
-    resources: ["roles", "rolebindings"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
-  },
-  {
-    apiGroups: ["autoscaling"],
-    resources: ["horizontalpodautoscalers"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
-  },
-  {
-    apiGroups: ["policy"],
-    resources: ["poddisruptionbudgets"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+    resources: ["clusterroles"],
+    verbs: ["bind"],
+    resourceNames: [TENANT_MANAGER_CLUSTER_ROLE],
   },
 ];
 

@@ -1,7 +1,7 @@
 import { PlatformSpec, type PlatformSpecInput } from "@dotmac/contracts";
 import { beforeEach, describe, expect, it } from "vitest";
 import { record, registered, resetMocks, secretOf, settled, value } from "../shared/mock-engine.ts";
-import { automationApiClusterRules } from "./automation-api-rbac.ts";
+import { automationApiClusterRules, tenantManagerRules } from "./automation-api-rbac.ts";
 import { PlatformStamp } from "./platform-stamp.ts";
 
 async function platform(input: PlatformSpecInput) {
@@ -42,23 +42,32 @@ describe("PlatformStamp", () => {
     expect(outputs.stateBackendUrl).toBeUndefined();
   });
 
-  it("grants the automation API no more than tenant namespaces need, and confines it to tenant-*", async () => {
-    const { one } = await platform({});
-    const role = one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
-    expect(role.inputs.rules).toEqual(automationApiClusterRules);
-    const everything = JSON.stringify(role.inputs.rules);
-    expect(everything).not.toContain('"*"');
-    expect(everything).not.toMatch(/clusterroles|nodes|persistentvolumes|customresourcedefinitions/);
-    expect(everything).not.toMatch(/"escalate"|"bind"|"impersonate"/);
-    const policy = one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy");
-    expect(policy.inputs.spec.matchConditions[0].expression).toContain(
+  it("grants the automation API nothing readable cluster-wide, and confines it to tenant-*", async () => {
+    const { of } = await platform({});
+    const roles = Object.fromEntries(
+      of("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((r) => [
+        r.inputs.metadata.name,
+        r.inputs.rules,
+      ]),
+    );
+    expect(roles["dotmac-automation-api"]).toEqual(automationApiClusterRules);
+    expect(roles["dotmac-tenant-manager"]).toEqual(tenantManagerRules);
+    const clusterWide = JSON.stringify(roles["dotmac-automation-api"]);
+    expect(clusterWide).not.toContain('"*"');
+    expect(clusterWide).not.toMatch(/secrets|configmaps|pods|clusterrolebindings|nodes/);
+    expect(clusterWide).not.toMatch(/"escalate"|"impersonate"/);
+    // `bind` only for the tenant-manager role, so a tenant binding can grant nothing more.
+    const bind = roles["dotmac-automation-api"].find((r: { verbs: string[] }) => r.verbs.includes("bind"));
+    expect(bind.resourceNames).toEqual(["dotmac-tenant-manager"]);
+    const policy = of("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")[0];
+    expect(policy?.inputs.spec.matchConditions[0].expression).toContain(
       "system:serviceaccount:platform-admin:automation-api",
     );
     expect(
-      policy.inputs.spec.validations.map((v: { expression: string }) => v.expression).join(" "),
+      policy?.inputs.spec.validations.map((v: { expression: string }) => v.expression).join(" "),
     ).toContain("startsWith('tenant-')");
     expect(
-      one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").inputs.spec
+      of("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")[0]?.inputs.spec
         .validationActions,
     ).toEqual(["Deny"]);
   });

@@ -6,8 +6,14 @@ import {
   ManagedDatabase,
   type PostgresServerArgs,
 } from "../database/managed-database.ts";
+import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
-import { automationApiClusterRules, automationApiUser, tenantOnlyValidation } from "./automation-api-rbac.ts";
+import {
+  automationApiClusterRules,
+  automationApiUser,
+  tenantManagerRules,
+  tenantOnlyValidation,
+} from "./automation-api-rbac.ts";
 import { StateBackend } from "./state-backend.ts";
 
 const API_PORT = 8080;
@@ -152,7 +158,17 @@ export class PlatformStamp extends pulumi.ComponentResource {
             )
           : undefined;
 
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-api-sa`, { metadata: inNs("automation-api") }, child);
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-api-sa`,
+      { metadata: inNs(AUTOMATION_API_SERVICE_ACCOUNT) },
+      child,
+    );
+    // Bound by each tenant stack in its own namespace; the API holds it nowhere else.
+    new k8s.rbac.v1.ClusterRole(
+      `${name}-tenant-manager`,
+      { metadata: { name: TENANT_MANAGER_CLUSTER_ROLE, labels }, rules: tenantManagerRules },
+      { parent: this },
+    );
     const clusterRole = new k8s.rbac.v1.ClusterRole(
       `${name}-api-role`,
       { metadata: { name: "dotmac-automation-api", labels }, rules: automationApiClusterRules },

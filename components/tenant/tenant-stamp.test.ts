@@ -226,6 +226,20 @@ describe("TenantStamp", () => {
     expect(JSON.stringify(policies)).not.toMatch(/"name":"(platform-admin|tenant-)/);
   });
 
+  it("lets the control plane's automation API manage this namespace, through one RoleBinding", async () => {
+    const { one } = await stamp({});
+    const binding = one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "dotmac-automation-api");
+    expect(binding.inputs.metadata.namespace).toBe("tenant-fast-fiber");
+    expect(binding.inputs.roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "ClusterRole",
+      name: "dotmac-tenant-manager",
+    });
+    expect(binding.inputs.subjects).toEqual([
+      { kind: "ServiceAccount", name: "automation-api", namespace: "platform-admin" },
+    ]);
+  });
+
   it("hardens every container and pins every image", async () => {
     const { of } = await stamp({ plan: "enterprise", seats: 100 });
     const workloads = [...of("kubernetes:apps/v1:Deployment"), ...of("kubernetes:apps/v1:StatefulSet")];

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ManagedDatabase, type PostgresServerArgs } from "../database/managed-database.ts";
 import { tenantDatabaseName } from "../database/postgres-database.ts";
+import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
 import { GenieAcs } from "./genieacs.ts";
 import { IspOps } from "./isp-ops.ts";
 import { Monitoring } from "./monitoring.ts";
@@ -86,7 +87,24 @@ export class TenantStamp extends pulumi.ComponentResource {
     );
     this.namespace = ns.metadata.name;
     const inNs = (n: string) => ({ name: n, namespace: this.namespace, labels });
-    const child = { parent: this, dependsOn: [ns] };
+    // The control plane's automation API manages this namespace through this binding alone; it
+    // comes first so everything after it can be written by that identity.
+    const apiAccess = new k8s.rbac.v1.RoleBinding(
+      `${name}-automation-api`,
+      {
+        metadata: inNs("dotmac-automation-api"),
+        roleRef: {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: TENANT_MANAGER_CLUSTER_ROLE,
+        },
+        subjects: [
+          { kind: "ServiceAccount", name: AUTOMATION_API_SERVICE_ACCOUNT, namespace: platformNamespace },
+        ],
+      },
+      { parent: this, dependsOn: [ns] },
+    );
+    const child = { parent: this, dependsOn: [ns, apiAccess] };
 
     const quota = new k8s.core.v1.ResourceQuota(
       `${name}-quota`,
@@ -158,7 +176,7 @@ export class TenantStamp extends pulumi.ComponentResource {
     );
 
     // Workloads start once the guard rails they run under exist.
-    const workloads = { parent: this, dependsOn: [ns, quota, limits, ...policies] };
+    const workloads = { parent: this, dependsOn: [ns, apiAccess, quota, limits, ...policies] };
     const common = { spec, namespace: this.namespace, labels, suspended };
     const ispOps = new IspOps(
       `${name}-isp-ops`,

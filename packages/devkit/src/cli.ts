@@ -21,7 +21,8 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
   dotmac-dev cluster status     is it running, and where
   dotmac-dev cluster down       stop it (its data stays in .dotmac/cluster)
   dotmac-dev env                shell exports for running pulumi by hand: eval "$(npx dotmac-dev env)"
-  dotmac-dev bench              run every benchmark under packages/*/bench and apps/*/bench
+  dotmac-dev postgres-url       the local Postgres admin URL (for dotmac:postgresAdminUrl; it is a secret)
+  dotmac-dev bench [filter]     run every bench/*.bench.ts in the workspace (or those whose path contains filter)
 
 Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DOTMAC_STATE_DIR,
 DOTMAC_CACHE_DIR, DOTMAC_GO.`;
@@ -116,18 +117,19 @@ async function envExports(env: DevkitEnv): Promise<void> {
   }
 }
 
-async function bench(): Promise<void> {
+async function bench(filter: string | undefined): Promise<void> {
   const scripts: string[] = [];
+  const packages = ["components", "stacks"];
   for (const area of ["packages", "apps"]) {
     const base = join(repoRoot, area);
-    if (!existsSync(base)) continue;
-    for (const pkg of await readdir(base)) {
-      const dir = join(base, pkg, "bench");
-      if (!existsSync(dir)) continue;
-      for (const f of (await readdir(dir)).sort()) if (f.endsWith(".bench.ts")) scripts.push(join(dir, f));
-    }
+    if (existsSync(base)) for (const pkg of await readdir(base)) packages.push(join(area, pkg));
   }
-  for (const script of scripts) {
+  for (const pkg of packages) {
+    const dir = join(repoRoot, pkg, "bench");
+    if (!existsSync(dir)) continue;
+    for (const f of (await readdir(dir)).sort()) if (f.endsWith(".bench.ts")) scripts.push(join(dir, f));
+  }
+  for (const script of scripts.filter((s) => !filter || s.includes(filter))) {
     out(`\n## ${script.slice(repoRoot.length + 1)}`);
     await import(script);
   }
@@ -137,6 +139,10 @@ async function bench(): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const env = devkitEnv();
   const [command, sub] = argv;
+  if (command === "bench") {
+    await bench(sub);
+    return 0;
+  }
   switch (`${command ?? ""} ${sub ?? ""}`.trim()) {
     case "up":
       await up(env);
@@ -183,9 +189,21 @@ async function main(argv: string[]): Promise<number> {
     case "env":
       await envExports(env);
       return 0;
-    case "bench":
-      await bench();
+    case "postgres-url": {
+      if (env.databaseUrl) {
+        out(env.databaseUrl);
+        return 0;
+      }
+      const dir = join(env.stateDir, "postgres");
+      if (!existsSync(join(dir, "port"))) {
+        process.stderr.write("no local Postgres yet: run npm start first\n");
+        return 1;
+      }
+      const port = (await readFile(join(dir, "port"), "utf8")).trim();
+      const password = (await readFile(join(dir, "superuser-password"), "utf8")).trim();
+      out(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
       return 0;
+    }
     default:
       out(usage);
       return command === undefined || command === "help" || command === "--help" ? 0 : 2;

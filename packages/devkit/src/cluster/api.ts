@@ -13,12 +13,16 @@ export interface ApiResponse {
   readonly body: string;
 }
 
-/** One HTTPS call to the API server with a client certificate; enough for readiness and bootstrap. */
+/**
+ * One HTTPS call to the API server with a client certificate; enough for readiness, bootstrap and
+ * tests (which pass `Impersonate-User` to act as another identity).
+ */
 export function apiRequest(
   creds: ApiCredentials,
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<ApiResponse> {
   const url = new URL(path, creds.server);
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -30,9 +34,12 @@ export function apiRequest(
         ca: readFileSync(creds.caCert),
         cert: readFileSync(creds.clientCert),
         key: readFileSync(creds.clientKey),
-        headers: payload
-          ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
-          : {},
+        headers: {
+          ...headers,
+          ...(payload
+            ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
+            : {}),
+        },
         timeout: 5_000,
       },
       (res) => {

@@ -1,0 +1,160 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import {
+  apiRequest,
+  CommandError,
+  devkitEnv,
+  ensureToolchain,
+  type LocalCluster,
+  type PostgresServer,
+  pulumiEnv,
+  repoRoot,
+  run,
+  startCluster,
+  startPostgres,
+} from "@dotmac/devkit";
+import { scratchDir, uniqueSuffix } from "@dotmac/devkit/testing";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The control-plane stack for real, and the proof that its automation API identity can manage
+ * tenant namespaces and nothing else: the API server itself refuses the rest.
+ */
+describe("platform stack on the local platform", () => {
+  let cluster: LocalCluster;
+  let pg: PostgresServer;
+  let dirs: string[] = [];
+  let project: string;
+  let env: NodeJS.ProcessEnv;
+  let removeScratch: () => Promise<void>;
+
+  const pulumi = async (...args: string[]) => {
+    try {
+      return await run("pulumi", [...args, "--non-interactive"], { cwd: project, env });
+    } catch (error) {
+      if (error instanceof CommandError)
+        throw new Error(`pulumi ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
+      throw error;
+    }
+  };
+  const asApi = (method: string, path: string, body?: unknown) =>
+    apiRequest(cluster.credentials, method, path, body, {
+      "Impersonate-User": "system:serviceaccount:platform-admin:automation-api",
+    });
+
+  beforeAll(async () => {
+    const toolchain = await ensureToolchain(devkitEnv());
+    const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-cluster-"));
+    const pgDir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+    dirs = [clusterDir, pgDir];
+    [cluster, pg] = await Promise.all([
+      startCluster({ dir: clusterDir, toolchain }),
+      startPostgres({ dir: pgDir, ephemeral: true }),
+    ]);
+    const scratch = await scratchDir("platform-stack");
+    removeScratch = scratch.remove;
+    project = scratch.path;
+    await writeFile(
+      join(project, "Pulumi.yaml"),
+      `name: dotmac\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import tsx"\nmain: ${relative(project, join(repoRoot, "stacks/index.ts"))}\n`,
+    );
+    env = pulumiEnv(toolchain, {
+      PULUMI_BACKEND_URL: `file://${project}`,
+      PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
+      KUBECONFIG: cluster.kubeconfig,
+    });
+  }, 90 * 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await pg?.stop();
+    await removeScratch?.();
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  });
+
+  it("deploys the control plane and confines the automation API to tenant namespaces", async () => {
+    await pulumi("stack", "init", "platform", "--secrets-provider", "passphrase");
+    await pulumi("config", "set", "--secret", "postgresAdminUrl", pg.url);
+    const spec = { baseDomain: "dotmac.localhost", automationApiReplicas: 1 };
+    await pulumi(
+      "config",
+      "set-all",
+      "--json",
+      JSON.stringify({
+        "dotmac:platform": { value: JSON.stringify(spec), objectValue: spec, secret: false },
+      }),
+    );
+    const up = await pulumi("up", "--yes", "--policy-pack", join(repoRoot, "components/policy"));
+    expect(up).toMatch(/✅ dotmac@v1\.0\.0/);
+    const outputs = JSON.parse(await pulumi("stack", "output", "--json"));
+    expect(outputs).toMatchObject({
+      namespace: "platform-admin",
+      adminUrl: "https://admin.dotmac.localhost",
+    });
+
+    for (const name of ["automation-api", "platform-admin"]) {
+      const res = await apiRequest(
+        cluster.credentials,
+        "GET",
+        `/apis/apps/v1/namespaces/platform-admin/deployments/${name}`,
+      );
+      const d = JSON.parse(res.body) as { status?: { availableReplicas?: number } };
+      expect(d.status?.availableReplicas, name).toBe(1);
+    }
+    const admin = postgres(pg.url, { max: 1 });
+    expect(await admin`select 1 from pg_database where datname = 'dotmac_platform'`).toHaveLength(1);
+    await admin.end();
+
+    // What the automation API may do: create a tenant namespace and bind itself the tenant role there.
+    const ns = `tenant-rbac-${uniqueSuffix()}`;
+    expect((await asApi("POST", "/api/v1/namespaces", { metadata: { name: ns } })).status).toBe(201);
+    const binding = {
+      metadata: { name: "dotmac-automation-api" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "dotmac-tenant-manager" },
+      subjects: [{ kind: "ServiceAccount", name: "automation-api", namespace: "platform-admin" }],
+    };
+    expect(
+      (await asApi("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, binding))
+        .status,
+    ).toBe(201);
+    const cm = { metadata: { name: "settings" }, data: { a: "b" } };
+    // The fresh binding reaches the authorizer's cache within moments.
+    let created = 0;
+    for (let i = 0; i < 50 && created !== 201; i++) {
+      created = (await asApi("POST", `/api/v1/namespaces/${ns}/configmaps`, cm)).status;
+      if (created !== 201) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(created).toBe(201);
+
+    // And what it may not: read other namespaces, write outside tenant-*, or bind other roles.
+    expect((await asApi("GET", "/api/v1/namespaces/kube-system/secrets")).status).toBe(403);
+    expect((await asApi("GET", "/api/v1/namespaces/platform-admin/secrets/platform-db")).status).toBe(403);
+    const rogue = await asApi("POST", "/api/v1/namespaces", { metadata: { name: "not-a-tenant" } });
+    expect(rogue.status).toBe(403);
+    expect(rogue.body).toMatch(/may only manage namespaces named tenant-<slug>/);
+    expect((await asApi("DELETE", "/api/v1/namespaces/kube-system")).status).toBe(403);
+    const escalate = {
+      ...binding,
+      metadata: { name: "escalate" },
+      roleRef: { ...binding.roleRef, name: "cluster-admin" },
+    };
+    expect(
+      (await asApi("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, escalate))
+        .status,
+    ).toBe(403);
+    const outside = await asApi(
+      "POST",
+      "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
+      binding,
+    );
+    expect(outside.status).toBe(403);
+    expect(outside.body).toMatch(/only write inside tenant-<slug> namespaces/);
+
+    await pulumi("destroy", "--yes", "--skip-preview");
+    const after = postgres(pg.url, { max: 1 });
+    expect(await after`select 1 from pg_database where datname = 'dotmac_platform'`).toHaveLength(0);
+    await after.end();
+  });
+});
