@@ -1,20 +1,13 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
+import { apiRequest, repoRoot } from "@dotmac/devkit";
 import {
-  apiRequest,
-  CommandError,
-  devkitEnv,
-  ensureToolchain,
-  type LocalCluster,
-  type PostgresServer,
-  pulumiEnv,
-  repoRoot,
-  run,
-  startCluster,
-  startPostgres,
-} from "@dotmac/devkit";
-import { scratchDir, uniqueSuffix } from "@dotmac/devkit/testing";
+  type LocalPlatform,
+  objectConfig,
+  type ScratchProject,
+  scratchProject,
+  startLocalPlatform,
+  uniqueSuffix,
+} from "@dotmac/devkit/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -23,60 +16,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * tenant namespaces and nothing else: the API server itself refuses the rest.
  */
 describe("platform stack on the local platform", () => {
-  let cluster: LocalCluster;
-  let pg: PostgresServer;
-  let dirs: string[] = [];
-  let project: string;
-  let env: NodeJS.ProcessEnv;
-  let removeScratch: () => Promise<void>;
-
-  const pulumi = async (...args: string[]) => {
-    try {
-      return await run("pulumi", [...args, "--non-interactive"], { cwd: project, env });
-    } catch (error) {
-      if (error instanceof CommandError)
-        throw new Error(`pulumi ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
-      throw error;
-    }
-  };
+  let platform: LocalPlatform;
+  let project: ScratchProject;
+  let pgUrl: string;
+  const pulumi = (...args: string[]) => project.pulumi(...args);
   const asApi = (method: string, path: string, body?: unknown) =>
-    apiRequest(cluster.credentials, method, path, body, {
+    apiRequest(platform.cluster.credentials, method, path, body, {
       "Impersonate-User": "system:serviceaccount:platform-admin:automation-api",
     });
 
   beforeAll(async () => {
-    const toolchain = await ensureToolchain(devkitEnv());
-    const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-cluster-"));
-    const pgDir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
-    dirs = [clusterDir, pgDir];
-    [cluster, pg] = await Promise.all([
-      startCluster({ dir: clusterDir, toolchain }),
-      startPostgres({ dir: pgDir, ephemeral: true }),
-    ]);
-    const scratch = await scratchDir("platform-stack");
-    removeScratch = scratch.remove;
-    project = scratch.path;
-    await writeFile(
-      join(project, "Pulumi.yaml"),
-      `name: dotmac\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import tsx"\nmain: ${relative(project, join(repoRoot, "stacks/index.ts"))}\n`,
-    );
-    env = pulumiEnv(toolchain, {
-      PULUMI_BACKEND_URL: `file://${project}`,
-      PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
-      KUBECONFIG: cluster.kubeconfig,
-    });
+    platform = await startLocalPlatform({ postgres: true });
+    pgUrl = platform.postgres?.url ?? "";
+    project = await scratchProject(platform, { prefix: "platform-stack" });
   }, 90 * 60_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await pg?.stop();
-    await removeScratch?.();
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
+    await project?.remove();
+    await platform?.stop();
   });
 
   it("deploys the control plane and confines the automation API to tenant namespaces", async () => {
     await pulumi("stack", "init", "platform", "--secrets-provider", "passphrase");
-    await pulumi("config", "set", "--secret", "postgresAdminUrl", pg.url);
+    await pulumi("config", "set", "--secret", "postgresAdminUrl", pgUrl);
     const spec = { baseDomain: "dotmac.localhost", automationApiReplicas: 1 };
     await pulumi(
       "config",
@@ -96,14 +58,14 @@ describe("platform stack on the local platform", () => {
 
     for (const name of ["automation-api", "platform-admin"]) {
       const res = await apiRequest(
-        cluster.credentials,
+        platform.cluster.credentials,
         "GET",
         `/apis/apps/v1/namespaces/platform-admin/deployments/${name}`,
       );
       const d = JSON.parse(res.body) as { status?: { availableReplicas?: number } };
       expect(d.status?.availableReplicas, name).toBe(1);
     }
-    const admin = postgres(pg.url, { max: 1 });
+    const admin = postgres(pgUrl, { max: 1 });
     expect(await admin`select 1 from pg_database where datname = 'dotmac_platform'`).toHaveLength(1);
     await admin.end();
 
@@ -153,7 +115,7 @@ describe("platform stack on the local platform", () => {
     expect(outside.body).toMatch(/only write inside tenant-<slug> namespaces/);
 
     await pulumi("destroy", "--yes", "--skip-preview");
-    const after = postgres(pg.url, { max: 1 });
+    const after = postgres(pgUrl, { max: 1 });
     expect(await after`select 1 from pg_database where datname = 'dotmac_platform'`).toHaveLength(0);
     await after.end();
   });

@@ -1,19 +1,13 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
+import { repoRoot } from "@dotmac/devkit";
 import {
-  CommandError,
-  devkitEnv,
-  ensureToolchain,
-  type LocalCluster,
-  type PostgresServer,
-  pulumiEnv,
-  repoRoot,
-  run,
-  startCluster,
-  startPostgres,
-} from "@dotmac/devkit";
-import { scratchDir, uniqueSuffix } from "@dotmac/devkit/testing";
+  type LocalPlatform,
+  objectConfig,
+  type ScratchProject,
+  scratchProject,
+  startLocalPlatform,
+  uniqueSuffix,
+} from "@dotmac/devkit/testing";
 import * as k8s from "@kubernetes/client-node";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,46 +17,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * control plane and the embedded Postgres server as the `postgres` database target.
  */
 describe("tenant stack on the local platform", () => {
-  let cluster: LocalCluster;
-  let pg: PostgresServer;
-  let dirs: string[] = [];
-  let project: string;
-  let env: NodeJS.ProcessEnv;
+  let platform: LocalPlatform;
+  let project: ScratchProject;
+  let pg: { url: string; port: number };
   let core: k8s.CoreV1Api;
   let apps: k8s.AppsV1Api;
   let autoscaling: k8s.AutoscalingV2Api;
   let networking: k8s.NetworkingV1Api;
-  let scratchRemove: () => Promise<void>;
   const slug = `isp-${uniqueSuffix()}`;
   const stack = `tenant-${slug}`;
   const ns = `tenant-${slug}`;
   const dbName = `tenant_${slug.replaceAll("-", "_")}`;
 
-  const pulumi = async (...args: string[]) => {
-    try {
-      return await run("pulumi", [...args, "--non-interactive"], { cwd: project, env });
-    } catch (error) {
-      if (error instanceof CommandError)
-        throw new Error(`pulumi ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
-      throw error;
-    }
-  };
-  const failure = (p: Promise<unknown>) =>
-    p.then(
-      () => "",
-      (e: Error) => e.message,
-    );
-  const setTenant = (tenant: Record<string, unknown>) =>
-    pulumi(
-      "config",
-      "set-all",
-      "-s",
-      stack,
-      "--json",
-      JSON.stringify({
-        "dotmac:tenant": { value: JSON.stringify(tenant), objectValue: tenant, secret: false },
-      }),
-    );
+  const pulumi = (...args: string[]) => project.pulumi(...args);
+  const failure = (...args: string[]) => project.failure(...args);
+  const setTenant = (t: Record<string, unknown>) =>
+    pulumi("config", "set-all", "-s", stack, "--json", objectConfig("dotmac:tenant", t));
   const tenant = {
     slug,
     tenantId: "2f6b9c1e-4d3a-4b8e-9c7d-1a2b3c4d5e6f",
@@ -73,38 +43,12 @@ describe("tenant stack on the local platform", () => {
   };
 
   beforeAll(async () => {
-    const toolchain = await ensureToolchain(devkitEnv());
-    const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-cluster-"));
-    const pgDir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
-    dirs = [clusterDir, pgDir];
-    [cluster, pg] = await Promise.all([
-      startCluster({ dir: clusterDir, toolchain }),
-      startPostgres({ dir: pgDir, ephemeral: true }),
-    ]);
-    // A project of its own whose `main` is this repository's program: stack files stay out of the tree.
-    const scratch = await scratchDir("tenant-stack");
-    scratchRemove = scratch.remove;
-    project = scratch.path;
-    await writeFile(
-      join(project, "Pulumi.yaml"),
-      [
-        "name: dotmac",
-        "runtime:",
-        "  name: nodejs",
-        "  options:",
-        "    typescript: false",
-        '    nodeargs: "--import tsx"',
-        `main: ${relative(project, join(repoRoot, "stacks/index.ts"))}`,
-        "",
-      ].join("\n"),
-    );
-    env = pulumiEnv(toolchain, {
-      PULUMI_BACKEND_URL: `file://${project}`,
-      PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
-      KUBECONFIG: cluster.kubeconfig,
-    });
+    platform = await startLocalPlatform({ postgres: true });
+    if (!platform.postgres) throw new Error("no Postgres");
+    pg = platform.postgres;
+    project = await scratchProject(platform, { prefix: "tenant-stack" });
     const kc = new k8s.KubeConfig();
-    kc.loadFromFile(cluster.kubeconfig);
+    kc.loadFromFile(platform.cluster.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
     autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
@@ -115,22 +59,20 @@ describe("tenant stack on the local platform", () => {
   }, 90 * 60_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    await pg?.stop();
-    await scratchRemove?.();
-    for (const d of dirs) await rm(d, { recursive: true, force: true });
+    await project?.remove();
+    await platform?.stop();
   });
 
   it("refuses a bad spec before creating anything, naming each bad field", async () => {
     await setTenant({ ...tenant, slug: "Bad_Slug", seats: 0, plan: "gold" });
-    const message = await failure(pulumi("up", "--yes", "--skip-preview", "-s", stack));
+    const message = await failure("up", "--yes", "--skip-preview", "-s", stack);
     expect(message).toMatch(/invalid tenant spec in dotmac:tenant/);
     expect(message).toMatch(/- slug: /);
     expect(message).toMatch(/- plan: /);
     expect(message).toMatch(/- seats: seats must be at least 1/);
 
     await setTenant({ ...tenant, slug: "someone-else" });
-    expect(await failure(pulumi("up", "--yes", "--skip-preview", "-s", stack))).toMatch(
+    expect(await failure("up", "--yes", "--skip-preview", "-s", stack)).toMatch(
       /dotmac:tenant.slug is "someone-else"/,
     );
 

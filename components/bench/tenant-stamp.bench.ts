@@ -3,41 +3,14 @@
  * ten of them with 1, 2 and 4 stacks deployed at once. Target: one stamp in 30 s or less (the
  * seed quotes 5-10 minutes per onboarding). Prints one table.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join, relative } from "node:path";
-import {
-  devkitEnv,
-  ensureToolchain,
-  pulumiEnv,
-  repoRoot,
-  run,
-  startCluster,
-  startPostgres,
-} from "@dotmac/devkit";
-import { scratchDir, uniqueSuffix } from "@dotmac/devkit/testing";
+import { cpus, totalmem } from "node:os";
+import { objectConfig, scratchProject, startLocalPlatform, uniqueSuffix } from "@dotmac/devkit/testing";
 
 const quiet = () => {};
-const toolchain = await ensureToolchain(devkitEnv(), quiet);
-const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-bench-cluster-"));
-const pgDir = await mkdtemp(join(tmpdir(), "dotmac-bench-pg-"));
-const [cluster, pg] = await Promise.all([
-  startCluster({ dir: clusterDir, toolchain, log: quiet, nodes: 4 }),
-  startPostgres({ dir: pgDir, ephemeral: true }),
-]);
-const scratch = await scratchDir("bench-stamps");
-const project = scratch.path;
-await writeFile(
-  join(project, "Pulumi.yaml"),
-  `name: dotmac\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import tsx"\nmain: ${relative(project, join(repoRoot, "stacks/index.ts"))}\n`,
-);
-await mkdir(join(project, "state"), { recursive: true });
-const env = pulumiEnv(toolchain, {
-  PULUMI_BACKEND_URL: `file://${join(project, "state")}`,
-  PULUMI_CONFIG_PASSPHRASE: `bench-${uniqueSuffix()}`,
-  KUBECONFIG: cluster.kubeconfig,
-});
-const pulumi = (...args: string[]) => run("pulumi", [...args, "--non-interactive"], { cwd: project, env });
+const platform = await startLocalPlatform({ postgres: true, nodes: 4, log: quiet });
+const pgUrl = platform.postgres?.url ?? "";
+const project = await scratchProject(platform, { prefix: "bench-stamps" });
+const pulumi = (...args: string[]) => project.pulumi(...args);
 
 async function createStack(slug: string): Promise<string> {
   const stack = `tenant-${slug}`;
@@ -49,18 +22,9 @@ async function createStack(slug: string): Promise<string> {
     seats: 10,
   };
   await pulumi("stack", "init", stack, "--secrets-provider", "passphrase");
-  await pulumi(
-    "config",
-    "set-all",
-    "-s",
-    stack,
-    "--json",
-    JSON.stringify({
-      "dotmac:tenant": { value: JSON.stringify(tenant), objectValue: tenant, secret: false },
-      "dotmac:radiusServiceType": { value: "ClusterIP", secret: false },
-    }),
-  );
-  await pulumi("config", "set", "-s", stack, "--secret", "postgresAdminUrl", pg.url);
+  await pulumi("config", "set-all", "-s", stack, "--json", objectConfig("dotmac:tenant", tenant));
+  await pulumi("config", "set", "-s", stack, "radiusServiceType", "ClusterIP");
+  await pulumi("config", "set", "-s", stack, "--secret", "postgresAdminUrl", pgUrl);
   return stack;
 }
 
@@ -100,11 +64,8 @@ try {
     await pool(stacks, 4, async (s) => void (await pulumi("destroy", "--yes", "--skip-preview", "-s", s)));
   }
 } finally {
-  await cluster.stop();
-  await pg.stop();
-  await scratch.remove();
-  await rm(clusterDir, { recursive: true, force: true });
-  await rm(pgDir, { recursive: true, force: true });
+  await project.remove();
+  await platform.stop();
 }
 
 console.log(

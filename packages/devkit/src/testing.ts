@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { cp, mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { type LocalCluster, startCluster } from "./cluster/cluster.ts";
 import { devkitEnv, repoRoot } from "./env.ts";
+import { type PostgresServer, startPostgres } from "./postgres/server.ts";
+import { CommandError, run } from "./process.ts";
+import type { Log } from "./progress.ts";
+import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 
 /**
  * A scratch folder inside the repository's git-ignored state dir. Pulumi programs copied here
@@ -22,3 +28,101 @@ export async function copyFixture(name: string, into: string): Promise<string> {
 
 /** A random DNS-1123 suffix for names that must not collide between runs. */
 export const uniqueSuffix = () => randomBytes(3).toString("hex");
+
+/** A local platform for one test file: a fresh control plane and, when asked, a Postgres server. */
+export interface LocalPlatform {
+  readonly toolchain: Toolchain;
+  readonly cluster: LocalCluster;
+  readonly postgres: PostgresServer | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startLocalPlatform(
+  opts: { postgres?: boolean; nodes?: number; log?: Log } = {},
+): Promise<LocalPlatform> {
+  const toolchain = await ensureToolchain(devkitEnv(), opts.log);
+  const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-cluster-"));
+  const pgDir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+  const [cluster, postgres] = await Promise.all([
+    startCluster({
+      dir: clusterDir,
+      toolchain,
+      ...(opts.nodes ? { nodes: opts.nodes } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    }),
+    opts.postgres ? startPostgres({ dir: pgDir, ephemeral: true }) : Promise.resolve(undefined),
+  ]);
+  return {
+    toolchain,
+    cluster,
+    postgres,
+    stop: async () => {
+      await cluster.stop();
+      await postgres?.stop();
+      for (const d of [clusterDir, pgDir]) await rm(d, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Pulumi project in a scratch folder, with a local backend and passphrase of its own. */
+export interface ScratchProject {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Runs `pulumi … --non-interactive` in the project; a failure carries the engine's output. */
+  pulumi(...args: string[]): Promise<string>;
+  /** Like pulumi(), but resolves to the combined output of a command expected to fail. */
+  failure(...args: string[]): Promise<string>;
+  remove(): Promise<void>;
+}
+
+/**
+ * A project whose program is this repository's `stacks/index.ts` (`main` points there), or the
+ * program in `programDir`. Stack files land in the scratch folder, never in the tree.
+ */
+export async function scratchProject(
+  platform: LocalPlatform,
+  opts: { prefix: string; programDir?: string },
+): Promise<ScratchProject> {
+  const scratch = await scratchDir(opts.prefix);
+  const dir = opts.programDir ?? scratch.path;
+  if (!opts.programDir) {
+    await writeFile(
+      join(dir, "Pulumi.yaml"),
+      `name: dotmac\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n    nodeargs: "--import tsx"\nmain: ${relative(dir, join(repoRoot, "stacks/index.ts"))}\n`,
+    );
+  }
+  await mkdir(join(scratch.path, "state"), { recursive: true });
+  const env = pulumiEnv(platform.toolchain, {
+    PULUMI_BACKEND_URL: `file://${join(scratch.path, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
+    KUBECONFIG: platform.cluster.kubeconfig,
+  });
+  const exec = (args: string[]) => run("pulumi", [...args, "--non-interactive"], { cwd: dir, env });
+  return {
+    dir,
+    env,
+    pulumi: async (...args) => {
+      try {
+        return await exec(args);
+      } catch (error) {
+        if (error instanceof CommandError)
+          throw new Error(`pulumi ${args.join(" ")} failed:\n${error.stdout}\n${error.stderr}`);
+        throw error;
+      }
+    },
+    failure: (...args) =>
+      exec(args).then(
+        (out) => {
+          throw new Error(`pulumi ${args.join(" ")} succeeded, but was expected to fail:\n${out}`);
+        },
+        (error: unknown) =>
+          error instanceof CommandError ? `${error.stdout}\n${error.stderr}` : String(error),
+      ),
+    remove: scratch.remove,
+  };
+}
+
+/** `pulumi config set-all --json` for one structured value (what `pulumi config --json` prints). */
+export function objectConfig(key: string, value: unknown): string {
+  return JSON.stringify({ [key]: { value: JSON.stringify(value), objectValue: value, secret: false } });
+}

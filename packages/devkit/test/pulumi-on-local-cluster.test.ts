@@ -22,6 +22,7 @@ describe("pulumi up on the local control plane", () => {
   let env: NodeJS.ProcessEnv;
   let core: k8s.CoreV1Api;
   let apps: k8s.AppsV1Api;
+  let coordination: k8s.CoordinationV1Api;
   const namespace = `proof-${uniqueSuffix()}`;
 
   const pulumi = async (...args: string[]) => {
@@ -52,6 +53,7 @@ describe("pulumi up on the local control plane", () => {
     kc.loadFromFile(cluster.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
+    coordination = kc.makeApiClient(k8s.CoordinationV1Api);
   }, 90 * 60_000);
 
   afterAll(async () => {
@@ -86,6 +88,14 @@ describe("pulumi up on the local control plane", () => {
     for (const pod of pods.items) {
       expect(pod.status?.phase).toBe("Running");
       expect(pod.spec?.nodeName).toMatch(/^kwok-node-/);
+    }
+
+    // KWOK keeps every node's Lease fresh, so the node controller never marks them NotReady.
+    const leases = await coordination.listNamespacedLease({ namespace: "kube-node-lease" });
+    expect(leases.items.map((l) => l.metadata?.name).sort()).toEqual(["kwok-node-0", "kwok-node-1"]);
+    for (const lease of leases.items) {
+      const renewed = new Date(String(lease.spec?.renewTime)).getTime();
+      expect(Date.now() - renewed).toBeLessThan(60_000);
     }
 
     // A second `up` with nothing changed changes nothing.

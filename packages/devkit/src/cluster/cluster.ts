@@ -269,6 +269,9 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
           `--server-address=127.0.0.1:${ports.kwok}`,
           "--node-ip=127.0.0.1",
           `--cidr=${POD_CIDR}`,
+          // KWOK renews each node's Lease; without it the node controller marks the nodes NotReady
+          // once their last heartbeat ages (the heartbeat stage alone runs every 10 minutes).
+          "--node-lease-duration-seconds=40",
         ]);
         for (let i = 0; i < (opts.nodes ?? 2); i++) {
           const node = kwokNode(`kwok-node-${i}`);
