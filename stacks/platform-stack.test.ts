@@ -94,9 +94,17 @@ describe("platform stack on the local platform", () => {
     expect((await asApi("GET", "/api/v1/namespaces/kube-system/secrets")).status).toBe(403);
     expect((await asApi("GET", "/api/v1/namespaces/platform-admin/secrets/platform-db")).status).toBe(403);
     const rogue = await asApi("POST", "/api/v1/namespaces", { metadata: { name: "not-a-tenant" } });
-    expect(rogue.status).toBe(403);
-    expect(rogue.body).toMatch(/may only manage namespaces named tenant-<slug>/);
-    expect((await asApi("DELETE", "/api/v1/namespaces/kube-system")).status).toBe(403);
+    // RBAC would allow these; the admission policy refuses them (422 Invalid, with its message).
+    expect(rogue.status).toBe(422);
+    expect(JSON.parse(rogue.body).message).toMatch(
+      /dotmac-automation-api-tenant-only.*may only manage namespaces named tenant-<slug>/,
+    );
+    // A namespace someone else made (the API server itself protects kube-system and default).
+    const foreign = `team-${uniqueSuffix()}`;
+    await apiRequest(platform.cluster.credentials, "POST", "/api/v1/namespaces", {
+      metadata: { name: foreign },
+    });
+    expect((await asApi("DELETE", `/api/v1/namespaces/${foreign}`)).status).toBe(422);
     const escalate = {
       ...binding,
       metadata: { name: "escalate" },
@@ -111,8 +119,8 @@ describe("platform stack on the local platform", () => {
       "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
       binding,
     );
-    expect(outside.status).toBe(403);
-    expect(outside.body).toMatch(/only write inside tenant-<slug> namespaces/);
+    expect(outside.status).toBe(422);
+    expect(JSON.parse(outside.body).message).toMatch(/only write inside tenant-<slug> namespaces/);
 
     await pulumi("destroy", "--yes", "--skip-preview");
     const after = postgres(pgUrl, { max: 1 });
