@@ -40,14 +40,7 @@ describe("platform stack on the local platform", () => {
     await pulumi("stack", "init", "platform", "--secrets-provider", "passphrase");
     await pulumi("config", "set", "--secret", "postgresAdminUrl", pgUrl);
     const spec = { baseDomain: "dotmac.localhost", automationApiReplicas: 1 };
-    await pulumi(
-      "config",
-      "set-all",
-      "--json",
-      JSON.stringify({
-        "dotmac:platform": { value: JSON.stringify(spec), objectValue: spec, secret: false },
-      }),
-    );
+    await pulumi("config", "set-all", "--json", objectConfig("dotmac:platform", spec));
     const up = await pulumi("up", "--yes", "--policy-pack", join(repoRoot, "components/policy"));
     expect(up).toMatch(/✅ dotmac@v1\.0\.0/);
     const outputs = JSON.parse(await pulumi("stack", "output", "--json"));

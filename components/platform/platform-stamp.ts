@@ -6,6 +6,7 @@ import {
   ManagedDatabase,
   type PostgresServerArgs,
 } from "../database/managed-database.ts";
+import { tlsIngress } from "../shared/ingress-spec.ts";
 import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 import {
@@ -330,34 +331,20 @@ export class PlatformStamp extends pulumi.ComponentResource {
       child,
     );
     const host = `admin.${spec.baseDomain}`;
+    const ingress = tlsIngress({
+      hosts: [host],
+      path: "/",
+      service: "platform-admin",
+      port: ADMIN_PORT,
+      tlsSecretName: "platform-admin-tls",
+      ingressClassName: args.ingressClassName ?? "nginx",
+      clusterIssuer: args.clusterIssuer ?? "letsencrypt-prod",
+    });
     new k8s.networking.v1.Ingress(
       `${name}-admin-ingress`,
       {
-        metadata: {
-          ...inNs("platform-admin", adminLabels),
-          annotations: {
-            "cert-manager.io/cluster-issuer": args.clusterIssuer ?? "letsencrypt-prod",
-            "pulumi.com/skipAwait": "true",
-          },
-        },
-        spec: {
-          ingressClassName: args.ingressClassName ?? "nginx",
-          tls: [{ hosts: [host], secretName: "platform-admin-tls" }],
-          rules: [
-            {
-              host,
-              http: {
-                paths: [
-                  {
-                    path: "/",
-                    pathType: "Prefix",
-                    backend: { service: { name: "platform-admin", port: { number: ADMIN_PORT } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
+        metadata: { ...inNs("platform-admin", adminLabels), annotations: ingress.annotations },
+        spec: ingress.spec,
       },
       child,
     );

@@ -1,6 +1,7 @@
 import { effectiveFeatures, type TenantSpec, tenantHosts, tiers } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { tlsIngress } from "../shared/ingress-spec.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 
 export const ISP_OPS_PORT = 3000;
@@ -129,34 +130,18 @@ export class IspOps extends pulumi.ComponentResource {
     );
 
     const hosts = tenantHosts(spec);
+    const ingress = tlsIngress({
+      hosts,
+      path: "/",
+      service: "isp-ops",
+      port: ISP_OPS_PORT,
+      tlsSecretName: `${spec.slug}-tls`,
+      ingressClassName: args.ingressClassName,
+      clusterIssuer: args.clusterIssuer,
+    });
     this.ingress = new k8s.networking.v1.Ingress(
       `${name}-ingress`,
-      {
-        metadata: {
-          ...metadata("isp-ops"),
-          annotations: {
-            "cert-manager.io/cluster-issuer": args.clusterIssuer,
-            // No ingress controller answers locally; don't wait for an address that never comes.
-            "pulumi.com/skipAwait": "true",
-          },
-        },
-        spec: {
-          ingressClassName: args.ingressClassName,
-          tls: [{ hosts, secretName: `${spec.slug}-tls` }],
-          rules: hosts.map((host) => ({
-            host,
-            http: {
-              paths: [
-                {
-                  path: "/",
-                  pathType: "Prefix",
-                  backend: { service: { name: "isp-ops", port: { number: ISP_OPS_PORT } } },
-                },
-              ],
-            },
-          })),
-        },
-      },
+      { metadata: { ...metadata("isp-ops"), annotations: ingress.annotations }, spec: ingress.spec },
       { parent: this, dependsOn: [this.service] },
     );
 

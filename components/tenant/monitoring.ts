@@ -3,6 +3,7 @@ import { componentResources, type TenantSpec, tenantHosts } from "@dotmac/contra
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
+import { tlsIngress } from "../shared/ingress-spec.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 
 const PROMETHEUS_PORT = 9090;
@@ -206,7 +207,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { metadata: metadata("grafana-dashboards", "grafana"), data: dashboards },
       { parent: this },
     );
-    const [host] = tenantHosts(spec);
+    const host = tenantHosts(spec)[0] ?? `${spec.slug}.isp.${spec.baseDomain}`;
     new k8s.apps.v1.Deployment(
       `${name}-grafana`,
       {
@@ -280,35 +281,18 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const ingress = tlsIngress({
+      hosts: [host],
+      path: "/grafana",
+      service: "grafana",
+      port: GRAFANA_PORT,
+      tlsSecretName: `${spec.slug}-tls`,
+      ingressClassName: args.ingressClassName,
+      clusterIssuer: args.clusterIssuer,
+    });
     new k8s.networking.v1.Ingress(
       `${name}-grafana-ingress`,
-      {
-        metadata: {
-          ...metadata("grafana"),
-          annotations: {
-            "cert-manager.io/cluster-issuer": args.clusterIssuer,
-            "pulumi.com/skipAwait": "true",
-          },
-        },
-        spec: {
-          ingressClassName: args.ingressClassName,
-          tls: [{ hosts: [host as string], secretName: `${spec.slug}-tls` }],
-          rules: [
-            {
-              host,
-              http: {
-                paths: [
-                  {
-                    path: "/grafana",
-                    pathType: "Prefix",
-                    backend: { service: { name: "grafana", port: { number: GRAFANA_PORT } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
+      { metadata: { ...metadata("grafana"), annotations: ingress.annotations }, spec: ingress.spec },
       { parent: this },
     );
 

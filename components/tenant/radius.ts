@@ -122,7 +122,7 @@ export class Radius extends pulumi.ComponentResource {
           const ingress = s?.loadBalancer?.ingress?.[0];
           return `${ingress?.hostname ?? ingress?.ip ?? "pending"}:${RADIUS_AUTH_PORT}`;
         })
-      : pulumi.interpolate`${this.service.spec.clusterIP}:${RADIUS_AUTH_PORT}`;
+      : this.service.spec.apply((s) => `${s?.clusterIP ?? "pending"}:${RADIUS_AUTH_PORT}`);
     this.registerOutputs({ endpoint: this.endpoint });
   }
 }
