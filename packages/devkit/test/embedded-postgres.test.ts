@@ -79,7 +79,9 @@ describe("embedded Postgres", () => {
   });
 
   it("refuses a data directory another server holds, and says which", async () => {
-    await expect(startPostgres({ dir, ephemeral: true })).rejects.toThrow(/another server, pid \d+, holds it/);
+    await expect(startPostgres({ dir, ephemeral: true })).rejects.toThrow(
+      /another server, pid \d+, holds it/,
+    );
     // The running server is untouched.
     const sql = postgres(server.url, { max: 1 });
     await sql`select 1`;

@@ -69,7 +69,6 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
   await chmod(opts.dir, 0o755);
   const dataDir = join(opts.dir, "data");
   const port = opts.port ?? (await previousPort(opts.dir)) ?? (await freePort());
-  await writeFile(join(opts.dir, "port"), `${port}\n`);
   const password = await passwordFor(opts.dir);
   // The server's last words, for an error that says why it would not start.
   const recent: string[] = [];
@@ -116,6 +115,8 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
         .join("\n"),
     );
   }
+  // Remembered only once it ran: a failed start must not move a developer's URL.
+  await writeFile(join(opts.dir, "port"), `${port}\n`);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   return { url, host: "127.0.0.1", port, external: false, stop: () => server.stop() };
 }
