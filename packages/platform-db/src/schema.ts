@@ -1,0 +1,198 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+
+export const tenantStatuses = [
+  "provisioning",
+  "active",
+  "suspended",
+  "failed",
+  "deleting",
+  "deleted",
+] as const;
+export const operationKinds = [
+  "create",
+  "update",
+  "suspend",
+  "resume",
+  "destroy",
+  "preview",
+  "refresh",
+  "fleet",
+] as const;
+export const operationStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+
+const oneOf = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+
+/** One ISP tenant: its spec (contracts.TenantSpec), where it stands, and its stack's outputs. */
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    slug: text().notNull(),
+    displayName: text().notNull(),
+    plan: text().notNull(),
+    status: text().notNull().default("provisioning"),
+    spec: jsonb().notNull(),
+    outputs: jsonb(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    // A deleted tenant's slug may be taken again.
+    uniqueIndex("tenants_slug_live").on(t.slug).where(sql`status <> 'deleted'`),
+    index("tenants_status_plan").on(t.status, t.plan),
+    index("tenants_created").on(t.createdAt, t.id),
+    check("tenants_status_known", oneOf("status", tenantStatuses)),
+  ],
+);
+
+/** A change to a stack, queued, run by a worker under a lease, and finished once. */
+export const operations = pgTable(
+  "operations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid().references(() => tenants.id),
+    /** Fleet rollouts are one parent operation over one child per tenant. */
+    parentId: uuid(),
+    kind: text().notNull(),
+    status: text().notNull().default("queued"),
+    requestedBy: text().notNull(),
+    idempotencyKey: text(),
+    request: jsonb(),
+    error: text(),
+    attempt: integer().notNull().default(0),
+    leaseExpiresAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("operations_idempotency").on(t.requestedBy, t.idempotencyKey),
+    // At most one running operation per tenant stack.
+    uniqueIndex("operations_one_running").on(t.tenantId).where(sql`status = 'running'`),
+    index("operations_tenant_created").on(t.tenantId, t.createdAt),
+    index("operations_parent").on(t.parentId),
+    check("operations_kind_known", oneOf("kind", operationKinds)),
+    check("operations_status_known", oneOf("status", operationStatuses)),
+  ],
+);
+
+/** The engine's events of one operation, numbered so a stream can resume from Last-Event-ID. */
+export const operationEvents = pgTable(
+  "operation_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    operationId: uuid()
+      .notNull()
+      .references(() => operations.id, { onDelete: "cascade" }),
+    seq: integer().notNull(),
+    type: text().notNull(),
+    payload: jsonb().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("operation_events_seq").on(t.operationId, t.seq)],
+);
+
+/** Feature flags: a global value (no tenant), and per-tenant overrides. */
+export const featureFlags = pgTable(
+  "feature_flags",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    key: text().notNull(),
+    tenantId: uuid().references(() => tenants.id, { onDelete: "cascade" }),
+    enabled: boolean().notNull(),
+    updatedAt: createdAt(),
+  },
+  // One global row per key (NULLS NOT DISTINCT) and one override per tenant.
+  (t) => [unique("feature_flags_key_tenant").on(t.key, t.tenantId).nullsNotDistinct()],
+);
+
+/** A tenant's licence: how many staff seats it has paid for, until when. */
+export const licences = pgTable(
+  "licences",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    seats: integer().notNull(),
+    validUntil: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("licences_tenant").on(t.tenantId), check("licences_seats_positive", sql`seats > 0`)],
+);
+
+/** People who run the platform. Passwords are stored as hashes only. */
+export const platformUsers = pgTable(
+  "platform_users",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    displayName: text().notNull(),
+    passwordHash: text().notNull(),
+    permissions: text().array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    disabledAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("platform_users_email").on(sql`lower(${t.email})`)],
+);
+
+/** Tokens for CI: shown once, stored as a hash, scoped, expiring. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    /** The first characters, so a person can tell tokens apart without the secret. */
+    prefix: text().notNull(),
+    tokenHash: text().notNull(),
+    scopes: text().array().notNull(),
+    createdBy: uuid()
+      .notNull()
+      .references(() => platformUsers.id),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("api_tokens_hash").on(t.tokenHash)],
+);
+
+/** Every admin action: who, what, on what, before and after. Append-only. */
+export const auditLogs = pgTable(
+  "audit_logs",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    at: createdAt(),
+    actorType: text().notNull(),
+    actorId: text().notNull(),
+    action: text().notNull(),
+    targetType: text().notNull(),
+    targetId: text(),
+    before: jsonb(),
+    after: jsonb(),
+    requestId: text(),
+  },
+  (t) => [
+    index("audit_logs_at").on(t.at),
+    index("audit_logs_target").on(t.targetType, t.targetId, t.at),
+    index("audit_logs_actor").on(t.actorId, t.at),
+    check("audit_logs_actor_type", oneOf("actor_type", ["user", "token", "system"])),
+  ],
+);

@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createThrowawayDatabase,
+  type PostgresServer,
+  startPostgres,
+  type ThrowawayDatabase,
+} from "@dotmac/devkit";
+import { eq } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPlatformDb } from "../src/client.ts";
+import { migratePlatformDb } from "../src/migrate.ts";
+import { featureFlags, operations, tenants } from "../src/schema.ts";
+
+/** The constraint a failed statement broke (drizzle wraps the driver's error as its cause). */
+async function violated(statement: PromiseLike<unknown>): Promise<string | undefined> {
+  try {
+    await statement;
+    return undefined;
+  } catch (error) {
+    const cause = (error as { cause?: { constraint_name?: string } }).cause;
+    return cause?.constraint_name;
+  }
+}
+
+describe("platform database migrations", () => {
+  let dir: string;
+  let server: PostgresServer;
+  let database: ThrowawayDatabase;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+    server = await startPostgres({ dir, ephemeral: true });
+    database = await createThrowawayDatabase(server.url, "platform");
+  });
+  afterAll(async () => {
+    await database?.drop();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("migrates once even when several replicas start together", async () => {
+    await Promise.all([
+      migratePlatformDb(database.url),
+      migratePlatformDb(database.url),
+      migratePlatformDb(database.url),
+    ]);
+    const sql = postgres(database.url, { max: 1 });
+    const tables = await sql<{ table_name: string }[]>`
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`;
+    const applied = await sql`select * from drizzle.__drizzle_migrations`;
+    await sql.end();
+    expect(tables.map((t) => t.table_name)).toEqual([
+      "api_tokens",
+      "audit_logs",
+      "feature_flags",
+      "licences",
+      "operation_events",
+      "operations",
+      "platform_users",
+      "tenants",
+    ]);
+    expect(applied).toHaveLength(1);
+  });
+
+  it("enforces what the schema promises", async () => {
+    const { db, close } = createPlatformDb(database.url, { max: 2 });
+    try {
+      const [acme] = await db
+        .insert(tenants)
+        .values({ slug: "acme", displayName: "Acme", plan: "starter", spec: { slug: "acme" } })
+        .returning();
+      if (!acme) throw new Error("no tenant");
+      expect(acme.status).toBe("provisioning");
+
+      // One live tenant per slug; a deleted one frees its slug.
+      const again = { slug: "acme", displayName: "Again", plan: "starter", spec: {} };
+      expect(await violated(db.insert(tenants).values(again))).toBe("tenants_slug_live");
+      await db.update(tenants).set({ status: "deleted" }).where(eq(tenants.id, acme.id));
+      await db.insert(tenants).values(again);
+      const lost = { slug: "zeta", displayName: "Z", plan: "starter", status: "lost", spec: {} };
+      expect(await violated(db.insert(tenants).values(lost))).toBe("tenants_status_known");
+
+      // At most one running operation per tenant.
+      const running = { tenantId: acme.id, kind: "update", status: "running", requestedBy: "user:test" };
+      await db.insert(operations).values(running);
+      expect(await violated(db.insert(operations).values(running))).toBe("operations_one_running");
+      await db.insert(operations).values({ ...running, status: "queued" });
+
+      // One global value per flag, one override per tenant.
+      const flag = { key: "enableCustomerPortal", enabled: true };
+      await db.insert(featureFlags).values(flag);
+      expect(await violated(db.insert(featureFlags).values(flag))).toBe("feature_flags_key_tenant");
+      await db.insert(featureFlags).values({ ...flag, tenantId: acme.id, enabled: false });
+    } finally {
+      await close();
+    }
+  });
+});
