@@ -143,7 +143,7 @@ export function tenantResourcesInOwnNamespace(resources: readonly Res[]): string
   const own = tenantNamespaces[0];
   const out: string[] = [];
   for (const r of resources.filter(isK8s)) {
-    if (r.type === "kubernetes:core/v1:Namespace" || r.type.startsWith("kubernetes:index")) continue;
+    if (r.type === "kubernetes:core/v1:Namespace") continue;
     if (CLUSTER_SCOPED.test(r.type)) {
       out.push(`${r.name}: a tenant stack may not create cluster-wide ${r.type}`);
       continue;
