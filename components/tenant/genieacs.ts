@@ -1,6 +1,7 @@
 import { componentResources, type TenantSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { appLabeller } from "../shared/app-labels.ts";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 
@@ -35,15 +36,7 @@ export class GenieAcs extends pulumi.ComponentResource {
     super("dotmac:tenant:GenieAcs", name, {}, opts);
     const { spec } = args;
     const replicas = args.suspended ? 0 : 1;
-    const labelsFor = (app: string) => ({
-      ...args.labels,
-      "app.kubernetes.io/name": app,
-      "app.kubernetes.io/component": "genieacs",
-    });
-    const selectorFor = (app: string) => ({
-      "app.kubernetes.io/name": app,
-      "dotmac.io/tenant-slug": spec.slug,
-    });
+    const { labelsFor, selectorFor } = appLabeller(args.labels, "genieacs", spec.slug);
     const metadata = (n: string, app: string) => ({
       name: n,
       namespace: args.namespace,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { componentResources, type TenantSpec, tenantHosts } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { appLabeller } from "../shared/app-labels.ts";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { tlsIngress } from "../shared/ingress-spec.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
@@ -63,15 +64,7 @@ export class Monitoring extends pulumi.ComponentResource {
     super("dotmac:tenant:Monitoring", name, {}, opts);
     const { spec } = args;
     const replicas = args.suspended ? 0 : 1;
-    const labelsFor = (app: string) => ({
-      ...args.labels,
-      "app.kubernetes.io/name": app,
-      "app.kubernetes.io/component": "monitoring",
-    });
-    const selectorFor = (app: string) => ({
-      "app.kubernetes.io/name": app,
-      "dotmac.io/tenant-slug": spec.slug,
-    });
+    const { labelsFor, selectorFor } = appLabeller(args.labels, "monitoring", spec.slug);
     const metadata = (n: string, app = n) => ({ name: n, namespace: args.namespace, labels: labelsFor(app) });
 
     // Prometheus discovers pods through the API: a ServiceAccount that may list pods here and nowhere else.
