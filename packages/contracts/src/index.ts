@@ -1,5 +1,27 @@
 export { type FieldError, fieldErrors, parseOrThrow, ValidationError } from "./errors.ts";
 export { Cidr, Hostname, ipVersion, PinnedImage } from "./net.ts";
+export { PlatformPermission, permits, platformPermissions } from "./permissions.ts";
+export {
+  ApiToken,
+  ApiTokenRequest,
+  AuditEntry,
+  FeatureFlag,
+  FlagKey,
+  FleetRolloutRequest,
+  Licence,
+  LoginRequest,
+  Me,
+  Operation,
+  OperationAccepted,
+  OperationEvent,
+  OperationKind,
+  OperationStatus,
+  Problem,
+  Tenant,
+  TenantOutputs,
+  TenantPage,
+  TenantStatus,
+} from "./platform-api.ts";
 export {
   defaultPlatformImages,
   PLATFORM_NAMESPACE,
@@ -8,11 +30,14 @@ export {
 } from "./platform-spec.ts";
 export { reservedSlugs, slugFromStackName, TenantSlug, tenantNamespace, tenantStackName } from "./slug.ts";
 export {
+  applySpecChange,
   DatabaseTarget,
   defaultImages,
   effectiveFeatures,
   TenantSpec,
+  TenantSpecChange,
   type TenantSpecInput,
+  TenantSpecRequest,
   tenantHosts,
 } from "./tenant-spec.ts";
 export {

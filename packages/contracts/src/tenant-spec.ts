@@ -61,70 +61,117 @@ const Branding = z
   })
   .strict();
 
+const tenantSpecFields = {
+  slug: TenantSlug,
+  /** Stable id assigned by the platform; labels and the app's TENANT_ID carry it. */
+  tenantId: z.uuid(),
+  displayName: z.string().trim().min(1, "a display name is required").max(100),
+  plan: PlanTier,
+  seats: z.int("seats must be a whole number").min(1, "seats must be at least 1"),
+  /** When absent, the plan's defaults. */
+  features: z.array(Feature).optional(),
+  database: DatabaseTarget.default({ target: "postgres" }),
+  /** Cloud region for the database (e.g. eu-west-1, europe-west1); "local" for the postgres target. */
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{2,32}$/, "expected a region such as eu-west-1")
+    .default("local"),
+  /** The app is served at <slug>.isp.<baseDomain>. */
+  baseDomain: Hostname.default("dotmac.io"),
+  customDomains: z.array(Hostname).max(10).default([]),
+  branding: Branding.default({ primaryColor: "#0066CC" }),
+  images: Images.default(defaultImages),
+  /** Networks of the ISP's NAS devices: the only sources RADIUS accepts packets from. */
+  nasCidrs: z.array(Cidr).max(50).default([]),
+};
+
+type SpecForChecks = {
+  slug: string;
+  plan: PlanTier;
+  seats: number;
+  features?: Feature[] | undefined;
+  baseDomain: string;
+  customDomains: string[];
+  database: { target: string };
+  region: string;
+};
+
+/** Rules across fields: what the plan allows, and domains and regions that fit together. */
+function checkTenantSpec(spec: SpecForChecks, ctx: z.RefinementCtx) {
+  const tier = tiers[spec.plan];
+  if (spec.seats > tier.maxSeats) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["seats"],
+      message: `the ${spec.plan} plan allows at most ${tier.maxSeats} seats`,
+    });
+  }
+  for (const [i, feature] of (spec.features ?? []).entries()) {
+    if (!tier.allowedFeatures.includes(feature)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["features", i],
+        message: `${feature} is not available on the ${spec.plan} plan`,
+      });
+    }
+  }
+  if (new Set(spec.features ?? []).size !== (spec.features ?? []).length) {
+    ctx.addIssue({ code: "custom", path: ["features"], message: "features are listed once each" });
+  }
+  const appHost = `${spec.slug}.isp.${spec.baseDomain}`;
+  for (const [i, domain] of spec.customDomains.entries()) {
+    if (domain === appHost || spec.customDomains.indexOf(domain) !== i) {
+      ctx.addIssue({ code: "custom", path: ["customDomains", i], message: `${domain} is listed twice` });
+    }
+  }
+  if (spec.database.target === "postgres" && spec.region !== "local") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["region"],
+      message: 'the postgres database target has no cloud region; use "local"',
+    });
+  }
+}
+
 /**
  * Everything that defines one ISP tenant. The automation API validates it on the way in, the
  * tenant stack program validates it again from stack config, and the stamp is built from it.
  */
-export const TenantSpec = z
+export const TenantSpec = z.object(tenantSpecFields).strict().superRefine(checkTenantSpec);
+
+/** What an onboarding request carries: a spec without the id the platform assigns. */
+const { tenantId: _assigned, ...requestFields } = tenantSpecFields;
+export const TenantSpecRequest = z.object(requestFields).strict().superRefine(checkTenantSpec);
+export type TenantSpecRequest = z.input<typeof TenantSpecRequest>;
+
+/** The parts of a live tenant an admin may change; everything else is fixed at onboarding. */
+export const TenantSpecChange = z
   .object({
-    slug: TenantSlug,
-    /** Stable id assigned by the platform; labels and the app's TENANT_ID carry it. */
-    tenantId: z.uuid(),
-    displayName: z.string().trim().min(1, "a display name is required").max(100),
-    plan: PlanTier,
-    seats: z.int("seats must be a whole number").min(1, "seats must be at least 1"),
-    /** When absent, the plan's defaults. */
-    features: z.array(Feature).optional(),
-    database: DatabaseTarget.default({ target: "postgres" }),
-    /** Cloud region for the database (e.g. eu-west-1, europe-west1); "local" for the postgres target. */
-    region: z
-      .string()
-      .regex(/^[a-z0-9-]{2,32}$/, "expected a region such as eu-west-1")
-      .default("local"),
-    /** The app is served at <slug>.isp.<baseDomain>. */
-    baseDomain: Hostname.default("dotmac.io"),
-    customDomains: z.array(Hostname).max(10).default([]),
-    branding: Branding.default({ primaryColor: "#0066CC" }),
-    images: Images.default(defaultImages),
-    /** Networks of the ISP's NAS devices: the only sources RADIUS accepts packets from. */
-    nasCidrs: z.array(Cidr).max(50).default([]),
+    displayName: tenantSpecFields.displayName.optional(),
+    plan: PlanTier.optional(),
+    seats: tenantSpecFields.seats.optional(),
+    features: z.array(Feature).nullable().optional(),
+    customDomains: z.array(Hostname).max(10).optional(),
+    branding: Branding.optional(),
+    /** Only the images named change (a fleet rollout names isp-ops alone). */
+    images: z
+      .object(Object.fromEntries(Object.keys(defaultImages).map((k) => [k, PinnedImage.optional()])))
+      .strict()
+      .optional(),
+    nasCidrs: z.array(Cidr).max(50).optional(),
   })
   .strict()
-  .superRefine((spec, ctx) => {
-    const tier = tiers[spec.plan];
-    if (spec.seats > tier.maxSeats) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["seats"],
-        message: `the ${spec.plan} plan allows at most ${tier.maxSeats} seats`,
-      });
-    }
-    for (const [i, feature] of (spec.features ?? []).entries()) {
-      if (!tier.allowedFeatures.includes(feature)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["features", i],
-          message: `${feature} is not available on the ${spec.plan} plan`,
-        });
-      }
-    }
-    if (new Set(spec.features ?? []).size !== (spec.features ?? []).length) {
-      ctx.addIssue({ code: "custom", path: ["features"], message: "features are listed once each" });
-    }
-    const appHost = `${spec.slug}.isp.${spec.baseDomain}`;
-    for (const [i, domain] of spec.customDomains.entries()) {
-      if (domain === appHost || spec.customDomains.indexOf(domain) !== i) {
-        ctx.addIssue({ code: "custom", path: ["customDomains", i], message: `${domain} is listed twice` });
-      }
-    }
-    if (spec.database.target === "postgres" && spec.region !== "local") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["region"],
-        message: 'the postgres database target has no cloud region; use "local"',
-      });
-    }
-  });
+  .refine((change) => Object.keys(change).length > 0, { message: "the change is empty" });
+export type TenantSpecChange = z.input<typeof TenantSpecChange>;
+
+/** A spec with a change applied; the result must still be a valid spec (parse it again). */
+export function applySpecChange(spec: TenantSpec, change: z.output<typeof TenantSpecChange>): unknown {
+  const { features, images, ...rest } = change;
+  const next: Record<string, unknown> = { ...spec, ...rest, images: { ...spec.images, ...images } };
+  if (features === null) delete next.features;
+  else if (features !== undefined) next.features = features;
+  return next;
+}
 
 /** A spec as written by a person or sent to the API (defaults not yet applied). */
 export type TenantSpecInput = z.input<typeof TenantSpec>;

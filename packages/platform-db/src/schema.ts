@@ -75,9 +75,14 @@ export const operations = pgTable(
     requestedBy: text().notNull(),
     idempotencyKey: text(),
     request: jsonb(),
+    /** What the run produced: a preview's changes, a fleet's per-tenant progress, a summary. */
+    result: jsonb(),
     error: text(),
     attempt: integer().notNull().default(0),
+    /** Renewed by the replica running it; a lapsed lease means that replica died. */
     leaseExpiresAt: timestamp({ withTimezone: true }),
+    /** Set by a cancel; the replica running it sees it at its next heartbeat and interrupts. */
+    cancelRequestedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
@@ -151,6 +156,24 @@ export const platformUsers = pgTable(
     disabledAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex("platform_users_email").on(sql`lower(${t.email})`)],
+);
+
+/** A signed-in person's session; the cookie carries the secret, the table only its hash. */
+export const platformSessions = pgTable(
+  "platform_sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tokenHash: text().notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => platformUsers.id, { onDelete: "cascade" }),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("platform_sessions_hash").on(t.tokenHash),
+    index("platform_sessions_user").on(t.userId),
+  ],
 );
 
 /** Tokens for CI: shown once, stored as a hash, scoped, expiring. */

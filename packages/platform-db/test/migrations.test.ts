@@ -59,10 +59,11 @@ describe("platform database migrations", () => {
       "licences",
       "operation_events",
       "operations",
+      "platform_sessions",
       "platform_users",
       "tenants",
     ]);
-    expect(applied).toHaveLength(1);
+    expect(applied).toHaveLength(2);
   });
 
   it("enforces what the schema promises", async () => {

@@ -1,0 +1,102 @@
+import { type PlatformPermission, permits } from "@dotmac/contracts";
+import { apiTokens, type PlatformDb, platformSessions, platformUsers } from "@dotmac/platform-db";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { ProblemError } from "../lib/problem.ts";
+import type { AppEnv } from "../lib/router.ts";
+import { hashSecret } from "./secrets.ts";
+
+/** Who is calling: a signed-in person or a CI token, with what they may do. */
+export interface Principal {
+  readonly kind: "user" | "token";
+  readonly id: string;
+  readonly name: string;
+  readonly permissions: readonly string[];
+  /** For a token, the user who made it (tokens act on their behalf, never beyond them). */
+  readonly userId: string;
+}
+
+export const SESSION_COOKIE = "dotmac_session";
+
+async function fromToken(db: PlatformDb, token: string): Promise<Principal | undefined> {
+  const [row] = await db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      scopes: apiTokens.scopes,
+      userId: apiTokens.createdBy,
+      userPermissions: platformUsers.permissions,
+    })
+    .from(apiTokens)
+    .innerJoin(platformUsers, eq(platformUsers.id, apiTokens.createdBy))
+    .where(
+      and(
+        eq(apiTokens.tokenHash, hashSecret(token)),
+        isNull(apiTokens.revokedAt),
+        gt(apiTokens.expiresAt, sql`now()`),
+        isNull(platformUsers.disabledAt),
+      ),
+    );
+  if (!row) return undefined;
+  // Not awaited: a stale last-used time is fine, a slower request is not.
+  void db
+    .update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(eq(apiTokens.id, row.id))
+    .catch(() => {});
+  // A token never does more than its maker may do today.
+  const permissions = row.scopes.filter(
+    (s) => row.userPermissions.includes("platform:admin") || row.userPermissions.includes(s),
+  );
+  return { kind: "token", id: row.id, name: row.name, permissions, userId: row.userId };
+}
+
+async function fromSession(db: PlatformDb, session: string): Promise<Principal | undefined> {
+  const [row] = await db
+    .select({ id: platformUsers.id, name: platformUsers.email, permissions: platformUsers.permissions })
+    .from(platformSessions)
+    .innerJoin(platformUsers, eq(platformUsers.id, platformSessions.userId))
+    .where(
+      and(
+        eq(platformSessions.tokenHash, hashSecret(session)),
+        gt(platformSessions.expiresAt, sql`now()`),
+        isNull(platformUsers.disabledAt),
+      ),
+    );
+  return row ? { kind: "user", ...row, userId: row.id } : undefined;
+}
+
+/** Resolves the caller from a Bearer token or the session cookie; does not refuse anyone. */
+export function authenticate(db: PlatformDb): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const session = getCookie(c, SESSION_COOKIE);
+    let principal: Principal | undefined;
+    if (bearer) principal = await fromToken(db, bearer);
+    else if (session) principal = await fromSession(db, session);
+    c.set("principal", principal);
+    await next();
+  };
+}
+
+/** Refuses a caller who is not signed in (401) or lacks `permission` (403, naming it). */
+export function requirePermission(permission: PlatformPermission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get("principal");
+    if (!principal)
+      throw new ProblemError(401, { detail: "sign in, or send an API token as a Bearer token" });
+    if (!permits(principal.permissions, permission)) {
+      throw new ProblemError(403, { detail: `this needs the ${permission} permission`, permission });
+    }
+    await next();
+  };
+}
+
+/** The caller, once requirePermission has run. */
+export function principalOf(c: { get(key: "principal"): Principal | undefined }): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw new ProblemError(401);
+  return principal;
+}

@@ -1,0 +1,191 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { type OperationKind, type TenantSpec, tenantStackName } from "@dotmac/contracts";
+import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
+import { type StoredEvent, storedEvent } from "./events.ts";
+
+/** Where and how stacks run: one program, one backend, one policy pack for every tenant. */
+export interface StackSettings {
+  readonly workspacesDir: string;
+  readonly program: string;
+  readonly policyPack: string;
+  readonly backendUrl: string;
+  readonly passphrase?: string | undefined;
+  readonly secretsProvider?: string | undefined;
+  readonly tenantPostgresUrl?: string | undefined;
+  readonly radiusServiceType: "LoadBalancer" | "ClusterIP";
+}
+
+export interface RunRequest {
+  readonly kind: Exclude<OperationKind, "fleet">;
+  readonly spec: TenantSpec;
+  readonly suspended: boolean;
+  /** A retry after its replica died: the stack may still hold that run's lock. */
+  readonly recovering: boolean;
+  readonly signal: AbortSignal;
+  readonly onEvent: (event: StoredEvent) => void;
+}
+
+export interface RunResult {
+  readonly outputs?: Record<string, unknown>;
+  /** A preview's or drift check's resource steps. */
+  readonly steps?: { urn: string; name: string; type: string; op: string }[];
+  readonly changes?: Record<string, number>;
+}
+
+/** A run that failed, carrying what the engine said and the policy rules a plan broke. */
+export class RunFailure extends Error {
+  constructor(
+    message: string,
+    readonly violations: { rule: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = "RunFailure";
+  }
+}
+
+/**
+ * Each stack gets a workspace folder of its own (project file and stack config), so runs of
+ * different stacks never share files; the operations table guarantees one run per stack at a time.
+ */
+async function openStack(settings: StackSettings, stackName: string): Promise<Stack> {
+  const workDir = join(settings.workspacesDir, stackName);
+  await mkdir(workDir, { recursive: true });
+  await writeFile(
+    join(workDir, "Pulumi.yaml"),
+    [
+      "name: dotmac",
+      "runtime:",
+      "  name: nodejs",
+      "  options:",
+      "    typescript: false",
+      '    nodeargs: "--import tsx"',
+      `main: ${relative(workDir, settings.program)}`,
+      "",
+    ].join("\n"),
+  );
+  const envVars: Record<string, string> = { PULUMI_BACKEND_URL: settings.backendUrl };
+  if (settings.passphrase) envVars.PULUMI_CONFIG_PASSPHRASE = settings.passphrase;
+  return LocalWorkspace.createOrSelectStack(
+    { stackName, workDir },
+    { envVars, ...(settings.secretsProvider ? { secretsProvider: settings.secretsProvider } : {}) },
+  );
+}
+
+async function configure(stack: Stack, settings: StackSettings, spec: TenantSpec, suspended: boolean) {
+  const config: Record<string, { value: string; objectValue?: unknown; secret: boolean }> = {
+    "dotmac:tenant": { value: JSON.stringify(spec), objectValue: spec, secret: false },
+    "dotmac:suspended": { value: String(suspended), secret: false },
+    "dotmac:radiusServiceType": { value: settings.radiusServiceType, secret: false },
+  };
+  if (spec.database.target === "postgres") {
+    if (!settings.tenantPostgresUrl) {
+      throw new RunFailure(
+        "DOTMAC_TENANT_POSTGRES_URL is not set: no server for the postgres database target",
+      );
+    }
+    config["dotmac:postgresAdminUrl"] = { value: settings.tenantPostgresUrl, secret: true };
+  }
+  await stack.workspace.setAllConfigJson(stack.name, JSON.stringify(config));
+}
+
+/** The engine's own words for a failure: its error diagnostics, else the command's last lines. */
+function failureOf(error: unknown, diagnostics: string[], violations: { rule: string; message: string }[]) {
+  if (violations.length > 0) {
+    return new RunFailure(
+      `the policy pack refused the plan: ${violations.map((v) => `${v.rule}: ${v.message}`).join("; ")}`,
+      violations,
+    );
+  }
+  if (diagnostics.length > 0) return new RunFailure(diagnostics.join("\n"));
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split("\n").filter((l) => l.trim() && !/^\s*at /.test(l));
+  return new RunFailure(lines.slice(-8).join("\n") || "the run failed");
+}
+
+function outputsOf(outputs: Record<string, { value: unknown; secret: boolean }>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+}
+
+/** Runs one operation on a tenant's stack with the Automation API and the policy pack on. */
+export async function runOnStack(settings: StackSettings, req: RunRequest): Promise<RunResult> {
+  const stackName = tenantStackName(req.spec.slug);
+  const diagnostics: string[] = [];
+  const violations: { rule: string; message: string }[] = [];
+  const steps: { urn: string; name: string; type: string; op: string }[] = [];
+  const record = (forward: boolean) => (event: EngineEvent) => {
+    const stored = storedEvent(event);
+    if (!stored) return;
+    if (stored.type === "diagnostic" && stored.payload.severity === "error")
+      diagnostics.push(stored.payload.message);
+    if (stored.type === "policy" && stored.payload.level === "mandatory") {
+      violations.push({ rule: stored.payload.rule, message: stored.payload.message });
+    }
+    if (stored.type === "resource" && stored.payload.state === "started") {
+      const { urn, name, resourceType, op } = stored.payload;
+      steps.push({ urn, name, type: resourceType, op });
+    }
+    // A preview ahead of an update reports only what stops it; the update reports every step.
+    if (
+      forward ||
+      stored.type === "policy" ||
+      (stored.type === "diagnostic" && stored.payload.severity === "error")
+    ) {
+      req.onEvent(stored);
+    }
+  };
+
+  const stack = await openStack(settings, stackName);
+  if (req.recovering) await stack.cancel().catch(() => {});
+  const common = { signal: req.signal, color: "never" as const };
+  try {
+    switch (req.kind) {
+      case "create":
+      case "update":
+      case "suspend":
+      case "resume": {
+        await configure(stack, settings, req.spec, req.suspended);
+        // The pack judges the whole plan before anything changes (up alone would skip the preview).
+        await stack.preview({ ...common, policyPacks: [settings.policyPack], onEvent: record(false) });
+        steps.length = 0;
+        const up = await stack.up({
+          ...common,
+          policyPacks: [settings.policyPack],
+          onEvent: record(true),
+          ...(req.recovering ? { refresh: true } : {}),
+        });
+        return { outputs: outputsOf(up.outputs), changes: numeric(up.summary.resourceChanges) };
+      }
+      case "preview": {
+        await configure(stack, settings, req.spec, req.suspended);
+        const preview = await stack.preview({
+          ...common,
+          policyPacks: [settings.policyPack],
+          onEvent: record(true),
+        });
+        return { steps, changes: numeric(preview.changeSummary) };
+      }
+      case "refresh": {
+        await configure(stack, settings, req.spec, req.suspended);
+        const drift = await stack.previewRefresh({ ...common, onEvent: record(true) });
+        return { steps, changes: numeric(drift.changeSummary) };
+      }
+      case "destroy": {
+        await configure(stack, settings, req.spec, req.suspended);
+        const destroyed = await stack.destroy({ ...common, onEvent: record(true) });
+        await stack.workspace.removeStack(stackName);
+        await rm(join(settings.workspacesDir, stackName), { recursive: true, force: true });
+        return { changes: numeric(destroyed.summary.resourceChanges) };
+      }
+    }
+  } catch (error) {
+    if (req.signal.aborted) throw new RunFailure("cancelled");
+    throw failureOf(error, diagnostics, violations);
+  }
+}
+
+function numeric(map: Record<string, number | undefined> | undefined): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(map ?? {}).filter(([, n]) => typeof n === "number" && n > 0),
+  ) as Record<string, number>;
+}

@@ -1,0 +1,214 @@
+import { TenantSpec } from "@dotmac/contracts";
+import { operationEvents, operations, type PlatformDb, tenants } from "@dotmac/platform-db";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import type { StoredEvent } from "./events.ts";
+
+export type OperationRow = typeof operations.$inferSelect;
+export type TenantRow = typeof tenants.$inferSelect;
+
+const isUniqueViolation = (error: unknown) =>
+  (error as { code?: string; cause?: { code?: string } }).code === "23505" ||
+  (error as { cause?: { code?: string } }).cause?.code === "23505";
+
+/** What a tenant becomes when an operation of each kind ends. */
+export function tenantStatusAfter(
+  kind: OperationRow["kind"],
+  outcome: "succeeded" | "failed" | "cancelled",
+  current: TenantRow["status"],
+): TenantRow["status"] {
+  if (kind === "preview" || kind === "refresh" || kind === "fleet") return current;
+  if (outcome === "cancelled")
+    return kind === "create" ? "failed" : current === "deleting" ? "failed" : current;
+  if (outcome === "failed") return "failed";
+  switch (kind) {
+    case "create":
+    case "resume":
+      return "active";
+    case "suspend":
+      return "suspended";
+    case "update":
+      return current === "suspended" ? "suspended" : "active";
+    case "destroy":
+      return "deleted";
+    default:
+      return current;
+  }
+}
+
+/** The database side of running operations: claim, lease, events, finish, recovery. */
+export class OperationStore {
+  constructor(
+    readonly db: PlatformDb,
+    private readonly leaseSeconds: number,
+  ) {}
+
+  /**
+   * Takes a queued operation for this replica, unless its stack is busy or an older operation of
+   * the same tenant still waits: operations of one stack run one at a time, in the order asked.
+   */
+  async claim(operationId: string): Promise<OperationRow | undefined> {
+    try {
+      const rows = await this.db.execute<{ id: string }>(sql`
+        update operations o
+           set status = 'running',
+               started_at = coalesce(o.started_at, now()),
+               attempt = o.attempt + 1,
+               lease_expires_at = now() + make_interval(secs => ${this.leaseSeconds})
+         where o.id = ${operationId}
+           and o.status = 'queued'
+           and o.cancel_requested_at is null
+           and not exists (select 1 from operations r where r.tenant_id = o.tenant_id and r.status = 'running')
+           and not exists (
+             select 1 from operations q
+              where q.tenant_id = o.tenant_id and q.status = 'queued'
+                and (q.created_at, q.id) < (o.created_at, o.id))
+        returning o.id`);
+      if (rows.length === 0) return undefined;
+      return this.get(operationId);
+    } catch (error) {
+      // Another replica claimed a sibling in the same instant; the index kept the promise.
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async get(operationId: string): Promise<OperationRow | undefined> {
+    const [row] = await this.db.select().from(operations).where(eq(operations.id, operationId));
+    return row;
+  }
+
+  async tenant(tenantId: string): Promise<TenantRow | undefined> {
+    const [row] = await this.db.select().from(tenants).where(eq(tenants.id, tenantId));
+    return row;
+  }
+
+  /** Extends the lease; tells the runner whether someone asked to cancel. */
+  async heartbeat(operationId: string): Promise<{ alive: boolean; cancelRequested: boolean }> {
+    const [row] = await this.db
+      .update(operations)
+      .set({ leaseExpiresAt: sql`now() + make_interval(secs => ${this.leaseSeconds})` })
+      .where(and(eq(operations.id, operationId), eq(operations.status, "running")))
+      .returning({ cancelRequestedAt: operations.cancelRequestedAt });
+    return { alive: Boolean(row), cancelRequested: Boolean(row?.cancelRequestedAt) };
+  }
+
+  async nextSeq(operationId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ max: sql<number | null>`max(${operationEvents.seq})` })
+      .from(operationEvents)
+      .where(eq(operationEvents.operationId, operationId));
+    return (row?.max ?? 0) + 1;
+  }
+
+  async appendEvent(operationId: string, seq: number, event: StoredEvent): Promise<void> {
+    await this.db
+      .insert(operationEvents)
+      .values({ operationId, seq, type: event.type, payload: event.payload });
+  }
+
+  /** Ends an operation and moves its tenant on, in one transaction with the audit entry. */
+  async finish(
+    op: OperationRow,
+    outcome: "succeeded" | "failed" | "cancelled",
+    fields: { result?: unknown; error?: string; outputs?: Record<string, unknown> },
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(operations)
+        .set({
+          status: outcome,
+          finishedAt: sql`now()`,
+          leaseExpiresAt: null,
+          result: fields.result ?? null,
+          error: fields.error ?? null,
+        })
+        .where(eq(operations.id, op.id));
+      if (!op.tenantId) return;
+      const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, op.tenantId)).for("update");
+      if (!tenant) return;
+      const status = tenantStatusAfter(op.kind, outcome, tenant.status);
+      await tx
+        .update(tenants)
+        .set({
+          status,
+          updatedAt: sql`now()`,
+          ...(fields.outputs ? { outputs: fields.outputs } : {}),
+          ...(status === "deleted" ? { outputs: null } : {}),
+        })
+        .where(eq(tenants.id, tenant.id));
+      if (status !== tenant.status) {
+        await audit(tx, "system", undefined, {
+          action: `tenant.${status}`,
+          targetType: "tenant",
+          targetId: tenant.id,
+          before: { status: tenant.status },
+          after: { status, operationId: op.id, ...(fields.error ? { error: fields.error } : {}) },
+        });
+      }
+    });
+  }
+
+  /** The next operation waiting on a tenant's stack, if any. */
+  async nextQueued(tenantId: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ id: operations.id })
+      .from(operations)
+      .where(and(eq(operations.tenantId, tenantId), eq(operations.status, "queued")))
+      .orderBy(asc(operations.createdAt), asc(operations.id))
+      .limit(1);
+    return row?.id;
+  }
+
+  /** Queued operations that could start now: the head of each idle tenant's line, and fleets. */
+  async runnable(limit = 100): Promise<{ id: string; kind: string }[]> {
+    return this.db.execute<{ id: string; kind: string }>(sql`
+      select o.id, o.kind from operations o
+       where o.status = 'queued'
+         and not exists (select 1 from operations r where r.tenant_id = o.tenant_id and r.status = 'running')
+         and not exists (
+           select 1 from operations q
+            where q.tenant_id = o.tenant_id and q.status = 'queued'
+              and (q.created_at, q.id) < (o.created_at, o.id))
+       order by o.created_at
+       limit ${limit}`);
+  }
+
+  /**
+   * Operations whose replica stopped renewing the lease (killed, crashed, partitioned): put back
+   * in line for another attempt, or failed with the reason once attempts are used up.
+   */
+  async reapExpired(maxAttempts: number): Promise<{ requeued: OperationRow[]; failed: OperationRow[] }> {
+    const expired = await this.db
+      .select()
+      .from(operations)
+      .where(and(eq(operations.status, "running"), sql`${operations.leaseExpiresAt} < now()`));
+    const requeued: OperationRow[] = [];
+    const failed: OperationRow[] = [];
+    for (const op of expired) {
+      if (op.attempt < maxAttempts && !op.cancelRequestedAt && op.kind !== "fleet") {
+        const [row] = await this.db
+          .update(operations)
+          .set({ status: "queued", leaseExpiresAt: null })
+          .where(
+            and(eq(operations.id, op.id), eq(operations.status, "running"), sql`lease_expires_at < now()`),
+          )
+          .returning();
+        if (row) requeued.push(row);
+      } else {
+        const reason = op.cancelRequestedAt
+          ? "cancelled; the replica running it stopped before it could finish"
+          : `the replica running it stopped ${op.attempt} time(s); giving up after ${maxAttempts} attempts`;
+        await this.finish(op, op.cancelRequestedAt ? "cancelled" : "failed", { error: reason });
+        failed.push(op);
+      }
+    }
+    return { requeued, failed };
+  }
+}
+
+/** The spec an operation runs with: the snapshot taken when it was asked for. */
+export function specOf(op: OperationRow, tenant: TenantRow): TenantSpec {
+  const request = op.request as { spec?: unknown } | null;
+  return TenantSpec.parse(request?.spec ?? tenant.spec);
+}

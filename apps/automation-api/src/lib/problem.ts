@@ -1,0 +1,52 @@
+import type { FieldError } from "@dotmac/contracts";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export interface ProblemInit {
+  readonly detail?: string;
+  readonly errors?: readonly FieldError[];
+  readonly permission?: string;
+  readonly violations?: readonly { rule: string; message: string }[];
+}
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+/** Thrown anywhere in a handler; onError turns it into an RFC 9457 response. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly init: ProblemInit = {},
+  ) {
+    super(init.detail ?? titles[status] ?? `HTTP ${status}`);
+    this.name = "ProblemError";
+  }
+}
+
+/** An RFC 9457 problem+json response. `type` names the status; `instance` is the request id. */
+export function problem(c: Context, status: ContentfulStatusCode, init: ProblemInit = {}): Response {
+  const requestId = c.get("requestId") as string | undefined;
+  const body = {
+    type: `https://docs.dotmac.io/problems/${status}`,
+    title: titles[status] ?? `HTTP ${status}`,
+    status,
+    ...(init.detail ? { detail: init.detail } : {}),
+    ...(requestId ? { instance: `urn:request:${requestId}` } : {}),
+    ...(init.errors ? { errors: init.errors } : {}),
+    ...(init.permission ? { permission: init.permission } : {}),
+    ...(init.violations ? { violations: init.violations } : {}),
+  };
+  return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });
+}

@@ -1,0 +1,112 @@
+import { LoginRequest, Me } from "@dotmac/contracts";
+import { platformSessions, platformUsers } from "@dotmac/platform-db";
+import { createRoute } from "@hono/zod-openapi";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { audit } from "../audit.ts";
+import { principalOf, SESSION_COOKIE } from "../auth/principal.ts";
+import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "../auth/secrets.ts";
+import type { Deps } from "../lib/deps.ts";
+import { ProblemError } from "../lib/problem.ts";
+import { createRouter } from "../lib/router.ts";
+import { json, jsonBody, problems } from "./common.ts";
+
+const SESSION_HOURS = 12;
+const tags = ["auth"];
+
+const login = createRoute({
+  method: "post",
+  path: "/auth/login",
+  tags,
+  summary: "Sign in: sets an HttpOnly session cookie",
+  request: { body: jsonBody(LoginRequest) },
+  responses: { 200: json(Me, "signed in"), ...problems(400) },
+});
+
+const logout = createRoute({
+  method: "post",
+  path: "/auth/logout",
+  tags,
+  summary: "Sign out: the session ends on the server, not only in the browser",
+  responses: { 204: { description: "signed out" } },
+});
+
+const me = createRoute({
+  method: "get",
+  path: "/auth/me",
+  tags,
+  summary: "Who the caller is and what they may do",
+  responses: { 200: json(Me, "the caller"), ...problems() },
+});
+
+export function authRouter(deps: Deps) {
+  return createRouter()
+    .openapi(login, async (c) => {
+      const { email, password } = c.req.valid("json");
+      const [user] = await deps.db
+        .select()
+        .from(platformUsers)
+        .where(and(sql`lower(${platformUsers.email}) = lower(${email})`, isNull(platformUsers.disabledAt)));
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash));
+      if (!user || !ok) {
+        await audit(deps.db, "system", c.get("requestId"), {
+          action: "auth.login_failed",
+          targetType: "platform_user",
+          targetId: user?.id ?? null,
+          after: { email: email.toLowerCase() },
+        });
+        throw new ProblemError(401, { detail: "wrong e-mail or password" });
+      }
+      const session = newSecret("dms");
+      await deps.db.transaction(async (tx) => {
+        await tx.insert(platformSessions).values({
+          tokenHash: hashSecret(session),
+          userId: user.id,
+          expiresAt: sql`now() + make_interval(hours => ${SESSION_HOURS})`,
+        });
+        await audit(
+          tx,
+          { kind: "user", id: user.id, name: user.email, permissions: [], userId: user.id },
+          c.get("requestId"),
+          {
+            action: "auth.login",
+            targetType: "platform_user",
+            targetId: user.id,
+          },
+        );
+      });
+      setCookie(c, SESSION_COOKIE, session, {
+        httpOnly: true,
+        sameSite: "Strict",
+        secure: deps.secureCookies,
+        path: "/",
+        maxAge: SESSION_HOURS * 3600,
+      });
+      return c.json(
+        { kind: "user" as const, id: user.id, name: user.email, permissions: user.permissions },
+        200,
+      );
+    })
+    .openapi(logout, async (c) => {
+      const session = getCookie(c, SESSION_COOKIE);
+      if (session) {
+        const [ended] = await deps.db
+          .delete(platformSessions)
+          .where(eq(platformSessions.tokenHash, hashSecret(session)))
+          .returning({ userId: platformSessions.userId });
+        if (ended) {
+          await audit(deps.db, "system", c.get("requestId"), {
+            action: "auth.logout",
+            targetType: "platform_user",
+            targetId: ended.userId,
+          });
+        }
+      }
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      return c.body(null, 204);
+    })
+    .openapi(me, async (c) => {
+      const p = principalOf(c);
+      return c.json({ kind: p.kind, id: p.id, name: p.name, permissions: [...p.permissions] }, 200);
+    });
+}

@@ -1,0 +1,182 @@
+import { FeatureFlag, FlagKey } from "@dotmac/contracts";
+import { featureFlags, tenants } from "@dotmac/platform-db";
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import { principalOf, requirePermission } from "../auth/principal.ts";
+import type { Deps } from "../lib/deps.ts";
+import { iso } from "../lib/json.ts";
+import { ProblemError } from "../lib/problem.ts";
+import { createRouter } from "../lib/router.ts";
+import { json, jsonBody, problems } from "./common.ts";
+
+const tags = ["feature flags"];
+const KeyParam = z.object({ key: FlagKey });
+const TenantKeyParams = KeyParam.extend({
+  slug: z.string(),
+});
+const FlagValue = z.object({ enabled: z.boolean() }).strict();
+
+const list = createRoute({
+  method: "get",
+  path: "/flags",
+  tags,
+  summary: "Every flag: global values and per-tenant overrides",
+  middleware: [requirePermission("platform:flags:read")],
+  responses: { 200: json(z.object({ items: z.array(FeatureFlag) }), "flags"), ...problems() },
+});
+
+const setGlobal = createRoute({
+  method: "put",
+  path: "/flags/{key}",
+  tags,
+  summary: "Set a flag for every tenant without an override",
+  middleware: [requirePermission("platform:flags:write")],
+  request: { params: KeyParam, body: jsonBody(FlagValue) },
+  responses: { 200: json(FeatureFlag, "set"), ...problems(400) },
+});
+
+const setOverride = createRoute({
+  method: "put",
+  path: "/tenants/{slug}/flags/{key}",
+  tags,
+  summary: "Override a flag for one tenant",
+  middleware: [requirePermission("platform:flags:write")],
+  request: { params: TenantKeyParams, body: jsonBody(FlagValue) },
+  responses: { 200: json(FeatureFlag, "set"), ...problems(400, 404) },
+});
+
+const clearOverride = createRoute({
+  method: "delete",
+  path: "/tenants/{slug}/flags/{key}",
+  tags,
+  summary: "Remove a tenant's override: it follows the global value again",
+  middleware: [requirePermission("platform:flags:write")],
+  request: { params: TenantKeyParams },
+  responses: { 204: { description: "removed" }, ...problems(404) },
+});
+
+const evaluate = createRoute({
+  method: "get",
+  path: "/flags/evaluate",
+  tags,
+  summary: "What a tenant's apps see: each flag's value for that tenant (override, else global)",
+  middleware: [requirePermission("platform:flags:read")],
+  request: { query: z.object({ tenant: z.string().min(1).max(40) }) },
+  responses: {
+    200: json(z.object({ tenant: z.string(), flags: z.record(z.string(), z.boolean()) }), "the values"),
+    ...problems(404),
+  },
+});
+
+const present = (f: typeof featureFlags.$inferSelect) => ({
+  key: f.key,
+  enabled: f.enabled,
+  tenantId: f.tenantId,
+  updatedAt: iso(f.updatedAt),
+});
+
+export function flagsRouter(deps: Deps) {
+  const tenantBySlug = async (slug: string) => {
+    const [t] = await deps.db
+      .select({ id: tenants.id })
+      .from(tenants)
+      .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")));
+    if (!t) throw new ProblemError(404, { detail: `no tenant ${slug}` });
+    return t;
+  };
+
+  const upsert = async (c: {
+    actor: ReturnType<typeof principalOf>;
+    requestId: string | undefined;
+    key: string;
+    tenantId: string | null;
+    enabled: boolean;
+  }) =>
+    deps.db.transaction(async (tx) => {
+      const [before] = await tx
+        .select()
+        .from(featureFlags)
+        .where(
+          and(
+            eq(featureFlags.key, c.key),
+            c.tenantId ? eq(featureFlags.tenantId, c.tenantId) : isNull(featureFlags.tenantId),
+          ),
+        );
+      const [row] = await tx
+        .insert(featureFlags)
+        .values({ key: c.key, tenantId: c.tenantId, enabled: c.enabled })
+        .onConflictDoUpdate({
+          target: [featureFlags.key, featureFlags.tenantId],
+          set: { enabled: c.enabled, updatedAt: sql`now()` },
+        })
+        .returning();
+      if (!row) throw new Error("flag not stored");
+      await audit(tx, c.actor, c.requestId, {
+        action: c.tenantId ? "flag.override" : "flag.set",
+        targetType: "feature_flag",
+        targetId: c.tenantId ? `${c.key}@${c.tenantId}` : c.key,
+        before: before ? { enabled: before.enabled } : null,
+        after: { enabled: c.enabled },
+      });
+      return row;
+    });
+
+  return createRouter()
+    .openapi(list, async (c) => {
+      const rows = await deps.db.select().from(featureFlags).orderBy(asc(featureFlags.key)).limit(5000);
+      return c.json({ items: rows.map(present) }, 200);
+    })
+    .openapi(evaluate, async (c) => {
+      const { tenant } = c.req.valid("query");
+      const t = await tenantBySlug(tenant);
+      const rows = await deps.db
+        .select()
+        .from(featureFlags)
+        .where(sql`${featureFlags.tenantId} is null or ${featureFlags.tenantId} = ${t.id}`);
+      const flags: Record<string, boolean> = {};
+      for (const f of rows.filter((r) => r.tenantId === null)) flags[f.key] = f.enabled;
+      for (const f of rows.filter((r) => r.tenantId !== null)) flags[f.key] = f.enabled;
+      return c.json({ tenant, flags }, 200);
+    })
+    .openapi(setGlobal, async (c) => {
+      const row = await upsert({
+        actor: principalOf(c),
+        requestId: c.get("requestId"),
+        key: c.req.valid("param").key,
+        tenantId: null,
+        enabled: c.req.valid("json").enabled,
+      });
+      return c.json(present(row), 200);
+    })
+    .openapi(setOverride, async (c) => {
+      const { slug, key } = c.req.valid("param");
+      const t = await tenantBySlug(slug);
+      const row = await upsert({
+        actor: principalOf(c),
+        requestId: c.get("requestId"),
+        key,
+        tenantId: t.id,
+        enabled: c.req.valid("json").enabled,
+      });
+      return c.json(present(row), 200);
+    })
+    .openapi(clearOverride, async (c) => {
+      const { slug, key } = c.req.valid("param");
+      const t = await tenantBySlug(slug);
+      await deps.db.transaction(async (tx) => {
+        const [gone] = await tx
+          .delete(featureFlags)
+          .where(and(eq(featureFlags.key, key), eq(featureFlags.tenantId, t.id)))
+          .returning();
+        if (!gone) throw new ProblemError(404, { detail: `${slug} has no override of ${key}` });
+        await audit(tx, principalOf(c), c.get("requestId"), {
+          action: "flag.clear_override",
+          targetType: "feature_flag",
+          targetId: `${key}@${t.id}`,
+          before: { enabled: gone.enabled },
+        });
+      });
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,76 @@
+import { FleetRolloutRequest, OperationAccepted, TenantSpecChange } from "@dotmac/contracts";
+import { tenants } from "@dotmac/platform-db";
+import { createRoute } from "@hono/zod-openapi";
+import { and, inArray, notInArray } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import { principalOf, requirePermission } from "../auth/principal.ts";
+import type { Deps } from "../lib/deps.ts";
+import { ProblemError } from "../lib/problem.ts";
+import { createRouter } from "../lib/router.ts";
+import { insertOperation } from "../services/operations.ts";
+import { IdempotencyHeader, json, jsonBody, problems } from "./common.ts";
+
+const rollout = createRoute({
+  method: "post",
+  path: "/fleet/rollouts",
+  tags: ["fleet"],
+  summary: "Roll a change (an image tag, a plan) out to all or some tenants, as one parent operation",
+  middleware: [requirePermission("platform:fleet:write")],
+  request: { headers: IdempotencyHeader, body: jsonBody(FleetRolloutRequest) },
+  responses: { 202: json(OperationAccepted, "queued; follow the parent operation"), ...problems(400, 404) },
+});
+
+export function fleetRouter(deps: Deps) {
+  return createRouter().openapi(rollout, async (c) => {
+    const actor = principalOf(c);
+    const body = c.req.valid("json");
+    // Checked now, so a bad image tag fails the request, not twenty operations later.
+    const change = TenantSpecChange.safeParse({
+      ...(body.images ? { images: body.images } : {}),
+      ...(body.plan ? { plan: body.plan } : {}),
+    });
+    if (!change.success) {
+      throw new ProblemError(400, {
+        errors: change.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      });
+    }
+    const live = notInArray(tenants.status, ["deleted", "deleting"]);
+    const selected = await deps.db
+      .select({ id: tenants.id, slug: tenants.slug })
+      .from(tenants)
+      .where(body.tenants ? and(live, inArray(tenants.slug, body.tenants)) : live);
+    const missing = (body.tenants ?? []).filter((s) => !selected.some((t) => t.slug === s));
+    if (missing.length > 0) {
+      throw new ProblemError(404, {
+        detail: `no live tenant ${missing.join(", ")}`,
+        errors: missing.map((s) => ({ path: "tenants", message: `no live tenant ${s}` })),
+      });
+    }
+    if (selected.length === 0) throw new ProblemError(400, { detail: "no live tenants to roll out to" });
+    const key = c.req.valid("header")["idempotency-key"];
+    const op = await deps.db.transaction(async (tx) => {
+      const op = await insertOperation(tx, {
+        tenantId: null,
+        kind: "fleet",
+        actor,
+        idempotencyKey: key,
+        request: {
+          change: change.data,
+          tenantIds: selected.map((t) => t.id),
+          parallelism: body.parallelism,
+          stopOnFailure: body.stopOnFailure,
+          actor,
+        },
+      });
+      await audit(tx, actor, c.get("requestId"), {
+        action: "fleet.rollout",
+        targetType: "operation",
+        targetId: op.id,
+        after: { change: change.data, tenants: selected.map((t) => t.slug), parallelism: body.parallelism },
+      });
+      return op;
+    });
+    await deps.engine.kick(op.id, "fleet");
+    return c.json({ operationId: op.id, tenantId: null, status: "queued" as const }, 202);
+  });
+}

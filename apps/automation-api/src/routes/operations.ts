@@ -1,0 +1,235 @@
+import { Operation, OperationEvent, OperationStatus } from "@dotmac/contracts";
+import { operationEvents, operations, tenants } from "@dotmac/platform-db";
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { streamSSE } from "hono/streaming";
+import { audit } from "../audit.ts";
+import { principalOf, requirePermission } from "../auth/principal.ts";
+import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
+import type { Deps } from "../lib/deps.ts";
+import { iso } from "../lib/json.ts";
+import { ProblemError } from "../lib/problem.ts";
+import { createRouter } from "../lib/router.ts";
+import { IdParam, json, Limit, problems } from "./common.ts";
+import { presentOperation } from "./presenters.ts";
+
+const tags = ["operations"];
+const read = [requirePermission("platform:tenants:read")];
+
+const list = createRoute({
+  method: "get",
+  path: "/operations",
+  tags,
+  summary: "List operations, newest first",
+  middleware: read,
+  request: {
+    query: z.object({
+      tenant: z.string().max(40).optional().openapi({ description: "a tenant's slug" }),
+      status: OperationStatus.optional(),
+      parent: z.uuid().optional().openapi({ description: "the children of a fleet rollout" }),
+      cursor: z.string().max(200).optional(),
+      limit: Limit,
+    }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(Operation), nextCursor: z.string().nullable() }), "a page"),
+    ...problems(400),
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/operations/{id}",
+  tags,
+  summary: "One operation: status, error, result (a preview's steps, a rollout's progress)",
+  middleware: read,
+  request: { params: IdParam },
+  responses: { 200: json(Operation, "the operation"), ...problems(404) },
+});
+
+const cancel = createRoute({
+  method: "post",
+  path: "/operations/{id}/cancel",
+  tags,
+  summary: "Cancel: a queued operation never runs; a running one is interrupted (the engine stops cleanly)",
+  middleware: [requirePermission("platform:tenants:write")],
+  request: { params: IdParam },
+  responses: { 202: json(Operation, "cancelled, or asked to stop"), ...problems(404, 409) },
+});
+
+const events = createRoute({
+  method: "get",
+  path: "/operations/{id}/events",
+  tags,
+  summary:
+    "The engine's events: Server-Sent Events (resume with Last-Event-ID), or JSON with Accept: application/json",
+  middleware: read,
+  request: {
+    params: IdParam,
+    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    headers: z.object({
+      "last-event-id": z.coerce.number().int().min(0).optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: "events in order; `id` is the event's seq",
+      content: {
+        "text/event-stream": { schema: z.string() },
+        "application/json": { schema: z.object({ items: z.array(OperationEvent) }) },
+      },
+    },
+    ...problems(404),
+  },
+});
+
+const finished = new Set(["succeeded", "failed", "cancelled"]);
+
+export function operationsRouter(deps: Deps) {
+  const find = async (id: string) => {
+    const [op] = await deps.db.select().from(operations).where(eq(operations.id, id));
+    if (!op) throw new ProblemError(404, { detail: `no operation ${id}` });
+    return op;
+  };
+  const eventsAfter = (id: string, after: number, limit = 500) =>
+    deps.db
+      .select()
+      .from(operationEvents)
+      .where(and(eq(operationEvents.operationId, id), gt(operationEvents.seq, after)))
+      .orderBy(asc(operationEvents.seq))
+      .limit(limit);
+
+  return createRouter()
+    .openapi(list, async (c) => {
+      const { tenant, status, parent, cursor, limit } = c.req.valid("query");
+      const after = cursor ? decodeCursor(cursor) : undefined;
+      if (cursor && !after)
+        throw new ProblemError(400, { errors: [{ path: "cursor", message: "not a cursor this API gave" }] });
+      const rows = await deps.db
+        .select({ op: operations })
+        .from(operations)
+        .leftJoin(tenants, eq(tenants.id, operations.tenantId))
+        .where(
+          and(
+            tenant ? eq(tenants.slug, tenant) : undefined,
+            status ? eq(operations.status, status) : undefined,
+            parent ? eq(operations.parentId, parent) : undefined,
+            after
+              ? sql`(${operations.createdAt}, ${operations.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(operations.createdAt), desc(operations.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit).map((r) => r.op);
+      const tail = page.at(-1);
+      return c.json(
+        {
+          items: page.map(presentOperation),
+          nextCursor: rows.length > limit && tail ? encodeCursor(tail.createdAt, tail.id) : null,
+        },
+        200,
+      );
+    })
+    .openapi(get, async (c) => c.json(presentOperation(await find(c.req.valid("param").id)), 200))
+    .openapi(cancel, async (c) => {
+      const actor = principalOf(c);
+      const { id } = c.req.valid("param");
+      const op = await deps.db.transaction(async (tx) => {
+        const [op] = await tx.select().from(operations).where(eq(operations.id, id)).for("update");
+        if (!op) throw new ProblemError(404, { detail: `no operation ${id}` });
+        if (finished.has(op.status))
+          throw new ProblemError(409, { detail: `the operation already ${op.status}` });
+        const queued = op.status === "queued" && op.kind !== "fleet";
+        const [updated] = await tx
+          .update(operations)
+          .set(
+            queued
+              ? {
+                  cancelRequestedAt: sql`now()`,
+                  status: "cancelled",
+                  finishedAt: sql`now()`,
+                  error: "cancelled before it ran",
+                }
+              : { cancelRequestedAt: sql`coalesce(${operations.cancelRequestedAt}, now())` },
+          )
+          .where(and(eq(operations.id, id), isNull(operations.finishedAt)))
+          .returning();
+        await audit(tx, actor, c.get("requestId"), {
+          action: "operation.cancel",
+          targetType: "operation",
+          targetId: id,
+          before: { status: op.status },
+          after: { status: updated?.status ?? op.status },
+        });
+        // A create that never ran leaves nothing behind; its tenant is failed, not stuck provisioning.
+        if (queued && op.tenantId && op.kind === "create") {
+          await tx
+            .update(tenants)
+            .set({ status: "failed", updatedAt: sql`now()` })
+            .where(eq(tenants.id, op.tenantId));
+        }
+        return updated ?? op;
+      });
+      deps.engine.interrupt(id);
+      return c.json(presentOperation(op), 202);
+    })
+    .openapi(events, async (c) => {
+      const { id } = c.req.valid("param");
+      await find(id);
+      const from = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").after ?? 0;
+      if ((c.req.header("accept") ?? "").includes("application/json")) {
+        const rows = await eventsAfter(id, from, 10_000);
+        return c.json(
+          {
+            items: rows.map((e) => ({
+              seq: e.seq,
+              type: e.type,
+              payload: e.payload,
+              createdAt: iso(e.createdAt),
+            })),
+          },
+          200,
+        );
+      }
+      // Polling the table (not memory) lets any replica serve any operation's stream.
+      return streamSSE(c, async (stream) => {
+        let last = from;
+        let closed = false;
+        stream.onAbort(() => {
+          closed = true;
+        });
+        while (!closed) {
+          const rows = await eventsAfter(id, last);
+          for (const e of rows) {
+            await stream.writeSSE({
+              id: String(e.seq),
+              event: e.type,
+              data: JSON.stringify({
+                seq: e.seq,
+                type: e.type,
+                payload: e.payload,
+                createdAt: iso(e.createdAt),
+              }),
+            });
+            last = e.seq;
+          }
+          if (rows.length === 0) {
+            const op = await find(id);
+            if (finished.has(op.status)) {
+              const tail = await eventsAfter(id, last);
+              if (tail.length === 0) {
+                await stream.writeSSE({
+                  event: "end",
+                  data: JSON.stringify({ status: op.status, error: op.error }),
+                });
+                break;
+              }
+              continue;
+            }
+            await stream.sleep(400);
+          }
+        }
+      }) as never;
+    });
+}

@@ -1,0 +1,400 @@
+import {
+  applySpecChange,
+  OperationAccepted,
+  PlanTier,
+  parseOrThrow,
+  Tenant,
+  TenantPage,
+  TenantSpec,
+  TenantSpecChange,
+  TenantSpecRequest,
+  TenantStatus,
+} from "@dotmac/contracts";
+import { licences, operations, tenants } from "@dotmac/platform-db";
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq, ilike, inArray, ne, or, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import { principalOf, requirePermission } from "../auth/principal.ts";
+import type { TenantRow } from "../engine/store.ts";
+import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
+import type { Deps } from "../lib/deps.ts";
+import { ProblemError } from "../lib/problem.ts";
+import { createRouter } from "../lib/router.ts";
+import { type Actor, changeTenant, insertOperation, requesterOf, type Tx } from "../services/operations.ts";
+import { IdempotencyHeader, json, jsonBody, Limit, problems, SlugParam } from "./common.ts";
+import { presentOperation, presentTenant } from "./presenters.ts";
+
+const tags = ["tenants"];
+
+const list = createRoute({
+  method: "get",
+  path: "/tenants",
+  tags,
+  summary: "List tenants",
+  middleware: [requirePermission("platform:tenants:read")],
+  request: {
+    query: z.object({
+      status: TenantStatus.optional(),
+      plan: PlanTier.optional(),
+      q: z.string().trim().min(1).max(100).optional().openapi({ description: "slug or name contains" }),
+      cursor: z.string().max(200).optional(),
+      limit: Limit,
+    }),
+  },
+  responses: { 200: json(TenantPage, "a page of tenants, newest first"), ...problems(400) },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/tenants",
+  tags,
+  summary: "Onboard a tenant: validate, record, and queue the stack's first `up`",
+  middleware: [requirePermission("platform:tenants:write")],
+  request: { headers: IdempotencyHeader, body: jsonBody(TenantSpecRequest) },
+  responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 409, 413) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/tenants/{slug}",
+  tags,
+  summary: "A tenant, with its stack's outputs",
+  middleware: [requirePermission("platform:tenants:read")],
+  request: { params: SlugParam },
+  responses: { 200: json(Tenant, "the tenant"), ...problems(404) },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/tenants/{slug}",
+  tags,
+  summary: "Change plan, seats, features, branding or images: queues an update",
+  middleware: [requirePermission("platform:tenants:write")],
+  request: { params: SlugParam, headers: IdempotencyHeader, body: jsonBody(TenantSpecChange) },
+  responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 404, 409) },
+});
+
+const lifecycle = (action: "suspend" | "resume" | "refresh") =>
+  createRoute({
+    method: "post",
+    path: `/tenants/{slug}/${action}`,
+    tags,
+    summary: {
+      suspend: "Suspend: scale the tenant's workloads to zero (RADIUS refuses logins)",
+      resume: "Resume a suspended tenant",
+      refresh: "Drift check: compare the stack's state with the cluster, changing nothing",
+    }[action],
+    middleware: [requirePermission("platform:tenants:write")],
+    request: { params: SlugParam, headers: IdempotencyHeader },
+    responses: { 202: json(OperationAccepted, "queued"), ...problems(404, 409) },
+  });
+
+const preview = createRoute({
+  method: "post",
+  path: "/tenants/{slug}/preview",
+  tags,
+  summary: "Preview a change (or the current spec): the plan's steps, nothing changed",
+  middleware: [requirePermission("platform:tenants:read")],
+  request: {
+    params: SlugParam,
+    body: { required: false, content: { "application/json": { schema: TenantSpecChange } } },
+  },
+  responses: {
+    202: json(OperationAccepted, "queued; the steps arrive in the operation's result"),
+    ...problems(400, 404),
+  },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/tenants/{slug}",
+  tags,
+  summary: "Destroy the tenant's stack and remove it; `confirm` must repeat the slug",
+  middleware: [requirePermission("platform:tenants:delete")],
+  request: {
+    params: SlugParam,
+    headers: IdempotencyHeader,
+    query: z.object({ confirm: z.string().openapi({ description: "the tenant's slug, typed again" }) }),
+  },
+  responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 404, 409) },
+});
+
+async function findTenant(tx: Pick<Tx, "select">, slug: string, lock = false): Promise<TenantRow> {
+  const query = tx
+    .select()
+    .from(tenants)
+    .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")));
+  const [row] = lock ? await query.for("update") : await query;
+  if (!row) throw new ProblemError(404, { detail: `no tenant ${slug}` });
+  return row;
+}
+
+async function lastOperations(deps: Deps, tenantIds: string[]) {
+  if (tenantIds.length === 0) return new Map<string, typeof operations.$inferSelect>();
+  const rows = await deps.db
+    .selectDistinctOn([operations.tenantId])
+    .from(operations)
+    .where(inArray(operations.tenantId, tenantIds))
+    .orderBy(operations.tenantId, desc(operations.createdAt));
+  return new Map(rows.map((r) => [r.tenantId as string, r]));
+}
+
+/** A repeated POST with the same Idempotency-Key gets the operation the first one made. */
+async function replay(deps: Deps, actor: Actor, key: string | undefined) {
+  if (!key) return undefined;
+  const [op] = await deps.db
+    .select()
+    .from(operations)
+    .where(and(eq(operations.requestedBy, requesterOf(actor)), eq(operations.idempotencyKey, key)));
+  return op ? { operationId: op.id, tenantId: op.tenantId, status: op.status as "queued" } : undefined;
+}
+
+const isUnique = (error: unknown, constraint: string) => {
+  const e = error as { constraint_name?: string; cause?: { constraint_name?: string } };
+  return e.constraint_name === constraint || e.cause?.constraint_name === constraint;
+};
+
+export function tenantsRouter(deps: Deps) {
+  const accepted = async (op: typeof operations.$inferSelect) => {
+    await deps.engine.kick(op.id, op.kind);
+    return { operationId: op.id, tenantId: op.tenantId, status: op.status as "queued" };
+  };
+
+  /** Queues a lifecycle operation on a live tenant, refusing ones its state does not allow. */
+  const lifecycleOp = async (
+    actor: Actor,
+    requestId: string | undefined,
+    kind: "suspend" | "resume" | "refresh",
+    slug: string,
+    key: string | undefined,
+  ) => {
+    const prior = await replay(deps, actor, key);
+    if (prior) return prior;
+    const op = await deps.db.transaction(async (tx) => {
+      const tenant = await findTenant(tx, slug, true);
+      const allowed = {
+        suspend: ["active"],
+        resume: ["suspended"],
+        refresh: ["active", "suspended", "failed"],
+      }[kind];
+      if (!allowed.includes(tenant.status)) {
+        throw new ProblemError(409, { detail: `cannot ${kind} a tenant that is ${tenant.status}` });
+      }
+      const op = await insertOperation(tx, { tenantId: tenant.id, kind, actor, idempotencyKey: key });
+      if (kind !== "refresh") {
+        await audit(tx, actor, requestId, {
+          action: `tenant.${kind}`,
+          targetType: "tenant",
+          targetId: tenant.id,
+          before: { status: tenant.status },
+          after: { operationId: op.id },
+        });
+      }
+      return op;
+    });
+    return accepted(op);
+  };
+
+  return createRouter()
+    .openapi(list, async (c) => {
+      const { status, plan, q, cursor, limit } = c.req.valid("query");
+      const after = cursor ? decodeCursor(cursor) : undefined;
+      if (cursor && !after)
+        throw new ProblemError(400, { errors: [{ path: "cursor", message: "not a cursor this API gave" }] });
+      const rows = await deps.db
+        .select()
+        .from(tenants)
+        .where(
+          and(
+            status ? eq(tenants.status, status) : ne(tenants.status, "deleted"),
+            plan ? eq(tenants.plan, plan) : undefined,
+            q
+              ? or(
+                  ilike(tenants.slug, `%${escapeLike(q)}%`),
+                  ilike(tenants.displayName, `%${escapeLike(q)}%`),
+                )
+              : undefined,
+            after
+              ? sql`(${tenants.createdAt}, ${tenants.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+              : undefined,
+          ),
+        )
+        .orderBy(desc(tenants.createdAt), desc(tenants.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const last = await lastOperations(
+        deps,
+        page.map((t) => t.id),
+      );
+      const tail = page.at(-1);
+      return c.json(
+        {
+          items: page.map((t) => presentTenant(t, last.get(t.id))),
+          nextCursor: rows.length > limit && tail ? encodeCursor(tail.createdAt, tail.id) : null,
+        },
+        200,
+      );
+    })
+    .openapi(create, async (c) => {
+      const actor = principalOf(c);
+      const body = c.req.valid("json");
+      const key = c.req.valid("header")["idempotency-key"];
+      const prior = await replay(deps, actor, key);
+      if (prior) return c.json(prior, 202);
+      const tenantId = crypto.randomUUID();
+      const spec = TenantSpec.parse({ ...body, tenantId });
+      try {
+        const op = await deps.db.transaction(async (tx) => {
+          await tx.insert(tenants).values({
+            id: tenantId,
+            slug: spec.slug,
+            displayName: spec.displayName,
+            plan: spec.plan,
+            spec,
+          });
+          await tx.insert(licences).values({ tenantId, seats: spec.seats });
+          const op = await insertOperation(tx, {
+            tenantId,
+            kind: "create",
+            actor,
+            request: { spec },
+            idempotencyKey: key,
+          });
+          await audit(tx, actor, c.get("requestId"), {
+            action: "tenant.create",
+            targetType: "tenant",
+            targetId: tenantId,
+            after: { ...spec, operationId: op.id },
+          });
+          return op;
+        });
+        return c.json(await accepted(op), 202);
+      } catch (error) {
+        if (isUnique(error, "tenants_slug_live")) {
+          throw new ProblemError(409, {
+            detail: `the slug ${spec.slug} is taken`,
+            errors: [{ path: "slug", message: "already taken by another tenant" }],
+          });
+        }
+        if (isUnique(error, "operations_idempotency")) {
+          const again = await replay(deps, actor, key);
+          if (again) return c.json(again, 202);
+        }
+        throw error;
+      }
+    })
+    .openapi(get, async (c) => {
+      const tenant = await findTenant(deps.db, c.req.valid("param").slug);
+      const last = await lastOperations(deps, [tenant.id]);
+      return c.json(presentTenant(tenant, last.get(tenant.id)), 200);
+    })
+    .openapi(patch, async (c) => {
+      const actor = principalOf(c);
+      const key = c.req.valid("header")["idempotency-key"];
+      const prior = await replay(deps, actor, key);
+      if (prior) return c.json(prior, 202);
+      const op = await deps.db.transaction(async (tx) => {
+        const tenant = await findTenant(tx, c.req.valid("param").slug, true);
+        if (tenant.status === "deleting")
+          throw new ProblemError(409, { detail: "the tenant is being deleted" });
+        const change = c.req.valid("json");
+        const op = await changeTenant(tx, tenant, change, actor, c.get("requestId"), { idempotencyKey: key });
+        if (change.seats !== undefined) {
+          await tx.update(licences).set({ seats: change.seats }).where(eq(licences.tenantId, tenant.id));
+        }
+        return op;
+      });
+      return c.json(await accepted(op), 202);
+    })
+    .openapi(lifecycle("suspend"), async (c) =>
+      c.json(
+        await lifecycleOp(
+          principalOf(c),
+          c.get("requestId"),
+          "suspend",
+          c.req.valid("param").slug,
+          c.req.valid("header")["idempotency-key"],
+        ),
+        202,
+      ),
+    )
+    .openapi(lifecycle("resume"), async (c) =>
+      c.json(
+        await lifecycleOp(
+          principalOf(c),
+          c.get("requestId"),
+          "resume",
+          c.req.valid("param").slug,
+          c.req.valid("header")["idempotency-key"],
+        ),
+        202,
+      ),
+    )
+    .openapi(lifecycle("refresh"), async (c) =>
+      c.json(
+        await lifecycleOp(
+          principalOf(c),
+          c.get("requestId"),
+          "refresh",
+          c.req.valid("param").slug,
+          c.req.valid("header")["idempotency-key"],
+        ),
+        202,
+      ),
+    )
+    .openapi(preview, async (c) => {
+      const actor = principalOf(c);
+      const tenant = await findTenant(deps.db, c.req.valid("param").slug);
+      // Without a body, the current spec: what the next update would do (drift included).
+      const change = c.req.valid("json") as z.output<typeof TenantSpecChange> | undefined;
+      const current = TenantSpec.parse(tenant.spec);
+      const spec =
+        change && Object.keys(change).length > 0
+          ? parseOrThrow(TenantSpec, applySpecChange(current, change), "tenant spec after the change")
+          : current;
+      const op = await deps.db.transaction((tx) =>
+        insertOperation(tx, { tenantId: tenant.id, kind: "preview", actor, request: { spec } }),
+      );
+      return c.json(await accepted(op), 202);
+    })
+    .openapi(remove, async (c) => {
+      const actor = principalOf(c);
+      const { slug } = c.req.valid("param");
+      if (c.req.valid("query").confirm !== slug) {
+        throw new ProblemError(400, {
+          detail: "deleting a tenant destroys its stack and data; confirm by repeating its slug",
+          errors: [{ path: "confirm", message: `must be ${slug}` }],
+        });
+      }
+      const key = c.req.valid("header")["idempotency-key"];
+      const prior = await replay(deps, actor, key);
+      if (prior) return c.json(prior, 202);
+      const op = await deps.db.transaction(async (tx) => {
+        const tenant = await findTenant(tx, slug, true);
+        if (tenant.status === "deleting") throw new ProblemError(409, { detail: "already being deleted" });
+        await tx
+          .update(tenants)
+          .set({ status: "deleting", updatedAt: sql`now()` })
+          .where(eq(tenants.id, tenant.id));
+        const op = await insertOperation(tx, {
+          tenantId: tenant.id,
+          kind: "destroy",
+          actor,
+          idempotencyKey: key,
+        });
+        await audit(tx, actor, c.get("requestId"), {
+          action: "tenant.delete",
+          targetType: "tenant",
+          targetId: tenant.id,
+          before: { status: tenant.status, spec: tenant.spec },
+          after: { status: "deleting", operationId: op.id },
+        });
+        return op;
+      });
+      return c.json(await accepted(op), 202);
+    });
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+export { presentOperation };

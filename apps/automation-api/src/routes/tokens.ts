@@ -1,0 +1,121 @@
+import { ApiToken, ApiTokenRequest, permits } from "@dotmac/contracts";
+import { apiTokens } from "@dotmac/platform-db";
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+import { principalOf, requirePermission } from "../auth/principal.ts";
+import { hashSecret, newSecret } from "../auth/secrets.ts";
+import type { Deps } from "../lib/deps.ts";
+import { iso, isoOrNull } from "../lib/json.ts";
+import { ProblemError } from "../lib/problem.ts";
+import { createRouter } from "../lib/router.ts";
+import { IdParam, json, jsonBody, problems } from "./common.ts";
+
+const tags = ["tokens"];
+const guard = [requirePermission("platform:tokens:write")];
+
+const list = createRoute({
+  method: "get",
+  path: "/tokens",
+  tags,
+  summary: "API tokens (never their secrets)",
+  middleware: guard,
+  responses: { 200: json(z.object({ items: z.array(ApiToken) }), "tokens"), ...problems() },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/tokens",
+  tags,
+  summary: "Create a token for CI: the secret is in this response and nowhere else, ever",
+  middleware: guard,
+  request: { body: jsonBody(ApiTokenRequest) },
+  responses: {
+    201: json(ApiToken.extend({ token: z.string() }), "the token, with its secret shown once"),
+    ...problems(400),
+  },
+});
+
+const revoke = createRoute({
+  method: "delete",
+  path: "/tokens/{id}",
+  tags,
+  summary: "Revoke a token: it stops working at once",
+  middleware: guard,
+  request: { params: IdParam },
+  responses: { 200: json(ApiToken, "revoked"), ...problems(404) },
+});
+
+const present = (t: typeof apiTokens.$inferSelect) => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  scopes: t.scopes,
+  expiresAt: iso(t.expiresAt),
+  lastUsedAt: isoOrNull(t.lastUsedAt),
+  revokedAt: isoOrNull(t.revokedAt),
+  createdAt: iso(t.createdAt),
+});
+
+export function tokensRouter(deps: Deps) {
+  return createRouter()
+    .openapi(list, async (c) => {
+      const rows = await deps.db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).limit(500);
+      return c.json({ items: rows.map(present) }, 200);
+    })
+    .openapi(create, async (c) => {
+      const actor = principalOf(c);
+      const body = c.req.valid("json");
+      // Nobody hands out more than they hold: a token's scopes are a subset of its maker's.
+      const beyond = body.scopes.filter((s) => !permits(actor.permissions, s));
+      if (beyond.length > 0) {
+        throw new ProblemError(403, {
+          detail: `you cannot grant what you do not hold: ${beyond.join(", ")}`,
+          permission: beyond[0],
+        });
+      }
+      const secret = newSecret("dmp");
+      const row = await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(apiTokens)
+          .values({
+            name: body.name,
+            prefix: secret.slice(0, 10),
+            tokenHash: hashSecret(secret),
+            scopes: body.scopes,
+            createdBy: actor.userId,
+            expiresAt: sql`now() + make_interval(days => ${body.expiresInDays})`,
+          })
+          .returning();
+        if (!row) throw new Error("token not inserted");
+        await audit(tx, actor, c.get("requestId"), {
+          action: "token.create",
+          targetType: "api_token",
+          targetId: row.id,
+          after: { name: row.name, prefix: row.prefix, scopes: row.scopes, expiresAt: iso(row.expiresAt) },
+        });
+        return row;
+      });
+      return c.json({ ...present(row), token: secret }, 201);
+    })
+    .openapi(revoke, async (c) => {
+      const actor = principalOf(c);
+      const { id } = c.req.valid("param");
+      const row = await deps.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(apiTokens)
+          .set({ revokedAt: sql`now()` })
+          .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+          .returning();
+        if (!row) throw new ProblemError(404, { detail: `no live token ${id}` });
+        await audit(tx, actor, c.get("requestId"), {
+          action: "token.revoke",
+          targetType: "api_token",
+          targetId: id,
+          after: { revokedAt: iso(row.revokedAt ?? new Date()) },
+        });
+        return row;
+      });
+      return c.json(present(row), 200);
+    });
+}

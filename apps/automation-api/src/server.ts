@@ -1,0 +1,102 @@
+import { createPlatformDb, migratePlatformDb } from "@dotmac/platform-db";
+import { serve } from "@hono/node-server";
+import pino from "pino";
+import { createApp } from "./app.ts";
+import { createAdmin } from "./bootstrap.ts";
+import { Engine } from "./engine/engine.ts";
+import type { RunRequest, RunResult, StackSettings } from "./engine/stack-runner.ts";
+import { type ApiEnv, apiEnv } from "./env.ts";
+import { createMetrics } from "./lib/metrics.ts";
+
+export interface RunningApi {
+  readonly url: string;
+  readonly engine: Engine;
+  stop(): Promise<void>;
+}
+
+export function stackSettings(env: ApiEnv): StackSettings {
+  return {
+    workspacesDir: env.DOTMAC_WORKSPACES_DIR,
+    program: env.DOTMAC_PROGRAM,
+    policyPack: env.DOTMAC_POLICY_PACK,
+    backendUrl: env.PULUMI_BACKEND_URL,
+    passphrase: env.PULUMI_CONFIG_PASSPHRASE,
+    secretsProvider: env.DOTMAC_SECRETS_PROVIDER,
+    tenantPostgresUrl: env.DOTMAC_TENANT_POSTGRES_URL,
+    radiusServiceType: env.DOTMAC_RADIUS_SERVICE_TYPE,
+  };
+}
+
+/** Migrates, bootstraps the first admin if asked, starts the queue's workers, and serves HTTP. */
+export async function startApi(
+  env: ApiEnv = apiEnv(),
+  opts: { runner?: (s: StackSettings, r: RunRequest) => Promise<RunResult> } = {},
+): Promise<RunningApi> {
+  const log = pino({
+    level: env.LOG_LEVEL,
+    redact: {
+      paths: [
+        "password",
+        "token",
+        "*.password",
+        "*.token",
+        "req.headers.authorization",
+        "req.headers.cookie",
+      ],
+      censor: "•••",
+    },
+  });
+  await migratePlatformDb(env.DATABASE_URL);
+  const { db, close } = createPlatformDb(env.DATABASE_URL, { max: 20 });
+  const email = process.env.DOTMAC_BOOTSTRAP_ADMIN_EMAIL;
+  const password = process.env.DOTMAC_BOOTSTRAP_ADMIN_PASSWORD;
+  if (email && password) {
+    const { created } = await createAdmin(db, email, password, { onlyIfNoUsers: true });
+    if (created) log.info({ email }, "first platform admin created");
+  }
+  const metrics = createMetrics();
+  let ready = false;
+  const engine = new Engine({
+    db,
+    databaseUrl: env.DATABASE_URL,
+    settings: stackSettings(env),
+    concurrency: env.DOTMAC_API_CONCURRENCY,
+    maxAttempts: env.DOTMAC_MAX_ATTEMPTS,
+    leaseSeconds: env.DOTMAC_LEASE_SECONDS,
+    log,
+    ...(opts.runner ? { runner: opts.runner } : {}),
+    onFinished: (op, outcome) => metrics.operations.inc({ kind: op.kind, outcome }),
+  });
+  const app = createApp({
+    db,
+    engine,
+    log,
+    metrics: metrics.registry,
+    httpMetrics: metrics.httpDuration,
+    secureCookies: env.DOTMAC_PUBLIC_URL?.startsWith("https:") ?? false,
+    ready: () => ready,
+  });
+  await engine.start();
+  ready = true;
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const url = `http://${env.HOST}:${port}`;
+  log.info({ url, concurrency: env.DOTMAC_API_CONCURRENCY }, "automation API listening");
+  return {
+    url,
+    engine,
+    stop: async () => {
+      ready = false;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // SSE streams hold connections open; close them rather than wait for clients.
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      await engine.stop();
+      await close();
+    },
+  };
+}

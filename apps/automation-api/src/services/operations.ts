@@ -1,0 +1,76 @@
+import { applySpecChange, parseOrThrow, TenantSpec, type TenantSpecChange } from "@dotmac/contracts";
+import { operations, type PlatformDb, tenants } from "@dotmac/platform-db";
+import { eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { audit } from "../audit.ts";
+import type { Principal } from "../auth/principal.ts";
+import type { OperationRow, TenantRow } from "../engine/store.ts";
+
+export type Tx = Parameters<Parameters<PlatformDb["transaction"]>[0]>[0];
+export type Actor = Principal | "system";
+
+/** How an operation names who asked: `user:<id>`, `token:<id>` or `system`. */
+export const requesterOf = (actor: Actor) => (actor === "system" ? "system" : `${actor.kind}:${actor.id}`);
+
+export async function insertOperation(
+  tx: Tx,
+  values: {
+    tenantId: string | null;
+    kind: OperationRow["kind"];
+    actor: Actor;
+    request?: unknown;
+    idempotencyKey?: string | undefined;
+    parentId?: string | undefined;
+  },
+): Promise<OperationRow> {
+  const [op] = await tx
+    .insert(operations)
+    .values({
+      tenantId: values.tenantId,
+      kind: values.kind,
+      requestedBy: requesterOf(values.actor),
+      request: values.request ?? null,
+      idempotencyKey: values.idempotencyKey ?? null,
+      parentId: values.parentId ?? null,
+    })
+    .returning();
+  if (!op) throw new Error("operation not inserted");
+  return op;
+}
+
+/**
+ * Applies a spec change to a tenant and queues the update that deploys it, in the caller's
+ * transaction. The result must still be a valid spec: a plan that cannot hold the seats, say,
+ * is refused naming the field, and nothing changes.
+ */
+export async function changeTenant(
+  tx: Tx,
+  tenant: TenantRow,
+  change: z.output<typeof TenantSpecChange>,
+  actor: Actor,
+  requestId: string | undefined,
+  opts: { parentId?: string; idempotencyKey?: string | undefined } = {},
+): Promise<OperationRow> {
+  const before = TenantSpec.parse(tenant.spec);
+  const spec = parseOrThrow(TenantSpec, applySpecChange(before, change), "tenant spec after the change");
+  await tx
+    .update(tenants)
+    .set({ spec, plan: spec.plan, displayName: spec.displayName, updatedAt: sql`now()` })
+    .where(eq(tenants.id, tenant.id));
+  const op = await insertOperation(tx, {
+    tenantId: tenant.id,
+    kind: "update",
+    actor,
+    request: { change, spec },
+    idempotencyKey: opts.idempotencyKey,
+    parentId: opts.parentId,
+  });
+  await audit(tx, actor, requestId, {
+    action: "tenant.update",
+    targetType: "tenant",
+    targetId: tenant.id,
+    before,
+    after: { ...spec, operationId: op.id },
+  });
+  return op;
+}

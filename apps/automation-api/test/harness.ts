@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PlatformPermission } from "@dotmac/contracts";
+import {
+  createThrowawayDatabase,
+  type PostgresServer,
+  startPostgres,
+  type ThrowawayDatabase,
+} from "@dotmac/devkit";
+import {
+  apiTokens,
+  createPlatformDb,
+  migratePlatformDb,
+  type PlatformDb,
+  platformUsers,
+} from "@dotmac/platform-db";
+import { sql } from "drizzle-orm";
+import pino from "pino";
+import { createApp } from "../src/app.ts";
+import { hashPassword, hashSecret, newSecret } from "../src/auth/secrets.ts";
+import { createMetrics } from "../src/lib/metrics.ts";
+
+/** A migrated platform database on a real embedded Postgres, for one test file. */
+export interface TestDb {
+  readonly url: string;
+  readonly db: PlatformDb;
+  /** The server, for tests that need more databases (tenant databases, a second replica's). */
+  readonly server: PostgresServer;
+  stop(): Promise<void>;
+}
+
+export async function startTestDb(): Promise<TestDb> {
+  const dir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+  const server = await startPostgres({ dir, ephemeral: true });
+  const database: ThrowawayDatabase = await createThrowawayDatabase(server.url, "platform");
+  await migratePlatformDb(database.url);
+  const { db, close } = createPlatformDb(database.url, { max: 10 });
+  return {
+    url: database.url,
+    db,
+    server,
+    stop: async () => {
+      await close();
+      await database.drop();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A user with exactly these permissions, and a token carrying them (or the scopes given). */
+export async function userWith(
+  db: PlatformDb,
+  permissions: readonly PlatformPermission[],
+  opts: { scopes?: readonly PlatformPermission[]; expired?: boolean; password?: string } = {},
+) {
+  const email = `u-${crypto.randomUUID().slice(0, 8)}@example.test`;
+  const password = opts.password ?? "correct horse battery staple";
+  const [user] = await db
+    .insert(platformUsers)
+    .values({
+      email,
+      displayName: email,
+      passwordHash: await hashPassword(password),
+      permissions: [...permissions],
+    })
+    .returning();
+  if (!user) throw new Error("no user");
+  const token = newSecret("dmp");
+  await db.insert(apiTokens).values({
+    name: "test",
+    prefix: token.slice(0, 10),
+    tokenHash: hashSecret(token),
+    scopes: [...(opts.scopes ?? permissions)],
+    createdBy: user.id,
+    expiresAt: opts.expired ? sql`now() - interval '1 minute'` : sql`now() + interval '1 day'`,
+  });
+  return { user, email, password, token, auth: { authorization: `Bearer ${token}` } };
+}
+
+/** The HTTP app over a real database; the queue is only recorded (no stacks run in these tests). */
+export function testApp(db: PlatformDb) {
+  const kicked: string[] = [];
+  const interrupted: string[] = [];
+  const app = createApp({
+    db,
+    engine: {
+      kick: async (id) => {
+        kicked.push(id);
+      },
+      interrupt: (id) => {
+        interrupted.push(id);
+      },
+    },
+    log: pino({ level: "silent" }),
+    metrics: createMetrics().registry,
+    secureCookies: false,
+    ready: () => true,
+  });
+  return { app, kicked, interrupted };
+}
+
+export const jsonHeaders = (extra: Record<string, string> = {}) => ({
+  "content-type": "application/json",
+  ...extra,
+});

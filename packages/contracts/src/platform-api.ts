@@ -1,0 +1,168 @@
+import { z } from "zod";
+import { PlatformPermission } from "./permissions.ts";
+import { TenantSlug } from "./slug.ts";
+import { PlanTier } from "./tiers.ts";
+
+/** RFC 9457 problem details, with the field errors of a rejected input. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The permission a 403 was missing. */
+  permission: z.string().optional(),
+  /** The policy rules a 422 broke. */
+  violations: z.array(z.object({ rule: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const TenantStatus = z.enum(["provisioning", "active", "suspended", "failed", "deleting", "deleted"]);
+export type TenantStatus = z.infer<typeof TenantStatus>;
+
+export const OperationKind = z.enum([
+  "create",
+  "update",
+  "suspend",
+  "resume",
+  "destroy",
+  "preview",
+  "refresh",
+  "fleet",
+]);
+export type OperationKind = z.infer<typeof OperationKind>;
+
+export const OperationStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]);
+export type OperationStatus = z.infer<typeof OperationStatus>;
+
+/** What a tenant stack exports (stacks/tenant.ts), kept on the tenant after each run. */
+export const TenantOutputs = z.record(z.string(), z.unknown());
+
+export const Operation = z.object({
+  id: z.uuid(),
+  tenantId: z.uuid().nullable(),
+  parentId: z.uuid().nullable(),
+  kind: OperationKind,
+  status: OperationStatus,
+  requestedBy: z.string(),
+  error: z.string().nullable(),
+  attempt: z.int(),
+  /** Kind-specific input and result: the change applied, a preview's diff, a fleet's progress. */
+  request: z.unknown().nullable(),
+  result: z.unknown().nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  startedAt: z.iso.datetime({ offset: true }).nullable(),
+  finishedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type Operation = z.infer<typeof Operation>;
+
+export const Tenant = z.object({
+  id: z.uuid(),
+  slug: TenantSlug,
+  displayName: z.string(),
+  plan: PlanTier,
+  status: TenantStatus,
+  spec: z.record(z.string(), z.unknown()),
+  outputs: TenantOutputs.nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+  lastOperation: Operation.pick({ id: true, kind: true, status: true, createdAt: true }).nullable(),
+});
+export type Tenant = z.infer<typeof Tenant>;
+
+export const TenantPage = z.object({ items: z.array(Tenant), nextCursor: z.string().nullable() });
+
+export const OperationAccepted = z.object({
+  operationId: z.uuid(),
+  tenantId: z.uuid().nullable(),
+  status: OperationStatus,
+});
+
+/** One engine event of an operation, as stored and streamed (`id` is the SSE event id). */
+export const OperationEvent = z.object({
+  seq: z.int(),
+  type: z.string(),
+  payload: z.unknown(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+export type OperationEvent = z.infer<typeof OperationEvent>;
+
+export const FleetRolloutRequest = z
+  .object({
+    /** The isp-ops image every selected tenant moves to (registry/name:tag or @sha256 digest). */
+    images: z.record(z.string(), z.string()).optional(),
+    plan: PlanTier.optional(),
+    /** Tenant slugs; all live tenants when absent. */
+    tenants: z.array(TenantSlug).min(1).max(1000).optional(),
+    parallelism: z.int().min(1).max(32).default(4),
+    stopOnFailure: z.boolean().default(false),
+  })
+  .strict()
+  .refine((r) => r.images !== undefined || r.plan !== undefined, {
+    message: "name what to roll out: images or plan",
+  });
+
+export const FeatureFlag = z.object({
+  key: z.string(),
+  enabled: z.boolean(),
+  tenantId: z.uuid().nullable(),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+
+export const FlagKey = z
+  .string()
+  .regex(
+    /^[a-z][a-zA-Z0-9_.-]{1,63}$/,
+    "a flag key is 2-64 letters, digits, '.', '_' or '-', starting with a lower-case letter",
+  );
+
+export const Licence = z.object({
+  tenantId: z.uuid(),
+  seats: z.int().min(1),
+  validUntil: z.iso.datetime({ offset: true }).nullable(),
+});
+
+export const ApiTokenRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    scopes: z.array(PlatformPermission).min(1),
+    /** Days until it stops working; at most a year. */
+    expiresInDays: z.int().min(1).max(365).default(90),
+  })
+  .strict();
+
+export const ApiToken = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  expiresAt: z.iso.datetime({ offset: true }),
+  lastUsedAt: z.iso.datetime({ offset: true }).nullable(),
+  revokedAt: z.iso.datetime({ offset: true }).nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+
+export const AuditEntry = z.object({
+  id: z.int(),
+  at: z.iso.datetime({ offset: true }),
+  actorType: z.enum(["user", "token", "system"]),
+  actorId: z.string(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  requestId: z.string().nullable(),
+});
+
+export const LoginRequest = z
+  .object({ email: z.email().max(254), password: z.string().min(1).max(1024) })
+  .strict();
+
+export const Me = z.object({
+  kind: z.enum(["user", "token"]),
+  id: z.uuid(),
+  name: z.string(),
+  permissions: z.array(z.string()),
+});
