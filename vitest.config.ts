@@ -6,6 +6,7 @@ export default defineConfig({
       "packages/*/src/**/*.test.ts",
       "packages/*/test/**/*.test.ts",
       "apps/*/src/**/*.test.ts",
+      "apps/*/test/**/*.test.ts",
       "components/**/*.test.ts",
       "stacks/**/*.test.ts",
     ],

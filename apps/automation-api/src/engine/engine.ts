@@ -159,15 +159,15 @@ export class Engine {
     log.info("operation started");
     void emit({ type: "status", payload: { status: "running", message: `attempt ${op.attempt}` } });
     let outcome: "succeeded" | "failed" | "cancelled" = "failed";
+    let fields: Parameters<OperationStore["finish"]>[2];
     try {
       if (op.kind === "fleet") {
         const result = await runFleet(this, op, controller.signal, emit);
         outcome = controller.signal.aborted ? "cancelled" : result.failed > 0 ? "failed" : "succeeded";
-        await emit.flush();
-        await this.store.finish(op, outcome, {
+        fields = {
           result,
           ...(result.failed > 0 ? { error: `${result.failed} of ${result.total} tenants failed` } : {}),
-        });
+        };
       } else {
         const tenant = op.tenantId ? await this.store.tenant(op.tenantId) : undefined;
         if (!tenant) throw new RunFailure("the operation's tenant no longer exists");
@@ -182,16 +182,16 @@ export class Engine {
           onEvent: (event) => void emit(event),
         });
         outcome = "succeeded";
-        await emit.flush();
-        await this.store.finish(op, outcome, {
+        fields = {
           result: { ...(result.steps ? { steps: result.steps } : {}), changes: result.changes ?? {} },
           ...(result.outputs ? { outputs: result.outputs } : {}),
-        });
+        };
       }
     } catch (error) {
-      const stoppedHere = this.stopping && controller.signal.aborted;
-      if (stoppedHere) {
-        // Shutting down: keep it running in the table; the lease lapses and a survivor retries.
+      if (this.stopping && controller.signal.aborted) {
+        // Shutting down: it stays `running` in the table; the lease lapses and a survivor retries.
+        clearInterval(heartbeat);
+        this.running.delete(op.id);
         log.warn("interrupted by shutdown; left for another replica");
         return;
       }
@@ -199,18 +199,24 @@ export class Engine {
       const message =
         error instanceof RunFailure ? error.message : "internal error while running the operation";
       if (!(error instanceof RunFailure)) log.error({ err: (error as Error).message }, "operation crashed");
-      await emit.flush();
-      await this.store.finish(op, outcome, {
+      fields = {
         error: outcome === "cancelled" ? "cancelled on request" : message,
         ...(error instanceof RunFailure && error.violations.length > 0
           ? { result: { violations: error.violations } }
           : {}),
-      });
+      };
+    }
+    clearInterval(heartbeat);
+    // The last event is written before the status changes, so a stream that sees the end has it all.
+    await emit({
+      type: "status",
+      payload: { status: outcome, ...(fields.error ? { message: fields.error } : {}) },
+    });
+    try {
+      await this.store.finish(op, outcome, fields);
     } finally {
-      clearInterval(heartbeat);
       this.running.delete(op.id);
     }
-    await emit({ type: "status", payload: { status: outcome } });
     log.info({ outcome }, "operation finished");
     this.opts.onFinished?.(op, outcome);
     if (op.tenantId) {
