@@ -65,9 +65,11 @@ export class IspOps extends pulumi.ComponentResource {
     const selector = { "app.kubernetes.io/name": "isp-ops", "dotmac.io/tenant-slug": spec.slug };
     const metadata = (n: string) => ({ name: n, namespace: args.namespace, labels });
 
+    // Auto-named: a changed environment makes a new ConfigMap and a rolling update of the
+    // Deployment, instead of replacing a fixed-name ConfigMap and, behind it, the Deployment.
     const config = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: metadata("isp-ops-config"), data: ispOpsEnv(spec) },
+      { metadata: { namespace: args.namespace, labels }, data: ispOpsEnv(spec) },
       { parent: this },
     );
 

@@ -274,7 +274,7 @@ describe("TenantStamp", () => {
   });
 
   it("gives isp-ops the seed's environment, its ingress with TLS for every host, and a PDB", async () => {
-    const { one, outputs } = await stamp({
+    const { one, of, outputs } = await stamp({
       plan: "enterprise",
       seats: 100,
       customDomains: ["ops.fastfiber.example"],
@@ -284,7 +284,8 @@ describe("TenantStamp", () => {
         logoUrl: "https://cdn.fastfiber.example/logo.png",
       },
     });
-    const config = one("kubernetes:core/v1:ConfigMap", "isp-ops-config");
+    const [config] = of("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.data?.TENANT_SLUG);
+    if (!config) throw new Error("no isp-ops ConfigMap");
     expect(config.inputs.data).toMatchObject({
       DEPLOYMENT_MODE: "single_tenant",
       TENANT_ID: base.tenantId,
@@ -321,7 +322,7 @@ describe("TenantStamp", () => {
   });
 
   it("exposes RADIUS through a LoadBalancer that keeps the NAS's source address", async () => {
-    const { one, outputs } = await stamp({});
+    const { one, of, outputs } = await stamp({});
     const svc = one("kubernetes:core/v1:Service", "radius");
     expect(svc.inputs.spec).toMatchObject({ type: "LoadBalancer", externalTrafficPolicy: "Local" });
     expect(svc.inputs.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual([

@@ -29,6 +29,9 @@ const ApiEnv = z.object({
   DOTMAC_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   /** Cookies get `Secure` when the API is served over https. */
   DOTMAC_PUBLIC_URL: z.url().optional(),
+  /** Creates the first admin when the platform has no users yet (never a built-in password). */
+  DOTMAC_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+  DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type ApiEnv = z.output<typeof ApiEnv>;

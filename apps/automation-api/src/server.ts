@@ -48,8 +48,8 @@ export async function startApi(
   });
   await migratePlatformDb(env.DATABASE_URL);
   const { db, close } = createPlatformDb(env.DATABASE_URL, { max: 20 });
-  const email = process.env.DOTMAC_BOOTSTRAP_ADMIN_EMAIL;
-  const password = process.env.DOTMAC_BOOTSTRAP_ADMIN_PASSWORD;
+  const email = env.DOTMAC_BOOTSTRAP_ADMIN_EMAIL;
+  const password = env.DOTMAC_BOOTSTRAP_ADMIN_PASSWORD;
   if (email && password) {
     const { created } = await createAdmin(db, email, password, { onlyIfNoUsers: true });
     if (created) log.info({ email }, "first platform admin created");

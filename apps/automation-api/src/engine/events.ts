@@ -59,7 +59,8 @@ export function storedEvent(event: EngineEvent): StoredEvent | undefined {
     };
   }
   const diag = event.diagnosticEvent;
-  if (diag && !diag.ephemeral && diag.message.trim()) {
+  // Debug lines are the engine talking to itself; info and up are what a person would read.
+  if (diag && !diag.ephemeral && diag.severity !== ("debug" as string) && diag.message.trim()) {
     return {
       type: "diagnostic",
       payload: {

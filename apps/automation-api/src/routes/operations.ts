@@ -1,4 +1,4 @@
-import { Operation, OperationEvent, OperationStatus } from "@dotmac/contracts";
+import { Operation, OperationAccepted, OperationEvent, OperationStatus } from "@dotmac/contracts";
 import { operationEvents, operations, tenants } from "@dotmac/platform-db";
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
@@ -10,6 +10,7 @@ import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
+import { insertOperation } from "../services/operations.ts";
 import { IdParam, json, Limit, problems } from "./common.ts";
 import { presentOperation } from "./presenters.ts";
 
@@ -55,6 +56,16 @@ const cancel = createRoute({
   middleware: [requirePermission("platform:tenants:write")],
   request: { params: IdParam },
   responses: { 202: json(Operation, "cancelled, or asked to stop"), ...problems(404, 409) },
+});
+
+const retry = createRoute({
+  method: "post",
+  path: "/operations/{id}/retry",
+  tags,
+  summary: "Run a failed or cancelled operation again (same kind, the tenant's current spec)",
+  middleware: [requirePermission("platform:tenants:write")],
+  request: { params: IdParam },
+  responses: { 202: json(OperationAccepted, "queued"), ...problems(404, 409) },
 });
 
 const events = createRoute({
@@ -173,6 +184,55 @@ export function operationsRouter(deps: Deps) {
       });
       deps.engine.interrupt(id);
       return c.json(presentOperation(op), 202);
+    })
+    .openapi(retry, async (c) => {
+      const actor = principalOf(c);
+      const { id } = c.req.valid("param");
+      const op = await deps.db.transaction(async (tx) => {
+        const [failed] = await tx.select().from(operations).where(eq(operations.id, id));
+        if (!failed) throw new ProblemError(404, { detail: `no operation ${id}` });
+        if (failed.status !== "failed" && failed.status !== "cancelled") {
+          throw new ProblemError(409, {
+            detail: `only a failed or cancelled operation can be retried, not a ${failed.status} one`,
+          });
+        }
+        if (!failed.tenantId || !["create", "update", "suspend", "resume", "destroy"].includes(failed.kind)) {
+          throw new ProblemError(409, {
+            detail: `a ${failed.kind} operation is not retried; start a new one`,
+          });
+        }
+        const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, failed.tenantId)).for("update");
+        if (!tenant || tenant.status === "deleted")
+          throw new ProblemError(409, { detail: "the tenant is gone" });
+        // The spec now on record: a retry deploys what the tenant is meant to be, not an old snapshot.
+        const again = await insertOperation(tx, {
+          tenantId: tenant.id,
+          kind: failed.kind as "create",
+          actor,
+          request: { spec: tenant.spec, retryOf: failed.id },
+        });
+        if (failed.kind === "destroy") {
+          await tx
+            .update(tenants)
+            .set({ status: "deleting", updatedAt: sql`now()` })
+            .where(eq(tenants.id, tenant.id));
+        } else if (failed.kind === "create") {
+          await tx
+            .update(tenants)
+            .set({ status: "provisioning", updatedAt: sql`now()` })
+            .where(eq(tenants.id, tenant.id));
+        }
+        await audit(tx, actor, c.get("requestId"), {
+          action: "operation.retry",
+          targetType: "operation",
+          targetId: failed.id,
+          before: { status: failed.status, error: failed.error },
+          after: { operationId: again.id },
+        });
+        return again;
+      });
+      await deps.engine.kick(op.id, op.kind);
+      return c.json({ operationId: op.id, tenantId: op.tenantId, status: "queued" as const }, 202);
     })
     .openapi(events, async (c) => {
       const { id } = c.req.valid("param");

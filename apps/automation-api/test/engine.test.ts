@@ -1,0 +1,232 @@
+import { freePort } from "@dotmac/devkit";
+import * as k8s from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningApi } from "../src/server.ts";
+import { type LiveEnvironment, readSse, signIn, startLiveEnvironment } from "./live.ts";
+
+const base = "/api/platform/v1";
+type Json = any;
+
+/**
+ * The service on the real engine: the Pulumi CLI and our language host run `stacks/` against a
+ * local Kubernetes control plane, with tenant databases on the embedded Postgres.
+ */
+describe("automation API on the real engine", () => {
+  let live: LiveEnvironment;
+  let api: RunningApi;
+  let headers: Record<string, string>;
+  let core: k8s.CoreV1Api;
+  let apps: k8s.AppsV1Api;
+
+  const call = async (path: string, init: RequestInit & { json?: unknown } = {}): Promise<Json> => {
+    const { json, ...rest } = init;
+    const res = await fetch(`${api.url}${base}${path}`, {
+      ...rest,
+      headers: { ...headers, ...((init.headers as Record<string, string>) ?? {}) },
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
+    const body = await res.text();
+    return { http: res.status, ...(body ? JSON.parse(body) : {}) };
+  };
+  const settle = async (operationId: string, url = api.url, timeoutMs = 180_000): Promise<Json> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${url}${base}/operations/${operationId}`, { headers });
+      const op = (await res.json()) as Json;
+      if (["succeeded", "failed", "cancelled"].includes(op.status)) return op;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`operation ${operationId} did not finish`);
+  };
+  const replicasOf = async (ns: string) =>
+    (await apps.listNamespacedDeployment({ namespace: ns })).items.map((d) => ({
+      name: d.metadata?.name,
+      replicas: d.spec?.replicas ?? 0,
+    }));
+
+  beforeAll(async () => {
+    live = await startLiveEnvironment();
+    api = await live.startReplica();
+    headers = await signIn(api.url);
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(live.platform.cluster.kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    apps = kc.makeApiClient(k8s.AppsV1Api);
+  });
+  afterAll(async () => {
+    await live?.stop();
+  });
+
+  it("onboards a tenant: the stream shows each resource, the tenant turns active with its outputs", async () => {
+    const accepted = await call("/tenants", {
+      method: "POST",
+      json: { slug: "fibre-one", displayName: "Fibre One", plan: "starter", seats: 5 },
+    });
+    expect(accepted.http).toBe(202);
+    const events = await readSse(`${api.url}${base}/operations/${accepted.operationId}/events`, headers);
+    const data = events.filter((e) => e.event !== "end").map((e) => JSON.parse(e.data));
+    expect(data.map((e) => e.seq)).toEqual(data.map((_, i) => i + 1));
+    const created = data.filter(
+      (e) => e.type === "resource" && e.payload.state === "done" && e.payload.op === "create",
+    );
+    expect(created.map((e) => e.payload.resourceType)).toEqual(
+      expect.arrayContaining([
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:core/v1:ResourceQuota",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        "kubernetes:apps/v1:Deployment",
+        "dotmac:tenant:TenantStamp",
+      ]),
+    );
+    expect(data.find((e) => e.type === "summary")?.payload.changes.create).toBeGreaterThan(20);
+    expect(events.at(-1)).toMatchObject({ event: "end" });
+    expect(JSON.parse(events.at(-1)?.data ?? "{}")).toMatchObject({ status: "succeeded" });
+
+    const tenant = await call("/tenants/fibre-one");
+    expect(tenant).toMatchObject({
+      status: "active",
+      outputs: {
+        namespace: "tenant-fibre-one",
+        appUrl: "https://fibre-one.isp.dotmac.io",
+        databaseName: "tenant_fibre_one",
+      },
+    });
+    expect((await core.readNamespace({ name: "tenant-fibre-one" })).metadata?.labels).toMatchObject({
+      "dotmac.io/tenant-slug": "fibre-one",
+    });
+
+    // A reconnecting client resumes after the last event it saw.
+    const resumed = await readSse(`${api.url}${base}/operations/${accepted.operationId}/events`, {
+      ...headers,
+      "last-event-id": String(data.length - 2),
+    });
+    expect(resumed.filter((e) => e.id).map((e) => Number(e.id))).toEqual([data.length - 1, data.length]);
+  });
+
+  it("runs two operations on one stack one after the other, never colliding", async () => {
+    const update = await call("/tenants/fibre-one", {
+      method: "PATCH",
+      json: { plan: "professional", seats: 50 },
+    });
+    const suspend = await call("/tenants/fibre-one/suspend", { method: "POST" });
+    expect([update.http, suspend.http]).toEqual([202, 202]);
+    const [first, second] = [await settle(update.operationId), await settle(suspend.operationId)];
+    expect([first.status, second.status]).toEqual(["succeeded", "succeeded"]);
+    expect(new Date(second.startedAt).getTime()).toBeGreaterThanOrEqual(new Date(first.finishedAt).getTime());
+    expect(first.error ?? "").not.toMatch(/ConcurrentUpdate|locked/);
+
+    const tenant = await call("/tenants/fibre-one");
+    expect(tenant).toMatchObject({
+      status: "suspended",
+      plan: "professional",
+      outputs: { suspended: true, plan: "professional" },
+    });
+    const quota = await core.readNamespacedResourceQuota({
+      name: "tenant-quota",
+      namespace: "tenant-fibre-one",
+    });
+    expect(quota.spec?.hard?.pods).toBeDefined();
+    const stopped = await replicasOf("tenant-fibre-one");
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const d of stopped) expect(d).toEqual({ name: d.name, replicas: 0 });
+
+    const resume = await call("/tenants/fibre-one/resume", { method: "POST" });
+    expect((await settle(resume.operationId)).status).toBe("succeeded");
+    expect((await call("/tenants/fibre-one")).status).toBe("active");
+    for (const d of await replicasOf("tenant-fibre-one")) expect(d.replicas, d.name).toBeGreaterThan(0);
+  });
+
+  it("previews a change and checks drift without changing anything", async () => {
+    const preview = await call("/tenants/fibre-one/preview", { method: "POST", json: { seats: 60 } });
+    const done = await settle(preview.operationId);
+    expect(done.status).toBe("succeeded");
+    expect(done.result.steps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ op: "create-replacement", type: "kubernetes:core/v1:ConfigMap" }),
+        expect.objectContaining({ op: "update", type: "kubernetes:apps/v1:Deployment" }),
+      ]),
+    );
+    expect((await call("/tenants/fibre-one")).spec.seats).toBe(50);
+
+    // Someone scales isp-ops by hand; the drift check sees it, and the cluster keeps it.
+    await apps.patchNamespacedDeploymentScale(
+      { name: "isp-ops", namespace: "tenant-fibre-one", body: { spec: { replicas: 7 } } },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    const drift = await settle((await call("/tenants/fibre-one/refresh", { method: "POST" })).operationId);
+    expect(drift.status).toBe("succeeded");
+    expect(drift.result.steps).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: "kubernetes:apps/v1:Deployment" })]),
+    );
+    const scaled = await apps.readNamespacedDeployment({ name: "isp-ops", namespace: "tenant-fibre-one" });
+    expect(scaled.spec?.replicas).toBe(7);
+  });
+
+  it("cancels a running onboarding cleanly; a retry then finishes it", async () => {
+    const accepted = await call("/tenants", {
+      method: "POST",
+      json: { slug: "fibre-three", displayName: "Fibre Three", plan: "starter", seats: 2 },
+    });
+    // Cancel once the engine is creating resources.
+    await readSse(
+      `${api.url}${base}/operations/${accepted.operationId}/events`,
+      headers,
+      (e) => e.event === "resource",
+    );
+    expect((await call(`/operations/${accepted.operationId}/cancel`, { method: "POST" })).http).toBe(202);
+    const cancelled = await settle(accepted.operationId);
+    expect(cancelled).toMatchObject({ status: "cancelled", error: "cancelled on request" });
+    expect((await call("/tenants/fibre-three")).status).toBe("failed");
+
+    const retry = await call(`/operations/${accepted.operationId}/retry`, { method: "POST" });
+    expect(retry.http).toBe(202);
+    const done = await settle(retry.operationId);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    expect((await call("/tenants/fibre-three")).status).toBe("active");
+  });
+
+  it("recovers an operation whose replica was killed with SIGKILL in the middle of `up`", async () => {
+    const port = await freePort();
+    const doomed = await live.spawnReplica(port, { DOTMAC_LEASE_SECONDS: "6" });
+    const url = `http://127.0.0.1:${port}`;
+    // This replica alone takes work: stop ours first so the queue hands the job to the child.
+    await api.stop();
+    const accepted = (await (
+      await fetch(`${url}${base}/tenants`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ slug: "fibre-two", displayName: "Fibre Two", plan: "starter", seats: 3 }),
+      })
+    ).json()) as Json;
+    await readSse(`${url}${base}/operations/${accepted.operationId}/events`, headers, (e) => {
+      if (e.event !== "resource") return false;
+      const payload = JSON.parse(e.data).payload;
+      return payload.state === "done" && payload.resourceType === "kubernetes:core/v1:Namespace";
+    });
+    doomed.kill("SIGKILL");
+    await new Promise((resolve) => doomed.once("exit", resolve));
+
+    api = await live.startReplica({ DOTMAC_LEASE_SECONDS: "6" });
+    const op = await settle(accepted.operationId);
+    expect(op, JSON.stringify(op)).toMatchObject({ status: "succeeded", attempt: 2 });
+    const events = (
+      await call(`/operations/${accepted.operationId}/events`, { headers: { accept: "application/json" } })
+    ).items;
+    expect(events.map((e: Json) => e.payload.message ?? "").join("\n")).toMatch(/stopped; retrying/);
+    expect((await call("/tenants/fibre-two")).status).toBe("active");
+  });
+
+  it("deletes: destroy, remove the stack, free the slug", async () => {
+    const res = await call("/tenants/fibre-two?confirm=fibre-two", { method: "DELETE" });
+    expect((await settle(res.operationId)).status).toBe("succeeded");
+    expect((await call("/tenants/fibre-two")).http).toBe(404);
+    const gone = await core.readNamespace({ name: "tenant-fibre-two" }).then(
+      (ns) => ns.status?.phase === "Terminating",
+      () => true,
+    );
+    expect(gone).toBe(true);
+    const audit = await call("/audit?action=tenant.deleted");
+    expect(audit.items).toHaveLength(1);
+  });
+});
