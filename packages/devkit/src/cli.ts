@@ -7,6 +7,7 @@ import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
 import { formatDuration, step } from "./progress.ts";
+import { startLocalAutomationApi } from "./services.ts";
 import { buildKey, installDirOf } from "./toolchain/build.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 import { goBuilds } from "./toolchain/tools.ts";
@@ -24,7 +25,7 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
   dotmac-dev postgres-url       the local Postgres admin URL (for dotmac:postgresAdminUrl; it is a secret)
   dotmac-dev bench [filter]     run every bench/*.bench.ts in the workspace (or those whose path contains filter)
 
-Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DOTMAC_STATE_DIR,
+Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DOTMAC_API_PORT, DOTMAC_STATE_DIR,
 DOTMAC_CACHE_DIR, DOTMAC_GO.`;
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -54,6 +55,17 @@ async function up(env: DevkitEnv): Promise<void> {
       );
   const pulumi = await localPulumiSettings(env);
   const pulumiVersion = (await run(join(toolchain.pulumiBinDir, "pulumi"), ["version"])).trim();
+  const kubeconfig = cluster?.kubeconfig ?? env.kubeconfig;
+  const api = await step("automation API", () =>
+    startLocalAutomationApi({
+      stateDir: env.stateDir,
+      postgresUrl: pg.url,
+      pulumiEnv: pulumiEnv(toolchain, kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
+      backendUrl: pulumi.backendUrl,
+      passphrase: pulumi.passphrase,
+      ...(process.env.DOTMAC_API_PORT ? { port: Number(process.env.DOTMAC_API_PORT) } : {}),
+    }),
+  );
 
   const masked = pg.url.replace(/:[^:@/]+@/, ":•••@");
   out();
@@ -65,7 +77,8 @@ async function up(env: DevkitEnv): Promise<void> {
     `  Kubernetes      ${cluster ? `${cluster.server}  kubeconfig: ${cluster.kubeconfig}` : `KUBECONFIG=${env.kubeconfig}`}`,
   );
   out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
-  out("  Automation API  not yet part of the platform (issue 4)");
+  out(`  Automation API  ${api.url}/api/platform/v1  (reference: ${api.url}/reference, log: ${api.logFile})`);
+  out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
   out();
   out(`Run pulumi or kubectl-style clients by hand in another shell: eval "$(npx dotmac-dev env)"`);
   out("Press Ctrl-C to stop; data stays in .dotmac/ for next time.");
@@ -75,6 +88,7 @@ async function up(env: DevkitEnv): Promise<void> {
     process.once("SIGTERM", resolve);
   });
   out("\nstopping…");
+  await api.service.stop();
   await cluster?.stop();
   await pg.stop();
 }

@@ -36,3 +36,16 @@ export async function createThrowawayDatabase(
     },
   };
 }
+
+/** Creates the named database unless it exists (the platform's own, kept between runs). */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  if (!identifier.test(name)) throw new Error(`invalid database name ${name}`);
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [found] = await admin`select 1 as one from pg_database where datname = ${name}`;
+    if (!found) await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrl(serverUrl, name);
+}

@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { repoRoot } from "./env.ts";
+import { freePort, isFree } from "./ports.ts";
+import { ensureDatabase } from "./postgres/databases.ts";
+import { type Service, startService, waitFor } from "./process.ts";
+
+/** A secret generated on first use and kept (mode 0600) in the state dir. */
+export async function localSecret(file: string, bytes = 18): Promise<string> {
+  await mkdir(join(file, ".."), { recursive: true });
+  if (!existsSync(file))
+    await writeFile(file, `${randomBytes(bytes).toString("base64url")}\n`, { mode: 0o600 });
+  return (await readFile(file, "utf8")).trim();
+}
+
+export interface LocalAutomationApi {
+  readonly url: string;
+  readonly adminEmail: string;
+  readonly adminPasswordFile: string;
+  readonly logFile: string;
+  readonly service: Service;
+}
+
+/**
+ * Runs the automation API as a child process (devkit starts it by path; it never imports an app):
+ * its database on the local server, its stacks on the local backend, the first admin's password
+ * generated once and kept in the state dir.
+ */
+export async function startLocalAutomationApi(opts: {
+  stateDir: string;
+  postgresUrl: string;
+  pulumiEnv: NodeJS.ProcessEnv;
+  backendUrl: string;
+  passphrase: string;
+  port?: number;
+}): Promise<LocalAutomationApi> {
+  const dir = join(opts.stateDir, "automation-api");
+  await mkdir(join(dir, "workspaces"), { recursive: true });
+  const databaseUrl = await ensureDatabase(opts.postgresUrl, "dotmac_platform");
+  const adminEmail = "admin@dotmac.localhost";
+  const adminPasswordFile = join(dir, "admin-password");
+  const adminPassword = await localSecret(adminPasswordFile);
+  const port = opts.port ?? ((await isFree(8080)) ? 8080 : await freePort());
+  const logFile = join(dir, "automation-api.log");
+  const service = startService(
+    "automation-api",
+    process.execPath,
+    [join(repoRoot, "apps/automation-api/bin/dotmac-api.js"), "serve"],
+    {
+      logFile,
+      env: {
+        ...opts.pulumiEnv,
+        DATABASE_URL: databaseUrl,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DOTMAC_WORKSPACES_DIR: join(dir, "workspaces"),
+        PULUMI_BACKEND_URL: opts.backendUrl,
+        PULUMI_CONFIG_PASSPHRASE: opts.passphrase,
+        DOTMAC_TENANT_POSTGRES_URL: opts.postgresUrl,
+        DOTMAC_RADIUS_SERVICE_TYPE: "ClusterIP",
+        DOTMAC_BOOTSTRAP_ADMIN_EMAIL: adminEmail,
+        DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
+      },
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    `the automation API on ${url} (log: ${logFile})`,
+    async () => {
+      const res = await fetch(`${url}/readyz`).catch(() => undefined);
+      return res?.ok ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+  return { url, adminEmail, adminPasswordFile, logFile, service };
+}
