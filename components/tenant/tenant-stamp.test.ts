@@ -322,7 +322,7 @@ describe("TenantStamp", () => {
   });
 
   it("exposes RADIUS through a LoadBalancer that keeps the NAS's source address", async () => {
-    const { one, of, outputs } = await stamp({});
+    const { one, outputs } = await stamp({});
     const svc = one("kubernetes:core/v1:Service", "radius");
     expect(svc.inputs.spec).toMatchObject({ type: "LoadBalancer", externalTrafficPolicy: "Local" });
     expect(svc.inputs.spec.ports.map((p: any) => `${p.port}/${p.protocol}`)).toEqual([
