@@ -76,7 +76,12 @@ export class IspOps extends pulumi.ComponentResource {
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: metadata("isp-ops"),
+        metadata: {
+          ...metadata("isp-ops"),
+          // The HPA co-owns spec.replicas through the scale subresource; our apply takes it back
+          // (min replicas, or zero when suspended) instead of failing on the field conflict.
+          annotations: { "pulumi.com/patchForce": "true" },
+        },
         spec: {
           replicas: args.suspended ? 0 : tier.hpa.minReplicas,
           selector: { matchLabels: selector },

@@ -186,6 +186,41 @@ describe("automation API on the real engine", () => {
     expect((await call("/tenants/fibre-three")).status).toBe("active");
   });
 
+  it("answers a preview the policy pack refuses with 422 naming the rule, changing nothing", async () => {
+    const leaky = { branding: { name: "postgres://ops:hunter2@db.example/isp" } };
+    const res = await call("/tenants/fibre-one/preview?wait=true", { method: "POST", json: leaky });
+    expect(res.http).toBe(422);
+    expect(res.violations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: "no-secrets-in-configmaps" })]),
+    );
+    expect(JSON.stringify(res)).not.toContain("hunter2");
+    const ok = await call("/tenants/fibre-one/preview?wait=true", { method: "POST", json: { displayName: "Fibre One Ltd" } });
+    expect(ok, JSON.stringify(ok)).toMatchObject({ http: 200, status: "succeeded" });
+    expect((await call("/tenants/fibre-one")).spec.branding.name).toBeUndefined();
+  });
+
+  it("rolls an image out to the fleet as one parent operation, two tenants at a time", async () => {
+    const image = "registry.dotmac.io/dotmac/isp-ops:1.1.0";
+    const res = await call("/fleet/rollouts", {
+      method: "POST",
+      json: { images: { ispOps: image }, parallelism: 2, stopOnFailure: true },
+    });
+    expect(res.http).toBe(202);
+    const parent = await settle(res.operationId, api.url, 300_000);
+    expect(parent).toMatchObject({
+      kind: "fleet",
+      status: "succeeded",
+      result: { total: 2, succeeded: 2, failed: 0 },
+    });
+    expect(parent.result.tenants.map((t: Json) => t.slug).sort()).toEqual(["fibre-one", "fibre-three"]);
+    const children = await call(`/operations?parent=${res.operationId}`);
+    expect(children.items).toHaveLength(2);
+    for (const slug of ["fibre-one", "fibre-three"]) {
+      const d = await apps.readNamespacedDeployment({ name: "isp-ops", namespace: `tenant-${slug}` });
+      expect(d.spec?.template.spec?.containers[0]?.image).toBe(image);
+    }
+  });
+
   it("recovers an operation whose replica was killed with SIGKILL in the middle of `up`", async () => {
     const port = await freePort();
     const doomed = await live.spawnReplica(port, { DOTMAC_LEASE_SECONDS: "6" });

@@ -1,5 +1,6 @@
 import {
   applySpecChange,
+  Operation,
   OperationAccepted,
   PlanTier,
   parseOrThrow,
@@ -97,11 +98,21 @@ const preview = createRoute({
   middleware: [requirePermission("platform:tenants:read")],
   request: {
     params: SlugParam,
+    query: z.object({
+      wait: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({
+          description:
+            "answer when the preview is done (up to 2 minutes): 200 with the steps, or 422 naming the broken policy rules",
+        }),
+    }),
     body: { required: false, content: { "application/json": { schema: TenantSpecChange } } },
   },
   responses: {
+    200: json(Operation, "the finished preview (with wait=true)"),
     202: json(OperationAccepted, "queued; the steps arrive in the operation's result"),
-    ...problems(400, 404),
+    ...problems(400, 404, 422),
   },
 });
 
@@ -355,7 +366,18 @@ export function tenantsRouter(deps: Deps) {
       const op = await deps.db.transaction((tx) =>
         insertOperation(tx, { tenantId: tenant.id, kind: "preview", actor, request: { spec } }),
       );
-      return c.json(await accepted(op), 202);
+      const queued = await accepted(op);
+      if (c.req.valid("query").wait !== "true") return c.json(queued, 202);
+      const done = await waitForOperation(deps, op.id, 120_000);
+      if (!done) return c.json(queued, 202);
+      const violations = (done.result as { violations?: { rule: string; message: string }[] } | null)
+        ?.violations;
+      if (violations?.length) {
+        throw new ProblemError(422, { detail: "the policy pack refused the plan", violations });
+      }
+      if (done.status !== "succeeded")
+        throw new ProblemError(409, { detail: done.error ?? `the preview ${done.status}` });
+      return c.json(presentOperation(done), 200);
     })
     .openapi(remove, async (c) => {
       const actor = principalOf(c);
@@ -395,6 +417,15 @@ export function tenantsRouter(deps: Deps) {
     });
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+/** Polls an operation until it finishes; undefined if it is still going after timeoutMs. */
+async function waitForOperation(deps: Deps, id: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [op] = await deps.db.select().from(operations).where(eq(operations.id, id));
+    if (op && ["succeeded", "failed", "cancelled"].includes(op.status)) return op;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
+}
 
-export { presentOperation };
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
