@@ -194,7 +194,10 @@ describe("automation API on the real engine", () => {
       expect.arrayContaining([expect.objectContaining({ rule: "no-secrets-in-configmaps" })]),
     );
     expect(JSON.stringify(res)).not.toContain("hunter2");
-    const ok = await call("/tenants/fibre-one/preview?wait=true", { method: "POST", json: { displayName: "Fibre One Ltd" } });
+    const ok = await call("/tenants/fibre-one/preview?wait=true", {
+      method: "POST",
+      json: { displayName: "Fibre One Ltd" },
+    });
     expect(ok, JSON.stringify(ok)).toMatchObject({ http: 200, status: "succeeded" });
     expect((await call("/tenants/fibre-one")).spec.branding.name).toBeUndefined();
   });

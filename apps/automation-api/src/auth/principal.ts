@@ -26,6 +26,7 @@ async function fromToken(db: PlatformDb, token: string): Promise<Principal | und
       name: apiTokens.name,
       scopes: apiTokens.scopes,
       userId: apiTokens.createdBy,
+      lastUsedAt: apiTokens.lastUsedAt,
       userPermissions: platformUsers.permissions,
     })
     .from(apiTokens)
@@ -39,12 +40,14 @@ async function fromToken(db: PlatformDb, token: string): Promise<Principal | und
       ),
     );
   if (!row) return undefined;
-  // Not awaited: a stale last-used time is fine, a slower request is not.
-  void db
-    .update(apiTokens)
-    .set({ lastUsedAt: sql`now()` })
-    .where(eq(apiTokens.id, row.id))
-    .catch(() => {});
+  // At most once a minute and not awaited: a CI loop must not turn every read into a write.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    void db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiTokens.id, row.id))
+      .catch(() => {});
+  }
   // A token never does more than its maker may do today.
   const permissions = row.scopes.filter(
     (s) => row.userPermissions.includes("platform:admin") || row.userPermissions.includes(s),

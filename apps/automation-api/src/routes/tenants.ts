@@ -99,13 +99,10 @@ const preview = createRoute({
   request: {
     params: SlugParam,
     query: z.object({
-      wait: z
-        .enum(["true", "false"])
-        .optional()
-        .openapi({
-          description:
-            "answer when the preview is done (up to 2 minutes): 200 with the steps, or 422 naming the broken policy rules",
-        }),
+      wait: z.enum(["true", "false"]).optional().openapi({
+        description:
+          "answer when the preview is done (up to 2 minutes): 200 with the steps, or 422 naming the broken policy rules",
+      }),
     }),
     body: { required: false, content: { "application/json": { schema: TenantSpecChange } } },
   },
