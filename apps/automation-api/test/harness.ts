@@ -83,6 +83,7 @@ export async function userWith(
 export function testApp(db: PlatformDb) {
   const kicked: string[] = [];
   const interrupted: string[] = [];
+  const metrics = createMetrics();
   const app = createApp({
     db,
     engine: {
@@ -94,7 +95,8 @@ export function testApp(db: PlatformDb) {
       },
     },
     log: pino({ level: "silent" }),
-    metrics: createMetrics().registry,
+    metrics: metrics.registry,
+    httpMetrics: metrics.httpDuration,
     secureCookies: false,
     ready: () => true,
   });

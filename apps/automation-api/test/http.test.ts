@@ -489,6 +489,17 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
     });
   });
 
+  it("answers health, readiness and Prometheus metrics without credentials", async () => {
+    expect((await raw("/healthz")).status).toBe(200);
+    expect(await (await raw("/readyz")).json()).toEqual({ status: "ready" });
+    await call("/tenants", { headers: admin.auth });
+    const metrics = await (await raw("/metrics")).text();
+    expect(metrics).toMatch(
+      /dotmac_api_http_request_duration_seconds_count\{method="GET",route="\/api\/platform\/v1\/tenants",status="200"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/process_cpu_seconds_total/);
+  });
+
   it("publishes OpenAPI 3.1 and a reference page served from this host", async () => {
     const doc = await (await raw("/openapi.json")).json();
     expect(doc.openapi).toBe("3.1.0");

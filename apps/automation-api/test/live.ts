@@ -24,8 +24,14 @@ export interface LiveEnvironment {
   stop(): Promise<void>;
 }
 
-export async function startLiveEnvironment(): Promise<LiveEnvironment> {
-  const platform = await startLocalPlatform({ postgres: true });
+export async function startLiveEnvironment(
+  opts: { nodes?: number; quiet?: boolean } = {},
+): Promise<LiveEnvironment> {
+  const platform = await startLocalPlatform({
+    postgres: true,
+    ...(opts.nodes ? { nodes: opts.nodes } : {}),
+    ...(opts.quiet ? { log: () => {} } : {}),
+  });
   const postgres = platform.postgres;
   if (!postgres) throw new Error("no Postgres");
   const scratch = await scratchDir("automation-api");
