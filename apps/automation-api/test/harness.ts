@@ -94,7 +94,7 @@ export function testApp(db: PlatformDb) {
         interrupted.push(id);
       },
     },
-    log: pino({ level: "silent" }),
+    log: pino({ level: process.env.TEST_LOG ?? "silent" }),
     metrics: metrics.registry,
     httpMetrics: metrics.httpDuration,
     secureCookies: false,

@@ -21,6 +21,7 @@ export {
   TenantOutputs,
   TenantPage,
   TenantStatus,
+  TenantSummary,
 } from "./platform-api.ts";
 export {
   defaultPlatformImages,

@@ -71,7 +71,14 @@ export const Tenant = z.object({
 });
 export type Tenant = z.infer<typeof Tenant>;
 
-export const TenantPage = z.object({ items: z.array(Tenant), nextCursor: z.string().nullable() });
+/** A row of the tenants list: what a table shows, without the spec and outputs. */
+export const TenantSummary = Tenant.omit({ spec: true, outputs: true }).extend({
+  seats: z.int(),
+  appUrl: z.string().nullable(),
+});
+export type TenantSummary = z.infer<typeof TenantSummary>;
+
+export const TenantPage = z.object({ items: z.array(TenantSummary), nextCursor: z.string().nullable() });
 
 export const OperationAccepted = z.object({
   operationId: z.uuid(),

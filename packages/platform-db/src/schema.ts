@@ -58,6 +58,9 @@ export const tenants = pgTable(
     uniqueIndex("tenants_slug_live").on(t.slug).where(sql`status <> 'deleted'`),
     index("tenants_status_plan").on(t.status, t.plan),
     index("tenants_created").on(t.createdAt, t.id),
+    // Search by any part of the slug or name (ILIKE '%…%') without reading every row.
+    index("tenants_slug_trgm").using("gin", t.slug.op("gin_trgm_ops")),
+    index("tenants_name_trgm").using("gin", t.displayName.op("gin_trgm_ops")),
     check("tenants_status_known", oneOf("status", tenantStatuses)),
   ],
 );

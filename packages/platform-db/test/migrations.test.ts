@@ -63,7 +63,7 @@ describe("platform database migrations", () => {
       "platform_users",
       "tenants",
     ]);
-    expect(applied).toHaveLength(2);
+    expect(applied).toHaveLength(3);
   });
 
   it("enforces what the schema promises", async () => {

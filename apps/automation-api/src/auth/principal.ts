@@ -19,7 +19,7 @@ export interface Principal {
 
 export const SESSION_COOKIE = "dotmac_session";
 
-async function fromToken(db: PlatformDb, token: string): Promise<Principal | undefined> {
+async function fromToken(db: PlatformDb, tokenHash: string): Promise<Principal | undefined> {
   const [row] = await db
     .select({
       id: apiTokens.id,
@@ -33,7 +33,7 @@ async function fromToken(db: PlatformDb, token: string): Promise<Principal | und
     .innerJoin(platformUsers, eq(platformUsers.id, apiTokens.createdBy))
     .where(
       and(
-        eq(apiTokens.tokenHash, hashSecret(token)),
+        eq(apiTokens.tokenHash, tokenHash),
         isNull(apiTokens.revokedAt),
         gt(apiTokens.expiresAt, sql`now()`),
         isNull(platformUsers.disabledAt),
@@ -55,19 +55,42 @@ async function fromToken(db: PlatformDb, token: string): Promise<Principal | und
   return { kind: "token", id: row.id, name: row.name, permissions, userId: row.userId };
 }
 
-async function fromSession(db: PlatformDb, session: string): Promise<Principal | undefined> {
+async function fromSession(db: PlatformDb, sessionHash: string): Promise<Principal | undefined> {
   const [row] = await db
     .select({ id: platformUsers.id, name: platformUsers.email, permissions: platformUsers.permissions })
     .from(platformSessions)
     .innerJoin(platformUsers, eq(platformUsers.id, platformSessions.userId))
     .where(
       and(
-        eq(platformSessions.tokenHash, hashSecret(session)),
+        eq(platformSessions.tokenHash, sessionHash),
         gt(platformSessions.expiresAt, sql`now()`),
         isNull(platformUsers.disabledAt),
       ),
     );
   return row ? { kind: "user", ...row, userId: row.id } : undefined;
+}
+
+/**
+ * Who a credential belongs to, remembered for a few seconds: a CI loop or a busy admin page
+ * should not cost a database round trip per request. Revoking a token, logging out or disabling
+ * a user takes effect at once on the replica that did it and within CACHE_MS on the others.
+ */
+const CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+const principals = new Map<string, { principal: Principal | undefined; until: number }>();
+
+/** Drops a revoked token's or ended session's entry (by the hash the tables keep). */
+export function forgetCredential(secretHash: string): void {
+  principals.delete(secretHash);
+}
+
+async function cached(key: string, load: () => Promise<Principal | undefined>) {
+  const hit = principals.get(key);
+  if (hit && hit.until > Date.now()) return hit.principal;
+  const principal = await load();
+  if (principals.size >= CACHE_MAX) principals.delete(principals.keys().next().value as string);
+  principals.set(key, { principal, until: Date.now() + CACHE_MS });
+  return principal;
 }
 
 /** Resolves the caller from a Bearer token or the session cookie; does not refuse anyone. */
@@ -77,8 +100,13 @@ export function authenticate(db: PlatformDb): MiddlewareHandler<AppEnv> {
     const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     const session = getCookie(c, SESSION_COOKIE);
     let principal: Principal | undefined;
-    if (bearer) principal = await fromToken(db, bearer);
-    else if (session) principal = await fromSession(db, session);
+    if (bearer) {
+      const hash = hashSecret(bearer);
+      principal = await cached(hash, () => fromToken(db, hash));
+    } else if (session) {
+      const hash = hashSecret(session);
+      principal = await cached(hash, () => fromSession(db, hash));
+    }
     c.set("principal", principal);
     await next();
   };

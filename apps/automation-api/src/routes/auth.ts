@@ -4,7 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { audit } from "../audit.ts";
-import { principalOf, SESSION_COOKIE } from "../auth/principal.ts";
+import { forgetCredential, principalOf, SESSION_COOKIE } from "../auth/principal.ts";
 import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "../auth/secrets.ts";
 import type { Deps } from "../lib/deps.ts";
 import { ProblemError } from "../lib/problem.ts";
@@ -90,6 +90,7 @@ export function authRouter(deps: Deps) {
     .openapi(logout, async (c) => {
       const session = getCookie(c, SESSION_COOKIE);
       if (session) {
+        forgetCredential(hashSecret(session));
         const [ended] = await deps.db
           .delete(platformSessions)
           .where(eq(platformSessions.tokenHash, hashSecret(session)))

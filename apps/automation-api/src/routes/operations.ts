@@ -117,7 +117,7 @@ export function operationsRouter(deps: Deps) {
       if (cursor && !after)
         throw new ProblemError(400, { errors: [{ path: "cursor", message: "not a cursor this API gave" }] });
       const rows = await deps.db
-        .select({ op: operations })
+        .select({ op: operations, at: sql<string>`${operations.createdAt}::text` })
         .from(operations)
         .leftJoin(tenants, eq(tenants.id, operations.tenantId))
         .where(
@@ -126,18 +126,18 @@ export function operationsRouter(deps: Deps) {
             status ? eq(operations.status, status) : undefined,
             parent ? eq(operations.parentId, parent) : undefined,
             after
-              ? sql`(${operations.createdAt}, ${operations.id}) < (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+              ? sql`(${operations.createdAt}, ${operations.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
               : undefined,
           ),
         )
         .orderBy(desc(operations.createdAt), desc(operations.id))
         .limit(limit + 1);
+      const tail = rows[limit - 1];
       const page = rows.slice(0, limit).map((r) => r.op);
-      const tail = page.at(-1);
       return c.json(
         {
           items: page.map(presentOperation),
-          nextCursor: rows.length > limit && tail ? encodeCursor(tail.createdAt, tail.id) : null,
+          nextCursor: rows.length > limit && tail ? encodeCursor(tail.at, tail.op.id) : null,
         },
         200,
       );

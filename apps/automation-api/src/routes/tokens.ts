@@ -3,7 +3,7 @@ import { apiTokens } from "@dotmac/platform-db";
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import { principalOf, requirePermission } from "../auth/principal.ts";
+import { forgetCredential, principalOf, requirePermission } from "../auth/principal.ts";
 import { hashSecret, newSecret } from "../auth/secrets.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso, isoOrNull } from "../lib/json.ts";
@@ -108,6 +108,7 @@ export function tokensRouter(deps: Deps) {
           .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
           .returning();
         if (!row) throw new ProblemError(404, { detail: `no live token ${id}` });
+        forgetCredential(row.tokenHash);
         await audit(tx, actor, c.get("requestId"), {
           action: "token.revoke",
           targetType: "api_token",
