@@ -75,7 +75,7 @@ try {
 }
 const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`;
 console.log(
-  `\nOnboarding one starter tenant (47 resources): bare pulumi up vs the API path (${machine}; target overhead <= 2 s)`,
+  `\nOnboarding one starter tenant: bare pulumi up vs the API path (${machine}; target overhead <= 2 s)`,
 );
 console.log(
   "| run | bare `pulumi up` s | POST /tenants -> succeeded s | overhead s |\n| ---: | ---: | ---: | ---: |",

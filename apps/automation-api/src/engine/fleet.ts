@@ -49,6 +49,8 @@ export async function runFleet(
     .select({ id: tenants.id, slug: tenants.slug })
     .from(tenants)
     .where(inArray(tenants.id, request.tenantIds));
+  // In the order the rollout was asked for: the first tenants named are its canaries.
+  rows.sort((a, b) => request.tenantIds.indexOf(a.id) - request.tenantIds.indexOf(b.id));
   const progress: TenantProgress[] = rows.map((t) => ({ tenantId: t.id, slug: t.slug, status: "pending" }));
   // A retried rollout picks up the children it already started.
   const existing = await db.select().from(operations).where(eq(operations.parentId, parent.id));

@@ -1,7 +1,7 @@
 import { FleetRolloutRequest, OperationAccepted, TenantSpecChange } from "@dotmac/contracts";
 import { tenants } from "@dotmac/platform-db";
 import { createRoute } from "@hono/zod-openapi";
-import { and, inArray, notInArray } from "drizzle-orm";
+import { and, asc, inArray, notInArray } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
@@ -38,7 +38,13 @@ export function fleetRouter(deps: Deps) {
     const selected = await deps.db
       .select({ id: tenants.id, slug: tenants.slug })
       .from(tenants)
-      .where(body.tenants ? and(live, inArray(tenants.slug, body.tenants)) : live);
+      .where(body.tenants ? and(live, inArray(tenants.slug, body.tenants)) : live)
+      // A stable order: the order named, else oldest first (a canary is named first).
+      .orderBy(asc(tenants.createdAt));
+    if (body.tenants) {
+      const named = body.tenants;
+      selected.sort((a, b) => named.indexOf(a.slug) - named.indexOf(b.slug));
+    }
     const missing = (body.tenants ?? []).filter((s) => !selected.some((t) => t.slug === s));
     if (missing.length > 0) {
       throw new ProblemError(404, {
