@@ -2,6 +2,7 @@ import { type PlatformPermission, platformPermissions } from "@dotmac/contracts"
 import { auditLogs, operations, tenants } from "@dotmac/platform-db";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { platformClient } from "../src/client.ts";
 import { jsonHeaders, startTestDb, type TestDb, testApp, userWith } from "./harness.ts";
 
 const base = "/api/platform/v1";
@@ -498,6 +499,27 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       /dotmac_api_http_request_duration_seconds_count\{method="GET",route="\/api\/platform\/v1\/tenants",status="200"\} [1-9]/,
     );
     expect(metrics).toMatch(/process_cpu_seconds_total/);
+  });
+
+  it("serves the typed client the admin app and CI scripts use", async () => {
+    const client = platformClient("http://api.test", {
+      token: admin.token,
+      fetch: ((input: string | Request | URL, init?: RequestInit) =>
+        http.app.request(input instanceof URL ? input.href : input, init)) as typeof fetch,
+    });
+    const me = await client.auth.me.$get();
+    expect(me.status).toBe(200);
+    if (me.status === 200) expect((await me.json()).permissions).toEqual(["platform:admin"]);
+    const page = await client.tenants.$get({ query: { limit: "2", plan: "starter" } });
+    expect(page.status).toBe(200);
+    if (page.status === 200) {
+      const body = await page.json();
+      expect(body.items).toHaveLength(2);
+      expect(body.items[0]?.plan).toBe("starter");
+      expect(typeof body.nextCursor).toBe("string");
+    }
+    const missing = await client.tenants[":slug"].$get({ param: { slug: "no-such-isp" } });
+    expect(missing.status).toBe(404);
   });
 
   it("publishes OpenAPI 3.1 and a reference page served from this host", async () => {
