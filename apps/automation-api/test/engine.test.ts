@@ -226,7 +226,12 @@ describe("automation API on the real engine", () => {
 
   it("recovers an operation whose replica was killed with SIGKILL in the middle of `up`", async () => {
     const port = await freePort();
-    const doomed = await live.spawnReplica(port, { DOTMAC_LEASE_SECONDS: "6" });
+    // Its own workspaces folder, as on another machine: the survivor has none of its files and
+    // must rebuild the stack's workspace from the database and the shared backend.
+    const doomed = await live.spawnReplica(port, {
+      DOTMAC_LEASE_SECONDS: "6",
+      DOTMAC_WORKSPACES_DIR: `${live.env.DOTMAC_WORKSPACES_DIR}-other-machine`,
+    });
     const url = `http://127.0.0.1:${port}`;
     // This replica alone takes work: stop ours first so the queue hands the job to the child.
     await api.stop();

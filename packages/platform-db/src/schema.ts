@@ -1,3 +1,4 @@
+import { OperationKind, OperationStatus, TenantStatus } from "@dotmac/contracts";
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -16,25 +17,10 @@ import {
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
-export const tenantStatuses = [
-  "provisioning",
-  "active",
-  "suspended",
-  "failed",
-  "deleting",
-  "deleted",
-] as const;
-export const operationKinds = [
-  "create",
-  "update",
-  "suspend",
-  "resume",
-  "destroy",
-  "preview",
-  "refresh",
-  "fleet",
-] as const;
-export const operationStatuses = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+// The value lists live in the contracts (the API's schemas); the checks below hold the table to them.
+export const tenantStatuses = TenantStatus.options;
+export const operationKinds = OperationKind.options;
+export const operationStatuses = OperationStatus.options;
 
 const oneOf = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);

@@ -12,7 +12,7 @@ import {
   TenantStatus,
 } from "@dotmac/contracts";
 import { licences, operations, tenants } from "@dotmac/platform-db";
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { TypedResponse } from "hono";
 import { audit } from "../audit.ts";
@@ -21,7 +21,7 @@ import type { TenantRow } from "../engine/store.ts";
 import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import type { Deps } from "../lib/deps.ts";
 import { ProblemError } from "../lib/problem.ts";
-import { createRouter } from "../lib/router.ts";
+import { type AppEnv, createRouter } from "../lib/router.ts";
 import { type Actor, changeTenant, insertOperation, requesterOf, type Tx } from "../services/operations.ts";
 import { IdempotencyHeader, json, jsonBody, Limit, problems, SlugParam } from "./common.ts";
 import { presentOperation, presentTenant } from "./presenters.ts";
@@ -204,6 +204,20 @@ export function tenantsRouter(deps: Deps) {
     return accepted(op);
   };
 
+  const lifecycleHandler =
+    (kind: "suspend" | "resume" | "refresh"): RouteHandler<ReturnType<typeof lifecycle>, AppEnv> =>
+    async (c) =>
+      c.json(
+        await lifecycleOp(
+          principalOf(c),
+          c.get("requestId"),
+          kind,
+          c.req.valid("param").slug,
+          c.req.valid("header")["idempotency-key"],
+        ),
+        202,
+      );
+
   return createRouter()
     .openapi(list, async (c) => {
       const { status, plan, q, cursor, limit } = c.req.valid("query");
@@ -323,42 +337,9 @@ export function tenantsRouter(deps: Deps) {
       });
       return c.json(await accepted(op), 202);
     })
-    .openapi(lifecycle("suspend"), async (c) =>
-      c.json(
-        await lifecycleOp(
-          principalOf(c),
-          c.get("requestId"),
-          "suspend",
-          c.req.valid("param").slug,
-          c.req.valid("header")["idempotency-key"],
-        ),
-        202,
-      ),
-    )
-    .openapi(lifecycle("resume"), async (c) =>
-      c.json(
-        await lifecycleOp(
-          principalOf(c),
-          c.get("requestId"),
-          "resume",
-          c.req.valid("param").slug,
-          c.req.valid("header")["idempotency-key"],
-        ),
-        202,
-      ),
-    )
-    .openapi(lifecycle("refresh"), async (c) =>
-      c.json(
-        await lifecycleOp(
-          principalOf(c),
-          c.get("requestId"),
-          "refresh",
-          c.req.valid("param").slug,
-          c.req.valid("header")["idempotency-key"],
-        ),
-        202,
-      ),
-    )
+    .openapi(lifecycle("suspend"), lifecycleHandler("suspend"))
+    .openapi(lifecycle("resume"), lifecycleHandler("resume"))
+    .openapi(lifecycle("refresh"), lifecycleHandler("refresh"))
     .openapi(preview, async (c) => {
       const actor = principalOf(c);
       const tenant = await findTenant(deps.db, c.req.valid("param").slug);
