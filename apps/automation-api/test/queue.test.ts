@@ -141,7 +141,8 @@ describe("operations queue across replicas", () => {
     const overlapping = (at: number) => runs.filter((r) => r.start <= at && at < r.end).length;
     expect(Math.max(...runs.map((r) => overlapping(r.start)))).toBeLessThanOrEqual(2);
     const [child] = await t.db.select().from(tenants).where(eq(tenants.slug, "r-d"));
-    expect((child?.spec as { images: { ispOps: string } }).images.ispOps).toBe(
+    if (!child) throw new Error("no tenant r-d");
+    expect((child.spec as { images: { ispOps: string } }).images.ispOps).toBe(
       "registry.dotmac.io/dotmac/isp-ops:2.0.0",
     );
 
