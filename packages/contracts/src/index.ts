@@ -31,6 +31,14 @@ export {
 } from "./platform-spec.ts";
 export { reservedSlugs, slugFromStackName, TenantSlug, tenantNamespace, tenantStackName } from "./slug.ts";
 export {
+  BillingCycle,
+  CapMode,
+  canTransition,
+  StaffPermission,
+  SubscriberStatus,
+  subscriberTransitions,
+} from "./subscribers.ts";
+export {
   applySpecChange,
   DatabaseTarget,
   defaultImages,

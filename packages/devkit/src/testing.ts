@@ -126,3 +126,17 @@ export async function scratchProject(
 export function objectConfig(key: string, value: unknown): string {
   return JSON.stringify({ [key]: { value: JSON.stringify(value), objectValue: value, secret: false } });
 }
+
+/**
+ * The constraint a failed statement broke (drizzle wraps the driver's error as its cause), its
+ * SQLSTATE when no constraint is named, or undefined when the statement succeeded.
+ */
+export async function violated(statement: PromiseLike<unknown>): Promise<string | undefined> {
+  try {
+    await statement;
+    return undefined;
+  } catch (error) {
+    const cause = (error as { cause?: { constraint_name?: string; code?: string } }).cause;
+    return cause?.constraint_name ?? cause?.code;
+  }
+}

@@ -7,23 +7,13 @@ import {
   startPostgres,
   type ThrowawayDatabase,
 } from "@dotmac/devkit";
+import { violated } from "@dotmac/devkit/testing";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlatformDb } from "../src/client.ts";
 import { migratePlatformDb } from "../src/migrate.ts";
 import { featureFlags, operations, tenants } from "../src/schema.ts";
-
-/** The constraint a failed statement broke (drizzle wraps the driver's error as its cause). */
-async function violated(statement: PromiseLike<unknown>): Promise<string | undefined> {
-  try {
-    await statement;
-    return undefined;
-  } catch (error) {
-    const cause = (error as { cause?: { constraint_name?: string } }).cause;
-    return cause?.constraint_name;
-  }
-}
 
 describe("platform database migrations", () => {
   let dir: string;

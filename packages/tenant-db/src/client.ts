@@ -1,0 +1,11 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema.ts";
+
+/** A pooled connection to one tenant's database (snake_case names, as drizzle-kit made them). */
+export function createTenantDb(databaseUrl: string, opts: { max?: number } = {}) {
+  const client = postgres(databaseUrl, { max: opts.max ?? 10, onnotice: () => {} });
+  return { db: drizzle({ client, schema, casing: "snake_case" }), close: () => client.end() };
+}
+
+export type TenantDb = ReturnType<typeof createTenantDb>["db"];
