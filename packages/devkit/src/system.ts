@@ -8,8 +8,11 @@ export interface SystemTool {
   readonly debianPackage: string;
 }
 
-/** openssl issues the local cluster's certificates. */
-export const systemTools: readonly SystemTool[] = [{ command: "openssl", debianPackage: "openssl" }];
+/** openssl issues the local cluster's certificates; radclient is the RADIUS tests' peer. */
+export const systemTools: readonly SystemTool[] = [
+  { command: "openssl", debianPackage: "openssl" },
+  { command: "radclient", debianPackage: "freeradius-utils" },
+];
 
 const onPath = (command: string) =>
   (process.env.PATH ?? "").split(":").some((dir) => dir && existsSync(`${dir}/${command}`));

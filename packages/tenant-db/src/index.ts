@@ -1,4 +1,4 @@
 export { createTenantDb, type TenantDb } from "./client.ts";
-export { SecretBox } from "./crypto.ts";
+export { SecretBox, sealedFor } from "./crypto.ts";
 export { migrateTenantDb, migrationsFolder } from "./migrate.ts";
 export * from "./schema.ts";

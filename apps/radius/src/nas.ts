@@ -1,0 +1,76 @@
+import { isIP } from "node:net";
+import { nasClients, type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
+
+export interface Nas {
+  readonly id: string;
+  readonly name: string;
+  readonly secret: string;
+  readonly coaPort: number;
+  readonly requireMessageAuthenticator: boolean;
+  readonly contains: (ip: string) => boolean;
+  readonly prefix: number;
+}
+
+function ipv4ToInt(ip: string): number {
+  return ip.split(".").reduce((n, octet) => (n << 8) + Number(octet), 0) >>> 0;
+}
+
+/** Whether `ip` lies in `network` (a cidr as Postgres prints it). IPv4 and IPv6. */
+export function cidrContains(network: string, ip: string): boolean {
+  const [base = "", bitsText] = network.split("/");
+  const version = isIP(base);
+  if (version !== isIP(ip) || version === 0) return false;
+  if (version === 4) {
+    const bits = Number(bitsText ?? 32);
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    return (ipv4ToInt(base) & mask) === (ipv4ToInt(ip) & mask);
+  }
+  const expand = (a: string) => {
+    const [head = "", tail = ""] = a.split("::");
+    const h = head ? head.split(":") : [];
+    const t = tail ? tail.split(":") : [];
+    const fill = a.includes("::") ? Array(8 - h.length - t.length).fill("0") : [];
+    return [...h, ...fill, ...t].map((g) => Number.parseInt(g || "0", 16));
+  };
+  const [a, b] = [expand(base), expand(ip)];
+  let bits = Number(bitsText ?? 128);
+  for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
+    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
+    if (((a[i] ?? 0) & mask) !== ((b[i] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
+/**
+ * The NAS clients allowed to talk to this server, with their secrets opened once. Reloaded
+ * periodically and when staff change them; a packet from anywhere else is dropped.
+ */
+export class NasRegistry {
+  private clients: Nas[] = [];
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly box: SecretBox,
+  ) {}
+
+  async reload(): Promise<void> {
+    const rows = await this.db.select().from(nasClients);
+    this.clients = rows
+      .map((row) => ({
+        id: row.id,
+        name: row.name,
+        secret: this.box.open(row.secretEncrypted, sealedFor.nasSecret(row.id)),
+        coaPort: row.coaPort,
+        requireMessageAuthenticator: row.requireMessageAuthenticator,
+        contains: (ip: string) => cidrContains(row.network, ip),
+        prefix: Number(row.network.split("/")[1] ?? 32),
+      }))
+      // The most specific network wins when they overlap.
+      .sort((x, y) => y.prefix - x.prefix);
+  }
+
+  find(ip: string): Nas | undefined {
+    const plain = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+    return this.clients.find((c) => c.contains(plain));
+  }
+}

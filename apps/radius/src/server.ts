@@ -1,0 +1,149 @@
+import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { createServer, type Server } from "node:http";
+import type { SecretBox, TenantDb } from "@dotmac/tenant-db";
+import type { Logger } from "pino";
+import { account } from "./accounting.ts";
+import { authenticate } from "./authenticate.ts";
+import { DuplicateCache } from "./dedupe.ts";
+import { createRadiusMetrics, type RadiusMetrics } from "./metrics.ts";
+import type { NasRegistry } from "./nas.ts";
+import { type DecodedPacket, decode, hasMessageAuthenticator, respond } from "./packets.ts";
+
+export interface RadiusServerOptions {
+  readonly db: TenantDb;
+  readonly box: SecretBox;
+  readonly nas: NasRegistry;
+  readonly log: Logger;
+  readonly host: string;
+  readonly authPort: number;
+  readonly acctPort: number;
+  readonly metricsPort: number;
+}
+
+export interface RunningRadius {
+  readonly authPort: number;
+  readonly acctPort: number;
+  readonly metricsPort: number;
+  readonly metrics: RadiusMetrics;
+  stop(): Promise<void>;
+}
+
+const MIN_PACKET = 20;
+const MAX_PACKET = 4096;
+
+type Kind = "auth" | "acct";
+const expected: Record<Kind, string> = { auth: "Access-Request", acct: "Accounting-Request" };
+
+function bind(socket: Socket, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(port, host, () => {
+      socket.off("error", reject);
+      resolve(socket.address().port);
+    });
+  });
+}
+
+/**
+ * A tenant's RADIUS server: authentication on one UDP port, accounting on another, metrics over
+ * HTTP. Anything it cannot trust (unknown source, bad authenticator, malformed, missing
+ * Message-Authenticator where required) is dropped without an answer and counted.
+ */
+export async function startRadius(opts: RadiusServerOptions): Promise<RunningRadius> {
+  const metrics = createRadiusMetrics();
+  const cache = new DuplicateCache();
+  const drop = (reason: string) => metrics.drops.inc({ reason });
+
+  const handle = async (kind: Kind, socket: Socket, packet: Buffer, peer: RemoteInfo) => {
+    const started = performance.now();
+    if (packet.length < MIN_PACKET || packet.length > MAX_PACKET) return drop("malformed");
+    const declared = packet.readUInt16BE(2);
+    if (declared < MIN_PACKET || declared > packet.length) return drop("malformed");
+    const nas = opts.nas.find(peer.address);
+    if (!nas) return drop("unknown_source");
+    if (kind === "auth" && nas.requireMessageAuthenticator && !hasMessageAuthenticator(packet)) {
+      return drop("missing_message_authenticator");
+    }
+    let request: DecodedPacket;
+    try {
+      request = decode(packet, nas.secret);
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? "";
+      return drop(name === "Invalid Secret Error" ? "bad_authenticator" : "malformed");
+    }
+    if (request.code !== expected[kind]) return drop("unexpected_code");
+    const key = `${peer.address}:${peer.port}:${request.identifier}:${request.authenticator.toString("hex")}`;
+    const { duplicate, response } = cache.answer(key, async () => {
+      if (kind === "auth") {
+        const result = await authenticate(opts.db, opts.box, request);
+        metrics.requests.inc({ type: "auth", result: result.accept ? "accept" : "reject" });
+        if (!result.accept) {
+          opts.log.info(
+            { nas: nas.name, user: request.attributes["User-Name"], reason: result.reason },
+            "access rejected",
+          );
+          return respond(request, "Access-Reject", nas.secret, [["Reply-Message", result.reason]]);
+        }
+        return respond(request, "Access-Accept", nas.secret, result.attributes);
+      }
+      await account(opts.db, nas, peer.address.replace(/^::ffff:/, ""), request);
+      metrics.requests.inc({
+        type: "acct",
+        result: String(request.attributes["Acct-Status-Type"] ?? "unknown"),
+      });
+      return respond(request, "Accounting-Response", nas.secret, []);
+    });
+    if (duplicate) metrics.duplicates.inc();
+    metrics.cacheSize.set(cache.size);
+    const out = await response;
+    if (out) socket.send(out, peer.port, peer.address);
+    metrics.latency.observe({ type: kind }, (performance.now() - started) / 1000);
+  };
+
+  const sockets = {} as Record<Kind, Socket>;
+  const ports = {} as Record<Kind, number>;
+  for (const kind of ["auth", "acct"] as const) {
+    const socket = createSocket({ type: opts.host.includes(":") ? "udp6" : "udp4" });
+    socket.on("message", (packet, peer) => {
+      handle(kind, socket, packet, peer).catch((error: unknown) => {
+        // A database outage or a bug: no answer, so the NAS retries or fails over.
+        drop("error");
+        opts.log.error({ err: (error as Error).message, kind }, "request failed");
+      });
+    });
+    sockets[kind] = socket;
+    ports[kind] = await bind(socket, opts.host, kind === "auth" ? opts.authPort : opts.acctPort);
+  }
+
+  const http: Server = createServer(async (req, res) => {
+    if (req.url === "/metrics") {
+      res.setHeader("content-type", metrics.registry.contentType);
+      res.end(await metrics.registry.metrics());
+    } else if (req.url === "/healthz") {
+      res.setHeader("content-type", "application/json");
+      res.end('{"status":"ok"}');
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  const metricsPort = await new Promise<number>((resolve) =>
+    http.listen(opts.metricsPort, opts.host, () => {
+      const address = http.address();
+      resolve(typeof address === "object" && address ? address.port : opts.metricsPort);
+    }),
+  );
+  const reload = setInterval(() => void opts.nas.reload().catch(() => {}), 30_000);
+
+  return {
+    authPort: ports.auth,
+    acctPort: ports.acct,
+    metricsPort,
+    metrics,
+    stop: async () => {
+      clearInterval(reload);
+      for (const socket of Object.values(sockets)) socket.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

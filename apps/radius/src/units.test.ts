@@ -1,0 +1,92 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { chapMatches } from "./chap.ts";
+import { DuplicateCache } from "./dedupe.ts";
+import { cidrContains } from "./nas.ts";
+import { acceptAttributes, mikrotikRateLimit } from "./reply.ts";
+
+const plan = {
+  downloadKbps: 100_000,
+  uploadKbps: 20_000,
+  burstDownloadKbps: null,
+  burstUploadKbps: null,
+  burstThresholdPercent: null,
+  burstSeconds: null,
+  sessionTimeoutSeconds: null,
+  interimIntervalSeconds: 300,
+};
+
+describe("reply attributes", () => {
+  it("writes MikroTik rate limits as upload/download, with burst when the plan has it", () => {
+    expect(mikrotikRateLimit(plan)).toBe("20M/100M");
+    expect(mikrotikRateLimit({ ...plan, downloadKbps: 1500, uploadKbps: 512 })).toBe("512k/1500k");
+    expect(
+      mikrotikRateLimit({ ...plan, burstDownloadKbps: 200_000, burstThresholdPercent: 50, burstSeconds: 30 }),
+    ).toBe("20M/100M 20M/200M 10M/50M 30/30");
+  });
+
+  it("adds Session-Timeout and Framed-IP-Address only when there are values for them", () => {
+    const names = (attrs: ReturnType<typeof acceptAttributes>) => attrs.map((a) => a[0]);
+    expect(names(acceptAttributes(plan, null))).toEqual([
+      "Acct-Interim-Interval",
+      "Vendor-Specific",
+      "Vendor-Specific",
+    ]);
+    expect(names(acceptAttributes({ ...plan, sessionTimeoutSeconds: 3600 }, "100.64.0.1"))).toEqual([
+      "Acct-Interim-Interval",
+      "Vendor-Specific",
+      "Vendor-Specific",
+      "Session-Timeout",
+      "Framed-IP-Address",
+    ]);
+  });
+});
+
+describe("NAS networks", () => {
+  it.each([
+    ["10.0.0.0/8", "10.200.1.1", true],
+    ["10.0.0.0/8", "11.0.0.1", false],
+    ["192.0.2.7/32", "192.0.2.7", true],
+    ["192.0.2.7/32", "192.0.2.8", false],
+    ["0.0.0.0/0", "203.0.113.5", true],
+    ["2001:db8::/32", "2001:db8:1::5", true],
+    ["2001:db8::/32", "2001:db9::5", false],
+    ["10.0.0.0/8", "2001:db8::1", false],
+  ])("%s contains %s: %s", (network, ip, inside) => {
+    expect(cidrContains(network, ip)).toBe(inside);
+  });
+});
+
+describe("CHAP", () => {
+  it("matches MD5(ident, password, challenge) and nothing else", () => {
+    const challenge = Buffer.from("0123456789abcdef");
+    const ident = Buffer.from([7]);
+    const hash = createHash("md5").update(ident).update("secret").update(challenge).digest();
+    const chap = Buffer.concat([ident, hash]);
+    expect(chapMatches(chap, challenge, "secret")).toBe(true);
+    expect(chapMatches(chap, challenge, "Secret")).toBe(false);
+    expect(chapMatches(chap.subarray(0, 10), challenge, "secret")).toBe(false);
+  });
+});
+
+describe("duplicate cache", () => {
+  it("answers a retransmission with the first answer, once computed", async () => {
+    const cache = new DuplicateCache(10, 1000);
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      return Buffer.from("answer");
+    };
+    const first = cache.answer("k", compute);
+    const again = cache.answer("k", compute);
+    expect(again.duplicate).toBe(true);
+    expect(await again.response).toEqual(await first.response);
+    expect(computed).toBe(1);
+  });
+
+  it("stays within its size however many distinct requests arrive", () => {
+    const cache = new DuplicateCache(100, 60_000);
+    for (let i = 0; i < 10_000; i++) cache.answer(`k${i}`, async () => undefined);
+    expect(cache.size).toBe(100);
+  });
+});

@@ -1,0 +1,250 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createThrowawayDatabase,
+  type PostgresServer,
+  startPostgres,
+  type ThrowawayDatabase,
+} from "@dotmac/devkit";
+import {
+  accountingSessions,
+  createTenantDb,
+  migrateTenantDb,
+  nasClients,
+  radiusCredentials,
+  SecretBox,
+  sealedFor,
+  servicePlans,
+  subscribers,
+  type TenantDb,
+} from "@dotmac/tenant-db";
+import { eq } from "drizzle-orm";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NasRegistry } from "../src/nas.ts";
+import { type RunningRadius, startRadius } from "../src/server.ts";
+
+const SECRET = "nas-shared-secret-1";
+
+/** Runs Debian's radclient (freeradius-utils) with attribute lines on stdin; resolves its output. */
+function radclient(port: number, type: "auth" | "acct", secret: string, attributes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("radclient", ["-x", "-r", "1", "-t", "1", `127.0.0.1:${port}`, type, secret]);
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("close", () => resolve(out));
+    child.stdin.end(`${attributes}\n`);
+  });
+}
+
+describe("RADIUS server against Debian's radclient", () => {
+  let dir: string;
+  let server: PostgresServer;
+  let database: ThrowawayDatabase;
+  let db: TenantDb;
+  let close: () => Promise<void>;
+  let radius: RunningRadius;
+  const box = new SecretBox(Buffer.alloc(32, 3));
+
+  const subscriber = async (
+    name: string,
+    username: string,
+    password: string,
+    status: string,
+    planId: string | null,
+  ) => {
+    const [s] = await db
+      .insert(subscribers)
+      .values({
+        name,
+        serviceAddress: `${name} Road`,
+        status,
+        planId,
+        ...(name === "Static" ? { staticIp: "100.64.9.9" } : {}),
+      })
+      .returning();
+    if (!s) throw new Error("no subscriber");
+    await db.insert(radiusCredentials).values({
+      subscriberId: s.id,
+      username,
+      passwordEncrypted: box.seal(password, sealedFor.radiusPassword(s.id)),
+    });
+    return s;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+    server = await startPostgres({ dir, ephemeral: true });
+    database = await createThrowawayDatabase(server.url, "tenant");
+    await migrateTenantDb(database.url);
+    ({ db, close } = createTenantDb(database.url, { max: 8 }));
+    const [plan] = await db
+      .insert(servicePlans)
+      .values({
+        name: "Fibre 100",
+        downloadKbps: 100_000,
+        uploadKbps: 20_000,
+        burstDownloadKbps: 150_000,
+        burstUploadKbps: 30_000,
+        sessionTimeoutSeconds: 86_400,
+        interimIntervalSeconds: 600,
+        priceMinor: 2999,
+        currency: "EUR",
+      })
+      .returning();
+    const [capped] = await db
+      .insert(servicePlans)
+      .values({
+        name: "Capped",
+        downloadKbps: 10_000,
+        uploadKbps: 2_000,
+        dataCapBytes: 1000,
+        priceMinor: 999,
+        currency: "EUR",
+      })
+      .returning();
+    await subscriber("Alice", "alice", "alice-pw", "active", plan?.id ?? null);
+    await subscriber("Static", "static", "static-pw", "active", plan?.id ?? null);
+    await subscriber("Sus", "sus", "sus-pw", "suspended", plan?.id ?? null);
+    await subscriber("Pen", "pen", "pen-pw", "pending", plan?.id ?? null);
+    const heavy = await subscriber("Heavy", "heavy", "heavy-pw", "active", capped?.id ?? null);
+    const [nas] = await db
+      .insert(nasClients)
+      .values({
+        name: "bng-1",
+        network: "127.0.0.1/32",
+        secretEncrypted: Buffer.alloc(1),
+        requireMessageAuthenticator: false,
+      })
+      .returning();
+    if (!nas) throw new Error("no NAS");
+    await db
+      .update(nasClients)
+      .set({ secretEncrypted: box.seal(SECRET, sealedFor.nasSecret(nas.id)) })
+      .where(eq(nasClients.id, nas.id));
+    await db.insert(accountingSessions).values({
+      nasId: nas.id,
+      acctSessionId: "old-heavy",
+      subscriberId: heavy.id,
+      username: "heavy",
+      nasIp: "127.0.0.1",
+      startedAt: new Date(),
+      updatedAt: new Date(),
+      inputOctets: 600,
+      outputOctets: 600,
+    });
+    const registry = new NasRegistry(db, box);
+    await registry.reload();
+    radius = await startRadius({
+      db,
+      box,
+      nas: registry,
+      log: pino({ level: process.env.TEST_LOG ?? "silent" }),
+      host: "127.0.0.1",
+      authPort: 0,
+      acctPort: 0,
+      metricsPort: 0,
+    });
+  });
+  afterAll(async () => {
+    await radius?.stop();
+    await close?.();
+    await database?.drop();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const auth = (attrs: string, secret = SECRET) => radclient(radius.authPort, "auth", secret, attrs);
+  const acct = (attrs: string, secret = SECRET) => radclient(radius.acctPort, "acct", secret, attrs);
+
+  it("accepts PAP with the plan's attributes, and a Message-Authenticator", async () => {
+    const out = await auth('User-Name = "alice", User-Password = "alice-pw"');
+    expect(out).toMatch(/Received Access-Accept/);
+    expect(out).toMatch(/Mikrotik-Rate-Limit = "20M\/100M 30M\/150M 15M\/75M 10\/10"/);
+    expect(out).toMatch(/WISPr-Bandwidth-Max-Down = 100000000/);
+    expect(out).toMatch(/WISPr-Bandwidth-Max-Up = 20000000/);
+    expect(out).toMatch(/Session-Timeout = 86400/);
+    expect(out).toMatch(/Acct-Interim-Interval = 600/);
+    expect(out).toMatch(/Message-Authenticator = 0x/);
+    expect(out).not.toMatch(/Framed-IP-Address/);
+    const fixed = await auth('User-Name = "static", User-Password = "static-pw"');
+    expect(fixed).toMatch(/Framed-IP-Address = 100\.64\.9\.9/);
+  });
+
+  it("rejects a wrong PAP password, unknown, suspended, pending and capped users, saying why", async () => {
+    const cases: [string, RegExp][] = [
+      ['User-Name = "alice", User-Password = "nope"', /Reply-Message = "wrong password"/],
+      ['User-Name = "ghost", User-Password = "x"', /Reply-Message = "unknown user"/],
+      ['User-Name = "sus", User-Password = "sus-pw"', /Reply-Message = "account suspended"/],
+      ['User-Name = "pen", User-Password = "pen-pw"', /Reply-Message = "account not yet active"/],
+      ['User-Name = "heavy", User-Password = "heavy-pw"', /Reply-Message = "data cap reached"/],
+    ];
+    for (const [attrs, reason] of cases) {
+      const out = await auth(attrs);
+      expect(out, attrs).toMatch(/Received Access-Reject/);
+      expect(out, attrs).toMatch(reason);
+    }
+  });
+
+  it("accepts and rejects CHAP", async () => {
+    expect(await auth('User-Name = "alice", CHAP-Password = "alice-pw"')).toMatch(/Received Access-Accept/);
+    expect(await auth('User-Name = "alice", CHAP-Password = "wrong"')).toMatch(/Received Access-Reject/);
+  });
+
+  it("ignores a client with the wrong secret, and counts the drop", async () => {
+    const out = await auth(
+      'User-Name = "alice", User-Password = "alice-pw", Message-Authenticator = 0x00',
+      "not-the-secret",
+    );
+    expect(out).not.toMatch(/Received/);
+    const acctOut = await acct(
+      'Acct-Status-Type = Start, Acct-Session-Id = "x1", User-Name = "alice"',
+      "not-the-secret",
+    );
+    expect(acctOut).not.toMatch(/Received/);
+    const metrics = await (await fetch(`http://127.0.0.1:${radius.metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/dotmac_radius_dropped_total\{reason="bad_authenticator"\} [1-9]/);
+  });
+
+  it("records Start, Interim-Update and Stop with 64-bit octets, idempotently", async () => {
+    const session = 'Acct-Session-Id = "sess-1", User-Name = "alice", Framed-IP-Address = 100.64.0.10';
+    expect(await acct(`Acct-Status-Type = Start, ${session}`)).toMatch(/Received Accounting-Response/);
+    const interim = `Acct-Status-Type = Interim-Update, ${session}, Acct-Session-Time = 60, Acct-Input-Octets = 1000, Acct-Output-Octets = 5000, Acct-Output-Gigawords = 2`;
+    expect(await acct(interim)).toMatch(/Received Accounting-Response/);
+    const stop = `Acct-Status-Type = Stop, ${session}, Acct-Session-Time = 120, Acct-Input-Octets = 2000, Acct-Output-Octets = 7000, Acct-Output-Gigawords = 2, Acct-Terminate-Cause = User-Request`;
+    expect(await acct(stop)).toMatch(/Received Accounting-Response/);
+    // A late, out-of-order Interim-Update changes nothing.
+    expect(await acct(interim)).toMatch(/Received Accounting-Response/);
+    const [row] = await db
+      .select()
+      .from(accountingSessions)
+      .where(eq(accountingSessions.acctSessionId, "sess-1"));
+    expect(row).toMatchObject({
+      username: "alice",
+      framedIp: "100.64.0.10",
+      sessionSeconds: 120,
+      inputOctets: 2000,
+      outputOctets: 2 * 2 ** 32 + 7000,
+      terminateCause: "User-Request",
+    });
+    expect(row?.stoppedAt).toBeInstanceOf(Date);
+    expect(row?.subscriberId).toBeTruthy();
+  });
+
+  it("closes every open session of a NAS on Accounting-On", async () => {
+    await acct('Acct-Status-Type = Start, Acct-Session-Id = "sess-2", User-Name = "alice"');
+    expect(await acct("Acct-Status-Type = Accounting-On, NAS-IP-Address = 127.0.0.1")).toMatch(
+      /Received Accounting-Response/,
+    );
+    const open = (await db.select().from(accountingSessions)).filter((s) => s.stoppedAt === null);
+    expect(open).toEqual([]);
+  });
+});
