@@ -1,3 +1,9 @@
+export {
+  type DisconnectResult,
+  type DisconnectTarget,
+  disconnect,
+  type SessionSelector,
+} from "./disconnect.ts";
 export { cidrContains, NasRegistry } from "./nas.ts";
 export { acceptAttributes, mikrotikRateLimit } from "./reply.ts";
 export { type RunningRadius, startRadius } from "./server.ts";

@@ -12,11 +12,12 @@ interface RadiusLib {
   encode(args: {
     code: string;
     identifier: number;
-    authenticator: Buffer;
+    authenticator?: Buffer;
     attributes: unknown[];
     secret: string;
     add_message_authenticator: boolean;
   }): Buffer;
+  verify_response(args: { request: Buffer; response: Buffer; secret: string }): boolean;
 }
 
 export interface DecodedPacket {
@@ -78,4 +79,27 @@ export function octets(attributes: Record<string, unknown>, direction: "Input" |
   const low = Number(attributes[`Acct-${direction}-Octets`] ?? 0);
   const high = Number(attributes[`Acct-${direction}-Gigawords`] ?? 0);
   return high * 2 ** 32 + low;
+}
+
+/**
+ * A request this server sends (Disconnect-Request, CoA-Request), authenticated per RFC 5176 by
+ * its Request Authenticator. No Message-Authenticator (optional there): the `radius` package
+ * computes it after the authenticator, which breaks the authenticator of such requests.
+ */
+export function request(
+  code: string,
+  identifier: number,
+  secret: string,
+  attributes: ReplyAttribute[],
+): Buffer {
+  return radius.encode({ code, identifier, attributes, secret, add_message_authenticator: false });
+}
+
+/** Whether `response` really answers `sent` (its Response Authenticator and Message-Authenticator). */
+export function verifyResponse(sent: Buffer, response: Buffer, secret: string): boolean {
+  try {
+    return radius.verify_response({ request: sent, response: Buffer.from(response), secret });
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,89 @@
+import { createSocket, type Socket } from "node:dgram";
+import { createRequire } from "node:module";
+import { afterEach, describe, expect, it } from "vitest";
+import { disconnect } from "../src/disconnect.ts";
+
+const radius = createRequire(import.meta.url)("radius") as {
+  decode(a: { packet: Buffer; secret: string }): { code: string; attributes: Record<string, unknown> };
+  encode_response(a: { packet: unknown; code: string; secret: string; attributes?: unknown[] }): Buffer;
+};
+const SECRET = "coa-secret";
+
+/** A NAS in the test: a UDP socket that answers Disconnect-Requests as `answer` says. */
+async function testNas(answer: (n: number) => "ack" | "nak" | "silent" | "forged") {
+  const socket: Socket = createSocket("udp4");
+  const seen: { code: string; attributes: Record<string, unknown> }[] = [];
+  socket.on("message", (packet, peer) => {
+    const decoded = radius.decode({ packet, secret: SECRET });
+    seen.push(decoded);
+    const what = answer(seen.length);
+    if (what === "silent") return;
+    const reply =
+      what === "nak"
+        ? radius.encode_response({
+            packet: decoded,
+            code: "Disconnect-NAK",
+            secret: SECRET,
+            attributes: [["Error-Cause", "Session-Context-Not-Found"]],
+          })
+        : radius.encode_response({
+            packet: decoded,
+            code: "Disconnect-ACK",
+            secret: what === "forged" ? "wrong" : SECRET,
+          });
+    socket.send(reply, peer.port, peer.address);
+  });
+  await new Promise<void>((r) => socket.bind(0, "127.0.0.1", () => r()));
+  return { port: socket.address().port, seen, close: () => socket.close() };
+}
+
+describe("RFC 5176 Disconnect client", () => {
+  let close: (() => void) | undefined;
+  afterEach(() => close?.());
+
+  it("gets an ACK for a session the NAS has, sending who and which session", async () => {
+    const nas = await testNas(() => "ack");
+    close = nas.close;
+    const result = await disconnect(
+      { host: "127.0.0.1", port: nas.port, secret: SECRET },
+      { username: "alice", acctSessionId: "sess-9", framedIp: "100.64.0.10" },
+    );
+    expect(result).toMatchObject({ outcome: "ack", attempts: 1 });
+    expect(nas.seen[0]).toMatchObject({
+      code: "Disconnect-Request",
+      attributes: { "User-Name": "alice", "Acct-Session-Id": "sess-9", "Framed-IP-Address": "100.64.0.10" },
+    });
+  });
+
+  it("reports a NAK with its Error-Cause", async () => {
+    const nas = await testNas(() => "nak");
+    close = nas.close;
+    const result = await disconnect(
+      { host: "127.0.0.1", port: nas.port, secret: SECRET },
+      { username: "ghost" },
+    );
+    expect(result).toMatchObject({ outcome: "nak", errorCause: "Session-Context-Not-Found" });
+  });
+
+  it("retransmits on silence, ignores forged answers, and gives up after its retries", async () => {
+    const late = await testNas((n) => (n < 3 ? "silent" : "ack"));
+    close = late.close;
+    const ok = await disconnect(
+      { host: "127.0.0.1", port: late.port, secret: SECRET },
+      { username: "alice" },
+      { timeoutMs: 200, retries: 2 },
+    );
+    expect(ok).toMatchObject({ outcome: "ack", attempts: 3 });
+    late.close();
+
+    const forged = await testNas(() => "forged");
+    close = forged.close;
+    const result = await disconnect(
+      { host: "127.0.0.1", port: forged.port, secret: SECRET },
+      { username: "alice" },
+      { timeoutMs: 150, retries: 1 },
+    );
+    expect(result).toMatchObject({ outcome: "timeout", attempts: 2 });
+    expect(forged.seen).toHaveLength(2);
+  });
+});
