@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   createThrowawayDatabase,
+  freePorts,
   type PostgresServer,
+  repoRoot,
   startPostgres,
   type ThrowawayDatabase,
 } from "@dotmac/devkit";
@@ -237,6 +239,40 @@ describe("RADIUS server against Debian's radclient", () => {
     });
     expect(row?.stoppedAt).toBeInstanceOf(Date);
     expect(row?.subscriberId).toBeTruthy();
+  });
+
+  it("runs as its own process, configured from the environment", async () => {
+    const [auth, acctPort, metrics] = await freePorts(3);
+    const child = spawn(process.execPath, [join(repoRoot, "apps/radius/bin/dotmac-radius.js"), "serve"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        TENANT_SECRETS_KEY: Buffer.alloc(32, 3).toString("base64"),
+        RADIUS_HOST: "127.0.0.1",
+        RADIUS_AUTH_PORT: String(auth),
+        RADIUS_ACCT_PORT: String(acctPort),
+        RADIUS_METRICS_PORT: String(metrics),
+        LOG_LEVEL: "error",
+      },
+      stdio: "ignore",
+    });
+    try {
+      for (let i = 0; i < 100; i++) {
+        if (
+          await fetch(`http://127.0.0.1:${metrics}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(
+        await radclient(auth as number, "auth", SECRET, 'User-Name = "alice", User-Password = "alice-pw"'),
+      ).toMatch(/Received Access-Accept/);
+    } finally {
+      child.kill("SIGTERM");
+    }
   });
 
   it("closes every open session of a NAS on Accounting-On", async () => {

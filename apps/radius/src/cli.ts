@@ -1,0 +1,48 @@
+import { createTenantDb, migrateTenantDb, SecretBox } from "@dotmac/tenant-db";
+import pino from "pino";
+import { radiusEnv } from "./env.ts";
+import { NasRegistry } from "./nas.ts";
+import { startRadius } from "./server.ts";
+
+/** `dotmac-radius serve`: one tenant's RADIUS server, configured from the environment. */
+async function main(): Promise<void> {
+  const env = radiusEnv();
+  const log = pino({ level: env.LOG_LEVEL, redact: ["password", "*.password", "secret", "*.secret"] });
+  await migrateTenantDb(env.DATABASE_URL);
+  const { db, close } = createTenantDb(env.DATABASE_URL, { max: 16 });
+  const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
+  const nas = new NasRegistry(db, box);
+  await nas.reload();
+  const server = await startRadius({
+    db,
+    box,
+    nas,
+    log,
+    host: env.RADIUS_HOST,
+    authPort: env.RADIUS_AUTH_PORT,
+    acctPort: env.RADIUS_ACCT_PORT,
+    metricsPort: env.RADIUS_METRICS_PORT,
+  });
+  log.info(
+    { auth: server.authPort, acct: server.acctPort, metrics: server.metricsPort, host: env.RADIUS_HOST },
+    "RADIUS listening",
+  );
+  const stop = async () => {
+    await server.stop();
+    await close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (process.argv[2] !== "serve") {
+  process.stdout.write(
+    "dotmac-radius serve   (DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_* ports; see README)\n",
+  );
+  process.exit(process.argv[2] ? 2 : 0);
+}
+main().catch((error: unknown) => {
+  process.stderr.write(`dotmac-radius: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
