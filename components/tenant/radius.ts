@@ -41,7 +41,7 @@ export class Radius extends pulumi.ComponentResource {
     const credentialKey = new GeneratedSecret(`${name}-credential-key`, { bytes: 32 }, { parent: this });
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
-      { metadata: metadata("radius"), type: "Opaque", stringData: { CREDENTIAL_KEY: credentialKey.value } },
+      { metadata: metadata("radius"), type: "Opaque", stringData: { TENANT_SECRETS_KEY: credentialKey.value } },
       { parent: this },
     );
 
@@ -85,8 +85,8 @@ export class Radius extends pulumi.ComponentResource {
                       valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
                     },
                     {
-                      name: "CREDENTIAL_KEY",
-                      valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "CREDENTIAL_KEY" } },
+                      name: "TENANT_SECRETS_KEY",
+                      valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "TENANT_SECRETS_KEY" } },
                     },
                   ],
                 }),
