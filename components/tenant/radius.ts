@@ -41,7 +41,11 @@ export class Radius extends pulumi.ComponentResource {
     const credentialKey = new GeneratedSecret(`${name}-credential-key`, { bytes: 32 }, { parent: this });
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
-      { metadata: metadata("radius"), type: "Opaque", stringData: { TENANT_SECRETS_KEY: credentialKey.value } },
+      {
+        metadata: metadata("radius"),
+        type: "Opaque",
+        stringData: { TENANT_SECRETS_KEY: credentialKey.value },
+      },
       { parent: this },
     );
 
