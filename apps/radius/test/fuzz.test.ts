@@ -1,30 +1,10 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  createThrowawayDatabase,
-  type PostgresServer,
-  startPostgres,
-  type ThrowawayDatabase,
-} from "@dotmac/devkit";
-import {
-  createTenantDb,
-  migrateTenantDb,
-  nasClients,
-  radiusCredentials,
-  SecretBox,
-  sealedFor,
-  servicePlans,
-  subscribers,
-  type TenantDb,
-} from "@dotmac/tenant-db";
-import pino from "pino";
+import { radiusCredentials, SecretBox, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NasRegistry } from "../src/nas.ts";
-import { type RunningRadius, startRadius } from "../src/server.ts";
+import type { RunningRadius } from "../src/server.ts";
+import { addLocalNas, serveRadius, startTenantDatabase } from "./harness.ts";
 
 const radius = createRequire(import.meta.url)("radius") as {
   encode(a: {
@@ -64,61 +44,32 @@ function mutate(valid: Buffer): Buffer {
 }
 
 describe("RADIUS server under hostile traffic", () => {
-  let dir: string;
-  let server: PostgresServer;
-  let database: ThrowawayDatabase;
-  let db: TenantDb;
-  let close: () => Promise<void>;
+  let t: Awaited<ReturnType<typeof startTenantDatabase>>;
   let srv: RunningRadius;
   const box = new SecretBox(randomBytes(32));
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
-    server = await startPostgres({ dir, ephemeral: true });
-    database = await createThrowawayDatabase(server.url, "tenant");
-    await migrateTenantDb(database.url);
-    ({ db, close } = createTenantDb(database.url, { max: 8 }));
-    const [plan] = await db
+    t = await startTenantDatabase();
+    const [plan] = await t.db
       .insert(servicePlans)
       .values({ name: "Fibre", downloadKbps: 50_000, uploadKbps: 10_000, priceMinor: 1999, currency: "EUR" })
       .returning();
-    const [s] = await db
+    const [s] = await t.db
       .insert(subscribers)
       .values({ name: "Fuzz", serviceAddress: "1 Road", status: "active", planId: plan?.id ?? null })
       .returning();
     if (!s) throw new Error("no subscriber");
-    await db.insert(radiusCredentials).values({
+    await t.db.insert(radiusCredentials).values({
       subscriberId: s.id,
       username: "fuzzy",
       passwordEncrypted: box.seal("pw", sealedFor.radiusPassword(s.id)),
     });
-    const id = crypto.randomUUID();
-    await db.insert(nasClients).values({
-      id,
-      name: "bng",
-      network: "127.0.0.1/32",
-      secretEncrypted: box.seal(SECRET, sealedFor.nasSecret(id)),
-      requireMessageAuthenticator: true,
-    });
-    const registry = new NasRegistry(db, box);
-    await registry.reload();
-    srv = await startRadius({
-      db,
-      box,
-      nas: registry,
-      log: pino({ level: "silent" }),
-      host: "127.0.0.1",
-      authPort: 0,
-      acctPort: 0,
-      metricsPort: 0,
-    });
+    await addLocalNas(t.db, box, SECRET, true);
+    srv = await serveRadius(t.db, box);
   });
   afterAll(async () => {
     await srv?.stop();
-    await close?.();
-    await database?.drop();
-    await server?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await t?.stop();
   });
 
   const ask = (packet: Buffer): Promise<Buffer | undefined> => {

@@ -1,20 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createThrowawayDatabase,
-  freePorts,
-  type PostgresServer,
-  repoRoot,
-  startPostgres,
-  type ThrowawayDatabase,
-} from "@dotmac/devkit";
+import { freePorts, repoRoot } from "@dotmac/devkit";
 import {
   accountingSessions,
-  createTenantDb,
-  migrateTenantDb,
-  nasClients,
   radiusCredentials,
   SecretBox,
   sealedFor,
@@ -23,10 +11,9 @@ import {
   type TenantDb,
 } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NasRegistry } from "../src/nas.ts";
-import { type RunningRadius, startRadius } from "../src/server.ts";
+import type { RunningRadius } from "../src/server.ts";
+import { addLocalNas, serveRadius, startTenantDatabase } from "./harness.ts";
 
 const SECRET = "nas-shared-secret-1";
 
@@ -48,11 +35,8 @@ function radclient(port: number, type: "auth" | "acct", secret: string, attribut
 }
 
 describe("RADIUS server against Debian's radclient", () => {
-  let dir: string;
-  let server: PostgresServer;
-  let database: ThrowawayDatabase;
+  let t: Awaited<ReturnType<typeof startTenantDatabase>>;
   let db: TenantDb;
-  let close: () => Promise<void>;
   let radius: RunningRadius;
   const box = new SecretBox(Buffer.alloc(32, 3));
 
@@ -83,11 +67,8 @@ describe("RADIUS server against Debian's radclient", () => {
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
-    server = await startPostgres({ dir, ephemeral: true });
-    database = await createThrowawayDatabase(server.url, "tenant");
-    await migrateTenantDb(database.url);
-    ({ db, close } = createTenantDb(database.url, { max: 8 }));
+    t = await startTenantDatabase();
+    db = t.db;
     const [plan] = await db
       .insert(servicePlans)
       .values({
@@ -118,22 +99,9 @@ describe("RADIUS server against Debian's radclient", () => {
     await subscriber("Sus", "sus", "sus-pw", "suspended", plan?.id ?? null);
     await subscriber("Pen", "pen", "pen-pw", "pending", plan?.id ?? null);
     const heavy = await subscriber("Heavy", "heavy", "heavy-pw", "active", capped?.id ?? null);
-    const [nas] = await db
-      .insert(nasClients)
-      .values({
-        name: "bng-1",
-        network: "127.0.0.1/32",
-        secretEncrypted: Buffer.alloc(1),
-        requireMessageAuthenticator: false,
-      })
-      .returning();
-    if (!nas) throw new Error("no NAS");
-    await db
-      .update(nasClients)
-      .set({ secretEncrypted: box.seal(SECRET, sealedFor.nasSecret(nas.id)) })
-      .where(eq(nasClients.id, nas.id));
+    const nasId = await addLocalNas(db, box, SECRET, false);
     await db.insert(accountingSessions).values({
-      nasId: nas.id,
+      nasId,
       acctSessionId: "old-heavy",
       subscriberId: heavy.id,
       username: "heavy",
@@ -143,25 +111,11 @@ describe("RADIUS server against Debian's radclient", () => {
       inputOctets: 600,
       outputOctets: 600,
     });
-    const registry = new NasRegistry(db, box);
-    await registry.reload();
-    radius = await startRadius({
-      db,
-      box,
-      nas: registry,
-      log: pino({ level: process.env.TEST_LOG ?? "silent" }),
-      host: "127.0.0.1",
-      authPort: 0,
-      acctPort: 0,
-      metricsPort: 0,
-    });
+    radius = await serveRadius(db, box);
   });
   afterAll(async () => {
     await radius?.stop();
-    await close?.();
-    await database?.drop();
-    await server?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await t?.stop();
   });
 
   const auth = (attrs: string, secret = SECRET) => radclient(radius.authPort, "auth", secret, attrs);
@@ -246,7 +200,7 @@ describe("RADIUS server against Debian's radclient", () => {
     const child = spawn(process.execPath, [join(repoRoot, "apps/radius/bin/dotmac-radius.js"), "serve"], {
       env: {
         ...process.env,
-        DATABASE_URL: database.url,
+        DATABASE_URL: t.url,
         TENANT_SECRETS_KEY: Buffer.alloc(32, 3).toString("base64"),
         RADIUS_HOST: "127.0.0.1",
         RADIUS_AUTH_PORT: String(auth),
