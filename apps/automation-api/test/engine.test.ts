@@ -103,6 +103,28 @@ describe("automation API on the real engine", () => {
     expect(resumed.filter((e) => e.id).map((e) => Number(e.id))).toEqual([data.length - 1, data.length]);
   });
 
+  it("previews an onboarding: the resources the stamp would create, and nothing created", async () => {
+    const res = await call("/tenants/preview?wait=true", {
+      method: "POST",
+      json: { slug: "fibre-maybe", displayName: "Fibre Maybe", plan: "professional", seats: 20 },
+    });
+    expect(res.http, JSON.stringify(res)).toBe(200);
+    expect(res.result.steps.every((s: Json) => s.op === "create")).toBe(true);
+    expect(res.result.steps.map((s: Json) => s.type)).toEqual(
+      expect.arrayContaining([
+        "kubernetes:core/v1:Namespace",
+        "kubernetes:apps/v1:Deployment",
+        "dotmac:tenant:TenantStamp",
+      ]),
+    );
+    expect((await call("/tenants/fibre-maybe")).http).toBe(404);
+    const exists = await core.readNamespace({ name: "tenant-fibre-maybe" }).then(
+      () => true,
+      () => false,
+    );
+    expect(exists).toBe(false);
+  });
+
   it("runs two operations on one stack one after the other, never colliding", async () => {
     const update = await call("/tenants/fibre-one", {
       method: "PATCH",

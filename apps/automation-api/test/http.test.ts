@@ -127,6 +127,12 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       { method: "POST", path: "/tenants/authz/resume", needs: "platform:tenants:write" },
       { method: "POST", path: "/tenants/authz/refresh", needs: "platform:tenants:write" },
       { method: "POST", path: "/tenants/authz/preview", needs: "platform:tenants:read" },
+      {
+        method: "POST",
+        path: "/tenants/preview",
+        needs: "platform:tenants:write",
+        json: onboarding("authz-new"),
+      },
       { method: "DELETE", path: "/tenants/authz?confirm=authz", needs: "platform:tenants:delete" },
       { method: "GET", path: "/operations", needs: "platform:tenants:read" },
       { method: "GET", path: `/operations/${crypto.randomUUID()}`, needs: "platform:tenants:read" },
@@ -336,6 +342,30 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
         { path: "slug", message: "already taken by another tenant" },
       ]);
       expect(await t.db.select().from(tenants).where(eq(tenants.slug, "race"))).toHaveLength(1);
+    });
+
+    it("previews an onboarding only for a free slug, and queues it without a tenant", async () => {
+      await onboard("taken-isp");
+      const taken = await call("/tenants/preview", {
+        method: "POST",
+        headers: admin.auth,
+        json: onboarding("taken-isp"),
+      });
+      expect(taken.status).toBe(409);
+      expect((await taken.json()).errors).toEqual([
+        { path: "slug", message: "already taken by another tenant" },
+      ]);
+      const fresh = await call("/tenants/preview", {
+        method: "POST",
+        headers: admin.auth,
+        json: onboarding("new-isp"),
+      });
+      expect(fresh.status).toBe(202);
+      const { operationId, tenantId } = await fresh.json();
+      expect(tenantId).toBeNull();
+      const [op] = await t.db.select().from(operations).where(eq(operations.id, operationId));
+      expect(op).toMatchObject({ kind: "preview", tenantId: null, status: "queued" });
+      expect(await t.db.select().from(tenants).where(eq(tenants.slug, "new-isp"))).toHaveLength(0);
     });
 
     it("lists with filters, search and cursor pagination", async () => {

@@ -1,3 +1,4 @@
+import { TenantSpec } from "@dotmac/contracts";
 import type { PlatformDb } from "@dotmac/platform-db";
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
@@ -170,13 +171,16 @@ export class Engine {
         };
       } else {
         const tenant = op.tenantId ? await this.store.tenant(op.tenantId) : undefined;
-        if (!tenant) throw new RunFailure("the operation's tenant no longer exists");
+        // A preview of an onboarding has no tenant yet: only the spec it was asked with.
+        const unborn = !op.tenantId && op.kind === "preview";
+        if (!tenant && !unborn) throw new RunFailure("the operation's tenant no longer exists");
         const runner = this.opts.runner ?? runOnStack;
         const result = await runner(this.opts.settings, {
           kind: op.kind as RunRequest["kind"],
-          spec: specOf(op, tenant),
+          spec: tenant ? specOf(op, tenant) : TenantSpec.parse((op.request as { spec: unknown }).spec),
+          unborn,
           suspended:
-            op.kind === "suspend" ? true : op.kind === "resume" ? false : tenant.status === "suspended",
+            op.kind === "suspend" ? true : op.kind === "resume" ? false : tenant?.status === "suspended",
           recovering: op.attempt > 1,
           signal: controller.signal,
           onEvent: (event) => void emit(event),

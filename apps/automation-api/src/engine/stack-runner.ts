@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { type OperationKind, type TenantSpec, tenantStackName } from "@dotmac/contracts";
 import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
@@ -19,6 +20,8 @@ export interface StackSettings {
 export interface RunRequest {
   readonly kind: Exclude<OperationKind, "fleet">;
   readonly spec: TenantSpec;
+  /** A preview of a tenant that does not exist yet: run against an empty backend of its own. */
+  readonly unborn?: boolean;
   readonly suspended: boolean;
   /** A retry after its replica died: the stack may still hold that run's lock. */
   readonly recovering: boolean;
@@ -107,13 +110,14 @@ function outputsOf(outputs: Record<string, { value: unknown; secret: boolean }>)
   return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
 }
 
-/** Runs one operation on a tenant's stack with the Automation API and the policy pack on. */
-export async function runOnStack(settings: StackSettings, req: RunRequest): Promise<RunResult> {
-  const stackName = tenantStackName(req.spec.slug);
-  const diagnostics: string[] = [];
-  const violations: { rule: string; message: string }[] = [];
-  const steps: { urn: string; name: string; type: string; op: string }[] = [];
-  const record = (forward: boolean) => (event: EngineEvent) => {
+/** Stores what the engine reports and keeps what a failure or a preview needs. */
+function recorder(
+  req: RunRequest,
+  diagnostics: string[],
+  violations: { rule: string; message: string }[],
+  steps: { urn: string; name: string; type: string; op: string }[],
+) {
+  return (forward: boolean) => (event: EngineEvent) => {
     const stored = storedEvent(event);
     if (!stored) return;
     if (stored.type === "diagnostic" && stored.payload.severity === "error")
@@ -134,7 +138,29 @@ export async function runOnStack(settings: StackSettings, req: RunRequest): Prom
       req.onEvent(stored);
     }
   };
+}
 
+/** Runs one operation on a tenant's stack with the Automation API and the policy pack on. */
+export async function runOnStack(settings: StackSettings, req: RunRequest): Promise<RunResult> {
+  const stackName = tenantStackName(req.spec.slug);
+  // An onboarding preview must not create (or race) the real stack: it plans against an empty,
+  // throwaway file backend, which is exactly "what would be created".
+  const scratch = req.unborn ? await mkdtemp(join(tmpdir(), "dotmac-preview-")) : undefined;
+  const effective = scratch
+    ? { ...settings, backendUrl: `file://${scratch}`, workspacesDir: join(scratch, "workspaces") }
+    : settings;
+  try {
+    return await runOn(effective, stackName, req);
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function runOn(settings: StackSettings, stackName: string, req: RunRequest): Promise<RunResult> {
+  const diagnostics: string[] = [];
+  const violations: { rule: string; message: string }[] = [];
+  const steps: { urn: string; name: string; type: string; op: string }[] = [];
+  const record = recorder(req, diagnostics, violations, steps);
   const stack = await openStack(settings, stackName);
   if (req.recovering) await stack.cancel().catch(() => {});
   const common = { signal: req.signal, color: "never" as const };

@@ -114,6 +114,24 @@ const preview = createRoute({
   },
 });
 
+const previewNew = createRoute({
+  method: "post",
+  path: "/tenants/preview",
+  tags,
+  summary:
+    "Preview an onboarding: the resources the stamp would create, against an empty backend; nothing created",
+  middleware: [requirePermission("platform:tenants:write")],
+  request: {
+    query: z.object({ wait: z.enum(["true", "false"]).optional() }),
+    body: jsonBody(TenantSpecRequest),
+  },
+  responses: {
+    200: json(Operation, "the finished preview (with wait=true): its steps are in result.steps"),
+    202: json(OperationAccepted, "queued"),
+    ...problems(400, 409, 422),
+  },
+});
+
 const remove = createRoute({
   method: "delete",
   path: "/tenants/{slug}",
@@ -355,16 +373,31 @@ export function tenantsRouter(deps: Deps) {
       );
       const queued = await accepted(op);
       if (c.req.valid("query").wait !== "true") return c.json(queued, 202);
-      const done = await waitForOperation(deps, op.id, 120_000);
-      if (!done) return c.json(queued, 202);
-      const violations = (done.result as { violations?: { rule: string; message: string }[] } | null)
-        ?.violations;
-      if (violations?.length) {
-        throw new ProblemError(422, { detail: "the policy pack refused the plan", violations });
+      const done = await finishedPreview(deps, op.id);
+      return done ? c.json(presentOperation(done), 200) : c.json(queued, 202);
+    })
+    .openapi(previewNew, async (c) => {
+      const actor = principalOf(c);
+      const body = c.req.valid("json");
+      const [taken] = await deps.db
+        .select({ id: tenants.id })
+        .from(tenants)
+        .where(and(eq(tenants.slug, body.slug), ne(tenants.status, "deleted")));
+      if (taken) {
+        throw new ProblemError(409, {
+          detail: `the slug ${body.slug} is taken`,
+          errors: [{ path: "slug", message: "already taken by another tenant" }],
+        });
       }
-      if (done.status !== "succeeded")
-        throw new ProblemError(409, { detail: done.error ?? `the preview ${done.status}` });
-      return c.json(presentOperation(done), 200);
+      // The id is a stand-in: the real one is assigned when the tenant is onboarded.
+      const spec = TenantSpec.parse({ ...body, tenantId: crypto.randomUUID() });
+      const op = await deps.db.transaction((tx) =>
+        insertOperation(tx, { tenantId: null, kind: "preview", actor, request: { spec } }),
+      );
+      const queued = await accepted(op);
+      if (c.req.valid("query").wait !== "true") return c.json(queued, 202);
+      const done = await finishedPreview(deps, op.id);
+      return done ? c.json(presentOperation(done), 200) : c.json(queued, 202);
     })
     .openapi(remove, async (c) => {
       const actor = principalOf(c);
@@ -402,6 +435,22 @@ export function tenantsRouter(deps: Deps) {
       });
       return c.json(await accepted(op), 202);
     });
+}
+
+/**
+ * Waits up to two minutes for a preview: the operation when it succeeded, a 422 naming the rules
+ * when the policy pack refused the plan, a 409 with the engine's words for any other failure;
+ * undefined while it is still running.
+ */
+async function finishedPreview(deps: Deps, id: string) {
+  const done = await waitForOperation(deps, id, 120_000);
+  if (!done) return undefined;
+  const violations = (done.result as { violations?: { rule: string; message: string }[] } | null)?.violations;
+  if (violations?.length)
+    throw new ProblemError(422, { detail: "the policy pack refused the plan", violations });
+  if (done.status !== "succeeded")
+    throw new ProblemError(409, { detail: done.error ?? `the preview ${done.status}` });
+  return done;
 }
 
 /** Polls an operation until it finishes; undefined if it is still going after timeoutMs. */
