@@ -16,23 +16,21 @@ import { jsonHeaders, startTestDb, type TestDb, testApp, userWith } from "./harn
 describe("operations queue across replicas", () => {
   let t: TestDb;
   let engines: Engine[];
-  const runs: { slug: string; kind: string; start: number; end: number; replica: number }[] = [];
+  const runs: { slug: string; kind: string; start: number; end: number }[] = [];
   const failFor = new Set<string>();
 
-  const recordingRunner =
-    (replica: number) =>
-    async (_: StackSettings, req: RunRequest): Promise<RunResult> => {
-      const start = performance.now();
-      await new Promise((r) => setTimeout(r, 150));
-      runs.push({ slug: req.spec.slug, kind: req.kind, start, end: performance.now(), replica });
-      if (failFor.has(req.spec.slug)) throw new RunFailure(`${req.spec.slug}: the engine said no`);
-      return { outputs: { namespace: `tenant-${req.spec.slug}` }, changes: { update: 1 } };
-    };
+  const recordingRunner = async (_: StackSettings, req: RunRequest): Promise<RunResult> => {
+    const start = performance.now();
+    await new Promise((r) => setTimeout(r, 150));
+    runs.push({ slug: req.spec.slug, kind: req.kind, start, end: performance.now() });
+    if (failFor.has(req.spec.slug)) throw new RunFailure(`${req.spec.slug}: the engine said no`);
+    return { outputs: { namespace: `tenant-${req.spec.slug}` }, changes: { update: 1 } };
+  };
 
   beforeAll(async () => {
     t = await startTestDb();
     engines = [0, 1].map(
-      (replica) =>
+      () =>
         new Engine({
           db: t.db,
           databaseUrl: t.url,
@@ -41,7 +39,7 @@ describe("operations queue across replicas", () => {
           maxAttempts: 3,
           leaseSeconds: 5,
           log: pino({ level: "silent" }),
-          runner: recordingRunner(replica),
+          runner: recordingRunner,
         }),
     );
     for (const e of engines) await e.start();

@@ -122,6 +122,7 @@ export class Engine {
     }
   }
 
+  /** Stores events in order; each call resolves once it and everything before it is stored. */
   private emitter(operationId: string, firstSeq: number) {
     let seq = firstSeq;
     let chain = Promise.resolve();
@@ -134,7 +135,6 @@ export class Engine {
         );
       return chain;
     };
-    emit.flush = () => chain;
     return emit;
   }
 
