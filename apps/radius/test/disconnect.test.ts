@@ -1,7 +1,16 @@
 import { createSocket, type Socket } from "node:dgram";
 import { createRequire } from "node:module";
+import {
+  accountingSessions,
+  changeSubscriberStatus,
+  nasClients,
+  SecretBox,
+  subscribers,
+} from "@dotmac/tenant-db";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { disconnect } from "../src/disconnect.ts";
+import { addLocalNas, startTenantDatabase } from "./harness.ts";
 
 const radius = createRequire(import.meta.url)("radius") as {
   decode(a: { packet: Buffer; secret: string }): { code: string; attributes: Record<string, unknown> };
@@ -85,5 +94,54 @@ describe("RFC 5176 Disconnect client", () => {
     );
     expect(result).toMatchObject({ outcome: "timeout", attempts: 2 });
     expect(forged.seen).toHaveLength(2);
+  });
+
+  it("ends a subscriber's open session at its NAS when staff suspend them", async () => {
+    const nas = await testNas(() => "ack");
+    close = nas.close;
+    const t = await startTenantDatabase();
+    try {
+      const box = new SecretBox(Buffer.alloc(32, 9));
+      const nasId = await addLocalNas(t.db, box, SECRET, true);
+      await t.db.update(nasClients).set({ coaPort: nas.port }).where(eq(nasClients.id, nasId));
+      const [s] = await t.db
+        .insert(subscribers)
+        .values({ name: "Ada", serviceAddress: "1 Road", status: "active" })
+        .returning();
+      if (!s) throw new Error("no subscriber");
+      const at = new Date();
+      await t.db.insert(accountingSessions).values({
+        nasId,
+        acctSessionId: "live-1",
+        subscriberId: s.id,
+        username: "ada",
+        nasIp: "127.0.0.1",
+        framedIp: "100.64.0.20",
+        startedAt: at,
+        updatedAt: at,
+      });
+      const result = await changeSubscriberStatus(
+        t.db,
+        { subscriberId: s.id, to: "suspended", actor: "staff:1", reason: "unpaid" },
+        (session) =>
+          disconnect(
+            { host: session.nasNetwork.split("/")[0] ?? "", port: session.coaPort, secret: SECRET },
+            {
+              username: session.username,
+              acctSessionId: session.acctSessionId,
+              framedIp: session.framedIp ?? undefined,
+            },
+            { timeoutMs: 500, retries: 1 },
+          ),
+      );
+      expect(result).toMatchObject({ to: "suspended", disconnected: 1 });
+      expect(nas.seen[0]?.attributes).toMatchObject({
+        "User-Name": "ada",
+        "Acct-Session-Id": "live-1",
+        "Framed-IP-Address": "100.64.0.20",
+      });
+    } finally {
+      await t.stop();
+    }
   });
 });

@@ -1,4 +1,10 @@
 export { createTenantDb, type TenantDb } from "./client.ts";
 export { SecretBox, sealedFor } from "./crypto.ts";
+export {
+  changeSubscriberStatus,
+  type OpenSession,
+  type SessionDisconnector,
+  TransitionError,
+} from "./lifecycle.ts";
 export { migrateTenantDb, migrationsFolder } from "./migrate.ts";
 export * from "./schema.ts";

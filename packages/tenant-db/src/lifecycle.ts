@@ -1,0 +1,107 @@
+import { canTransition, SubscriberStatus } from "@dotmac/contracts";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { TenantDb } from "./client.ts";
+import { accountingSessions, auditLogs, nasClients, subscriberStatusHistory, subscribers } from "./schema.ts";
+
+/** An open session the NAS should end (RFC 5176 Disconnect-Request). */
+export interface OpenSession {
+  readonly nasId: string;
+  readonly nasNetwork: string;
+  readonly coaPort: number;
+  readonly username: string;
+  readonly acctSessionId: string;
+  readonly framedIp: string | null;
+}
+
+/**
+ * Ends sessions at their NAS. The isp-ops app passes the RADIUS package's Disconnect client; the
+ * result of each attempt is written to the audit log either way.
+ */
+export type SessionDisconnector = (session: OpenSession) => Promise<{ outcome: string; errorCause?: string }>;
+
+export class TransitionError extends Error {
+  constructor(
+    readonly from: SubscriberStatus,
+    readonly to: SubscriberStatus,
+  ) {
+    super(`${/^[aeiou]/.test(from) ? "an" : "a"} ${from} subscriber cannot become ${to}`);
+    this.name = "TransitionError";
+  }
+}
+
+/**
+ * Moves a subscriber to a new status: checked against the lifecycle, recorded in the history
+ * (who, when, why) and the audit log, in one transaction. Leaving `active` (suspend, terminate)
+ * then disconnects the subscriber's open sessions; RADIUS already refuses new logins, because it
+ * reads the status on every Access-Request.
+ */
+export async function changeSubscriberStatus(
+  db: TenantDb,
+  input: { subscriberId: string; to: SubscriberStatus; actor: string; reason?: string | undefined },
+  disconnect?: SessionDisconnector,
+): Promise<{ from: SubscriberStatus; to: SubscriberStatus; disconnected: number }> {
+  const from = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(subscribers)
+      .where(eq(subscribers.id, input.subscriberId))
+      .for("update");
+    if (!row) throw new Error(`no subscriber ${input.subscriberId}`);
+    const current = SubscriberStatus.parse(row.status);
+    if (!canTransition(current, input.to)) throw new TransitionError(current, input.to);
+    await tx
+      .update(subscribers)
+      .set({ status: input.to, updatedAt: sql`now()` })
+      .where(eq(subscribers.id, row.id));
+    await tx.insert(subscriberStatusHistory).values({
+      subscriberId: row.id,
+      fromStatus: current,
+      toStatus: input.to,
+      reason: input.reason ?? null,
+      actor: input.actor,
+    });
+    await tx.insert(auditLogs).values({
+      actorType: "staff",
+      actorId: input.actor,
+      action: `subscriber.${input.to}`,
+      targetType: "subscriber",
+      targetId: row.id,
+      before: { status: current },
+      after: { status: input.to, ...(input.reason ? { reason: input.reason } : {}) },
+    });
+    return current;
+  });
+  let disconnected = 0;
+  if (disconnect && from === "active") {
+    const open = await db
+      .select({
+        nasId: nasClients.id,
+        nasNetwork: nasClients.network,
+        coaPort: nasClients.coaPort,
+        username: accountingSessions.username,
+        acctSessionId: accountingSessions.acctSessionId,
+        framedIp: accountingSessions.framedIp,
+      })
+      .from(accountingSessions)
+      .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
+      .where(
+        and(eq(accountingSessions.subscriberId, input.subscriberId), isNull(accountingSessions.stoppedAt)),
+      );
+    for (const session of open) {
+      const result = await disconnect(session).catch((error: unknown) => ({
+        outcome: "error",
+        errorCause: (error as Error).message,
+      }));
+      if (result.outcome === "ack") disconnected++;
+      await db.insert(auditLogs).values({
+        actorType: "system",
+        actorId: "disconnect",
+        action: "session.disconnect",
+        targetType: "accounting_session",
+        targetId: session.acctSessionId,
+        after: { nasId: session.nasId, ...result },
+      });
+    }
+  }
+  return { from, to: input.to, disconnected };
+}
