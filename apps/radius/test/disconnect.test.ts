@@ -7,10 +7,11 @@ import {
   SecretBox,
   subscribers,
 } from "@dotmac/tenant-db";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { disconnect } from "../src/disconnect.ts";
-import { addLocalNas, startTenantDatabase } from "./harness.ts";
+import { addLocalNas } from "./harness.ts";
 
 const radius = createRequire(import.meta.url)("radius") as {
   decode(a: { packet: Buffer; secret: string }): { code: string; attributes: Record<string, unknown> };

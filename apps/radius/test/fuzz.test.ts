@@ -2,9 +2,10 @@ import { randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { createRequire } from "node:module";
 import { radiusCredentials, SecretBox, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningRadius } from "../src/server.ts";
-import { addLocalNas, serveRadius, startTenantDatabase } from "./harness.ts";
+import { addLocalNas, serveRadius } from "./harness.ts";
 
 const radius = createRequire(import.meta.url)("radius") as {
   encode(a: {

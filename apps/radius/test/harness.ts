@@ -1,37 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createThrowawayDatabase, startPostgres } from "@dotmac/devkit";
-import {
-  createTenantDb,
-  migrateTenantDb,
-  nasClients,
-  type SecretBox,
-  sealedFor,
-  type TenantDb,
-} from "@dotmac/tenant-db";
+import { nasClients, type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import pino from "pino";
 import { NasRegistry } from "../src/nas.ts";
 import { type RunningRadius, startRadius } from "../src/server.ts";
-
-/** A migrated tenant database on a real embedded Postgres, for one test file. */
-export async function startTenantDatabase(): Promise<{ url: string; db: TenantDb; stop(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
-  const server = await startPostgres({ dir, ephemeral: true });
-  const database = await createThrowawayDatabase(server.url, "tenant");
-  await migrateTenantDb(database.url);
-  const { db, close } = createTenantDb(database.url, { max: 8 });
-  return {
-    url: database.url,
-    db,
-    stop: async () => {
-      await close();
-      await database.drop();
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The NAS every test packet comes from: 127.0.0.1, with its secret sealed as isp-ops would. */
 export async function addLocalNas(

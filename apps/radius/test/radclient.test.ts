@@ -10,10 +10,11 @@ import {
   subscribers,
   type TenantDb,
 } from "@dotmac/tenant-db";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningRadius } from "../src/server.ts";
-import { addLocalNas, serveRadius, startTenantDatabase } from "./harness.ts";
+import { addLocalNas, serveRadius } from "./harness.ts";
 
 const SECRET = "nas-shared-secret-1";
 

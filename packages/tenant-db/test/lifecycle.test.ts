@@ -1,17 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  createThrowawayDatabase,
-  type PostgresServer,
-  startPostgres,
-  type ThrowawayDatabase,
-} from "@dotmac/devkit";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTenantDb, type TenantDb } from "../src/client.ts";
+import type { TenantDb } from "../src/client.ts";
 import { changeSubscriberStatus, type OpenSession, TransitionError } from "../src/lifecycle.ts";
-import { migrateTenantDb } from "../src/migrate.ts";
 import {
   accountingSessions,
   auditLogs,
@@ -19,26 +9,18 @@ import {
   subscriberStatusHistory,
   subscribers,
 } from "../src/schema.ts";
+import { startTenantDatabase } from "../src/testing.ts";
 
 describe("subscriber status changes", () => {
-  let dir: string;
-  let server: PostgresServer;
-  let database: ThrowawayDatabase;
+  let t: Awaited<ReturnType<typeof startTenantDatabase>>;
   let db: TenantDb;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
-    server = await startPostgres({ dir, ephemeral: true });
-    database = await createThrowawayDatabase(server.url, "tenant");
-    await migrateTenantDb(database.url);
-    ({ db, close } = createTenantDb(database.url, { max: 4 }));
+    t = await startTenantDatabase();
+    db = t.db;
   });
   afterAll(async () => {
-    await close?.();
-    await database?.drop();
-    await server?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await t?.stop();
   });
 
   it("follows the lifecycle, records who, when and why, and refuses illegal moves changing nothing", async () => {
