@@ -1,4 +1,7 @@
-import { freePort } from "@dotmac/devkit";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, LocalRadiusRunner } from "@dotmac/devkit";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningApi } from "../src/server.ts";
@@ -17,6 +20,13 @@ describe("automation API on the real engine", () => {
   let headers: Record<string, string>;
   let core: k8s.CoreV1Api;
   let apps: k8s.AppsV1Api;
+  /** What `npm start` runs for each live tenant's RADIUS Deployment. */
+  let radius: LocalRadiusRunner;
+  let radiusState: string;
+  const radiusSlugs = async () => {
+    await radius.sync();
+    return radius.servers.map((r) => r.slug);
+  };
 
   const call = async (path: string, init: RequestInit & { json?: unknown } = {}): Promise<Json> => {
     const { json, ...rest } = init;
@@ -52,9 +62,13 @@ describe("automation API on the real engine", () => {
     kc.loadFromFile(live.platform.cluster.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
+    radiusState = await mkdtemp(join(tmpdir(), "dotmac-radius-"));
+    radius = new LocalRadiusRunner({ credentials: live.platform.cluster.credentials, stateDir: radiusState });
   });
   afterAll(async () => {
+    await radius?.stopAll();
     await live?.stop();
+    await rm(radiusState, { recursive: true, force: true });
   });
 
   it("onboards a tenant: the stream shows each resource, the tenant turns active with its outputs", async () => {
@@ -94,6 +108,10 @@ describe("automation API on the real engine", () => {
     expect((await core.readNamespace({ name: "tenant-fibre-one" })).metadata?.labels).toMatchObject({
       "dotmac.io/tenant-slug": "fibre-one",
     });
+    // The stamp's RADIUS Deployment and Secrets are enough to run its server (and it migrates the DB).
+    expect(await radiusSlugs()).toEqual(["fibre-one"]);
+    const [server] = radius.servers;
+    expect((await fetch(`http://127.0.0.1:${server?.metricsPort}/healthz`)).status).toBe(200);
 
     // A reconnecting client resumes after the last event it saw.
     const resumed = await readSse(`${api.url}${base}/operations/${accepted.operationId}/events`, {
@@ -151,11 +169,13 @@ describe("automation API on the real engine", () => {
     const stopped = await replicasOf("tenant-fibre-one");
     expect(stopped.length).toBeGreaterThan(0);
     for (const d of stopped) expect(d).toEqual({ name: d.name, replicas: 0 });
+    expect(await radiusSlugs()).toEqual([]);
 
     const resume = await call("/tenants/fibre-one/resume", { method: "POST" });
     expect((await settle(resume.operationId)).status).toBe("succeeded");
     expect((await call("/tenants/fibre-one")).status).toBe("active");
     for (const d of await replicasOf("tenant-fibre-one")) expect(d.replicas, d.name).toBeGreaterThan(0);
+    expect(await radiusSlugs()).toEqual(["fibre-one"]);
   });
 
   it("previews a change and checks drift without changing anything", async () => {

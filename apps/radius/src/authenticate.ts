@@ -9,27 +9,15 @@ export type AuthResult =
 
 interface Row {
   subscriber_id: string;
-  status: string;
+  refusal: string | null;
   static_ip: string | null;
   password_encrypted: Buffer;
-  plan_id: string | null;
   download_kbps: number;
   upload_kbps: number;
-  burst_download_kbps: number | null;
-  burst_upload_kbps: number | null;
-  burst_threshold_percent: number | null;
-  burst_seconds: number | null;
   session_timeout_seconds: number | null;
   interim_interval_seconds: number;
-  data_cap_bytes: string | null;
-  used_bytes: string | null;
+  rate_limit: string;
 }
-
-const refusals: Record<string, string> = {
-  pending: "account not yet active",
-  suspended: "account suspended",
-  terminated: "account terminated",
-};
 
 /**
  * Checks an Access-Request's credentials (PAP or CHAP) and the subscriber's standing in one round
@@ -43,21 +31,14 @@ export async function authenticate(
   const username = request.attributes["User-Name"];
   if (typeof username !== "string" || username.length === 0) return { accept: false, reason: "no user name" };
   const pg = db.$client;
+  // radius_standing is also what the FreeRADIUS views decide from: one rule for both servers.
   const [row] = await pg<Row[]>`
-    select s.id as subscriber_id, s.status, host(s.static_ip) as static_ip, c.password_encrypted,
-           p.id as plan_id, p.download_kbps, p.upload_kbps, p.burst_download_kbps, p.burst_upload_kbps,
-           p.burst_threshold_percent, p.burst_seconds, p.session_timeout_seconds, p.interim_interval_seconds,
-           p.data_cap_bytes,
-           case when p.data_cap_bytes is not null and p.cap_mode = 'hard' then (
-             select coalesce(sum(a.input_octets + a.output_octets), 0) from accounting_sessions a
-              where a.subscriber_id = s.id
-                and a.started_at >= date_trunc(case p.billing_cycle when 'monthly' then 'month'
-                                                 when 'quarterly' then 'quarter' else 'year' end, now()))
-           end as used_bytes
-      from radius_credentials c
-      join subscribers s on s.id = c.subscriber_id
-      left join service_plans p on p.id = s.plan_id
-     where c.username = ${username}`;
+    select r.subscriber_id, r.refusal, r.static_ip, r.password_encrypted,
+           p.download_kbps, p.upload_kbps, p.session_timeout_seconds, p.interim_interval_seconds,
+           radius_mikrotik_rate_limit(p) as rate_limit
+      from radius_standing r
+      left join service_plans p on p.id = r.plan_id
+     where r.username = ${username}`;
   if (!row) return { accept: false, reason: "unknown user" };
   const password = box.open(row.password_encrypted, sealedFor.radiusPassword(row.subscriber_id));
   const pap = request.attributes["User-Password"];
@@ -69,27 +50,15 @@ export async function authenticate(
     ok = chapMatches(chap, Buffer.isBuffer(challenge) ? challenge : request.authenticator, password);
   } else return { accept: false, reason: "no PAP or CHAP credentials" };
   if (!ok) return { accept: false, reason: "wrong password" };
-  const refusal = refusals[row.status];
-  if (refusal) return { accept: false, reason: refusal };
-  if (!row.plan_id) return { accept: false, reason: "no service plan" };
-  if (
-    row.data_cap_bytes !== null &&
-    row.used_bytes !== null &&
-    Number(row.used_bytes) >= Number(row.data_cap_bytes)
-  ) {
-    return { accept: false, reason: "data cap reached" };
-  }
+  if (row.refusal) return { accept: false, reason: row.refusal };
   return {
     accept: true,
     subscriberId: row.subscriber_id,
     attributes: acceptAttributes(
       {
+        rateLimit: row.rate_limit,
         downloadKbps: row.download_kbps,
         uploadKbps: row.upload_kbps,
-        burstDownloadKbps: row.burst_download_kbps,
-        burstUploadKbps: row.burst_upload_kbps,
-        burstThresholdPercent: row.burst_threshold_percent,
-        burstSeconds: row.burst_seconds,
         sessionTimeoutSeconds: row.session_timeout_seconds,
         interimIntervalSeconds: row.interim_interval_seconds,
       },

@@ -5,5 +5,5 @@ export {
   type SessionSelector,
 } from "./disconnect.ts";
 export { cidrContains, NasRegistry } from "./nas.ts";
-export { acceptAttributes, mikrotikRateLimit } from "./reply.ts";
+export { acceptAttributes } from "./reply.ts";
 export { type RunningRadius, startRadius } from "./server.ts";

@@ -3,28 +3,17 @@ import { describe, expect, it } from "vitest";
 import { chapMatches } from "./chap.ts";
 import { DuplicateCache } from "./dedupe.ts";
 import { cidrContains } from "./nas.ts";
-import { acceptAttributes, mikrotikRateLimit } from "./reply.ts";
+import { acceptAttributes } from "./reply.ts";
 
 const plan = {
+  rateLimit: "20M/100M",
   downloadKbps: 100_000,
   uploadKbps: 20_000,
-  burstDownloadKbps: null,
-  burstUploadKbps: null,
-  burstThresholdPercent: null,
-  burstSeconds: null,
   sessionTimeoutSeconds: null,
   interimIntervalSeconds: 300,
 };
 
 describe("reply attributes", () => {
-  it("writes MikroTik rate limits as upload/download, with burst when the plan has it", () => {
-    expect(mikrotikRateLimit(plan)).toBe("20M/100M");
-    expect(mikrotikRateLimit({ ...plan, downloadKbps: 1500, uploadKbps: 512 })).toBe("512k/1500k");
-    expect(
-      mikrotikRateLimit({ ...plan, burstDownloadKbps: 200_000, burstThresholdPercent: 50, burstSeconds: 30 }),
-    ).toBe("20M/100M 20M/200M 10M/50M 30/30");
-  });
-
   it("adds Session-Timeout and Framed-IP-Address only when there are values for them", () => {
     const names = (attrs: ReturnType<typeof acceptAttributes>) => attrs.map((a) => a[0]);
     expect(names(acceptAttributes(plan, null))).toEqual([

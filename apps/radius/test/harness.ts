@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { nasClients, type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import pino from "pino";
 import { NasRegistry } from "../src/nas.ts";
@@ -34,5 +35,27 @@ export async function serveRadius(db: TenantDb, box: SecretBox): Promise<Running
     authPort: 0,
     acctPort: 0,
     metricsPort: 0,
+  });
+}
+
+/** Runs Debian's radclient (freeradius-utils) with attribute lines on stdin; resolves its output. */
+export function radclient(
+  port: number,
+  type: "auth" | "acct",
+  secret: string,
+  attributes: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("radclient", ["-x", "-r", "1", "-t", "1", `127.0.0.1:${port}`, type, secret]);
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("close", () => resolve(out));
+    child.stdin.end(`${attributes}\n`);
   });
 }

@@ -14,26 +14,9 @@ import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningRadius } from "../src/server.ts";
-import { addLocalNas, serveRadius } from "./harness.ts";
+import { addLocalNas, radclient, serveRadius } from "./harness.ts";
 
 const SECRET = "nas-shared-secret-1";
-
-/** Runs Debian's radclient (freeradius-utils) with attribute lines on stdin; resolves its output. */
-function radclient(port: number, type: "auth" | "acct", secret: string, attributes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("radclient", ["-x", "-r", "1", "-t", "1", `127.0.0.1:${port}`, type, secret]);
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      out += d;
-    });
-    child.on("error", reject);
-    child.on("close", () => resolve(out));
-    child.stdin.end(`${attributes}\n`);
-  });
-}
 
 describe("RADIUS server against Debian's radclient", () => {
   let t: Awaited<ReturnType<typeof startTenantDatabase>>;

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
+import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
 import { formatDuration, step } from "./progress.ts";
@@ -67,6 +68,33 @@ async function up(env: DevkitEnv): Promise<void> {
     }),
   );
 
+  // Tenants' RADIUS servers, as their Deployments say; tenants onboarded later show up as they go live.
+  const describe = (r: LocalRadius) =>
+    `${r.slug}: auth 127.0.0.1:${r.authPort}/udp, acct ${r.acctPort}/udp, metrics http://127.0.0.1:${r.metricsPort}/metrics`;
+  let ready = false;
+  const radius = cluster
+    ? new LocalRadiusRunner({
+        credentials: cluster.credentials,
+        stateDir: env.stateDir,
+        onChange: (event, r) => {
+          if (ready) out(`RADIUS ${event} for ${event === "started" ? describe(r) : r.slug}`);
+        },
+      })
+    : undefined;
+  let radiusError = "";
+  const syncRadius = async () => {
+    try {
+      await radius?.sync();
+      radiusError = "";
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== radiusError) out(`RADIUS: ${message}`);
+      radiusError = message;
+    }
+  };
+  await syncRadius();
+  const radiusTimer = setInterval(() => void syncRadius(), 5_000);
+
   const masked = pg.url.replace(/:[^:@/]+@/, ":•••@");
   out();
   out(`DotMac Platform (local) is up in ${formatDuration(performance.now() - started)}:`);
@@ -79,15 +107,24 @@ async function up(env: DevkitEnv): Promise<void> {
   out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
   out(`  Automation API  ${api.url}/api/platform/v1  (reference: ${api.url}/reference, log: ${api.logFile})`);
   out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
+  if (radius) {
+    out(
+      `  RADIUS          one server per live tenant on 127.0.0.1, ports in ${join(env.stateDir, "radius")}/<slug>.json`,
+    );
+    for (const r of radius.servers) out(`                  ${describe(r)}`);
+  }
   out();
   out(`Run pulumi or kubectl-style clients by hand in another shell: eval "$(npx dotmac-dev env)"`);
   out("Press Ctrl-C to stop; data stays in .dotmac/ for next time.");
+  ready = true;
 
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
   out("\nstopping…");
+  clearInterval(radiusTimer);
+  await radius?.stopAll();
   await api.service.stop();
   await cluster?.stop();
   await pg.stop();

@@ -6,12 +6,23 @@ import { type Log, stderrLog, step } from "./progress.ts";
 export interface SystemTool {
   readonly command: string;
   readonly debianPackage: string;
+  /** A file that shows the package is there, when it is not a command on PATH (a plugin, a daemon). */
+  readonly file?: string;
 }
 
-/** openssl issues the local cluster's certificates; radclient is the RADIUS tests' peer. */
+/**
+ * openssl issues the local cluster's certificates; radclient is the RADIUS tests' peer; FreeRADIUS
+ * with its PostgreSQL driver runs against the compatibility views (test and benchmark).
+ */
 export const systemTools: readonly SystemTool[] = [
   { command: "openssl", debianPackage: "openssl" },
   { command: "radclient", debianPackage: "freeradius-utils" },
+  { command: "freeradius", debianPackage: "freeradius", file: "/usr/sbin/freeradius" },
+  {
+    command: "rlm_sql_postgresql",
+    debianPackage: "freeradius-postgresql",
+    file: "/usr/lib/freeradius/rlm_sql_postgresql.so",
+  },
 ];
 
 const onPath = (command: string) =>
@@ -25,7 +36,7 @@ export async function ensureSystemTools(
   tools: readonly SystemTool[] = systemTools,
   log: Log = stderrLog,
 ): Promise<void> {
-  const missing = tools.filter((t) => !onPath(t.command));
+  const missing = tools.filter((t) => (t.file ? !existsSync(t.file) : !onPath(t.command)));
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((t) => t.debianPackage))];
   if (process.getuid?.() !== 0 || !onPath("apt-get")) {

@@ -226,10 +226,27 @@ export const accountingSessions = pgTable(
     inputOctets: bigint({ mode: "number" }).notNull().default(0),
     outputOctets: bigint({ mode: "number" }).notNull().default(0),
     terminateCause: text(),
+    // What a stock FreeRADIUS writes through the radacct view; our server leaves these empty.
+    acctUniqueId: text(),
+    realm: text(),
+    nasPortType: text(),
+    acctAuthentic: text(),
+    connectInfoStart: text(),
+    connectInfoStop: text(),
+    calledStationId: text(),
+    serviceType: text(),
+    framedProtocol: text(),
+    framedIpv6Address: inet(),
+    framedIpv6Prefix: inet(),
+    framedInterfaceId: text(),
+    delegatedIpv6Prefix: inet(),
+    acctInterval: integer(),
   },
   (t) => [
     // Retransmissions and out-of-order packets land on the same row.
     uniqueIndex("accounting_sessions_nas_session").on(t.nasId, t.acctSessionId),
+    // FreeRADIUS's key (ON CONFLICT (AcctUniqueId)); null for our server's rows.
+    uniqueIndex("accounting_sessions_acct_unique_id").on(t.acctUniqueId),
     // "Online now": small partial indexes over open sessions only.
     index("accounting_sessions_open_username").on(t.username).where(sql`stopped_at is null`),
     index("accounting_sessions_open_framed_ip").on(t.framedIp).where(sql`stopped_at is null`),

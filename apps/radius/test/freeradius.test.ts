@@ -1,0 +1,187 @@
+import {
+  accountingSessions,
+  nasClients,
+  radiusCredentials,
+  SecretBox,
+  sealedFor,
+  servicePlans,
+  subscribers,
+  type TenantDb,
+} from "@dotmac/tenant-db";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningRadius } from "../src/server.ts";
+import { type RunningFreeRadius, startFreeRadius } from "./freeradius.ts";
+import { addLocalNas, radclient, serveRadius } from "./harness.ts";
+
+const SECRET = "shared-by-both-servers";
+
+/** radclient -x output → the answer's code and its attributes (signatures left out). */
+function answer(out: string): { code: string; attributes: string[] } {
+  const lines = out.split("\n");
+  const at = lines.findIndex((l) => l.startsWith("Received "));
+  if (at < 0) return { code: "none", attributes: [] };
+  const code = lines[at]?.split(" ")[1] ?? "";
+  const attributes: string[] = [];
+  for (const line of lines.slice(at + 1)) {
+    if (!line.startsWith("\t")) break;
+    const attribute = line.trim();
+    if (!attribute.startsWith("Message-Authenticator")) attributes.push(attribute);
+  }
+  return { code, attributes: attributes.sort() };
+}
+
+describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server", () => {
+  let t: Awaited<ReturnType<typeof startTenantDatabase>>;
+  let db: TenantDb;
+  let ours: RunningRadius;
+  let theirs: RunningFreeRadius;
+  const key = Buffer.alloc(32, 9);
+  const box = new SecretBox(key);
+
+  const subscriber = async (username: string, status: string, planId: string | null, staticIp?: string) => {
+    const [s] = await db
+      .insert(subscribers)
+      .values({ name: username, serviceAddress: "2 Fibre Lane", status, planId, staticIp })
+      .returning();
+    if (!s) throw new Error("no subscriber");
+    await db.insert(radiusCredentials).values({
+      subscriberId: s.id,
+      username,
+      passwordEncrypted: box.seal(`${username}-pw`, sealedFor.radiusPassword(s.id)),
+    });
+    return s;
+  };
+
+  beforeAll(async () => {
+    t = await startTenantDatabase();
+    db = t.db;
+    const [plan] = await db
+      .insert(servicePlans)
+      .values({
+        name: "Fibre 100",
+        downloadKbps: 100_000,
+        uploadKbps: 20_000,
+        burstDownloadKbps: 150_000,
+        sessionTimeoutSeconds: 86_400,
+        interimIntervalSeconds: 600,
+        priceMinor: 2999,
+        currency: "EUR",
+      })
+      .returning();
+    const [capped] = await db
+      .insert(servicePlans)
+      .values({
+        name: "Capped",
+        downloadKbps: 10_000,
+        uploadKbps: 2_000,
+        dataCapBytes: 5_000,
+        priceMinor: 999,
+        currency: "EUR",
+      })
+      .returning();
+    await subscriber("alice", "active", plan?.id ?? null);
+    await subscriber("static", "active", plan?.id ?? null, "100.64.7.7");
+    await subscriber("sus", "suspended", plan?.id ?? null);
+    await subscriber("pen", "pending", plan?.id ?? null);
+    await subscriber("heavy", "active", capped?.id ?? null);
+    await addLocalNas(db, box, SECRET, false);
+    ours = await serveRadius(db, box);
+    theirs = await startFreeRadius({
+      databaseUrl: t.url,
+      secretsKey: key.toString("base64"),
+      connections: 2,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await theirs?.stop();
+    await ours?.stop();
+    await t?.stop();
+  });
+
+  const both = async (attributes: string) => {
+    const [a, b] = await Promise.all([
+      radclient(ours.authPort, "auth", SECRET, attributes),
+      radclient(theirs.authPort, "auth", SECRET, attributes),
+    ]);
+    return { ours: answer(a), theirs: answer(b), raw: b, log: theirs.output() };
+  };
+
+  it("answers like our server: the same accepts with the same plan attributes", async () => {
+    for (const request of [
+      'User-Name = "alice", User-Password = "alice-pw"',
+      'User-Name = "alice", CHAP-Password = "alice-pw"',
+      'User-Name = "static", User-Password = "static-pw"',
+    ]) {
+      const { ours, theirs, raw, log } = await both(request);
+      expect(ours.code, request).toBe("Access-Accept");
+      expect(theirs, `${request}\n${raw}\n${log}`).toEqual(ours);
+    }
+    const { theirs } = await both('User-Name = "static", User-Password = "static-pw"');
+    expect(theirs.attributes).toContain("Framed-IP-Address = 100.64.7.7");
+    expect(theirs.attributes).toContain('Mikrotik-Rate-Limit = "20M/100M 20M/150M 15M/75M 10/10"');
+  });
+
+  it("refuses the same subscribers, with the same reasons", async () => {
+    for (const request of [
+      'User-Name = "sus", User-Password = "sus-pw"',
+      'User-Name = "pen", CHAP-Password = "pen-pw"',
+    ]) {
+      const { ours, theirs, raw } = await both(request);
+      expect(ours.code, request).toBe("Access-Reject");
+      expect(theirs, `${request}\n${raw}`).toEqual(ours);
+    }
+    // Wrong passwords and unknown users: FreeRADIUS says nothing, ours says why; both refuse.
+    for (const request of [
+      'User-Name = "alice", User-Password = "wrong"',
+      'User-Name = "alice", CHAP-Password = "wrong"',
+      'User-Name = "ghost", User-Password = "x"',
+    ]) {
+      const { ours, theirs } = await both(request);
+      expect([ours.code, theirs.code], request).toEqual(["Access-Reject", "Access-Reject"]);
+    }
+  });
+
+  it("records FreeRADIUS's accounting in our sessions table, where our server's cap then applies", async () => {
+    const acct = (attributes: string) => radclient(theirs.acctPort, "acct", SECRET, attributes);
+    // A NAS repeats the address in every packet; the stock Stop query writes what the Stop says.
+    const session =
+      'Acct-Session-Id = "fr-9", User-Name = "heavy", NAS-IP-Address = 127.0.0.1, NAS-Port = 4, Framed-IP-Address = 100.64.0.44';
+    expect(await acct(`Acct-Status-Type = Start, ${session}`)).toMatch(/Received Accounting-Response/);
+    expect(
+      await acct(
+        `Acct-Status-Type = Interim-Update, ${session}, Acct-Session-Time = 60, Acct-Input-Octets = 1000, Acct-Output-Octets = 2000`,
+      ),
+    ).toMatch(/Received Accounting-Response/);
+    expect(
+      await acct(
+        `Acct-Status-Type = Stop, ${session}, Acct-Session-Time = 120, Acct-Input-Octets = 3000, Acct-Output-Octets = 4000, Acct-Output-Gigawords = 1, Acct-Terminate-Cause = User-Request`,
+      ),
+    ).toMatch(/Received Accounting-Response/);
+
+    const [row] = await db
+      .select()
+      .from(accountingSessions)
+      .where(eq(accountingSessions.acctSessionId, "fr-9"));
+    const [nas] = await db.select().from(nasClients);
+    const [heavy] = await db.select().from(radiusCredentials).where(eq(radiusCredentials.username, "heavy"));
+    expect(row).toMatchObject({
+      nasId: nas?.id,
+      subscriberId: heavy?.subscriberId,
+      username: "heavy",
+      nasIp: "127.0.0.1",
+      nasPort: "4",
+      framedIp: "100.64.0.44",
+      sessionSeconds: 120,
+      inputOctets: 3000,
+      outputOctets: 2 ** 32 + 4000,
+      terminateCause: "User-Request",
+    });
+    expect(row?.stoppedAt).toBeInstanceOf(Date);
+
+    const { ours, theirs: fr } = await both('User-Name = "heavy", User-Password = "heavy-pw"');
+    expect(ours).toEqual({ code: "Access-Reject", attributes: ['Reply-Message = "data cap reached"'] });
+    expect(fr).toEqual(ours);
+  });
+});

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type ApiCredentials, apiRequest } from "./cluster/api.ts";
+import { repoRoot } from "./env.ts";
+import { freePorts } from "./ports.ts";
+import { type Service, startService, waitFor } from "./process.ts";
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string } };
+}
+
+interface Deployment {
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  spec: { replicas?: number; template: { spec: { containers: { name: string; env?: EnvVar[] }[] } } };
+}
+
+export interface LocalRadius {
+  readonly slug: string;
+  readonly authPort: number;
+  readonly acctPort: number;
+  readonly metricsPort: number;
+  readonly logFile: string;
+}
+
+interface Running extends LocalRadius {
+  readonly service: Service;
+  readonly envHash: string;
+}
+
+/** What the stamp's RADIUS Deployments carry (components/tenant/radius.ts). */
+const SELECTOR = "app.kubernetes.io/component=radius,app.kubernetes.io/part-of=dotmac";
+
+/**
+ * The local cluster's nodes are KWOK's, so no container ever runs: this plays the kubelet for the
+ * tenants' RADIUS Deployments. Each Deployment with replicas > 0 gets one `dotmac-radius serve`
+ * process with the Deployment's own environment (Secrets resolved as the kubelet would), on free
+ * UDP ports of 127.0.0.1; a suspended (0 replicas) or deleted tenant's process is stopped, and a
+ * changed environment restarts it.
+ */
+export class LocalRadiusRunner {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    private readonly opts: {
+      credentials: ApiCredentials;
+      stateDir: string;
+      onChange?: (event: "started" | "stopped", radius: LocalRadius) => void;
+    },
+  ) {}
+
+  get servers(): LocalRadius[] {
+    return [...this.running.values()].map(({ service: _s, envHash: _e, ...r }) => r);
+  }
+
+  /** One pass: start what should run, stop what should not. */
+  async sync(): Promise<void> {
+    const res = await apiRequest(
+      this.opts.credentials,
+      "GET",
+      `/apis/apps/v1/deployments?labelSelector=${encodeURIComponent(SELECTOR)}`,
+    );
+    if (res.status !== 200) throw new Error(`listing RADIUS Deployments: ${res.status} ${res.body}`);
+    const wanted = new Map<string, { slug: string; env: Record<string, string> }>();
+    for (const d of (JSON.parse(res.body) as { items: Deployment[] }).items) {
+      if ((d.spec.replicas ?? 1) < 1) continue;
+      const slug = d.metadata.labels?.["dotmac.io/tenant-slug"] ?? d.metadata.namespace;
+      const env = await this.resolveEnv(d);
+      if (env) wanted.set(`${d.metadata.namespace}/${d.metadata.name}`, { slug, env });
+    }
+    for (const [key, r] of this.running) {
+      const want = wanted.get(key);
+      if (!want || hashOf(want.env) !== r.envHash) await this.stop(key);
+    }
+    for (const [key, want] of wanted) if (!this.running.has(key)) await this.start(key, want.slug, want.env);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const key of [...this.running.keys()]) await this.stop(key);
+  }
+
+  /** The container's env with secretKeyRefs read; undefined while a Secret is not there yet. */
+  private async resolveEnv(d: Deployment): Promise<Record<string, string> | undefined> {
+    const container = d.spec.template.spec.containers.find((c) => c.name === "radius");
+    const env: Record<string, string> = {};
+    for (const v of container?.env ?? []) {
+      const ref = v.valueFrom?.secretKeyRef;
+      if (!ref) {
+        env[v.name] = v.value ?? "";
+        continue;
+      }
+      const res = await apiRequest(
+        this.opts.credentials,
+        "GET",
+        `/api/v1/namespaces/${d.metadata.namespace}/secrets/${ref.name}`,
+      );
+      if (res.status !== 200) return undefined;
+      const data = (JSON.parse(res.body) as { data?: Record<string, string> }).data ?? {};
+      const value = data[ref.key];
+      if (value === undefined) return undefined;
+      env[v.name] = Buffer.from(value, "base64").toString("utf8");
+    }
+    return env;
+  }
+
+  private async start(key: string, slug: string, env: Record<string, string>): Promise<void> {
+    const [authPort, acctPort, metricsPort] = (await freePorts(3)) as [number, number, number];
+    const dir = join(this.opts.stateDir, "radius");
+    await mkdir(dir, { recursive: true });
+    const logFile = join(dir, `${slug}.log`);
+    const service = startService(
+      `radius-${slug}`,
+      process.execPath,
+      [join(repoRoot, "apps/radius/bin/dotmac-radius.js"), "serve"],
+      {
+        logFile,
+        env: {
+          ...process.env,
+          ...env,
+          RADIUS_HOST: "127.0.0.1",
+          RADIUS_AUTH_PORT: String(authPort),
+          RADIUS_ACCT_PORT: String(acctPort),
+          RADIUS_METRICS_PORT: String(metricsPort),
+        },
+      },
+    );
+    await waitFor(
+      `RADIUS for ${slug} (log: ${logFile})`,
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined);
+        return res?.ok ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const radius: Running = { slug, authPort, acctPort, metricsPort, logFile, service, envHash: hashOf(env) };
+    this.running.set(key, radius);
+    // Where each tenant's server listens, for people and scripts (`cat .dotmac/radius/<slug>.json`).
+    await writeFile(
+      join(dir, `${slug}.json`),
+      `${JSON.stringify({ authPort, acctPort, metricsPort }, null, 2)}\n`,
+    );
+    this.opts.onChange?.("started", radius);
+  }
+
+  private async stop(key: string): Promise<void> {
+    const r = this.running.get(key);
+    if (!r) return;
+    this.running.delete(key);
+    await r.service.stop();
+    await rm(join(this.opts.stateDir, "radius", `${r.slug}.json`), { force: true });
+    this.opts.onChange?.("stopped", r);
+  }
+}
+
+const hashOf = (env: Record<string, string>) =>
+  createHash("sha256")
+    .update(JSON.stringify(Object.entries(env).sort()))
+    .digest("hex");
