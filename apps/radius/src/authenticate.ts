@@ -1,10 +1,11 @@
 import { type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import { chapMatches } from "./chap.ts";
+import { type MsChapV2Success, msChapV2Request, verifyMsChapV2 } from "./mschap.ts";
 import type { DecodedPacket } from "./packets.ts";
 import { acceptAttributes, type ReplyAttribute } from "./reply.ts";
 
 export type AuthResult =
-  | { accept: true; attributes: ReplyAttribute[]; subscriberId: string }
+  | { accept: true; attributes: ReplyAttribute[]; subscriberId: string; msChap?: MsChapV2Success }
   | { accept: false; reason: string };
 
 interface Row {
@@ -20,7 +21,7 @@ interface Row {
 }
 
 /**
- * Checks an Access-Request's credentials (PAP or CHAP) and the subscriber's standing in one round
+ * Checks an Access-Request's credentials (PAP, CHAP or MS-CHAPv2) and the subscriber's standing in one round
  * trip, and says what to answer. The password is opened only here and never logged.
  */
 export async function authenticate(
@@ -43,17 +44,23 @@ export async function authenticate(
   const password = box.open(row.password_encrypted, sealedFor.radiusPassword(row.subscriber_id));
   const pap = request.attributes["User-Password"];
   const chap = request.attributes["CHAP-Password"];
+  const msChapV2 = msChapV2Request(request.attributes);
   let ok = false;
+  let msChap: MsChapV2Success | undefined;
   if (typeof pap === "string") ok = pap === password;
   else if (Buffer.isBuffer(chap)) {
     const challenge = request.attributes["CHAP-Challenge"];
     ok = chapMatches(chap, Buffer.isBuffer(challenge) ? challenge : request.authenticator, password);
-  } else return { accept: false, reason: "no PAP or CHAP credentials" };
+  } else if (msChapV2) {
+    msChap = verifyMsChapV2(msChapV2.challenge, msChapV2.response, username, password);
+    ok = msChap !== undefined;
+  } else return { accept: false, reason: "no PAP, CHAP or MS-CHAPv2 credentials" };
   if (!ok) return { accept: false, reason: "wrong password" };
   if (row.refusal) return { accept: false, reason: row.refusal };
   return {
     accept: true,
     subscriberId: row.subscriber_id,
+    ...(msChap ? { msChap } : {}),
     attributes: acceptAttributes(
       {
         rateLimit: row.rate_limit,

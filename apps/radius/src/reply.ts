@@ -14,7 +14,7 @@ export const WISPR = 14122;
 /** RADIUS attributes as the `radius` package encodes them: [name, value] or a vendor block. */
 export type ReplyAttribute =
   | [string, string | number]
-  | ["Vendor-Specific", number, [string, string | number][]];
+  | ["Vendor-Specific", number, [string, string | number | Buffer][]];
 
 /** What an Access-Accept carries for a subscriber on a plan. */
 export function acceptAttributes(plan: Plan, staticIp: string | null): ReplyAttribute[] {

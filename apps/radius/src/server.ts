@@ -6,6 +6,7 @@ import { account } from "./accounting.ts";
 import { authenticate } from "./authenticate.ts";
 import { DuplicateCache } from "./dedupe.ts";
 import { createRadiusMetrics, type RadiusMetrics } from "./metrics.ts";
+import { msChapAccept, msChapReject, msChapV2Request } from "./mschap.ts";
 import type { NasRegistry } from "./nas.ts";
 import { type DecodedPacket, decode, hasMessageAuthenticator, respond } from "./packets.ts";
 
@@ -82,9 +83,16 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
             { nas: nas.name, user: request.attributes["User-Name"], reason: result.reason },
             "access rejected",
           );
-          return respond(request, "Access-Reject", nas.secret, [["Reply-Message", result.reason]]);
+          const msChapV2 = msChapV2Request(request.attributes);
+          return respond(request, "Access-Reject", nas.secret, [
+            ["Reply-Message", result.reason],
+            ...(msChapV2 ? msChapReject(msChapV2, result.reason) : []),
+          ]);
         }
-        return respond(request, "Access-Accept", nas.secret, result.attributes);
+        return respond(request, "Access-Accept", nas.secret, [
+          ...result.attributes,
+          ...(result.msChap ? msChapAccept(result.msChap, nas.secret, request.authenticator) : []),
+        ]);
       }
       await account(opts.db, nas, peer.address.replace(/^::ffff:/, ""), request);
       metrics.requests.inc({

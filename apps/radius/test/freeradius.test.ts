@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   accountingSessions,
   nasClients,
@@ -11,6 +12,7 @@ import {
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { challengeHash, challengeResponse, ntPasswordHash } from "../src/mschap.ts";
 import type { RunningRadius } from "../src/server.ts";
 import { type RunningFreeRadius, startFreeRadius } from "./freeradius.ts";
 import { addLocalNas, radclient, serveRadius } from "./harness.ts";
@@ -121,6 +123,28 @@ describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server"
     const { theirs } = await both('User-Name = "static", User-Password = "static-pw"');
     expect(theirs.attributes).toContain("Framed-IP-Address = 100.64.7.7");
     expect(theirs.attributes).toContain('Mikrotik-Rate-Limit = "20M/100M 20M/150M 15M/75M 10/10"');
+  });
+
+  it("does MS-CHAPv2 like FreeRADIUS's rlm_mschap: the same success message and MPPE keys", async () => {
+    const authChallenge = randomBytes(16);
+    const peerChallenge = randomBytes(16);
+    const msChapV2 = (username: string, password: string) => {
+      const hash = ntPasswordHash(password);
+      const nt = challengeResponse(challengeHash(peerChallenge, authChallenge, username), hash);
+      const response = Buffer.concat([Buffer.from([0x2a, 0]), peerChallenge, Buffer.alloc(8), nt]);
+      return `User-Name = "${username}", MS-CHAP-Challenge = 0x${authChallenge.toString("hex")}, MS-CHAP2-Response = 0x${response.toString("hex")}`;
+    };
+    const { ours, theirs, raw } = await both(msChapV2("alice", "alice-pw"));
+    expect(ours.code).toBe("Access-Accept");
+    // radclient opens the salted MPPE keys with the secret, so equal lines mean equal keys.
+    expect(theirs, raw).toEqual(ours);
+    expect(ours.attributes.some((a) => a.startsWith("MS-CHAP2-Success = 0x2a533d"))).toBe(true);
+    expect(ours.attributes.some((a) => /^MS-MPPE-Send-Key = 0x[0-9a-f]{32}$/.test(a))).toBe(true);
+
+    const wrong = await both(msChapV2("alice", "not-alice-pw"));
+    expect([wrong.ours.code, wrong.theirs.code]).toEqual(["Access-Reject", "Access-Reject"]);
+    expect(wrong.ours.attributes.some((a) => a.startsWith("MS-CHAP-Error"))).toBe(true);
+    expect(wrong.theirs.attributes.some((a) => a.startsWith("MS-CHAP-Error"))).toBe(true);
   });
 
   it("refuses the same subscribers, with the same reasons", async () => {

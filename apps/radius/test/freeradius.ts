@@ -91,6 +91,8 @@ modules {
   }
   chap {
   }
+  mschap {
+  }
   # %{tolower:...} and %{md5:...}, which the stock queries and acct_unique use.
   expr {
   }
@@ -138,6 +140,7 @@ server default {
   }
   authorize {
     chap
+    mschap
     sql
     pap
   }
@@ -147,6 +150,9 @@ server default {
     }
     Auth-Type CHAP {
       chap
+    }
+    Auth-Type MS-CHAP {
+      mschap
     }
   }
   preacct {
