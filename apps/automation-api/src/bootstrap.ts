@@ -1,7 +1,7 @@
 import { type PlatformDb, platformUsers } from "@dotmac/platform-db";
+import { hashPassword } from "@dotmac/platform-db/secrets";
 import { sql } from "drizzle-orm";
 import { audit } from "./audit.ts";
-import { hashPassword } from "./auth/secrets.ts";
 
 /**
  * Creates a platform admin. Used by `dotmac-api create-admin` and, for the very first admin

@@ -15,10 +15,10 @@ import {
   type PlatformDb,
   platformUsers,
 } from "@dotmac/platform-db";
+import { hashPassword, hashSecret, newSecret } from "@dotmac/platform-db/secrets";
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { createApp } from "../src/app.ts";
-import { hashPassword, hashSecret, newSecret } from "../src/auth/secrets.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
 
 /** A migrated platform database on a real embedded Postgres, for one test file. */

@@ -1,11 +1,11 @@
 import { type PlatformPermission, permits } from "@dotmac/contracts";
 import { apiTokens, type PlatformDb, platformSessions, platformUsers } from "@dotmac/platform-db";
+import { hashSecret } from "@dotmac/platform-db/secrets";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ProblemError } from "../lib/problem.ts";
 import type { AppEnv } from "../lib/router.ts";
-import { hashSecret } from "./secrets.ts";
 
 /** Who is calling: a signed-in person or a CI token, with what they may do. */
 export interface Principal {

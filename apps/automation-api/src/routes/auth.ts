@@ -1,11 +1,11 @@
 import { LoginRequest, Me } from "@dotmac/contracts";
 import { platformSessions, platformUsers } from "@dotmac/platform-db";
+import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "@dotmac/platform-db/secrets";
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { audit } from "../audit.ts";
 import { forgetCredential, principalOf, SESSION_COOKIE } from "../auth/principal.ts";
-import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "../auth/secrets.ts";
 import type { Deps } from "../lib/deps.ts";
 import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";

@@ -1,10 +1,10 @@
 import { ApiToken, ApiTokenRequest, permits } from "@dotmac/contracts";
 import { apiTokens } from "@dotmac/platform-db";
+import { hashSecret, newSecret } from "@dotmac/platform-db/secrets";
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { forgetCredential, principalOf, requirePermission } from "../auth/principal.ts";
-import { hashSecret, newSecret } from "../auth/secrets.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso, isoOrNull } from "../lib/json.ts";
 import { ProblemError } from "../lib/problem.ts";
