@@ -1,4 +1,17 @@
 export { type FieldError, fieldErrors, parseOrThrow, ValidationError } from "./errors.ts";
+export {
+  CredentialReset,
+  IpAddress,
+  MacAddress,
+  PlanCreate,
+  RadiusPassword,
+  RadiusUsername,
+  StaffLogin,
+  StatusChange,
+  SubscriberCreate,
+  SubscriberQuery,
+  SubscriberUpdate,
+} from "./isp-ops-api.ts";
 export { Cidr, Hostname, ipVersion, PinnedImage } from "./net.ts";
 export { PlatformPermission, permits, platformPermissions } from "./permissions.ts";
 export {

@@ -1,0 +1,178 @@
+import {
+  CredentialReset,
+  fieldErrors,
+  PlanCreate,
+  StaffLogin,
+  StatusChange,
+  SubscriberCreate,
+  SubscriberQuery,
+  SubscriberUpdate,
+} from "@dotmac/contracts";
+import type { SecretBox, SessionDisconnector, TenantDb } from "@dotmac/tenant-db";
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { z } from "zod";
+import {
+  login,
+  logout,
+  requirePermission,
+  SESSION_COOKIE,
+  SESSION_HOURS,
+  type Staff,
+  staffForToken,
+} from "./auth.ts";
+import { createPlan, listPlans } from "./plans.ts";
+import { Problem } from "./problem.ts";
+import { dashboardStats } from "./stats.ts";
+import {
+  createSubscriber,
+  listSubscribers,
+  resetCredentials,
+  setStatus,
+  subscriberDetail,
+  updateSubscriber,
+} from "./subscribers.ts";
+
+export interface IspOpsDeps {
+  readonly db: TenantDb;
+  readonly box: SecretBox;
+  /** Ends a suspended subscriber's sessions at their NAS (RFC 5176); absent, only logins are refused. */
+  readonly disconnect?: SessionDisconnector;
+}
+
+type Env = { Variables: { staff: Staff } };
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function body<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  let raw: unknown;
+  try {
+    raw = await req.json();
+  } catch {
+    throw new Problem(400, "Invalid input", "the body is not JSON");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new Problem(400, "Invalid input", "some fields are wrong", fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * The isp-ops API (mounted by Next.js under /api/v1): staff sessions by HttpOnly cookie, every
+ * route checks its permission on the server, errors are problem+json naming the fields.
+ */
+export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) {
+  const resolve = typeof deps === "function" ? deps : async () => deps;
+  const app = new Hono<Env>().basePath("/api/v1");
+
+  app.onError((error, c) => {
+    const problem =
+      error instanceof Problem
+        ? error
+        : new Problem(500, "Internal Server Error", "something failed; it is logged");
+    if (!(error instanceof Problem)) console.error(error);
+    return c.body(JSON.stringify(problem), problem.status as 500, {
+      "content-type": "application/problem+json",
+    });
+  });
+  app.notFound((c) =>
+    c.body(JSON.stringify(new Problem(404, "Not Found", "no such route")), 404, {
+      "content-type": "application/problem+json",
+    }),
+  );
+
+  app.post("/auth/login", async (c) => {
+    const { db } = await resolve();
+    const input = await body(c.req.raw, StaffLogin);
+    const { token, staff } = await login(db, input.email, input.password);
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https",
+      path: "/",
+      maxAge: SESSION_HOURS * 3600,
+    });
+    return c.json({ staff });
+  });
+
+  // Everything below needs a signed-in staff member.
+  app.use("*", async (c, next) => {
+    const { db } = await resolve();
+    const staff = await staffForToken(db, getCookie(c, SESSION_COOKIE));
+    if (!staff) throw new Problem(401, "Unauthorized", "sign in first");
+    c.set("staff", staff);
+    await next();
+  });
+  const idParam = (id: string) => {
+    if (!uuid.test(id)) throw new Problem(404, "Not Found", "no such subscriber");
+    return id;
+  };
+
+  app.post("/auth/logout", async (c) => {
+    const { db } = await resolve();
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await logout(db, token);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.body(null, 204);
+  });
+  app.get("/auth/me", (c) => c.json(c.var.staff));
+
+  app.get("/dashboard", async (c) => {
+    requirePermission(c.var.staff, "customers:read");
+    return c.json(await dashboardStats((await resolve()).db));
+  });
+
+  app.get("/subscribers", async (c) => {
+    requirePermission(c.var.staff, "customers:read");
+    const query = SubscriberQuery.safeParse(c.req.query());
+    if (!query.success) throw new Problem(400, "Invalid input", "bad query", fieldErrors(query.error));
+    return c.json(await listSubscribers((await resolve()).db, query.data));
+  });
+  app.post("/subscribers", async (c) => {
+    requirePermission(c.var.staff, "customers:write");
+    const { db, box } = await resolve();
+    const created = await createSubscriber(db, box, c.var.staff, await body(c.req.raw, SubscriberCreate));
+    return c.json(created, 201);
+  });
+  app.get("/subscribers/:id", async (c) => {
+    requirePermission(c.var.staff, "customers:read");
+    const detail = await subscriberDetail((await resolve()).db, idParam(c.req.param("id")));
+    if (!detail) throw new Problem(404, "Not Found", "no such subscriber");
+    return c.json(detail);
+  });
+  app.patch("/subscribers/:id", async (c) => {
+    requirePermission(c.var.staff, "customers:write");
+    const id = idParam(c.req.param("id"));
+    const input = await body(c.req.raw, SubscriberUpdate);
+    await updateSubscriber((await resolve()).db, c.var.staff, id, input);
+    return c.json(await subscriberDetail((await resolve()).db, id));
+  });
+  app.post("/subscribers/:id/status", async (c) => {
+    requirePermission(c.var.staff, "customers:write");
+    const id = idParam(c.req.param("id"));
+    const change = await body(c.req.raw, StatusChange);
+    const { db, disconnect } = await resolve();
+    return c.json(await setStatus(db, c.var.staff, id, change.to, change.reason, disconnect));
+  });
+  app.post("/subscribers/:id/credentials", async (c) => {
+    requirePermission(c.var.staff, "customers:write");
+    const id = idParam(c.req.param("id"));
+    const { password } = await body(c.req.raw, CredentialReset);
+    const { db, box } = await resolve();
+    await resetCredentials(db, box, c.var.staff, id, password);
+    return c.body(null, 204);
+  });
+
+  app.get("/plans", async (c) => {
+    const staff = c.var.staff;
+    if (!staff.permissions.includes("billing:read")) requirePermission(staff, "customers:read");
+    return c.json({ items: await listPlans((await resolve()).db) });
+  });
+  app.post("/plans", async (c) => {
+    requirePermission(c.var.staff, "billing:write");
+    const plan = await createPlan((await resolve()).db, c.var.staff, await body(c.req.raw, PlanCreate));
+    return c.json(plan, 201);
+  });
+
+  return app;
+}

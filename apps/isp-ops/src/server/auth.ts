@@ -1,0 +1,83 @@
+import type { StaffPermission } from "@dotmac/contracts";
+import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "@dotmac/platform-db/secrets";
+import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { Problem } from "./problem.ts";
+
+export const SESSION_COOKIE = "dotmac_staff";
+export const SESSION_HOURS = 12;
+
+export interface Staff {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly role: string;
+  readonly permissions: readonly StaffPermission[];
+}
+
+/** Checks e-mail and password; a new session token (only its hash is stored) on success. */
+export async function login(
+  db: TenantDb,
+  email: string,
+  password: string,
+): Promise<{ token: string; staff: Staff }> {
+  const [row] = await db
+    .select({ user: staffUsers, role: staffRoles })
+    .from(staffUsers)
+    .innerJoin(staffRoles, eq(staffRoles.id, staffUsers.roleId))
+    .where(and(eq(sql`lower(${staffUsers.email})`, email.toLowerCase()), isNull(staffUsers.disabledAt)));
+  const ok = await verifyPassword(password, row?.user.passwordHash ?? (await dummyPasswordHash));
+  if (!row || !ok) throw new Problem(401, "Unauthorized", "wrong e-mail or password");
+  const token = newSecret("dmo");
+  await db.insert(staffSessions).values({
+    tokenHash: hashSecret(token),
+    userId: row.user.id,
+    expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000),
+  });
+  await db.insert(auditLogs).values({
+    actorType: "staff",
+    actorId: row.user.id,
+    action: "staff.login",
+    targetType: "staff",
+    targetId: row.user.id,
+  });
+  return { token, staff: toStaff(row.user, row.role) };
+}
+
+export async function logout(db: TenantDb, token: string): Promise<void> {
+  await db.delete(staffSessions).where(eq(staffSessions.tokenHash, hashSecret(token)));
+}
+
+/** The staff member a session token belongs to, while it is valid and they are not disabled. */
+export async function staffForToken(db: TenantDb, token: string | undefined): Promise<Staff | undefined> {
+  if (!token) return undefined;
+  const [row] = await db
+    .select({ user: staffUsers, role: staffRoles })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+    .innerJoin(staffRoles, eq(staffRoles.id, staffUsers.roleId))
+    .where(
+      and(
+        eq(staffSessions.tokenHash, hashSecret(token)),
+        gt(staffSessions.expiresAt, sql`now()`),
+        isNull(staffUsers.disabledAt),
+      ),
+    );
+  return row ? toStaff(row.user, row.role) : undefined;
+}
+
+export function requirePermission(staff: Staff, permission: StaffPermission): void {
+  if (!staff.permissions.includes(permission)) {
+    throw new Problem(403, "Forbidden", `this needs the ${permission} permission`);
+  }
+}
+
+function toStaff(user: typeof staffUsers.$inferSelect, role: typeof staffRoles.$inferSelect): Staff {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: role.name,
+    permissions: role.permissions as StaffPermission[],
+  };
+}

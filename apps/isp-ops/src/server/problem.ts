@@ -1,0 +1,51 @@
+import type { FieldError } from "@dotmac/contracts";
+
+/** An RFC 9457 problem: what went wrong, for which field, as the API answers it. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(detail ?? title);
+    this.name = "Problem";
+  }
+
+  toJSON() {
+    return {
+      type: "about:blank",
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+/** Which field a unique or foreign-key constraint is about, so a 409/400 can name it. */
+const constraintFields: Record<string, { field: string; message: string; status: number }> = {
+  radius_credentials_username: { field: "username", message: "this username is taken", status: 409 },
+  subscribers_static_ip: {
+    field: "staticIp",
+    message: "this address is given to another subscriber",
+    status: 409,
+  },
+  subscribers_account_number: { field: "accountNumber", message: "this account number exists", status: 409 },
+  service_plans_name_unique: { field: "name", message: "a plan has this name", status: 409 },
+  staff_users_email: { field: "email", message: "a staff member has this e-mail", status: 409 },
+  subscribers_plan_id_service_plans_id_fk: { field: "planId", message: "no such plan", status: 400 },
+};
+
+/** Turns a Postgres constraint violation into a Problem naming the field; anything else is rethrown. */
+export function constraintProblem(error: unknown): Problem {
+  const e = error as { code?: string; constraint_name?: string; cause?: unknown };
+  const inner = (e.code ? e : (e.cause as typeof e | undefined)) ?? {};
+  const known = inner.constraint_name ? constraintFields[inner.constraint_name] : undefined;
+  if ((inner.code === "23505" || inner.code === "23503") && known) {
+    return new Problem(known.status, known.status === 409 ? "Conflict" : "Invalid input", known.message, [
+      { path: known.field, message: known.message },
+    ]);
+  }
+  throw error;
+}

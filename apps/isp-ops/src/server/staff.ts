@@ -1,0 +1,33 @@
+import type { StaffPermission } from "@dotmac/contracts";
+import { hashPassword } from "@dotmac/platform-db/secrets";
+import { staffRoles, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+
+/** A role and one staff member holding it (first admin of a tenant, tests, local seed data). */
+export async function createStaff(
+  db: TenantDb,
+  input: {
+    email: string;
+    displayName: string;
+    password: string;
+    role: string;
+    permissions: StaffPermission[];
+  },
+) {
+  const [role] = await db
+    .insert(staffRoles)
+    .values({ name: input.role, permissions: input.permissions })
+    .onConflictDoUpdate({ target: staffRoles.name, set: { permissions: input.permissions } })
+    .returning();
+  if (!role) throw new Error("no role");
+  const [user] = await db
+    .insert(staffUsers)
+    .values({
+      email: input.email,
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+      roleId: role.id,
+    })
+    .returning();
+  if (!user) throw new Error("no staff user");
+  return user;
+}

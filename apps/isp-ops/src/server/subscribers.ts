@@ -1,0 +1,259 @@
+import {
+  ipVersion,
+  MacAddress,
+  type SubscriberCreate,
+  type SubscriberQuery,
+  type SubscriberStatus,
+  type SubscriberUpdate,
+} from "@dotmac/contracts";
+import {
+  auditLogs,
+  changeSubscriberStatus,
+  radiusCredentials,
+  type SecretBox,
+  type SessionDisconnector,
+  sealedFor,
+  subscribers,
+  type TenantDb,
+  TransitionError,
+} from "@dotmac/tenant-db";
+import { eq, sql } from "drizzle-orm";
+import type { Staff } from "./auth.ts";
+import { constraintProblem, Problem } from "./problem.ts";
+
+export interface SubscriberRow {
+  id: string;
+  accountNumber: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  status: SubscriberStatus;
+  planName: string | null;
+  username: string | null;
+  createdAt: string;
+}
+
+/** Counting stops here: past it the page says "10,000+" instead of scanning every match. */
+const COUNT_LIMIT = 10_000;
+
+/**
+ * The subscribers page: newest first, filtered by status and plan, and searched by any part of
+ * the name, or exactly by account number, RADIUS username, phone, e-mail, framed or static IP
+ * (an address online now), or a device's MAC. Each kind of search uses its own index; the hits
+ * are unioned before the page is cut.
+ */
+export async function listSubscribers(db: TenantDb, query: SubscriberQuery) {
+  const pg = db.$client;
+  const q = query.q?.trim() ?? "";
+  const hits = [];
+  if (q) {
+    hits.push(pg`select id from subscribers where name ilike ${`%${q.replace(/[%_\\]/g, "\\$&")}%`}`);
+    hits.push(pg`select subscriber_id as id from radius_credentials where username = ${q}`);
+    hits.push(pg`select id from subscribers where phone = ${q}`);
+    if (q.includes("@")) hits.push(pg`select id from subscribers where lower(email) = ${q.toLowerCase()}`);
+    if (/^\d{1,18}$/.test(q)) hits.push(pg`select id from subscribers where account_number = ${Number(q)}`);
+    if (ipVersion(q)) {
+      hits.push(pg`select id from subscribers where static_ip = ${q}::inet`);
+      hits.push(
+        pg`select subscriber_id as id from accounting_sessions where framed_ip = ${q}::inet and stopped_at is null`,
+      );
+    }
+    const mac = MacAddress.safeParse(q);
+    if (mac.success) hits.push(pg`select subscriber_id as id from devices where mac = ${mac.data}::macaddr`);
+  }
+  const from = q
+    ? pg`(${hits.reduce((all, h) => pg`${all} union ${h}`)}) hits join subscribers s on s.id = hits.id`
+    : pg`subscribers s`;
+  const where = pg`where true
+    ${query.status ? pg`and s.status = ${query.status}` : pg``}
+    ${query.planId ? pg`and s.plan_id = ${query.planId}` : pg``}`;
+  const offset = (query.page - 1) * query.pageSize;
+  const [rows, [count]] = await Promise.all([
+    pg<SubscriberRow[]>`
+      select s.id, s.account_number as "accountNumber", s.name, s.email, s.phone, s.status,
+             p.name as "planName", c.username, s.created_at as "createdAt"
+        from ${from}
+        left join service_plans p on p.id = s.plan_id
+        left join radius_credentials c on c.subscriber_id = s.id
+        ${where}
+       order by s.created_at desc, s.id desc
+       limit ${query.pageSize} offset ${offset}`,
+    pg<
+      { n: number }[]
+    >`select count(*)::int as n from (select 1 from ${from} ${where} limit ${COUNT_LIMIT + 1}) x`,
+  ]);
+  const total = count?.n ?? 0;
+  return {
+    items: rows.map((r) => ({ ...r, accountNumber: Number(r.accountNumber) })),
+    page: query.page,
+    pageSize: query.pageSize,
+    total: Math.min(total, COUNT_LIMIT),
+    totalIsEstimate: total > COUNT_LIMIT,
+  };
+}
+
+/** A new subscriber with their RADIUS login, in one transaction; the password is sealed. */
+export async function createSubscriber(db: TenantDb, box: SecretBox, staff: Staff, input: SubscriberCreate) {
+  try {
+    return await db.transaction(async (tx) => {
+      const [s] = await tx
+        .insert(subscribers)
+        .values({
+          name: input.name,
+          email: input.email ?? null,
+          phone: input.phone ?? null,
+          serviceAddress: input.serviceAddress,
+          planId: input.planId ?? null,
+          staticIp: input.staticIp ?? null,
+        })
+        .returning();
+      if (!s) throw new Error("insert returned nothing");
+      await tx.insert(radiusCredentials).values({
+        subscriberId: s.id,
+        username: input.username,
+        passwordEncrypted: box.seal(input.password, sealedFor.radiusPassword(s.id)),
+      });
+      await tx.insert(auditLogs).values({
+        actorType: "staff",
+        actorId: staff.id,
+        action: "subscriber.create",
+        targetType: "subscriber",
+        targetId: s.id,
+        after: { ...publicFields(s), username: input.username },
+      });
+      return { id: s.id, accountNumber: s.accountNumber };
+    });
+  } catch (error) {
+    throw constraintProblem(error);
+  }
+}
+
+export async function updateSubscriber(db: TenantDb, staff: Staff, id: string, input: SubscriberUpdate) {
+  try {
+    return await db.transaction(async (tx) => {
+      const [before] = await tx.select().from(subscribers).where(eq(subscribers.id, id)).for("update");
+      if (!before) throw new Problem(404, "Not Found", "no such subscriber");
+      const [after] = await tx
+        .update(subscribers)
+        .set({ ...input, updatedAt: sql`now()` })
+        .where(eq(subscribers.id, id))
+        .returning();
+      if (!after) throw new Error("update returned nothing");
+      await tx.insert(auditLogs).values({
+        actorType: "staff",
+        actorId: staff.id,
+        action: "subscriber.update",
+        targetType: "subscriber",
+        targetId: id,
+        before: publicFields(before),
+        after: publicFields(after),
+      });
+      return after;
+    });
+  } catch (error) {
+    if (error instanceof Problem) throw error;
+    throw constraintProblem(error);
+  }
+}
+
+/** Sets a new RADIUS password; the old one is gone and the new one is never shown back. */
+export async function resetCredentials(
+  db: TenantDb,
+  box: SecretBox,
+  staff: Staff,
+  id: string,
+  password: string,
+) {
+  const updated = await db
+    .update(radiusCredentials)
+    .set({ passwordEncrypted: box.seal(password, sealedFor.radiusPassword(id)), updatedAt: sql`now()` })
+    .where(eq(radiusCredentials.subscriberId, id))
+    .returning({ id: radiusCredentials.subscriberId });
+  if (updated.length === 0) throw new Problem(404, "Not Found", "no such subscriber");
+  await db.insert(auditLogs).values({
+    actorType: "staff",
+    actorId: staff.id,
+    action: "subscriber.credentials.reset",
+    targetType: "subscriber",
+    targetId: id,
+  });
+}
+
+export async function setStatus(
+  db: TenantDb,
+  staff: Staff,
+  id: string,
+  to: SubscriberStatus,
+  reason: string | undefined,
+  disconnect: SessionDisconnector | undefined,
+) {
+  const [exists] = await db.select({ id: subscribers.id }).from(subscribers).where(eq(subscribers.id, id));
+  if (!exists) throw new Problem(404, "Not Found", "no such subscriber");
+  try {
+    return await changeSubscriberStatus(db, { subscriberId: id, to, actor: staff.id, reason }, disconnect);
+  } catch (error) {
+    if (error instanceof TransitionError) {
+      throw new Problem(409, "Conflict", error.message, [{ path: "to", message: error.message }]);
+    }
+    throw error;
+  }
+}
+
+/** Everything a subscriber page shows: plan, login name, sessions, usage, devices, history. */
+export async function subscriberDetail(db: TenantDb, id: string) {
+  const pg = db.$client;
+  const [subscriber] = await pg`
+    select s.id, s.account_number as "accountNumber", s.name, s.email, s.phone,
+           s.service_address as "serviceAddress", s.status, host(s.static_ip) as "staticIp",
+           s.plan_id as "planId", p.name as "planName", p.download_kbps as "downloadKbps",
+           p.upload_kbps as "uploadKbps", p.data_cap_bytes as "dataCapBytes", c.username,
+           s.created_at as "createdAt"
+      from subscribers s
+      left join service_plans p on p.id = s.plan_id
+      left join radius_credentials c on c.subscriber_id = s.id
+     where s.id = ${id}`;
+  if (!subscriber) return undefined;
+  const [sessions, usage, devices, history] = await Promise.all([
+    pg`select a.id, a.acct_session_id as "sessionId", n.name as "nas", host(a.framed_ip) as "framedIp",
+              a.started_at as "startedAt", a.stopped_at as "stoppedAt", a.session_seconds as "seconds",
+              a.input_octets as "inputOctets", a.output_octets as "outputOctets",
+              a.terminate_cause as "terminateCause"
+         from accounting_sessions a join nas_clients n on n.id = a.nas_id
+        where a.subscriber_id = ${id}
+        order by a.started_at desc limit 20`,
+    pg`select to_char(date_trunc('day', a.started_at), 'YYYY-MM-DD') as day,
+              sum(a.input_octets)::float8 as "inputOctets", sum(a.output_octets)::float8 as "outputOctets"
+         from accounting_sessions a
+        where a.subscriber_id = ${id} and a.started_at >= now() - interval '30 days'
+        group by 1 order by 1`,
+    pg`select id, serial, model, mac::text as mac, genieacs_id as "genieacsId"
+         from devices where subscriber_id = ${id} order by created_at`,
+    pg`select from_status as "from", to_status as "to", reason, actor, at
+         from subscriber_status_history where subscriber_id = ${id} order by at desc, id desc limit 50`,
+  ]);
+  return {
+    ...subscriber,
+    accountNumber: Number(subscriber.accountNumber),
+    dataCapBytes: subscriber.dataCapBytes === null ? null : Number(subscriber.dataCapBytes),
+    sessions: sessions.map((s) => ({
+      ...s,
+      inputOctets: Number(s.inputOctets),
+      outputOctets: Number(s.outputOctets),
+    })),
+    usage,
+    devices,
+    history,
+  };
+}
+
+function publicFields(s: typeof subscribers.$inferSelect) {
+  return {
+    name: s.name,
+    email: s.email,
+    phone: s.phone,
+    serviceAddress: s.serviceAddress,
+    planId: s.planId,
+    staticIp: s.staticIp,
+    status: s.status,
+  };
+}

@@ -1,0 +1,369 @@
+import { StaffPermission } from "@dotmac/contracts";
+import {
+  accountingSessions,
+  auditLogs,
+  devices,
+  nasClients,
+  radiusCredentials,
+  SecretBox,
+  sealedFor,
+  subscribers,
+  type TenantDb,
+} from "@dotmac/tenant-db";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createIspOpsApi } from "../src/server/api.ts";
+import { createStaff } from "../src/server/staff.ts";
+
+type Json = any;
+const PASSWORD = "correct horse battery";
+
+describe("isp-ops API", () => {
+  let t: Awaited<ReturnType<typeof startTenantDatabase>>;
+  let db: TenantDb;
+  const box = new SecretBox(Buffer.alloc(32, 4));
+  const disconnected: string[] = [];
+  let api: ReturnType<typeof createIspOpsApi>;
+  let admin: Record<string, string>;
+  let planId: string;
+
+  const call = async (
+    path: string,
+    init: { method?: string; json?: unknown; cookie?: Record<string, string> } = {},
+  ) => {
+    const res = await api.request(`/api/v1${path}`, {
+      method: init.method ?? "GET",
+      headers: {
+        ...(init.cookie ?? {}),
+        ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      type: res.headers.get("content-type"),
+      setCookie: res.headers.get("set-cookie"),
+      body: (text ? JSON.parse(text) : null) as Json,
+    };
+  };
+  const signIn = async (email: string) => {
+    const res = await call("/auth/login", { method: "POST", json: { email, password: PASSWORD } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return { cookie: (res.setCookie ?? "").split(";")[0] ?? "" };
+  };
+  const staffWith = async (name: string, permissions: StaffPermission[]) => {
+    await createStaff(db, {
+      email: `${name}@isp.test`,
+      displayName: name,
+      password: PASSWORD,
+      role: name,
+      permissions,
+    });
+    return signIn(`${name}@isp.test`);
+  };
+  let n = 0;
+  const newSubscriber = (extra: Record<string, unknown> = {}) => ({
+    name: `Subscriber ${++n}`,
+    serviceAddress: `${n} Fibre Street`,
+    planId,
+    username: `sub${n}-${Date.now()}`,
+    password: "router-password",
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    t = await startTenantDatabase();
+    db = t.db;
+    api = createIspOpsApi({
+      db,
+      box,
+      disconnect: async (s) => {
+        disconnected.push(s.acctSessionId);
+        return { outcome: "ack" };
+      },
+    });
+    admin = await staffWith("admin", [...StaffPermission.options]);
+    const plan = await call("/plans", {
+      method: "POST",
+      cookie: admin,
+      json: {
+        name: "Fibre 100",
+        downloadKbps: 100_000,
+        uploadKbps: 20_000,
+        priceMinor: 2999,
+        currency: "EUR",
+      },
+    });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    planId = plan.body.id;
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("signs staff in with an HttpOnly, SameSite=Strict session and out again", async () => {
+    const wrong = await call("/auth/login", {
+      method: "POST",
+      json: { email: "admin@isp.test", password: "nope" },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.type).toMatch(/application\/problem\+json/);
+    const res = await call("/auth/login", {
+      method: "POST",
+      json: { email: "ADMIN@isp.test", password: PASSWORD },
+    });
+    expect(res.setCookie).toMatch(
+      /dotmac_staff=dmo_[\w-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict/,
+    );
+    const cookie = { cookie: (res.setCookie ?? "").split(";")[0] ?? "" };
+    expect((await call("/auth/me", { cookie })).body).toMatchObject({
+      email: "admin@isp.test",
+      role: "admin",
+    });
+    expect((await call("/auth/logout", { method: "POST", cookie })).status).toBe(204);
+    expect((await call("/auth/me", { cookie })).status).toBe(401);
+  });
+
+  it("checks each route's permission on the server", async () => {
+    const [s] = await db.select().from(subscribers).limit(1);
+    const someId =
+      s?.id ?? (await call("/subscribers", { method: "POST", cookie: admin, json: newSubscriber() })).body.id;
+    const routes: [string, string, StaffPermission, unknown?][] = [
+      ["GET", "/dashboard", "customers:read"],
+      ["GET", "/subscribers", "customers:read"],
+      ["GET", `/subscribers/${someId}`, "customers:read"],
+      ["POST", "/subscribers", "customers:write", newSubscriber()],
+      ["PATCH", `/subscribers/${someId}`, "customers:write", { phone: "+44 20 7946 0000" }],
+      ["POST", `/subscribers/${someId}/credentials`, "customers:write", { password: "a-new-password" }],
+      [
+        "POST",
+        "/plans",
+        "billing:write",
+        { name: "Perm plan", downloadKbps: 1000, uploadKbps: 1000, priceMinor: 0, currency: "EUR" },
+      ],
+    ];
+    for (const [method, path, permission, json] of routes) {
+      const init = { method, ...(json !== undefined ? { json } : {}) };
+      expect((await call(path, init)).status, `${method} ${path} signed out`).toBe(401);
+      const others = await staffWith(
+        `no-${permission.replace(":", "-")}-${n++}`,
+        StaffPermission.options.filter((p) => p !== permission),
+      );
+      const refused = await call(path, { ...init, cookie: others });
+      expect(refused.status, `${method} ${path} without ${permission}`).toBe(403);
+      expect(refused.body.detail).toContain(permission);
+      const only = await staffWith(`only-${permission.replace(":", "-")}-${n++}`, [permission]);
+      const body = json && typeof json === "object" && "username" in json ? newSubscriber() : json;
+      const allowed = await call(path, {
+        method,
+        ...(body !== undefined ? { json: body } : {}),
+        cookie: only,
+      });
+      expect(
+        allowed.status,
+        `${method} ${path} with ${permission}: ${JSON.stringify(allowed.body)}`,
+      ).toBeLessThan(300);
+    }
+  });
+
+  it("creates a subscriber with a sealed RADIUS password that no answer ever contains", async () => {
+    const input = newSubscriber({
+      email: "Ada@Example.com",
+      phone: "+353 1 555 0100",
+      staticIp: "100.64.1.1",
+    });
+    const created = await call("/subscribers", { method: "POST", cookie: admin, json: input });
+    expect(created.status).toBe(201);
+    expect(created.body.accountNumber).toBeGreaterThan(100_000);
+    const detail = await call(`/subscribers/${created.body.id}`, { cookie: admin });
+    expect(detail.body).toMatchObject({
+      name: input.name,
+      status: "pending",
+      username: input.username,
+      staticIp: "100.64.1.1",
+      planName: "Fibre 100",
+    });
+    const [cred] = await db
+      .select()
+      .from(radiusCredentials)
+      .where(eq(radiusCredentials.subscriberId, created.body.id));
+    expect(cred?.passwordEncrypted.includes(Buffer.from("router-password"))).toBe(false);
+    expect(
+      box.open(cred?.passwordEncrypted ?? Buffer.alloc(0), sealedFor.radiusPassword(created.body.id)),
+    ).toBe("router-password");
+    const audit = await db.select().from(auditLogs).where(eq(auditLogs.targetId, created.body.id));
+    expect(JSON.stringify([detail.body, audit])).not.toContain("router-password");
+
+    expect(
+      (
+        await call(`/subscribers/${created.body.id}/credentials`, {
+          method: "POST",
+          cookie: admin,
+          json: { password: "new-router-pw" },
+        })
+      ).status,
+    ).toBe(204);
+    const [after] = await db
+      .select()
+      .from(radiusCredentials)
+      .where(eq(radiusCredentials.subscriberId, created.body.id));
+    expect(
+      box.open(after?.passwordEncrypted ?? Buffer.alloc(0), sealedFor.radiusPassword(created.body.id)),
+    ).toBe("new-router-pw");
+  });
+
+  it("refuses bad input with field errors and duplicates with 409 naming the field, writing nothing", async () => {
+    const before = (await db.select().from(subscribers)).length;
+    const bad = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: newSubscriber({ email: "not-an-email", staticIp: "300.1.1.1", username: "x" }),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: Json) => e.path).sort()).toEqual(["email", "staticIp", "username"]);
+    const first = newSubscriber();
+    expect((await call("/subscribers", { method: "POST", cookie: admin, json: first })).status).toBe(201);
+    const dup = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: { ...newSubscriber(), username: first.username },
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.errors).toEqual([{ path: "username", message: "this username is taken" }]);
+    const ip = newSubscriber({ staticIp: "100.64.9.9" });
+    expect((await call("/subscribers", { method: "POST", cookie: admin, json: ip })).status).toBe(201);
+    const ipDup = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: newSubscriber({ staticIp: "100.64.9.9" }),
+    });
+    expect([ipDup.status, ipDup.body.errors[0].path]).toEqual([409, "staticIp"]);
+    // Only the two good ones were written: the refused ones left no subscriber without a login.
+    expect((await db.select().from(subscribers)).length).toBe(before + 2);
+    const unknownPlan = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: newSubscriber({ planId: crypto.randomUUID() }),
+    });
+    expect([unknownPlan.status, unknownPlan.body.errors[0].path]).toEqual([400, "planId"]);
+    const plan = await call("/plans", {
+      method: "POST",
+      cookie: admin,
+      json: { name: "Fibre 100", downloadKbps: 1000, uploadKbps: 1000, priceMinor: 0, currency: "eur" },
+    });
+    expect([plan.status, plan.body.errors.map((e: Json) => e.path)]).toEqual([400, ["currency"]]);
+    const planDup = await call("/plans", {
+      method: "POST",
+      cookie: admin,
+      json: { name: "Fibre 100", downloadKbps: 1000, uploadKbps: 1000, priceMinor: 0, currency: "EUR" },
+    });
+    expect([planDup.status, planDup.body.errors[0].path]).toEqual([409, "name"]);
+    expect((await call("/subscribers", { method: "POST", cookie: admin })).status).toBe(400);
+  });
+
+  it("moves subscribers through their lifecycle, disconnecting on suspend, refusing illegal moves", async () => {
+    const { body: s } = await call("/subscribers", { method: "POST", cookie: admin, json: newSubscriber() });
+    const move = (to: string, reason?: string) =>
+      call(`/subscribers/${s.id}/status`, {
+        method: "POST",
+        cookie: admin,
+        json: { to, ...(reason ? { reason } : {}) },
+      });
+    expect((await move("suspended", "unpaid")).status).toBe(409);
+    expect((await move("active")).status).toBe(200);
+    const [nas] = await db
+      .insert(nasClients)
+      .values({ name: "bng-1", network: "192.0.2.0/24", secretEncrypted: Buffer.alloc(1) })
+      .returning();
+    const username = (await call(`/subscribers/${s.id}`, { cookie: admin })).body.username;
+    await db.insert(accountingSessions).values({
+      nasId: nas?.id ?? "",
+      acctSessionId: "open-1",
+      subscriberId: s.id,
+      username,
+      nasIp: "192.0.2.1",
+      startedAt: new Date(),
+      updatedAt: new Date(),
+      framedIp: "100.64.50.1",
+    });
+    const noReason = await move("suspended");
+    expect([noReason.status, noReason.body.errors[0].path]).toEqual([400, "reason"]);
+    const suspended = await move("suspended", "unpaid invoice");
+    expect(suspended.body).toMatchObject({ from: "active", to: "suspended", disconnected: 1 });
+    expect(disconnected).toContain("open-1");
+    expect((await move("active")).status).toBe(200);
+    expect((await move("terminated", "moved away")).status).toBe(200);
+    for (const to of ["active", "suspended", "pending"]) {
+      const r = await move(to, "try");
+      expect(r.status, to).toBe(409);
+      expect(r.body.detail).toMatch(/a terminated subscriber cannot become/);
+    }
+    const detail = await call(`/subscribers/${s.id}`, { cookie: admin });
+    expect(detail.body.history.map((h: Json) => h.to)).toEqual([
+      "terminated",
+      "active",
+      "suspended",
+      "active",
+    ]);
+    expect(
+      (
+        await call(`/subscribers/${crypto.randomUUID()}/status`, {
+          method: "POST",
+          cookie: admin,
+          json: { to: "active" },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it("finds subscribers by name, account number, username, phone, e-mail, framed IP and MAC", async () => {
+    const { body: s } = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: newSubscriber({
+        name: "Grace Hopper",
+        phone: "+1 555 0199",
+        email: "grace@navy.example",
+        username: "ghopper",
+      }),
+    });
+    const [nas] = await db.select().from(nasClients);
+    await db.insert(accountingSessions).values({
+      nasId: nas?.id ?? "",
+      acctSessionId: "grace-1",
+      subscriberId: s.id,
+      username: "ghopper",
+      nasIp: "192.0.2.1",
+      startedAt: new Date(),
+      updatedAt: new Date(),
+      framedIp: "100.64.77.7",
+    });
+    await db
+      .insert(devices)
+      .values({ serial: "ZTEG0001", model: "F660", mac: "00:1a:2b:3c:4d:5e", subscriberId: s.id });
+    for (const q of [
+      "hopp",
+      "GRACE",
+      String(s.accountNumber),
+      "ghopper",
+      "+1 555 0199",
+      "Grace@Navy.example",
+      "100.64.77.7",
+      "00-1A-2B-3C-4D-5E",
+    ]) {
+      const res = await call(`/subscribers?q=${encodeURIComponent(q)}`, { cookie: admin });
+      expect(
+        res.body.items.map((i: Json) => i.id),
+        q,
+      ).toEqual([s.id]);
+    }
+    const filtered = await call(`/subscribers?status=terminated&planId=${planId}`, { cookie: admin });
+    expect(filtered.body.items.every((i: Json) => i.status === "terminated")).toBe(true);
+    expect(filtered.body.total).toBe(filtered.body.items.length);
+    const page = await call("/subscribers?pageSize=2&page=2", { cookie: admin });
+    expect(page.body.items).toHaveLength(2);
+    expect((await call("/subscribers?status=gone", { cookie: admin })).status).toBe(400);
+  });
+});

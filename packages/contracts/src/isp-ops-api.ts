@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { ipVersion } from "./net.ts";
+import { BillingCycle, CapMode, SubscriberStatus } from "./subscribers.ts";
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === "" ? null : s))
+    .nullish();
+
+/** A fixed IPv4 or IPv6 address a subscriber is always given (Framed-IP-Address). */
+export const IpAddress = z.string().refine((s) => ipVersion(s) !== 0, { message: "expected an IP address" });
+
+/** A MAC address as routers print it (colons, dashes or none), stored lower-case with colons. */
+export const MacAddress = z
+  .string()
+  .trim()
+  .transform((s) => s.toLowerCase().replaceAll("-", ":"))
+  .refine((s) => /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(s) || /^[0-9a-f]{12}$/.test(s), {
+    message: "expected a MAC address such as 00:1a:2b:3c:4d:5e",
+  })
+  .transform((s) => (s.includes(":") ? s : (s.match(/../g) ?? []).join(":")));
+
+/** A RADIUS login: what the subscriber's router sends as User-Name. */
+export const RadiusUsername = z
+  .string()
+  .trim()
+  .min(3)
+  .max(64)
+  .regex(/^[A-Za-z0-9._@+-]+$/, { message: "letters, digits and . _ @ + - only" });
+
+/** A RADIUS password: sealed at rest, never shown again once set. */
+export const RadiusPassword = z.string().min(8).max(128);
+
+export const SubscriberCreate = z
+  .object({
+    name: trimmed(200),
+    email: z
+      .email()
+      .max(254)
+      .nullish()
+      .or(z.literal("").transform(() => null)),
+    phone: optionalText(40),
+    serviceAddress: trimmed(500),
+    planId: z.uuid().nullish(),
+    staticIp: IpAddress.nullish().or(z.literal("").transform(() => null)),
+    username: RadiusUsername,
+    password: RadiusPassword,
+  })
+  .strict();
+export type SubscriberCreate = z.infer<typeof SubscriberCreate>;
+
+export const SubscriberUpdate = SubscriberCreate.omit({ username: true, password: true }).partial().strict();
+export type SubscriberUpdate = z.infer<typeof SubscriberUpdate>;
+
+export const StatusChange = z
+  .object({
+    to: SubscriberStatus,
+    reason: z.string().trim().max(500).optional(),
+  })
+  .strict()
+  .refine((c) => c.to !== "suspended" || (c.reason?.length ?? 0) > 0, {
+    message: "say why the subscriber is suspended",
+    path: ["reason"],
+  });
+export type StatusChange = z.infer<typeof StatusChange>;
+
+export const CredentialReset = z.object({ password: RadiusPassword }).strict();
+
+export const SubscriberQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  status: SubscriberStatus.optional(),
+  planId: z.uuid().optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type SubscriberQuery = z.infer<typeof SubscriberQuery>;
+
+export const PlanCreate = z
+  .object({
+    name: trimmed(100),
+    downloadKbps: z.number().int().min(64).max(100_000_000),
+    uploadKbps: z.number().int().min(64).max(100_000_000),
+    burstDownloadKbps: z.number().int().positive().nullish(),
+    burstUploadKbps: z.number().int().positive().nullish(),
+    dataCapBytes: z.number().int().positive().nullish(),
+    capMode: CapMode.default("hard"),
+    priceMinor: z.number().int().min(0).max(100_000_000),
+    currency: z.string().regex(/^[A-Z]{3}$/, { message: "an ISO 4217 code such as EUR" }),
+    billingCycle: BillingCycle.default("monthly"),
+    sessionTimeoutSeconds: z.number().int().positive().nullish(),
+    interimIntervalSeconds: z.number().int().min(60).max(86_400).default(300),
+  })
+  .strict()
+  .refine((p) => !p.burstDownloadKbps || p.burstDownloadKbps >= p.downloadKbps, {
+    message: "burst is at least the plan's speed",
+    path: ["burstDownloadKbps"],
+  })
+  .refine((p) => !p.burstUploadKbps || p.burstUploadKbps >= p.uploadKbps, {
+    message: "burst is at least the plan's speed",
+    path: ["burstUploadKbps"],
+  });
+export type PlanCreate = z.infer<typeof PlanCreate>;
+
+export const StaffLogin = z
+  .object({ email: z.email().max(254), password: z.string().min(1).max(1024) })
+  .strict();
