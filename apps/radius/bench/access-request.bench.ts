@@ -13,14 +13,8 @@ import { createRequire } from "node:module";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createThrowawayDatabase, freePorts, repoRoot, startPostgres } from "@dotmac/devkit";
-import {
-  createTenantDb,
-  migrateTenantDb,
-  nasClients,
-  SecretBox,
-  sealedFor,
-  servicePlans,
-} from "@dotmac/tenant-db";
+import { createTenantDb, nasClients, SecretBox, sealedFor, servicePlans } from "@dotmac/tenant-db";
+import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import { startFreeRadius } from "../test/freeradius.ts";
 
 const radius = createRequire(import.meta.url)("radius") as {

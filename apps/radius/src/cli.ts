@@ -1,4 +1,5 @@
-import { createTenantDb, migrateTenantDb, SecretBox } from "@dotmac/tenant-db";
+import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
+import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import pino from "pino";
 import { radiusEnv } from "./env.ts";
 import { NasRegistry } from "./nas.ts";

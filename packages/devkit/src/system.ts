@@ -12,7 +12,8 @@ export interface SystemTool {
 
 /**
  * openssl issues the local cluster's certificates; radclient is the RADIUS tests' peer; FreeRADIUS
- * with its PostgreSQL driver runs against the compatibility views (test and benchmark).
+ * with its PostgreSQL driver runs against the compatibility views (test and benchmark); Chromium
+ * runs the web apps' end-to-end tests.
  */
 export const systemTools: readonly SystemTool[] = [
   { command: "openssl", debianPackage: "openssl" },
@@ -23,6 +24,8 @@ export const systemTools: readonly SystemTool[] = [
     debianPackage: "freeradius-postgresql",
     file: "/usr/lib/freeradius/rlm_sql_postgresql.so",
   },
+  // The web apps' end-to-end tests drive Debian's Chromium through playwright-core.
+  { command: "chromium", debianPackage: "chromium" },
 ];
 
 const onPath = (command: string) =>

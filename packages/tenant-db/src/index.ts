@@ -6,5 +6,4 @@ export {
   type SessionDisconnector,
   TransitionError,
 } from "./lifecycle.ts";
-export { migrateTenantDb, migrationsFolder } from "./migrate.ts";
 export * from "./schema.ts";

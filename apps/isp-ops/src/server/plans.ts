@@ -6,7 +6,23 @@ import { constraintProblem } from "./problem.ts";
 
 export async function listPlans(db: TenantDb) {
   const pg = db.$client;
-  return pg`
+  return pg<
+    {
+      id: string;
+      name: string;
+      downloadKbps: number;
+      uploadKbps: number;
+      burstDownloadKbps: number | null;
+      burstUploadKbps: number | null;
+      dataCapBytes: number | null;
+      capMode: string;
+      priceMinor: number;
+      currency: string;
+      billingCycle: string;
+      active: boolean;
+      subscribers: number;
+    }[]
+  >`
     select p.id, p.name, p.download_kbps as "downloadKbps", p.upload_kbps as "uploadKbps",
            p.burst_download_kbps as "burstDownloadKbps", p.burst_upload_kbps as "burstUploadKbps",
            p.data_cap_bytes::float8 as "dataCapBytes", p.cap_mode as "capMode", p.price_minor as "priceMinor",

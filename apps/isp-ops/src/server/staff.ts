@@ -1,4 +1,4 @@
-import type { StaffPermission } from "@dotmac/contracts";
+import { StaffPermission } from "@dotmac/contracts";
 import { hashPassword } from "@dotmac/platform-db/secrets";
 import { staffRoles, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 
@@ -30,4 +30,18 @@ export async function createStaff(
     .returning();
   if (!user) throw new Error("no staff user");
   return user;
+}
+
+/** The tenant's first admin (every permission), only while it has no staff at all. */
+export async function bootstrapAdmin(db: TenantDb, email: string, password: string): Promise<boolean> {
+  const [existing] = await db.select({ id: staffUsers.id }).from(staffUsers).limit(1);
+  if (existing) return false;
+  await createStaff(db, {
+    email,
+    displayName: "Administrator",
+    password,
+    role: "admin",
+    permissions: [...StaffPermission.options],
+  });
+  return true;
 }

@@ -127,7 +127,10 @@ async function sameDir(pulumiBinDir: string, languageBinDir: string): Promise<st
 }
 
 /** The environment every Pulumi command needs here: our binaries, our plugins, no downloads. */
-export function pulumiEnv(toolchain: Toolchain, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function pulumiEnv(
+  toolchain: Toolchain,
+  extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
     PATH: `${toolchain.pulumiBinDir}:${process.env.PATH ?? ""}`,

@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Workspace packages ship TypeScript sources.
+  transpilePackages: ["@dotmac/contracts", "@dotmac/ui", "@dotmac/tenant-db", "@dotmac/platform-db"],
+  serverExternalPackages: ["postgres"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default config;

@@ -1,0 +1,38 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { SignOut } from "../../components/sign-out.tsx";
+import { branding } from "../../server/runtime.ts";
+import { currentStaff } from "../../server/session.ts";
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const staff = await currentStaff();
+  const can = (p: string) => staff.permissions.some((x) => x === p);
+  const brand = branding();
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Main">
+        <h1>{brand.name}</h1>
+        <ul>
+          <li>
+            <Link href="/dashboard">Dashboard</Link>
+          </li>
+          {can("customers:read") ? (
+            <li>
+              <Link href="/dashboard/subscribers">Subscribers</Link>
+            </li>
+          ) : null}
+          {can("customers:read") || can("billing:read") ? (
+            <li>
+              <Link href="/dashboard/plans">Plans</Link>
+            </li>
+          ) : null}
+        </ul>
+        <p className="who">
+          {staff.displayName} · {staff.role}
+        </p>
+        <SignOut />
+      </nav>
+      <main>{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { SubscriberStatus } from "@dotmac/contracts";
+import { BarChart, StatusBadge } from "@dotmac/ui";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
+import { StatusActions } from "../../../../components/status-actions.tsx";
+import { deps } from "../../../../server/runtime.ts";
+import { staffWith } from "../../../../server/session.ts";
+import { subscriberDetail } from "../../../../server/subscribers.ts";
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const bytes = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
+const speed = (kbps: number) => (kbps % 1000 === 0 ? `${kbps / 1000} Mbit/s` : `${kbps} kbit/s`);
+
+export default async function SubscriberPage({ params }: { params: Promise<{ id: string }> }) {
+  const staff = await staffWith("customers:read");
+  const { id } = await params;
+  if (!uuid.test(id)) notFound();
+  const s = await subscriberDetail((await deps()).db, id);
+  if (!s) notFound();
+  const canWrite = staff.permissions.includes("customers:write");
+  return (
+    <>
+      <p>
+        <Link href="/dashboard/subscribers">← Subscribers</Link>
+      </p>
+      <h2>
+        {s.name} <StatusBadge status={s.status} />
+      </h2>
+      <section className="card" aria-labelledby="account">
+        <h3 id="account">Account</h3>
+        <dl className="facts">
+          <dt>Account number</dt>
+          <dd>{s.accountNumber}</dd>
+          <dt>Service address</dt>
+          <dd>{s.serviceAddress}</dd>
+          <dt>E-mail</dt>
+          <dd>{s.email ?? "—"}</dd>
+          <dt>Phone</dt>
+          <dd>{s.phone ?? "—"}</dd>
+          <dt>Plan</dt>
+          <dd>
+            {s.planName ? `${s.planName} (${speed(s.downloadKbps)} / ${speed(s.uploadKbps)})` : "no plan"}
+          </dd>
+          <dt>Static IP</dt>
+          <dd>{s.staticIp ?? "—"}</dd>
+          <dt>RADIUS username</dt>
+          <dd>{s.username ?? "—"}</dd>
+        </dl>
+      </section>
+      {canWrite ? (
+        <section className="card" aria-labelledby="actions">
+          <h3 id="actions">Status</h3>
+          <StatusActions id={s.id} status={SubscriberStatus.parse(s.status)} />
+          <h3>RADIUS login</h3>
+          <CredentialsReset id={s.id} />
+        </section>
+      ) : null}
+      {s.usage.length === 0 ? (
+        <p className="notice">No usage in the last 30 days.</p>
+      ) : (
+        <BarChart
+          title="Usage, last 30 days (MB per day)"
+          data={s.usage.map((u) => ({
+            label: String(u.day),
+            value: Math.round((Number(u.inputOctets) + Number(u.outputOctets)) / 1e6),
+          }))}
+          unit=" MB"
+        />
+      )}
+      <section className="card" aria-labelledby="sessions" style={{ marginTop: "1rem" }}>
+        <h3 id="sessions">Sessions</h3>
+        {s.sessions.length === 0 ? (
+          <p>No sessions yet.</p>
+        ) : (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Ended</th>
+                <th scope="col">NAS</th>
+                <th scope="col">IP</th>
+                <th scope="col">Down</th>
+                <th scope="col">Up</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.sessions.map((x) => (
+                <tr key={String(x.id)}>
+                  <td>{new Date(x.startedAt).toISOString().replace("T", " ").slice(0, 16)}</td>
+                  <td>
+                    {x.stoppedAt
+                      ? new Date(x.stoppedAt).toISOString().replace("T", " ").slice(0, 16)
+                      : "online"}
+                  </td>
+                  <td>{x.nas}</td>
+                  <td>{x.framedIp ?? "—"}</td>
+                  <td>{bytes(x.outputOctets)}</td>
+                  <td>{bytes(x.inputOctets)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card" aria-labelledby="devices">
+        <h3 id="devices">Devices</h3>
+        {s.devices.length === 0 ? (
+          <p>No devices.</p>
+        ) : (
+          <ul>
+            {s.devices.map((d) => (
+              <li key={String(d.id)}>
+                {d.model} · {d.serial} {d.mac ? `· ${d.mac}` : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card" aria-labelledby="history">
+        <h3 id="history">History</h3>
+        {s.history.length === 0 ? (
+          <p>No status changes yet.</p>
+        ) : (
+          <ol>
+            {s.history.map((h) => (
+              <li key={`${h.at}-${h.to}`}>
+                {new Date(h.at).toISOString().replace("T", " ").slice(0, 16)}: {h.from} → {h.to}
+                {h.reason ? ` (${h.reason})` : ""}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+import "@dotmac/ui/ui.css";
+import "./globals.css";
+import type { ReactNode } from "react";
+import { branding } from "../server/runtime.ts";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata() {
+  return { title: `${branding().name} · operations` };
+}
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  const brand = branding();
+  return (
+    <html lang="en" style={{ "--tenant-primary": brand.primaryColor } as React.CSSProperties}>
+      <body>{children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,14 @@
+import { LoginForm } from "../../components/login-form.tsx";
+import { branding } from "../../server/runtime.ts";
+
+export default function LoginPage() {
+  const brand = branding();
+  return (
+    <main className="login">
+      {brand.logoUrl ? <img src={brand.logoUrl} alt="" height={48} /> : null}
+      <h1>{brand.name}</h1>
+      <p>Staff sign-in</p>
+      <LoginForm />
+    </main>
+  );
+}

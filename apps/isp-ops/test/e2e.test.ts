@@ -1,0 +1,170 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { freePort, repoRoot, run } from "@dotmac/devkit";
+import { radiusCredentials, subscriberStatusHistory, subscribers } from "@dotmac/tenant-db";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
+import { eq } from "drizzle-orm";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const app = join(repoRoot, "apps/isp-ops");
+const artifacts = join(app, "test-artifacts/e2e");
+const ADMIN = { email: "owner@fastfiber.test", password: "a-long-staff-password" };
+
+/**
+ * The real app (next build, then `dotmac-isp-ops serve`) on the embedded Postgres, driven by
+ * Debian's Chromium: a staff member's first day. Screenshots of each step go to test-artifacts/.
+ */
+describe("isp-ops in a browser", () => {
+  let t: Awaited<ReturnType<typeof startTenantDatabase>>;
+  let server: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  let output = "";
+  let step = 0;
+  const shot = async (name: string) => {
+    step += 1;
+    await page.screenshot({
+      path: join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  };
+
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    t = await startTenantDatabase();
+    await run("npx", ["next", "build"], { cwd: app, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [join(app, "bin/dotmac-isp-ops.js"), "serve"], {
+      cwd: app,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: t.url,
+        TENANT_SECRETS_KEY: Buffer.alloc(32, 8).toString("base64"),
+        TENANT_SLUG: "fastfiber",
+        NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
+        NEXT_PUBLIC_PRIMARY_COLOR: "#7a1fa2",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+        ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    server.stdout?.on("data", (d) => (output += d));
+    server.stderr?.on("data", (d) => (output += d));
+    const deadline = Date.now() + 60_000;
+    while (
+      !(await fetch(`${url}/login`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      if (Date.now() > deadline || server.exitCode !== null)
+        throw new Error(`isp-ops did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+    await t?.stop();
+  });
+
+  it("signs in, creates a plan and a subscriber, activates, suspends and resumes them", async () => {
+    await page.goto(`${url}/dashboard`);
+    await page.waitForURL(/\/login$/);
+    await expect(page.getByRole("heading", { name: "Fast Fiber" }).textContent()).resolves.toBe("Fast Fiber");
+    await page.getByLabel("E-mail").fill(ADMIN.email);
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    // (Next's route announcer is an empty alert too, hence the filter.)
+    await page.getByRole("alert").filter({ hasText: "wrong e-mail or password" }).waitFor();
+    await shot("login-refused");
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/dashboard$/);
+    await page.getByText("Active subscribers").waitFor();
+    await shot("dashboard");
+
+    await page.getByRole("link", { name: "Plans", exact: true }).click();
+    await page.getByText("No plans yet").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Fibre 500");
+    await page.getByLabel("Download (Mbit/s)").fill("500");
+    await page.getByLabel("Upload (Mbit/s)").fill("100");
+    await page.getByLabel("Price per cycle").fill("39.99");
+    await page.getByRole("button", { name: "Create plan" }).click();
+    await page.getByRole("cell", { name: "Fibre 500" }).waitFor();
+    expect(await page.getByRole("cell", { name: "500 Mbit/s / 100 Mbit/s" }).count()).toBe(1);
+    await shot("plan-created");
+
+    await page.getByRole("link", { name: "Subscribers", exact: true }).click();
+    await page.getByText("No subscribers match.").waitFor();
+    await page.getByRole("link", { name: "New subscriber" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("Ada Lovelace");
+    await page.getByLabel("Service address").fill("12 Analytical Row");
+    await page.getByLabel("Plan").selectOption({ label: "Fibre 500" });
+    await page.getByLabel("RADIUS username").fill("ada");
+    await page.getByLabel("RADIUS password").fill("short");
+    await page.getByRole("button", { name: "Create subscriber" }).click();
+    // The server's field error is shown next to the field; nothing was created.
+    await page.locator("#field-password-error").waitFor();
+    await shot("subscriber-field-error");
+    await page.getByLabel("RADIUS password").fill("ada-router-password");
+    await page.getByRole("button", { name: "Create subscriber" }).click();
+    await page.waitForURL(/\/dashboard\/subscribers\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { name: /Ada Lovelace/ }).waitFor();
+    expect(await page.locator(".ui-badge").textContent()).toBe("pending");
+    expect(await page.content()).not.toContain("ada-router-password");
+    await shot("subscriber-pending");
+
+    await page.getByRole("button", { name: "Activate" }).click();
+    await page.locator(".ui-badge", { hasText: "active" }).waitFor();
+    await shot("subscriber-active");
+    await page.getByRole("button", { name: "Suspend" }).click();
+    await page.getByRole("status").filter({ hasText: "say why" }).waitFor();
+    await page.getByLabel("Reason").fill("unpaid invoice 2026-11");
+    await page.getByRole("button", { name: "Suspend" }).click();
+    await page.locator(".ui-badge", { hasText: "suspended" }).waitFor();
+    await page.getByText("active → suspended (unpaid invoice 2026-11)").waitFor();
+    await shot("subscriber-suspended");
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.locator(".ui-badge", { hasText: "active" }).waitFor();
+    await shot("subscriber-resumed");
+
+    const [cred] = await t.db.select().from(radiusCredentials).where(eq(radiusCredentials.username, "ada"));
+    const [ada] = await t.db
+      .select()
+      .from(subscribers)
+      .where(eq(subscribers.id, cred?.subscriberId ?? ""));
+    expect(ada?.status).toBe("active");
+    const history = await t.db
+      .select()
+      .from(subscriberStatusHistory)
+      .where(eq(subscriberStatusHistory.subscriberId, ada?.id ?? ""))
+      .orderBy(subscriberStatusHistory.id);
+    expect(history.map((h) => h.toStatus)).toEqual(["active", "suspended", "active"]);
+
+    await page.getByRole("link", { name: "Subscribers", exact: true }).click();
+    await page.getByLabel("Search", { exact: true }).fill("ada");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("link", { name: "Ada Lovelace" }).waitFor();
+    await shot("subscriber-search");
+  });
+});

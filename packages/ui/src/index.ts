@@ -1,0 +1,4 @@
+export { BarChart, type BarDatum } from "./bar-chart.tsx";
+export { Field } from "./field.tsx";
+export { StatCard } from "./stat-card.tsx";
+export { StatusBadge } from "./status-badge.tsx";
