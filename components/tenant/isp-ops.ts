@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsIngress } from "../shared/ingress-spec.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
+import { RADIUS_CONTROL_SERVICE, RADIUS_METRICS_PORT } from "./radius.ts";
 
 export const ISP_OPS_PORT = 3000;
 
@@ -24,6 +25,10 @@ export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
     NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: String(features.has("advancedAnalytics")),
     NEXT_PUBLIC_API_BASE_URL: `https://${appHost}/api`,
     TENANT_SEATS: String(spec.seats),
+    // Suspensions end live sessions through the tenant's RADIUS server (it alone reaches the NAS).
+    ...(features.has("radius")
+      ? { RADIUS_CONTROL_URL: `http://${RADIUS_CONTROL_SERVICE}:${RADIUS_METRICS_PORT}` }
+      : {}),
   };
 }
 
@@ -39,6 +44,8 @@ export interface IspOpsArgs {
   readonly serviceAccountName: pulumi.Input<string>;
   /** The Secret holding DATABASE_URL. */
   readonly databaseSecretName: pulumi.Input<string>;
+  /** The Secret holding TENANT_SECRETS_KEY, to seal RADIUS passwords and NAS secrets. */
+  readonly secretsKeySecretName: pulumi.Input<string>;
   readonly ingressClassName: string;
   readonly clusterIssuer: string;
   /** Scaled to zero, without an autoscaler to bring it back. */
@@ -110,6 +117,12 @@ export class IspOps extends pulumi.ComponentResource {
                     {
                       name: "DATABASE_URL",
                       valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
+                    },
+                    {
+                      name: "TENANT_SECRETS_KEY",
+                      valueFrom: {
+                        secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" },
+                      },
                     },
                   ],
                   volumeMounts: [{ name: "next-cache", mountPath: "/app/.next/cache" }],

@@ -1,7 +1,6 @@
 import { componentResources, type TenantSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
 import { radiusPodLabels } from "./network-policy-specs.ts";
 
@@ -9,6 +8,7 @@ export const RADIUS_AUTH_PORT = 1812;
 export const RADIUS_ACCT_PORT = 1813;
 export const RADIUS_COA_PORT = 3799;
 export const RADIUS_METRICS_PORT = 9812;
+export const RADIUS_CONTROL_SERVICE = "radius-control";
 
 export interface RadiusArgs {
   readonly spec: TenantSpec;
@@ -16,6 +16,8 @@ export interface RadiusArgs {
   readonly labels: Record<string, string>;
   readonly serviceAccountName: pulumi.Input<string>;
   readonly databaseSecretName: pulumi.Input<string>;
+  /** The Secret holding TENANT_SECRETS_KEY (NAS secrets and RADIUS passwords are sealed with it). */
+  readonly secretsKeySecretName: pulumi.Input<string>;
   /**
    * LoadBalancer in production, so NAS devices outside the cluster reach it with their own source
    * address (externalTrafficPolicy Local): the server identifies a NAS by it.
@@ -36,18 +38,6 @@ export class Radius extends pulumi.ComponentResource {
     const labels = { ...args.labels, ...radiusPodLabels, "app.kubernetes.io/component": "radius" };
     const selector = { ...radiusPodLabels, "dotmac.io/tenant-slug": spec.slug };
     const metadata = (n: string) => ({ name: n, namespace: args.namespace, labels });
-
-    // Encrypts subscribers' RADIUS passwords at rest (AES-256-GCM); isp-ops reads the same key.
-    const credentialKey = new GeneratedSecret(`${name}-credential-key`, { bytes: 32 }, { parent: this });
-    const secret = new k8s.core.v1.Secret(
-      `${name}-secret`,
-      {
-        metadata: metadata("radius"),
-        type: "Opaque",
-        stringData: { TENANT_SECRETS_KEY: credentialKey.value },
-      },
-      { parent: this },
-    );
 
     new k8s.apps.v1.Deployment(
       name,
@@ -90,7 +80,9 @@ export class Radius extends pulumi.ComponentResource {
                     },
                     {
                       name: "TENANT_SECRETS_KEY",
-                      valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "TENANT_SECRETS_KEY" } },
+                      valueFrom: {
+                        secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" },
+                      },
                     },
                   ],
                 }),
@@ -116,6 +108,21 @@ export class Radius extends pulumi.ComponentResource {
             { name: "acct", port: RADIUS_ACCT_PORT, targetPort: "acct", protocol: "UDP" },
             { name: "coa", port: RADIUS_COA_PORT, targetPort: "coa", protocol: "UDP" },
           ],
+        },
+      },
+      { parent: this },
+    );
+
+    // Inside the namespace only (never the NAS-facing load balancer): isp-ops asks for disconnects
+    // here (POST /control/disconnect, a token derived from the tenant key).
+    new k8s.core.v1.Service(
+      `${name}-control`,
+      {
+        metadata: metadata(RADIUS_CONTROL_SERVICE),
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: [{ name: "control", port: RADIUS_METRICS_PORT, targetPort: "metrics" }],
         },
       },
       { parent: this },

@@ -331,6 +331,12 @@ describe("TenantStamp", () => {
       "3799/UDP",
     ]);
     expect(outputs.radiusEndpoint).toBe("pending:1812");
+    // The control port (isp-ops asking for disconnects) stays inside the namespace.
+    const control = one("kubernetes:core/v1:Service", "radius-control");
+    expect(control.inputs.spec).toMatchObject({
+      type: "ClusterIP",
+      ports: [{ port: 9812, targetPort: "metrics" }],
+    });
     const local = await stamp({}, { radiusServiceType: "ClusterIP" });
     expect(local.outputs.radiusEndpoint).toBe("10.96.7.7:1812");
   });

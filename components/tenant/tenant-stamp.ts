@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ManagedDatabase, type PostgresServerArgs } from "../database/managed-database.ts";
 import { tenantDatabaseName } from "../database/postgres-database.ts";
+import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
 import { GenieAcs } from "./genieacs.ts";
 import { IspOps } from "./isp-ops.ts";
@@ -175,6 +176,18 @@ export class TenantStamp extends pulumi.ComponentResource {
       child,
     );
 
+    // Seals RADIUS passwords and NAS secrets at rest (AES-256-GCM); isp-ops and RADIUS read it.
+    const secretsKey = new GeneratedSecret(`${name}-secrets-key`, { bytes: 32 }, child);
+    const secretsKeySecret = new k8s.core.v1.Secret(
+      `${name}-secrets-key`,
+      {
+        metadata: inNs("tenant-secrets"),
+        type: "Opaque",
+        stringData: { TENANT_SECRETS_KEY: secretsKey.value },
+      },
+      child,
+    );
+
     // Workloads start once the guard rails they run under exist.
     const workloads = { parent: this, dependsOn: [ns, apiAccess, quota, limits, ...policies] };
     const common = { spec, namespace: this.namespace, labels, suspended };
@@ -184,6 +197,7 @@ export class TenantStamp extends pulumi.ComponentResource {
         ...common,
         serviceAccountName: sa.metadata.name,
         databaseSecretName: dbSecret.metadata.name,
+        secretsKeySecretName: secretsKeySecret.metadata.name,
         ingressClassName,
         clusterIssuer,
       },
@@ -196,6 +210,7 @@ export class TenantStamp extends pulumi.ComponentResource {
             ...common,
             serviceAccountName: sa.metadata.name,
             databaseSecretName: dbSecret.metadata.name,
+            secretsKeySecretName: secretsKeySecret.metadata.name,
             serviceType: args.radiusServiceType ?? "LoadBalancer",
           },
           workloads,

@@ -69,6 +69,10 @@ export class NasRegistry {
       .sort((x, y) => y.prefix - x.prefix);
   }
 
+  byId(id: string): Nas | undefined {
+    return this.clients.find((c) => c.id === id);
+  }
+
   find(ip: string): Nas | undefined {
     const plain = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
     return this.clients.find((c) => c.contains(plain));

@@ -1,10 +1,13 @@
+import { timingSafeEqual } from "node:crypto";
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { RADIUS_CONTROL_PURPOSE, SessionDisconnectRequest } from "@dotmac/contracts";
 import type { SecretBox, TenantDb } from "@dotmac/tenant-db";
 import type { Logger } from "pino";
 import { account } from "./accounting.ts";
 import { authenticate } from "./authenticate.ts";
 import { DuplicateCache } from "./dedupe.ts";
+import { disconnect } from "./disconnect.ts";
 import { createRadiusMetrics, type RadiusMetrics } from "./metrics.ts";
 import { msChapAccept, msChapReject, msChapV2Request } from "./mschap.ts";
 import type { NasRegistry } from "./nas.ts";
@@ -123,8 +126,14 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     ports[kind] = await bind(socket, opts.host, kind === "auth" ? opts.authPort : opts.acctPort);
   }
 
+  const controlToken = Buffer.from(opts.box.derive(RADIUS_CONTROL_PURPOSE));
   const http: Server = createServer(async (req, res) => {
-    if (req.url === "/metrics") {
+    if (req.url === "/control/disconnect" && req.method === "POST") {
+      const result = await control(req, controlToken, opts.nas, opts.log);
+      res.statusCode = result.status;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(result.body));
+    } else if (req.url === "/metrics") {
       res.setHeader("content-type", metrics.registry.contentType);
       res.end(await metrics.registry.metrics());
     } else if (req.url === "/healthz") {
@@ -154,4 +163,48 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/**
+ * POST /control/disconnect from the tenant's isp-ops (bearer token derived from the tenant key):
+ * this server, the only one allowed to reach the NAS networks, sends the Disconnect-Request.
+ */
+async function control(
+  req: IncomingMessage,
+  token: Buffer,
+  registry: NasRegistry,
+  log: Logger,
+): Promise<{ status: number; body: unknown }> {
+  const presented = Buffer.from((req.headers.authorization ?? "").replace(/^Bearer /, ""));
+  if (presented.length !== token.length || !timingSafeEqual(presented, token)) {
+    return { status: 401, body: { error: "bad control token" } };
+  }
+  let raw = "";
+  for await (const chunk of req) {
+    raw += chunk;
+    if (raw.length > 4096) return { status: 413, body: { error: "too large" } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { status: 400, body: { error: "not JSON" } };
+  }
+  const parsed = SessionDisconnectRequest.safeParse(json);
+  if (!parsed.success) return { status: 400, body: { error: parsed.error.issues.map((i) => i.message) } };
+  const session = parsed.data;
+  // A NAS added since the last periodic reload is found after one more.
+  const nas =
+    registry.byId(session.nasId) ?? (await registry.reload().then(() => registry.byId(session.nasId)));
+  if (!nas) return { status: 404, body: { error: "unknown NAS" } };
+  const result = await disconnect(
+    { host: session.nasIp, port: nas.coaPort, secret: nas.secret },
+    {
+      username: session.username,
+      acctSessionId: session.acctSessionId,
+      framedIp: session.framedIp ?? undefined,
+    },
+  );
+  log.info({ nas: nas.name, user: session.username, outcome: result.outcome }, "disconnect requested");
+  return { status: 200, body: result };
 }

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from "node:dgram";
 import { createRequire } from "node:module";
+import { RADIUS_CONTROL_PURPOSE } from "@dotmac/contracts";
 import {
   accountingSessions,
   changeSubscriberStatus,
@@ -11,7 +12,8 @@ import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { disconnect } from "../src/disconnect.ts";
-import { addLocalNas } from "./harness.ts";
+import type { RunningRadius } from "../src/server.ts";
+import { addLocalNas, serveRadius } from "./harness.ts";
 
 const radius = createRequire(import.meta.url)("radius") as {
   decode(a: { packet: Buffer; secret: string }): { code: string; attributes: Record<string, unknown> };
@@ -97,7 +99,8 @@ describe("RFC 5176 Disconnect client", () => {
     expect(forged.seen).toHaveLength(2);
   });
 
-  it("ends a subscriber's open session at its NAS when staff suspend them", async () => {
+  it("ends a subscriber's open session at its NAS when staff suspend them, through the control endpoint", async () => {
+    let radius: RunningRadius | undefined;
     const nas = await testNas(() => "ack");
     close = nas.close;
     const t = await startTenantDatabase();
@@ -121,19 +124,34 @@ describe("RFC 5176 Disconnect client", () => {
         startedAt: at,
         updatedAt: at,
       });
+      // isp-ops's path: the RADIUS server's control endpoint sends the Disconnect-Request.
+      radius = await serveRadius(t.db, box);
+      const control = `http://127.0.0.1:${radius.metricsPort}/control/disconnect`;
+      const forged = await fetch(control, {
+        method: "POST",
+        headers: { authorization: "Bearer not-the-token" },
+        body: JSON.stringify({
+          nasId,
+          nasIp: "127.0.0.1",
+          username: "ada",
+          acctSessionId: "live-1",
+          framedIp: null,
+        }),
+      });
+      expect(forged.status).toBe(401);
+      expect(nas.seen).toHaveLength(0);
       const result = await changeSubscriberStatus(
         t.db,
         { subscriberId: s.id, to: "suspended", actor: "staff:1", reason: "unpaid" },
-        (session) =>
-          disconnect(
-            { host: session.nasNetwork.split("/")[0] ?? "", port: session.coaPort, secret: SECRET },
-            {
-              username: session.username,
-              acctSessionId: session.acctSessionId,
-              framedIp: session.framedIp ?? undefined,
-            },
-            { timeoutMs: 500, retries: 1 },
-          ),
+        async (session) => {
+          const res = await fetch(control, {
+            method: "POST",
+            headers: { authorization: `Bearer ${box.derive(RADIUS_CONTROL_PURPOSE)}` },
+            body: JSON.stringify(session),
+          });
+          expect(res.status).toBe(200);
+          return (await res.json()) as { outcome: string };
+        },
       );
       expect(result).toMatchObject({ to: "suspended", disconnected: 1 });
       expect(nas.seen[0]?.attributes).toMatchObject({
@@ -142,6 +160,7 @@ describe("RFC 5176 Disconnect client", () => {
         "Framed-IP-Address": "100.64.0.20",
       });
     } finally {
+      await radius?.stop();
       await t.stop();
     }
   });

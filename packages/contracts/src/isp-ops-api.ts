@@ -108,3 +108,21 @@ export type PlanCreate = z.infer<typeof PlanCreate>;
 export const StaffLogin = z
   .object({ email: z.email().max(254), password: z.string().min(1).max(1024) })
   .strict();
+
+/**
+ * What isp-ops asks its tenant's RADIUS server to do on a suspension (POST /control/disconnect):
+ * send an RFC 5176 Disconnect-Request for one open session to the NAS it runs on.
+ */
+export const SessionDisconnectRequest = z
+  .object({
+    nasId: z.uuid(),
+    nasIp: IpAddress,
+    username: z.string().min(1).max(253),
+    acctSessionId: z.string().min(1).max(253),
+    framedIp: IpAddress.nullable(),
+  })
+  .strip();
+export type SessionDisconnectRequest = z.infer<typeof SessionDisconnectRequest>;
+
+/** The bearer token isp-ops presents to the RADIUS control endpoint: SecretBox.derive() of this. */
+export const RADIUS_CONTROL_PURPOSE = "radius-control";

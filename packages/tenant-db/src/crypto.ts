@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 
 const VERSION = 1;
 const NONCE = 12;
@@ -30,6 +30,14 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context));
     const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
     return Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag(), body]);
+  }
+
+  /**
+   * A value derived from the key for one purpose (HMAC-SHA256), e.g. the bearer token the tenant's
+   * isp-ops presents to its RADIUS server: both hold the key, neither stores the token.
+   */
+  derive(purpose: string): string {
+    return createHmac("sha256", this.key).update(`dotmac:${purpose}`).digest("base64url");
   }
 
   open(sealed: Buffer, context: string): string {

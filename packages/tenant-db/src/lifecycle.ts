@@ -8,14 +8,17 @@ export interface OpenSession {
   readonly nasId: string;
   readonly nasNetwork: string;
   readonly coaPort: number;
+  /** The NAS's own address (its network may be wider than one host). */
+  readonly nasIp: string;
   readonly username: string;
   readonly acctSessionId: string;
   readonly framedIp: string | null;
 }
 
 /**
- * Ends sessions at their NAS. The isp-ops app passes the RADIUS package's Disconnect client; the
- * result of each attempt is written to the audit log either way.
+ * Ends sessions at their NAS. The isp-ops app asks the tenant's RADIUS server to send the RFC 5176
+ * Disconnect-Request (only RADIUS pods may reach the NAS networks); the result of each attempt is
+ * written to the audit log either way.
  */
 export type SessionDisconnector = (session: OpenSession) => Promise<{ outcome: string; errorCause?: string }>;
 
@@ -78,6 +81,7 @@ export async function changeSubscriberStatus(
         nasId: nasClients.id,
         nasNetwork: nasClients.network,
         coaPort: nasClients.coaPort,
+        nasIp: accountingSessions.nasIp,
         username: accountingSessions.username,
         acctSessionId: accountingSessions.acctSessionId,
         framedIp: accountingSessions.framedIp,

@@ -1,5 +1,6 @@
 import { createTenantDb, SecretBox, type TenantDb } from "@dotmac/tenant-db";
 import type { IspOpsDeps } from "./api.ts";
+import { radiusDisconnector } from "./disconnector.ts";
 
 export interface Branding {
   readonly slug: string;
@@ -34,7 +35,8 @@ export async function deps(): Promise<IspOpsDeps> {
     if (!url) throw new Error("set DATABASE_URL to the tenant's database");
     const box = SecretBox.fromEnv(process.env.TENANT_SECRETS_KEY);
     const { db } = createTenantDb(url, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-    state.ispOpsDeps = { db, box };
+    const control = process.env.RADIUS_CONTROL_URL;
+    state.ispOpsDeps = { db, box, ...(control ? { disconnect: radiusDisconnector(control, box) } : {}) };
   }
   return state.ispOpsDeps;
 }
