@@ -30,17 +30,27 @@ describe("isp-ops API", () => {
 
   const call = async (
     path: string,
-    init: { method?: string; json?: unknown; cookie?: Record<string, string> } = {},
+    init: { method?: string; json?: unknown; csv?: string; cookie?: Record<string, string> } = {},
   ) => {
     const res = await api.request(`/api/v1${path}`, {
       method: init.method ?? "GET",
       headers: {
         ...(init.cookie ?? {}),
         ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
+        ...(init.csv !== undefined ? { "content-type": "text/csv" } : {}),
       },
       ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+      ...(init.csv !== undefined ? { body: init.csv } : {}),
     });
     const text = await res.text();
+    if (res.headers.get("content-type")?.startsWith("text/csv")) {
+      return {
+        status: res.status,
+        type: res.headers.get("content-type"),
+        setCookie: null,
+        body: text as Json,
+      };
+    }
     return {
       status: res.status,
       type: res.headers.get("content-type"),
@@ -365,5 +375,187 @@ describe("isp-ops API", () => {
     const page = await call("/subscribers?pageSize=2&page=2", { cookie: admin });
     expect(page.body.items).toHaveLength(2);
     expect((await call("/subscribers?status=gone", { cookie: admin })).status).toBe(400);
+  });
+
+  it("keeps NAS secrets sealed and never answers with them; refuses bad networks and duplicates", async () => {
+    const created = await call("/nas", {
+      method: "POST",
+      cookie: admin,
+      json: { name: "olt-east", network: "203.0.113.0/29", secret: "olt-east-shared-secret", coaPort: 1700 },
+    });
+    expect(created.status).toBe(201);
+    const list = await call("/nas", { cookie: admin });
+    expect(JSON.stringify(list.body)).not.toContain("olt-east-shared-secret");
+    expect(list.body.items.find((n: Json) => n.name === "olt-east")).toMatchObject({
+      network: "203.0.113.0/29",
+      coaPort: 1700,
+      requireMessageAuthenticator: true,
+    });
+    const [row] = await db.select().from(nasClients).where(eq(nasClients.name, "olt-east"));
+    expect(box.open(row?.secretEncrypted ?? Buffer.alloc(0), sealedFor.nasSecret(row?.id ?? ""))).toBe(
+      "olt-east-shared-secret",
+    );
+    const bad = await call("/nas", {
+      method: "POST",
+      cookie: admin,
+      json: { name: "x", network: "203.0.113.0/33", secret: "short" },
+    });
+    expect(bad.body.errors.map((e: Json) => e.path).sort()).toEqual(["network", "secret"]);
+    const dup = await call("/nas", {
+      method: "POST",
+      cookie: admin,
+      json: { name: "olt-east", network: "198.18.0.0/24", secret: "another-long-secret" },
+    });
+    expect([dup.status, dup.body.errors[0].path]).toEqual([409, "name"]);
+  });
+
+  it("lists who is online and disconnects one session by hand, audited", async () => {
+    const { body: s } = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: newSubscriber({ username: "online-1" }),
+    });
+    const [nas] = await db.select().from(nasClients).where(eq(nasClients.name, "olt-east"));
+    await db.insert(accountingSessions).values({
+      nasId: nas?.id ?? "",
+      acctSessionId: "hand-1",
+      subscriberId: s.id,
+      username: "online-1",
+      nasIp: "203.0.113.1",
+      startedAt: new Date(),
+      updatedAt: new Date(),
+      framedIp: "100.64.88.8",
+    });
+    const online = await call("/sessions/online?q=100.64.88.8", { cookie: admin });
+    expect(online.body.items).toHaveLength(1);
+    const result = await call(`/sessions/${online.body.items[0].id}/disconnect`, {
+      method: "POST",
+      cookie: admin,
+    });
+    expect(result.body).toEqual({ outcome: "ack" });
+    expect(disconnected).toContain("hand-1");
+    const audit = await db.select().from(auditLogs).where(eq(auditLogs.targetId, "hand-1"));
+    expect(audit.map((a) => a.action)).toEqual(["session.disconnect"]);
+    expect((await call("/sessions/999999999/disconnect", { method: "POST", cookie: admin })).status).toBe(
+      404,
+    );
+  });
+
+  it("records devices with normalised MACs, refusing bad and duplicate ones", async () => {
+    const { body: s } = await call("/subscribers", { method: "POST", cookie: admin, json: newSubscriber() });
+    const ok = await call("/devices", {
+      method: "POST",
+      cookie: admin,
+      json: { serial: "ZTE-77", model: "F670L", mac: "AA-BB-CC-00-11-22", subscriberId: s.id },
+    });
+    expect([ok.status, ok.body.mac]).toEqual([201, "aa:bb:cc:00:11:22"]);
+    const bad = await call("/devices", {
+      method: "POST",
+      cookie: admin,
+      json: { serial: "ZTE-78", model: "F670L", mac: "not-a-mac" },
+    });
+    expect([bad.status, bad.body.errors[0].path]).toEqual([400, "mac"]);
+    const dup = await call("/devices", {
+      method: "POST",
+      cookie: admin,
+      json: { serial: "ZTE-79", model: "F670L", mac: "aabbcc001122" },
+    });
+    expect([dup.status, dup.body.errors[0].path]).toEqual([409, "mac"]);
+    const noSub = await call("/devices", {
+      method: "POST",
+      cookie: admin,
+      json: { serial: "ZTE-80", model: "F670L", subscriberId: crypto.randomUUID() },
+    });
+    expect([noSub.status, noSub.body.errors[0].path]).toEqual([400, "subscriberId"]);
+    const list = await call("/devices?q=ZTE-77", { cookie: admin });
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ serial: "ZTE-77", subscriber: s.name ?? expect.any(String) }),
+    ]);
+  });
+
+  it("adds staff with a role, refusing to change an existing role's permissions by the way", async () => {
+    const added = await call("/staff", {
+      method: "POST",
+      cookie: admin,
+      json: {
+        email: "helpdesk@isp.test",
+        displayName: "Help Desk",
+        password: "helpdesk-password",
+        role: "helpdesk",
+        permissions: ["customers:read", "support:write"],
+      },
+    });
+    expect(added.status).toBe(201);
+    const helpdesk = await signIn("helpdesk@isp.test").catch(() => undefined);
+    expect(helpdesk).toBeUndefined(); // not PASSWORD: signIn expects the shared one
+    const login = await call("/auth/login", {
+      method: "POST",
+      json: { email: "helpdesk@isp.test", password: "helpdesk-password" },
+    });
+    expect(login.body.staff.permissions).toEqual(["customers:read", "support:write"]);
+    const conflict = await call("/staff", {
+      method: "POST",
+      cookie: admin,
+      json: {
+        email: "other@isp.test",
+        displayName: "Other",
+        password: "other-password-1",
+        role: "helpdesk",
+        permissions: ["settings:write"],
+      },
+    });
+    expect([conflict.status, conflict.body.errors[0].path]).toEqual([409, "role"]);
+    const list = await call("/staff", { cookie: admin });
+    expect(JSON.stringify(list.body)).not.toMatch(/scrypt|password/i);
+  });
+
+  it("imports a CSV all or nothing, with a report per line, and exports it back", async () => {
+    const before = (await db.select().from(subscribers)).length;
+    const bad = [
+      "name,serviceAddress,username,password,email,plan,staticIp",
+      "Csv One,1 Csv Road,csv-one,csv-password-1,one@csv.example,Fibre 100,",
+      "Csv Two,2 Csv Road,csv-one,csv-password-2,,Fibre 100,",
+      'Csv Three,"3, Csv Road",x,csv-password-3,not-mail,Gold,',
+      "Csv Four,4 Csv Road,ghopper,csv-password-4,,,100.64.1.1",
+    ].join("\n");
+    const refused = await call("/subscribers/import", { method: "POST", cookie: admin, csv: bad });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: Json) => e.path)).toEqual([
+      "line 3.username",
+      "line 4.plan",
+      "line 4.email",
+      "line 4.username",
+      "line 5.username",
+      "line 5.staticIp",
+    ]);
+    expect((await db.select().from(subscribers)).length).toBe(before);
+
+    const good = [
+      "name,serviceAddress,username,password,email,plan,staticIp,phone",
+      "Csv One,1 Csv Road,csv-one,csv-password-1,one@csv.example,Fibre 100,,",
+      '"Csv, Two","2 Csv Road\nFlat 3",csv-two,csv-password-2,,,100.64.200.2,=cmd()',
+    ].join("\r\n");
+    const imported = await call("/subscribers/import", { method: "POST", cookie: admin, csv: good });
+    expect(imported.body).toEqual({ imported: 2 });
+    const two = await call("/subscribers?q=csv-two", { cookie: admin });
+    const detail = await call(`/subscribers/${two.body.items[0].id}`, { cookie: admin });
+    expect(detail.body).toMatchObject({
+      name: "Csv, Two",
+      serviceAddress: "2 Csv Road\nFlat 3",
+      staticIp: "100.64.200.2",
+    });
+
+    const exported = await call("/subscribers/export.csv", { cookie: admin });
+    expect(exported.type).toMatch(/text\/csv/);
+    const lines = (exported.body as string).split("\r\n");
+    expect(lines[0]).toBe(
+      "accountNumber,name,email,phone,serviceAddress,status,plan,staticIp,username,createdAt",
+    );
+    expect(exported.body).toContain(
+      '"Csv, Two",,\'=cmd(),"2 Csv Road\nFlat 3",pending,,100.64.200.2,csv-two,',
+    );
+    expect(exported.body).not.toContain("csv-password");
+    const [audit] = await db.select().from(auditLogs).where(eq(auditLogs.action, "subscriber.export"));
+    expect(audit?.actorType).toBe("staff");
   });
 });

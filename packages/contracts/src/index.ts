@@ -1,13 +1,16 @@
 export { type FieldError, fieldErrors, parseOrThrow, ValidationError } from "./errors.ts";
 export {
   CredentialReset,
+  DeviceCreate,
   IpAddress,
   MacAddress,
+  NasCreate,
   PlanCreate,
   RADIUS_CONTROL_PURPOSE,
   RadiusPassword,
   RadiusUsername,
   SessionDisconnectRequest,
+  StaffCreate,
   StaffLogin,
   StatusChange,
   SubscriberCreate,

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ipVersion } from "./net.ts";
-import { BillingCycle, CapMode, SubscriberStatus } from "./subscribers.ts";
+import { Cidr, ipVersion } from "./net.ts";
+import { BillingCycle, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) =>
@@ -126,3 +126,43 @@ export type SessionDisconnectRequest = z.infer<typeof SessionDisconnectRequest>;
 
 /** The bearer token isp-ops presents to the RADIUS control endpoint: SecretBox.derive() of this. */
 export const RADIUS_CONTROL_PURPOSE = "radius-control";
+
+/** A router or OLT allowed to talk RADIUS; its shared secret is sealed and never shown again. */
+export const NasCreate = z
+  .object({
+    name: trimmed(100),
+    network: Cidr,
+    vendor: z.enum(["mikrotik", "cisco", "juniper", "huawei", "nokia", "other"]).default("mikrotik"),
+    secret: z.string().min(12).max(128),
+    coaPort: z.number().int().min(1).max(65_535).default(3799),
+    requireMessageAuthenticator: z.boolean().default(true),
+  })
+  .strict();
+export type NasCreate = z.infer<typeof NasCreate>;
+
+/** A CPE or ONU, optionally linked to GenieACS and to the subscriber it serves. */
+export const DeviceCreate = z
+  .object({
+    serial: trimmed(64),
+    model: trimmed(100),
+    mac: MacAddress.nullish().or(z.literal("").transform(() => null)),
+    genieacsId: optionalText(200),
+    subscriberId: z
+      .uuid()
+      .nullish()
+      .or(z.literal("").transform(() => null)),
+  })
+  .strict();
+export type DeviceCreate = z.infer<typeof DeviceCreate>;
+
+/** A staff member and the role (a named set of permissions) they get. */
+export const StaffCreate = z
+  .object({
+    email: z.email().max(254),
+    displayName: trimmed(200),
+    password: z.string().min(12).max(1024),
+    role: trimmed(50),
+    permissions: z.array(StaffPermission).min(1),
+  })
+  .strict();
+export type StaffCreate = z.infer<typeof StaffCreate>;

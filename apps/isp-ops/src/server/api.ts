@@ -1,14 +1,17 @@
 import {
   CredentialReset,
+  DeviceCreate,
   fieldErrors,
+  NasCreate,
   PlanCreate,
+  StaffCreate,
   StaffLogin,
   StatusChange,
   SubscriberCreate,
   SubscriberQuery,
   SubscriberUpdate,
 } from "@dotmac/contracts";
-import type { SecretBox, SessionDisconnector, TenantDb } from "@dotmac/tenant-db";
+import { auditLogs, type SecretBox, type SessionDisconnector, type TenantDb } from "@dotmac/tenant-db";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { z } from "zod";
@@ -21,8 +24,12 @@ import {
   type Staff,
   staffForToken,
 } from "./auth.ts";
+import { createDevice, listDevices } from "./devices.ts";
+import { exportSubscribers, importSubscribers } from "./import-export.ts";
+import { createNas, disconnectSession, listNas, onlineSessions } from "./network.ts";
 import { createPlan, listPlans } from "./plans.ts";
 import { Problem } from "./problem.ts";
+import { addStaff, listStaff } from "./staff.ts";
 import { dashboardStats } from "./stats.ts";
 import {
   createSubscriber,
@@ -128,6 +135,24 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
     if (!query.success) throw new Problem(400, "Invalid input", "bad query", fieldErrors(query.error));
     return c.json(await listSubscribers((await resolve()).db, query.data));
   });
+  // Before /subscribers/:id, which would otherwise take "export.csv" for an id.
+  app.get("/subscribers/export.csv", async (c) => {
+    requirePermission(c.var.staff, "customers:read");
+    const { db } = await resolve();
+    await auditExport(db, c.var.staff);
+    return c.body(exportSubscribers(db), 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`,
+    });
+  });
+  app.post("/subscribers/import", async (c) => {
+    requirePermission(c.var.staff, "customers:write");
+    const text = await c.req.text();
+    if (text.length > 20 * 1024 * 1024)
+      throw new Problem(413, "Payload Too Large", "at most 20 MiB per file");
+    const { db, box } = await resolve();
+    return c.json(await importSubscribers(db, box, c.var.staff, text));
+  });
   app.post("/subscribers", async (c) => {
     requirePermission(c.var.staff, "customers:write");
     const { db, box } = await resolve();
@@ -174,5 +199,61 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
     return c.json(plan, 201);
   });
 
+  app.get("/nas", async (c) => {
+    requirePermission(c.var.staff, "network:manage");
+    return c.json({ items: await listNas((await resolve()).db) });
+  });
+  app.post("/nas", async (c) => {
+    requirePermission(c.var.staff, "network:manage");
+    const { db, box } = await resolve();
+    return c.json(await createNas(db, box, c.var.staff, await body(c.req.raw, NasCreate)), 201);
+  });
+  app.get("/sessions/online", async (c) => {
+    requirePermission(c.var.staff, "network:manage");
+    const items = await onlineSessions((await resolve()).db, c.req.query("q"));
+    return c.json({
+      items: items.map((s) => ({
+        ...s,
+        inputOctets: Number(s.inputOctets),
+        outputOctets: Number(s.outputOctets),
+      })),
+    });
+  });
+  app.post("/sessions/:id/disconnect", async (c) => {
+    requirePermission(c.var.staff, "network:manage");
+    const { db, disconnect } = await resolve();
+    return c.json(await disconnectSession(db, c.var.staff, c.req.param("id"), disconnect));
+  });
+
+  app.get("/devices", async (c) => {
+    requirePermission(c.var.staff, "customers:read");
+    return c.json({ items: await listDevices((await resolve()).db, c.req.query("q")) });
+  });
+  app.post("/devices", async (c) => {
+    requirePermission(c.var.staff, "customers:write");
+    const device = await createDevice((await resolve()).db, c.var.staff, await body(c.req.raw, DeviceCreate));
+    return c.json(device, 201);
+  });
+
+  app.get("/staff", async (c) => {
+    requirePermission(c.var.staff, "settings:write");
+    return c.json({ items: await listStaff((await resolve()).db) });
+  });
+  app.post("/staff", async (c) => {
+    requirePermission(c.var.staff, "settings:write");
+    const created = await addStaff((await resolve()).db, c.var.staff, await body(c.req.raw, StaffCreate));
+    return c.json(created, 201);
+  });
+
   return app;
+}
+
+/** Exports are audited: a list of every customer leaving the system is worth a record. */
+async function auditExport(db: TenantDb, staff: Staff) {
+  await db.insert(auditLogs).values({
+    actorType: "staff",
+    actorId: staff.id,
+    action: "subscriber.export",
+    targetType: "subscriber",
+  });
 }

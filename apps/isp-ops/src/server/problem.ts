@@ -35,6 +35,17 @@ const constraintFields: Record<string, { field: string; message: string; status:
   service_plans_name_unique: { field: "name", message: "a plan has this name", status: 409 },
   staff_users_email: { field: "email", message: "a staff member has this e-mail", status: 409 },
   subscribers_plan_id_service_plans_id_fk: { field: "planId", message: "no such plan", status: 400 },
+  nas_clients_name_unique: { field: "name", message: "a NAS has this name", status: 409 },
+  nas_clients_network: { field: "network", message: "a NAS has this network", status: 409 },
+  devices_serial: { field: "serial", message: "a device has this serial", status: 409 },
+  devices_mac: { field: "mac", message: "a device has this MAC", status: 409 },
+  devices_genieacs: { field: "genieacsId", message: "a device has this GenieACS id", status: 409 },
+  devices_subscriber_id_subscribers_id_fk: {
+    field: "subscriberId",
+    message: "no such subscriber",
+    status: 400,
+  },
+  staff_roles_name_unique: { field: "role", message: "a role has this name", status: 409 },
 };
 
 /** Turns a Postgres constraint violation into a Problem naming the field; anything else is rethrown. */

@@ -1,6 +1,9 @@
-import { StaffPermission } from "@dotmac/contracts";
+import { type StaffCreate, StaffPermission } from "@dotmac/contracts";
 import { hashPassword } from "@dotmac/platform-db/secrets";
-import { staffRoles, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+import { auditLogs, staffRoles, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+import { eq } from "drizzle-orm";
+import type { Staff } from "./auth.ts";
+import { constraintProblem, Problem } from "./problem.ts";
 
 /** A role and one staff member holding it (first admin of a tenant, tests, local seed data). */
 export async function createStaff(
@@ -44,4 +47,63 @@ export async function bootstrapAdmin(db: TenantDb, email: string, password: stri
     permissions: [...StaffPermission.options],
   });
   return true;
+}
+
+export async function listStaff(db: TenantDb) {
+  return db
+    .select({
+      id: staffUsers.id,
+      email: staffUsers.email,
+      displayName: staffUsers.displayName,
+      role: staffRoles.name,
+      permissions: staffRoles.permissions,
+      disabledAt: staffUsers.disabledAt,
+    })
+    .from(staffUsers)
+    .innerJoin(staffRoles, eq(staffRoles.id, staffUsers.roleId))
+    .orderBy(staffUsers.email);
+}
+
+/**
+ * A new staff member from settings. An existing role is reused only with the same permissions:
+ * changing what a role may do would silently change it for everyone holding it.
+ */
+export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
+  const wanted = [...new Set(input.permissions)].sort();
+  try {
+    return await db.transaction(async (tx) => {
+      const [existing] = await tx.select().from(staffRoles).where(eq(staffRoles.name, input.role));
+      if (existing && [...existing.permissions].sort().join() !== wanted.join()) {
+        throw new Problem(409, "Conflict", `the role ${input.role} exists with other permissions`, [
+          { path: "role", message: "this role exists with other permissions" },
+        ]);
+      }
+      const role =
+        existing ??
+        (await tx.insert(staffRoles).values({ name: input.role, permissions: wanted }).returning())[0];
+      if (!role) throw new Error("no role");
+      const [user] = await tx
+        .insert(staffUsers)
+        .values({
+          email: input.email,
+          displayName: input.displayName,
+          passwordHash: await hashPassword(input.password),
+          roleId: role.id,
+        })
+        .returning({ id: staffUsers.id });
+      if (!user) throw new Error("no staff user");
+      await tx.insert(auditLogs).values({
+        actorType: "staff",
+        actorId: actor.id,
+        action: "staff.create",
+        targetType: "staff",
+        targetId: user.id,
+        after: { email: input.email, displayName: input.displayName, role: input.role, permissions: wanted },
+      });
+      return user;
+    });
+  } catch (error) {
+    if (error instanceof Problem) throw error;
+    throw constraintProblem(error);
+  }
 }

@@ -1,0 +1,125 @@
+import type { NasCreate } from "@dotmac/contracts";
+import {
+  accountingSessions,
+  auditLogs,
+  nasClients,
+  type SecretBox,
+  type SessionDisconnector,
+  sealedFor,
+  type TenantDb,
+} from "@dotmac/tenant-db";
+import { eq } from "drizzle-orm";
+import type { Staff } from "./auth.ts";
+import { constraintProblem, Problem } from "./problem.ts";
+
+/** NAS clients without their secrets (sealed at rest, never returned). */
+export async function listNas(db: TenantDb) {
+  return db
+    .select({
+      id: nasClients.id,
+      name: nasClients.name,
+      network: nasClients.network,
+      vendor: nasClients.vendor,
+      coaPort: nasClients.coaPort,
+      requireMessageAuthenticator: nasClients.requireMessageAuthenticator,
+      createdAt: nasClients.createdAt,
+    })
+    .from(nasClients)
+    .orderBy(nasClients.name);
+}
+
+export async function createNas(db: TenantDb, box: SecretBox, staff: Staff, input: NasCreate) {
+  const id = crypto.randomUUID();
+  try {
+    await db.transaction(async (tx) => {
+      await tx.insert(nasClients).values({
+        id,
+        name: input.name,
+        network: input.network,
+        vendor: input.vendor,
+        coaPort: input.coaPort,
+        requireMessageAuthenticator: input.requireMessageAuthenticator,
+        secretEncrypted: box.seal(input.secret, sealedFor.nasSecret(id)),
+      });
+      const { secret: _secret, ...recorded } = input;
+      await tx.insert(auditLogs).values({
+        actorType: "staff",
+        actorId: staff.id,
+        action: "nas.create",
+        targetType: "nas",
+        targetId: id,
+        after: recorded,
+      });
+    });
+    return { id };
+  } catch (error) {
+    throw constraintProblem(error);
+  }
+}
+
+/** Who is online now: the open sessions, newest first, optionally for one username or address. */
+export async function onlineSessions(db: TenantDb, q: string | undefined) {
+  const pg = db.$client;
+  const filter = q?.trim();
+  return pg<
+    {
+      id: string;
+      username: string;
+      subscriberId: string | null;
+      name: string | null;
+      nas: string;
+      framedIp: string | null;
+      startedAt: Date;
+      inputOctets: string;
+      outputOctets: string;
+    }[]
+  >`
+    select a.id::text, a.username, a.subscriber_id as "subscriberId", s.name, n.name as nas,
+           host(a.framed_ip) as "framedIp", a.started_at as "startedAt",
+           a.input_octets as "inputOctets", a.output_octets as "outputOctets"
+      from accounting_sessions a
+      join nas_clients n on n.id = a.nas_id
+      left join subscribers s on s.id = a.subscriber_id
+     where a.stopped_at is null
+       ${filter ? pg`and (a.username = ${filter} or host(a.framed_ip) = ${filter})` : pg``}
+     order by a.started_at desc
+     limit 100`;
+}
+
+/** Staff end one session by hand (RFC 5176 through the tenant's RADIUS server); the result is audited. */
+export async function disconnectSession(
+  db: TenantDb,
+  staff: Staff,
+  sessionId: string,
+  disconnect: SessionDisconnector | undefined,
+) {
+  if (!disconnect)
+    throw new Problem(503, "Service Unavailable", "no RADIUS server is configured to disconnect");
+  if (!/^\d{1,18}$/.test(sessionId)) throw new Problem(404, "Not Found", "no such session");
+  const [row] = await db
+    .select({
+      nasId: nasClients.id,
+      nasNetwork: nasClients.network,
+      coaPort: nasClients.coaPort,
+      nasIp: accountingSessions.nasIp,
+      username: accountingSessions.username,
+      acctSessionId: accountingSessions.acctSessionId,
+      framedIp: accountingSessions.framedIp,
+      stoppedAt: accountingSessions.stoppedAt,
+    })
+    .from(accountingSessions)
+    .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
+    .where(eq(accountingSessions.id, Number(sessionId)));
+  if (!row) throw new Problem(404, "Not Found", "no such session");
+  if (row.stoppedAt) throw new Problem(409, "Conflict", "the session has already ended");
+  const result = await disconnect(row);
+  await db.insert(auditLogs).values({
+    actorType: "staff",
+    actorId: staff.id,
+    action: "session.disconnect",
+    targetType: "accounting_session",
+    targetId: row.acctSessionId,
+    after: { nasId: row.nasId, ...result },
+  });
+  return result;
+}
