@@ -166,5 +166,49 @@ describe("isp-ops in a browser", () => {
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("link", { name: "Ada Lovelace" }).waitFor();
     await shot("subscriber-search");
+
+    // The network side: a NAS added from the RADIUS page, its secret not shown back.
+    await page.getByRole("link", { name: "RADIUS", exact: true }).click();
+    await page.getByText("No NAS yet").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("bng-north");
+    await page.getByLabel("Address or network (CIDR)").fill("192.0.2.10/32");
+    await page.getByLabel("Shared secret").fill("bng-north-shared-secret");
+    await page.getByRole("button", { name: "Add NAS" }).click();
+    await page.getByRole("cell", { name: "bng-north" }).waitFor();
+    expect(await page.content()).not.toContain("bng-north-shared-secret");
+    await shot("radius-nas");
+
+    // A helpdesk role sees only what it may use.
+    await page.getByRole("link", { name: "Settings", exact: true }).click();
+    await page.getByLabel("E-mail").fill("helpdesk@fastfiber.test");
+    await page.getByLabel("Name", { exact: true }).fill("Help Desk");
+    await page.getByLabel("First password").fill("helpdesk-password-1");
+    await page.getByLabel("Role").fill("helpdesk");
+    await page.getByLabel("customers:read").check();
+    await page.getByRole("button", { name: "Add staff member" }).click();
+    await page.getByRole("cell", { name: "helpdesk@fastfiber.test" }).waitFor();
+    await shot("settings-staff");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel("E-mail").fill("helpdesk@fastfiber.test");
+    await page.getByLabel("Password").fill("helpdesk-password-1");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/dashboard$/);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link").allTextContents()).toEqual([
+      "Dashboard",
+      "Subscribers",
+      "Plans",
+      "Devices",
+    ]);
+    await page.getByRole("link", { name: "Subscribers", exact: true }).click();
+    await page.getByRole("link", { name: "Ada Lovelace" }).click();
+    await page.getByRole("heading", { name: /Ada Lovelace/ }).waitFor();
+    expect(await page.getByRole("button", { name: "Suspend" }).count()).toBe(0);
+    await page.goto(`${url}/dashboard/settings`);
+    await page.waitForURL(/denied=1/);
+    await shot("helpdesk-denied");
+    const refused = await page.evaluate(async () => (await fetch("/api/v1/staff")).status);
+    expect(refused).toBe(403);
   });
 });

@@ -26,6 +26,21 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <Link href="/dashboard/plans">Plans</Link>
             </li>
           ) : null}
+          {can("network:manage") ? (
+            <li>
+              <Link href="/dashboard/radius">RADIUS</Link>
+            </li>
+          ) : null}
+          {can("customers:read") ? (
+            <li>
+              <Link href="/dashboard/devices">Devices</Link>
+            </li>
+          ) : null}
+          {can("settings:write") ? (
+            <li>
+              <Link href="/dashboard/settings">Settings</Link>
+            </li>
+          ) : null}
         </ul>
         <p className="who">
           {staff.displayName} · {staff.role}

@@ -1,6 +1,7 @@
 import { SubscriberQuery } from "@dotmac/contracts";
 import { StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
+import { CsvImport } from "../../../components/csv-import.tsx";
 import { planOptions } from "../../../server/plans.ts";
 import { deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
@@ -108,6 +109,7 @@ export default async function Subscribers({
         </span>
         {page.page < pages ? <Link href={link(page.page + 1)}>Next →</Link> : null}
       </nav>
+      {staff.permissions.includes("customers:write") ? <CsvImport /> : null}
     </>
   );
 }

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
+import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
+import { planOptions } from "../../../../server/plans.ts";
 import { deps } from "../../../../server/runtime.ts";
 import { staffWith } from "../../../../server/session.ts";
 import { subscriberDetail } from "../../../../server/subscribers.ts";
@@ -16,7 +18,8 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
   const staff = await staffWith("customers:read");
   const { id } = await params;
   if (!uuid.test(id)) notFound();
-  const s = await subscriberDetail((await deps()).db, id);
+  const { db } = await deps();
+  const [s, plans] = await Promise.all([subscriberDetail(db, id), planOptions(db)]);
   if (!s) notFound();
   const canWrite = staff.permissions.includes("customers:write");
   return (
@@ -48,6 +51,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
           <dd>{s.username ?? "—"}</dd>
         </dl>
       </section>
+      {canWrite ? <SubscriberEdit subscriber={s} plans={plans} /> : null}
       {canWrite ? (
         <section className="card" aria-labelledby="actions">
           <h3 id="actions">Status</h3>

@@ -1,0 +1,62 @@
+import { StaffForm } from "../../../components/staff-form.tsx";
+import { branding, deps } from "../../../server/runtime.ts";
+import { staffWith } from "../../../server/session.ts";
+import { listStaff } from "../../../server/staff.ts";
+
+export default async function Settings() {
+  await staffWith("settings:write");
+  const brand = branding();
+  const staff = await listStaff((await deps()).db);
+  return (
+    <>
+      <h2>Settings</h2>
+      <section className="card" aria-labelledby="branding">
+        <h3 id="branding">Branding</h3>
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd>{brand.name}</dd>
+          <dt>Primary colour</dt>
+          <dd>
+            <span
+              style={{
+                display: "inline-block",
+                width: 14,
+                height: 14,
+                background: brand.primaryColor,
+                verticalAlign: "middle",
+              }}
+            />{" "}
+            {brand.primaryColor}
+          </dd>
+          <dt>Logo</dt>
+          <dd>{brand.logoUrl ?? "none"}</dd>
+        </dl>
+        <p>Branding comes with your tenant from the platform; ask your provider to change it.</p>
+      </section>
+      <section className="card" aria-labelledby="staff">
+        <h3 id="staff">Staff</h3>
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">E-mail</th>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Permissions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {staff.map((s) => (
+              <tr key={s.id}>
+                <td>{s.email}</td>
+                <td>{s.displayName}</td>
+                <td>{s.role}</td>
+                <td>{s.permissions.join(", ")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <StaffForm />
+    </>
+  );
+}
