@@ -190,9 +190,10 @@ describe("automation API on the real engine", () => {
     );
     expect((await call("/tenants/fibre-one")).spec.seats).toBe(50);
 
-    // Someone scales isp-ops by hand; the drift check sees it, and the cluster keeps it.
+    // Someone scales isp-ops by hand (within its HPA's 1-5, which would otherwise clamp it); the
+    // drift check sees it, and the cluster keeps it.
     await apps.patchNamespacedDeploymentScale(
-      { name: "isp-ops", namespace: "tenant-fibre-one", body: { spec: { replicas: 7 } } },
+      { name: "isp-ops", namespace: "tenant-fibre-one", body: { spec: { replicas: 4 } } },
       k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
     );
     const drift = await settle((await call("/tenants/fibre-one/refresh", { method: "POST" })).operationId);
@@ -201,7 +202,7 @@ describe("automation API on the real engine", () => {
       expect.arrayContaining([expect.objectContaining({ type: "kubernetes:apps/v1:Deployment" })]),
     );
     const scaled = await apps.readNamespacedDeployment({ name: "isp-ops", namespace: "tenant-fibre-one" });
-    expect(scaled.spec?.replicas).toBe(7);
+    expect(scaled.spec?.replicas).toBe(4);
   });
 
   it("cancels a running onboarding cleanly; a retry then finishes it", async () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { createTenantDb } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import next from "next";
+import { localTenants, slugFromHost } from "./server/local-tenants.ts";
 import { bootstrapAdmin } from "./server/staff.ts";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -10,30 +11,79 @@ const appDir = fileURLToPath(new URL("..", import.meta.url));
 /**
  * `dotmac-isp-ops serve`: one tenant's isp-ops. Migrates the tenant database (under its advisory
  * lock, so replicas may start together), creates the first staff admin when asked to and none
- * exists, then serves the built Next.js app (`next build` first) on HOST:PORT.
+ * exists, then serves the built Next.js app (`next build` first) on HOST:PORT. With
+ * ISP_OPS_TENANTS_FILE (local development) it serves every tenant in that file by host name.
  */
 async function serve(): Promise<void> {
+  const tenantsFile = process.env.ISP_OPS_TENANTS_FILE;
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("set DATABASE_URL to the tenant's database");
-  await migrateTenantDb(url);
-  const email = process.env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL;
-  const password = process.env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD;
-  if (email && password) {
-    const { db, close } = createTenantDb(url, { max: 1 });
-    await bootstrapAdmin(db, email, password);
-    await close();
+  if (!tenantsFile) {
+    if (!url) throw new Error("set DATABASE_URL to the tenant's database");
+    await prepare(
+      url,
+      process.env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL,
+      process.env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD,
+    );
   }
   const host = process.env.HOST ?? "0.0.0.0";
   const port = Number(process.env.PORT ?? 3000);
   const app = next({ dev: process.env.NODE_ENV === "development", dir: appDir, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer(async (req, res) => {
+    if (tenantsFile) {
+      // Local development: the host names the tenant; its database is readied on first use.
+      const slug = slugFromHost(req.headers.host);
+      const tenant = slug ? localTenants(tenantsFile)[slug] : undefined;
+      if (!tenant) {
+        res.statusCode = 404;
+        res.setHeader("content-type", "text/plain; charset=utf-8");
+        const known = Object.keys(localTenants(tenantsFile));
+        res.end(
+          `No tenant here. Open http://<slug>.localhost:${port}/ for one of: ${known.join(", ") || "(none yet: onboard one)"}\n`,
+        );
+        return;
+      }
+      try {
+        await prepare(tenant.env.DATABASE_URL ?? "", tenant.admin.email, tenant.admin.password);
+      } catch (error) {
+        res.statusCode = 503;
+        res.end(`tenant ${tenant.slug} is not ready: ${(error as Error).message}\n`);
+        return;
+      }
+    }
+    void handle(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  process.stdout.write(`isp-ops for ${process.env.TENANT_SLUG ?? "local"} on http://${host}:${port}\n`);
+  process.stdout.write(
+    `isp-ops ${tenantsFile ? "for every local tenant (http://<slug>.localhost)" : `for ${process.env.TENANT_SLUG ?? "local"}`} on http://${host}:${port}\n`,
+  );
   const stop = () => server.close(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+const prepared = new Map<string, Promise<void>>();
+
+/** Migrates a tenant database (under its lock) and creates its first admin when asked; once per process. */
+function prepare(url: string, email: string | undefined, password: string | undefined): Promise<void> {
+  let ready = prepared.get(url);
+  if (!ready) {
+    ready = (async () => {
+      await migrateTenantDb(url);
+      if (email && password) {
+        const { db, close } = createTenantDb(url, { max: 1 });
+        try {
+          await bootstrapAdmin(db, email, password);
+        } finally {
+          await close();
+        }
+      }
+    })();
+    ready.catch(() => prepared.delete(url));
+    prepared.set(url, ready);
+  }
+  return ready;
 }
 
 if (process.argv[2] !== "serve") {

@@ -7,6 +7,7 @@ export {
   stopClusterFromState,
 } from "./cluster/cluster.ts";
 export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
+export { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 export { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 export { freePort, freePorts } from "./ports.ts";
 export { createThrowawayDatabase, type ThrowawayDatabase } from "./postgres/databases.ts";

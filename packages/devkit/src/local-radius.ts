@@ -1,21 +1,11 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type ApiCredentials, apiRequest } from "./cluster/api.ts";
+import type { ApiCredentials } from "./cluster/api.ts";
+import { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
 import { repoRoot } from "./env.ts";
 import { freePorts } from "./ports.ts";
 import { type Service, startService, waitFor } from "./process.ts";
-
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef?: { name: string; key: string } };
-}
-
-interface Deployment {
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
-  spec: { replicas?: number; template: { spec: { containers: { name: string; env?: EnvVar[] }[] } } };
-}
 
 export interface LocalRadius {
   readonly slug: string;
@@ -57,17 +47,11 @@ export class LocalRadiusRunner {
 
   /** One pass: start what should run, stop what should not. */
   async sync(): Promise<void> {
-    const res = await apiRequest(
-      this.opts.credentials,
-      "GET",
-      `/apis/apps/v1/deployments?labelSelector=${encodeURIComponent(SELECTOR)}`,
-    );
-    if (res.status !== 200) throw new Error(`listing RADIUS Deployments: ${res.status} ${res.body}`);
     const wanted = new Map<string, { slug: string; env: Record<string, string> }>();
-    for (const d of (JSON.parse(res.body) as { items: Deployment[] }).items) {
+    for (const d of await listDeployments(this.opts.credentials, SELECTOR)) {
       if ((d.spec.replicas ?? 1) < 1) continue;
       const slug = d.metadata.labels?.["dotmac.io/tenant-slug"] ?? d.metadata.namespace;
-      const env = await this.resolveEnv(d);
+      const env = await containerEnv(this.opts.credentials, d, "radius");
       if (env) wanted.set(`${d.metadata.namespace}/${d.metadata.name}`, { slug, env });
     }
     for (const [key, r] of this.running) {
@@ -79,30 +63,6 @@ export class LocalRadiusRunner {
 
   async stopAll(): Promise<void> {
     for (const key of [...this.running.keys()]) await this.stop(key);
-  }
-
-  /** The container's env with secretKeyRefs read; undefined while a Secret is not there yet. */
-  private async resolveEnv(d: Deployment): Promise<Record<string, string> | undefined> {
-    const container = d.spec.template.spec.containers.find((c) => c.name === "radius");
-    const env: Record<string, string> = {};
-    for (const v of container?.env ?? []) {
-      const ref = v.valueFrom?.secretKeyRef;
-      if (!ref) {
-        env[v.name] = v.value ?? "";
-        continue;
-      }
-      const res = await apiRequest(
-        this.opts.credentials,
-        "GET",
-        `/api/v1/namespaces/${d.metadata.namespace}/secrets/${ref.name}`,
-      );
-      if (res.status !== 200) return undefined;
-      const data = (JSON.parse(res.body) as { data?: Record<string, string> }).data ?? {};
-      const value = data[ref.key];
-      if (value === undefined) return undefined;
-      env[v.name] = Buffer.from(value, "base64").toString("utf8");
-    }
-    return env;
   }
 
   private async start(key: string, slug: string, env: Record<string, string>): Promise<void> {

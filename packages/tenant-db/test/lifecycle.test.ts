@@ -109,6 +109,7 @@ describe("subscriber status changes", () => {
         nasId: nas.id,
         nasNetwork: "192.0.2.9/32",
         coaPort: 3799,
+        nasIp: "192.0.2.9",
         username: "grace",
         acctSessionId: "open-1",
         framedIp: "100.64.1.1",

@@ -7,7 +7,7 @@ import { currentStaff } from "../../server/session.ts";
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const staff = await currentStaff();
   const can = (p: string) => staff.permissions.some((x) => x === p);
-  const brand = branding();
+  const brand = await branding();
   return (
     <div className="shell">
       <nav className="nav" aria-label="Main">

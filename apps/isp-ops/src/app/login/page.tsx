@@ -1,8 +1,8 @@
 import { LoginForm } from "../../components/login-form.tsx";
 import { branding } from "../../server/runtime.ts";
 
-export default function LoginPage() {
-  const brand = branding();
+export default async function LoginPage() {
+  const brand = await branding();
   return (
     <main className="login">
       {brand.logoUrl ? <img src={brand.logoUrl} alt="" height={48} /> : null}

@@ -5,7 +5,7 @@ import { listStaff } from "../../../server/staff.ts";
 
 export default async function Settings() {
   await staffWith("settings:write");
-  const brand = branding();
+  const brand = await branding();
   const staff = await listStaff((await deps()).db);
   return (
     <>
