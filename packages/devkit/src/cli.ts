@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
+import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
@@ -68,9 +69,12 @@ async function up(env: DevkitEnv): Promise<void> {
     }),
   );
 
-  // Tenants' RADIUS servers, as their Deployments say; tenants onboarded later show up as they go live.
+  // What the kubelet would run for each live tenant: its RADIUS server, and its isp-ops (one
+  // development server for all, by host name). Tenants onboarded later show up as they go live.
   const describe = (r: LocalRadius) =>
     `${r.slug}: auth 127.0.0.1:${r.authPort}/udp, acct ${r.acctPort}/udp, metrics http://127.0.0.1:${r.metricsPort}/metrics`;
+  const describeTenant = (t: LocalIspOpsTenant) =>
+    `${t.slug}: ${t.url}  (sign in as ${t.adminEmail}, password in ${t.adminPasswordFile})`;
   let ready = false;
   const radius = cluster
     ? new LocalRadiusRunner({
@@ -79,21 +83,33 @@ async function up(env: DevkitEnv): Promise<void> {
         onChange: (event, r) => {
           if (ready) out(`RADIUS ${event} for ${event === "started" ? describe(r) : r.slug}`);
         },
+        onError: (slug, message) => out(`RADIUS for ${slug} did not start: ${message}`),
       })
     : undefined;
-  let radiusError = "";
-  const syncRadius = async () => {
+  const ispOps = cluster
+    ? new LocalIspOps({
+        credentials: cluster.credentials,
+        stateDir: env.stateDir,
+        onChange: (t) => {
+          if (ready) out(`isp-ops ready for ${describeTenant(t)}`);
+        },
+      })
+    : undefined;
+  if (ispOps) await step("isp-ops (development mode, every tenant by host name)", () => ispOps.start());
+  let syncError = "";
+  const syncTenants = async () => {
     try {
       await radius?.sync();
-      radiusError = "";
+      await ispOps?.sync(radius?.servers ?? []);
+      syncError = "";
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (message !== radiusError) out(`RADIUS: ${message}`);
-      radiusError = message;
+      if (message !== syncError) out(`tenants: ${message}`);
+      syncError = message;
     }
   };
-  await syncRadius();
-  const radiusTimer = setInterval(() => void syncRadius(), 5_000);
+  await syncTenants();
+  const tenantsTimer = setInterval(() => void syncTenants(), 5_000);
 
   const masked = pg.url.replace(/:[^:@/]+@/, ":•••@");
   out();
@@ -107,6 +123,10 @@ async function up(env: DevkitEnv): Promise<void> {
   out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
   out(`  Automation API  ${api.url}/api/platform/v1  (reference: ${api.url}/reference, log: ${api.logFile})`);
   out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
+  if (ispOps) {
+    out(`  isp-ops         http://<slug>.localhost:${ispOps.port}  (every live tenant by host name)`);
+    for (const t of ispOps.served) out(`                  ${describeTenant(t)}`);
+  }
   if (radius) {
     out(
       `  RADIUS          one server per live tenant on 127.0.0.1, ports in ${join(env.stateDir, "radius")}/<slug>.json`,
@@ -123,8 +143,9 @@ async function up(env: DevkitEnv): Promise<void> {
     process.once("SIGTERM", resolve);
   });
   out("\nstopping…");
-  clearInterval(radiusTimer);
+  clearInterval(tenantsTimer);
   await radius?.stopAll();
+  await ispOps?.stop();
   await api.service.stop();
   await cluster?.stop();
   await pg.stop();

@@ -25,7 +25,7 @@ export interface LocalIspOpsTenant {
  */
 export class LocalIspOps {
   private service?: Service;
-  private port = 0;
+  port = 0;
   private tenants: LocalIspOpsTenant[] = [];
 
   constructor(
@@ -42,10 +42,6 @@ export class LocalIspOps {
 
   get tenantsFile(): string {
     return join(this.dir, "tenants.json");
-  }
-
-  get url(): string {
-    return `http://localhost:${this.port}`;
   }
 
   get served(): readonly LocalIspOpsTenant[] {

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ApiCredentials } from "./cluster/api.ts";
 import { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
 import { repoRoot } from "./env.ts";
 import { freePorts } from "./ports.ts";
-import { type Service, startService, waitFor } from "./process.ts";
+import { isAlive, type Service, sleep, startService } from "./process.ts";
 
 export interface LocalRadius {
   readonly slug: string;
@@ -32,12 +32,16 @@ const SELECTOR = "app.kubernetes.io/component=radius,app.kubernetes.io/part-of=d
  */
 export class LocalRadiusRunner {
   private readonly running = new Map<string, Running>();
+  /** Environments that failed to start, so a broken tenant is not retried every pass. */
+  private readonly failed = new Map<string, string>();
 
   constructor(
     private readonly opts: {
       credentials: ApiCredentials;
       stateDir: string;
       onChange?: (event: "started" | "stopped", radius: LocalRadius) => void;
+      /** A tenant whose server would not start; it is tried again when its environment changes. */
+      onError?: (slug: string, message: string) => void;
     },
   ) {}
 
@@ -58,7 +62,16 @@ export class LocalRadiusRunner {
       const want = wanted.get(key);
       if (!want || hashOf(want.env) !== r.envHash) await this.stop(key);
     }
-    for (const [key, want] of wanted) if (!this.running.has(key)) await this.start(key, want.slug, want.env);
+    for (const [key, want] of wanted) {
+      if (this.running.has(key) || this.failed.get(key) === hashOf(want.env)) continue;
+      try {
+        await this.start(key, want.slug, want.env);
+        this.failed.delete(key);
+      } catch (error) {
+        this.failed.set(key, hashOf(want.env));
+        this.opts.onError?.(want.slug, error instanceof Error ? error.message : String(error));
+      }
+    }
   }
 
   async stopAll(): Promise<void> {
@@ -86,14 +99,24 @@ export class LocalRadiusRunner {
         },
       },
     );
-    await waitFor(
-      `RADIUS for ${slug} (log: ${logFile})`,
-      async () => {
-        const res = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined);
-        return res?.ok ? true : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 100 },
-    );
+    // Healthy, or why not: a server that exits (a bad environment) is reported at once.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const healthy = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (healthy) break;
+      if (!isAlive(service.pid) || Date.now() > deadline) {
+        await service.stop();
+        const log = await readFile(logFile, "utf8").catch(() => "");
+        const tail = log.trim().split("\n").slice(-3).join(" / ");
+        throw new Error(
+          `${isAlive(service.pid) ? "not healthy in 30 s" : "it exited"}: ${tail} (log: ${logFile})`,
+        );
+      }
+      await sleep(100);
+    }
     const radius: Running = { slug, authPort, acctPort, metricsPort, logFile, service, envHash: hashOf(env) };
     this.running.set(key, radius);
     // Where each tenant's server listens, for people and scripts (`cat .dotmac/radius/<slug>.json`).
