@@ -58,7 +58,7 @@ await pg.begin(async (tx) => {
            now() - make_interval(hours => (g / ${SUBSCRIBERS})::int * 7),
            now() - make_interval(hours => (g / ${SUBSCRIBERS})::int * 7) + interval '1 hour',
            case when g <= ${SESSIONS - SUBSCRIBERS / 10} then now() - make_interval(hours => (g / ${SUBSCRIBERS})::int * 7) + interval '1 hour' end,
-           3600, (g % 997) * 1000000, (g % 991) * 5000000
+           3600, (g % 997)::bigint * 1000000, (g % 991)::bigint * 5000000
       from generate_series(1, ${SESSIONS}) g
       join subscribers s on s.account_number = 100001 + (g % ${SUBSCRIBERS})
       join nas_clients n on n.name = 'bng-' || (1 + g % 20)`;
