@@ -135,7 +135,8 @@ export const subscribers = pgTable(
     uniqueIndex("subscribers_static_ip").on(t.staticIp),
     // The list page: newest first within a status, and the plan filter.
     index("subscribers_status_created").on(t.status, t.createdAt),
-    index("subscribers_plan").on(t.planId),
+    index("subscribers_status_plan_created").on(t.status, t.planId, t.createdAt),
+    index("subscribers_plan_created").on(t.planId, t.createdAt),
     index("subscribers_created").on(t.createdAt, t.id),
     // Search any part of a name; exact e-mail and phone.
     index("subscribers_name_trgm").using("gin", t.name.op("gin_trgm_ops")),

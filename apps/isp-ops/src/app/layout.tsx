@@ -1,5 +1,4 @@
 import "@dotmac/ui/ui.css";
-import "./globals.css";
 import type { ReactNode } from "react";
 import { branding } from "../server/runtime.ts";
 

@@ -68,16 +68,20 @@ export async function listSubscribers(db: TenantDb, query: SubscriberQuery) {
     ${query.status ? pg`and s.status = ${query.status}` : pg``}
     ${query.planId ? pg`and s.plan_id = ${query.planId}` : pg``}`;
   const offset = (query.page - 1) * query.pageSize;
+  // The page's ids first (an index walk, however deep the page), then their rows and joins.
   const [rows, [count]] = await Promise.all([
     pg<SubscriberRow[]>`
+      with page as (
+        select s.id, s.created_at from ${from} ${where}
+         order by s.created_at desc, s.id desc
+         limit ${query.pageSize} offset ${offset})
       select s.id, s.account_number as "accountNumber", s.name, s.email, s.phone, s.status,
              p.name as "planName", c.username, s.created_at as "createdAt"
-        from ${from}
+        from page
+        join subscribers s on s.id = page.id
         left join service_plans p on p.id = s.plan_id
         left join radius_credentials c on c.subscriber_id = s.id
-        ${where}
-       order by s.created_at desc, s.id desc
-       limit ${query.pageSize} offset ${offset}`,
+       order by page.created_at desc, page.id desc`,
     pg<
       { n: number }[]
     >`select count(*)::int as n from (select 1 from ${from} ${where} limit ${COUNT_LIMIT + 1}) x`,

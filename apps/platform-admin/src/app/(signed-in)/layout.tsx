@@ -1,0 +1,30 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { SignOut } from "../../components/sign-out.tsx";
+import { can, me } from "../../server/upstream.ts";
+
+export const dynamic = "force-dynamic";
+
+export default async function SignedIn({ children }: { children: ReactNode }) {
+  const who = await me();
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Main">
+        <h1>DotMac Platform</h1>
+        <ul>
+          <li>
+            <Link href="/tenants">Tenants</Link>
+          </li>
+          {can(who, "platform:tenants:write") ? (
+            <li>
+              <Link href="/tenants/new">Onboard an ISP</Link>
+            </li>
+          ) : null}
+        </ul>
+        <p className="who">{who.name}</p>
+        <SignOut />
+      </nav>
+      <main>{children}</main>
+    </div>
+  );
+}

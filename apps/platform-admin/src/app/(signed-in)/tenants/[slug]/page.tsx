@@ -1,0 +1,62 @@
+import type { Operation, Tenant } from "@dotmac/contracts";
+import { StatusBadge } from "@dotmac/ui";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TenantActions } from "../../../../components/tenant-actions.tsx";
+import { api, can, me } from "../../../../server/upstream.ts";
+
+export default async function TenantPage({ params }: { params: Promise<{ slug: string }> }) {
+  const who = await me();
+  const { slug } = await params;
+  const tenant = await api<Tenant>(`/tenants/${encodeURIComponent(slug)}`);
+  if (tenant.status !== 200) notFound();
+  const t = tenant.body;
+  const ops = await api<{ items: Operation[] }>(`/operations?tenant=${encodeURIComponent(slug)}&limit=20`);
+  const outputs = (t.outputs ?? {}) as Record<string, unknown>;
+  return (
+    <>
+      <p>
+        <Link href="/tenants">← Tenants</Link>
+      </p>
+      <h2>
+        {t.displayName} <StatusBadge status={t.status} />
+      </h2>
+      <section className="card" aria-labelledby="outputs">
+        <h3 id="outputs">Outputs</h3>
+        <dl className="facts">
+          {Object.entries(outputs).map(([k, v]) => (
+            <div key={k} style={{ display: "contents" }}>
+              <dt>{k}</dt>
+              <dd>{typeof v === "string" && v.startsWith("https://") ? <a href={v}>{v}</a> : String(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <TenantActions
+        slug={t.slug}
+        status={t.status}
+        plan={t.plan}
+        seats={Number((t.spec as { seats?: number }).seats ?? 1)}
+        canWrite={can(who, "platform:tenants:write")}
+        canDelete={can(who, "platform:tenants:delete")}
+      />
+      <section className="card" aria-labelledby="history">
+        <h3 id="history">Operations</h3>
+        <ul>
+          {(ops.body?.items ?? []).map((o) => (
+            <li key={o.id}>
+              <Link href={`/operations/${o.id}`}>
+                {o.kind} · {o.status}
+              </Link>{" "}
+              {o.createdAt.slice(0, 19).replace("T", " ")}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <details className="card">
+        <summary>Spec</summary>
+        <pre>{JSON.stringify(t.spec, null, 2)}</pre>
+      </details>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import { API_BASE, upstreamUrl } from "../../../../../server/upstream.ts";
+
+export const dynamic = "force-dynamic";
+
+const FORWARDED = ["cookie", "content-type", "accept", "last-event-id", "idempotency-key", "x-request-id"];
+const RETURNED = ["content-type", "cache-control", "location", "retry-after", "x-request-id"];
+
+/**
+ * The browser's only way to the automation API: same origin, so the API's HttpOnly,
+ * SameSite=Strict session cookie works here, and responses (SSE included) stream through.
+ */
+async function proxy(request: Request, context: { params: Promise<{ path: string[] }> }) {
+  const { path } = await context.params;
+  const url = new URL(request.url);
+  const headers = new Headers();
+  for (const name of FORWARDED) {
+    const value = request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  const hasBody = !["GET", "HEAD"].includes(request.method);
+  const upstream = await fetch(
+    `${upstreamUrl()}${API_BASE}/${path.map(encodeURIComponent).join("/")}${url.search}`,
+    {
+      method: request.method,
+      headers,
+      ...(hasBody ? { body: await request.arrayBuffer() } : {}),
+      redirect: "manual",
+      signal: request.signal,
+    },
+  );
+  const out = new Headers();
+  for (const name of RETURNED) {
+    const value = upstream.headers.get(name);
+    if (value) out.set(name, value);
+  }
+  for (const cookie of upstream.headers.getSetCookie()) out.append("set-cookie", cookie);
+  return new Response(upstream.body, { status: upstream.status, headers: out });
+}
+
+export { proxy as DELETE, proxy as GET, proxy as PATCH, proxy as POST, proxy as PUT };

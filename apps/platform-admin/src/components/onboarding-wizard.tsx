@@ -1,0 +1,282 @@
+"use client";
+
+import { TenantSlug } from "@dotmac/contracts/slug";
+import { Field } from "@dotmac/ui";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { callApi, type FieldErrors } from "./api.ts";
+
+export interface TierInfo {
+  readonly plan: string;
+  readonly maxSeats: number;
+  readonly features: readonly string[];
+  readonly defaultFeatures: readonly string[];
+  readonly summary: string;
+}
+
+interface Draft {
+  slug: string;
+  displayName: string;
+  plan: string;
+  seats: number;
+  features: string[];
+  customDomains: string;
+  primaryColor: string;
+  brandName: string;
+}
+
+type Step = "details" | "branding" | "review";
+
+/**
+ * Onboarding in three steps: details (with a live slug check), branding (with a preview), and a
+ * review showing what the stamp will create, from the API's preview, before anything exists.
+ */
+export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
+  const router = useRouter();
+  const [step, setStep] = useState<Step>("details");
+  const [draft, setDraft] = useState<Draft>({
+    slug: "",
+    displayName: "",
+    plan: tiers[0]?.plan ?? "starter",
+    seats: 5,
+    features: [...(tiers[0]?.defaultFeatures ?? [])],
+    customDomains: "",
+    primaryColor: "#0066CC",
+    brandName: "",
+  });
+  const [slugState, setSlugState] = useState<{ ok: boolean; message: string }>({ ok: false, message: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState("");
+  const [preview, setPreview] = useState<{ op: string; type: string; name: string }[] | undefined>();
+  const [busy, setBusy] = useState(false);
+  const tier = tiers.find((t) => t.plan === draft.plan);
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+
+  useEffect(() => {
+    if (!draft.slug) return setSlugState({ ok: false, message: "" });
+    const format = TenantSlug.safeParse(draft.slug);
+    if (!format.success)
+      return setSlugState({ ok: false, message: format.error.issues[0]?.message ?? "invalid" });
+    const timer = setTimeout(async () => {
+      const res = await callApi(`/tenants/${draft.slug}`);
+      setSlugState(
+        res.status === 404
+          ? { ok: true, message: `${draft.slug} is available` }
+          : { ok: false, message: `${draft.slug} is taken` },
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [draft.slug]);
+
+  const request = () => ({
+    slug: draft.slug,
+    displayName: draft.displayName,
+    plan: draft.plan,
+    seats: draft.seats,
+    features: draft.features,
+    customDomains: draft.customDomains
+      .split(/[\s,]+/)
+      .map((d) => d.trim())
+      .filter(Boolean),
+    branding: { primaryColor: draft.primaryColor, ...(draft.brandName ? { name: draft.brandName } : {}) },
+  });
+
+  const review = async () => {
+    setBusy(true);
+    setMessage("Asking the engine what it would create…");
+    setPreview(undefined);
+    const res = await callApi("/tenants/preview?wait=true", { method: "POST", json: request() });
+    setBusy(false);
+    if (res.ok) {
+      setErrors({});
+      setMessage("");
+      setPreview(res.body.result?.steps ?? []);
+      setStep("review");
+    } else {
+      setErrors(res.fields);
+      setMessage(res.body?.violations?.map((v: { message: string }) => v.message).join("; ") || res.message);
+      setStep("details");
+    }
+  };
+
+  const submit = async () => {
+    setBusy(true);
+    const res = await callApi("/tenants", { method: "POST", json: request() });
+    setBusy(false);
+    if (res.ok) router.push(`/operations/${res.body.operationId}`);
+    else {
+      setErrors(res.fields);
+      setMessage(res.message);
+    }
+  };
+
+  return (
+    <div className="card">
+      <ol className="toolbar" aria-label="Steps">
+        {(["details", "branding", "review"] as const).map((s, i) => (
+          <li
+            key={s}
+            aria-current={step === s ? "step" : undefined}
+            style={{ fontWeight: step === s ? 700 : 400 }}
+          >
+            {i + 1}. {s}
+          </li>
+        ))}
+      </ol>
+      {step === "details" ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (slugState.ok) setStep("branding");
+          }}
+        >
+          <Field
+            label="Slug"
+            name="slug"
+            value={draft.slug}
+            onChange={(e) => set("slug", e.target.value.trim().toLowerCase())}
+            required
+            error={errors.slug ?? (slugState.ok ? undefined : slugState.message || undefined)}
+          />
+          {slugState.ok ? <p role="status">{slugState.message}</p> : null}
+          <Field
+            label="Name"
+            name="displayName"
+            value={draft.displayName}
+            onChange={(e) => set("displayName", e.target.value)}
+            required
+            error={errors.displayName}
+          />
+          <fieldset>
+            <legend>Plan</legend>
+            {tiers.map((t) => (
+              <label key={t.plan} style={{ display: "block", marginBottom: "0.5rem" }}>
+                <input
+                  type="radio"
+                  name="plan"
+                  value={t.plan}
+                  checked={draft.plan === t.plan}
+                  onChange={() => setDraft((d) => ({ ...d, plan: t.plan, features: [...t.defaultFeatures] }))}
+                />{" "}
+                <strong>{t.plan}</strong>: {t.summary}
+              </label>
+            ))}
+          </fieldset>
+          <Field
+            label={`Seats (at most ${tier?.maxSeats ?? "?"})`}
+            name="seats"
+            type="number"
+            min={1}
+            max={tier?.maxSeats}
+            value={draft.seats}
+            onChange={(e) => set("seats", Number(e.target.value))}
+            error={errors.seats}
+          />
+          <fieldset>
+            <legend>Features</legend>
+            {(tier?.features ?? []).map((f) => (
+              <label key={f} style={{ display: "inline-block", marginRight: "1rem" }}>
+                <input
+                  type="checkbox"
+                  checked={draft.features.includes(f)}
+                  onChange={(e) =>
+                    set(
+                      "features",
+                      e.target.checked ? [...draft.features, f] : draft.features.filter((x) => x !== f),
+                    )
+                  }
+                />{" "}
+                {f}
+              </label>
+            ))}
+          </fieldset>
+          <Field
+            label="Custom domains (optional, comma-separated)"
+            name="customDomains"
+            value={draft.customDomains}
+            onChange={(e) => set("customDomains", e.target.value)}
+            error={errors["customDomains.0"] ?? errors.customDomains}
+          />
+          <p role="alert" className="error">
+            {message}
+          </p>
+          <button type="submit" disabled={!slugState.ok || !draft.displayName}>
+            Next: branding
+          </button>
+        </form>
+      ) : null}
+      {step === "branding" ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void review();
+          }}
+        >
+          <Field
+            label="Name shown to staff and subscribers (optional)"
+            name="brandName"
+            value={draft.brandName}
+            onChange={(e) => set("brandName", e.target.value)}
+          />
+          <Field
+            label="Primary colour"
+            name="primaryColor"
+            type="color"
+            value={draft.primaryColor}
+            onChange={(e) => set("primaryColor", e.target.value.toUpperCase())}
+            error={errors["branding.primaryColor"]}
+          />
+          <figure
+            aria-label="Branding preview"
+            style={{
+              border: `3px solid ${draft.primaryColor}`,
+              borderRadius: 8,
+              padding: "0.75rem",
+              margin: "0.5rem 0",
+            }}
+          >
+            <strong style={{ color: draft.primaryColor }}>{draft.brandName || draft.displayName}</strong>
+            <p style={{ margin: "0.5rem 0 0" }}>
+              <span className="button" style={{ background: draft.primaryColor }}>
+                Sign in
+              </span>
+            </p>
+          </figure>
+          <div className="toolbar">
+            <button type="button" className="secondary" onClick={() => setStep("details")}>
+              Back
+            </button>
+            <button type="submit" disabled={busy}>
+              Next: review
+            </button>
+          </div>
+          <p role="status">{message}</p>
+        </form>
+      ) : null}
+      {step === "review" ? (
+        <section aria-labelledby="review-title">
+          <h3 id="review-title">
+            {draft.displayName} ({draft.slug}) on {draft.plan}, {draft.seats} seats
+          </h3>
+          <p>The stamp will create {preview?.length ?? 0} resources:</p>
+          <ul style={{ maxHeight: 320, overflow: "auto" }}>
+            {(preview ?? []).map((s) => (
+              <li key={`${s.type}-${s.name}`}>
+                <code>{s.type}</code> {s.name}
+              </li>
+            ))}
+          </ul>
+          <div className="toolbar">
+            <button type="button" className="secondary" onClick={() => setStep("branding")}>
+              Back
+            </button>
+            <button type="button" onClick={() => void submit()} disabled={busy}>
+              Onboard {draft.displayName}
+            </button>
+          </div>
+          <p role="status">{message}</p>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { type Me, type PlatformPermission, permits } from "@dotmac/contracts";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import type { z } from "zod";
+
+export const API_BASE = "/api/platform/v1";
+
+/** Where the automation API listens; the browser never talks to it directly, only through us. */
+export const upstreamUrl = () => process.env.AUTOMATION_API_URL ?? "http://127.0.0.1:8080";
+
+/** A call to the automation API on behalf of the signed-in admin (their session cookie). */
+export async function api<T = unknown>(
+  path: string,
+  init: { method?: string; json?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const cookie = (await cookies()).toString();
+  const res = await fetch(`${upstreamUrl()}${API_BASE}${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      ...(cookie ? { cookie } : {}),
+      ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
+    },
+    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+    cache: "no-store",
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** The signed-in admin, or a redirect to the login page. */
+export async function me(): Promise<z.infer<typeof Me>> {
+  const res = await api<z.infer<typeof Me>>("/auth/me");
+  if (res.status !== 200) redirect("/login");
+  return res.body;
+}
+
+/** Whether the admin may do something (the API checks again): platform:admin holds every permission. */
+export const can = (who: { permissions: readonly string[] }, permission: PlatformPermission) =>
+  permits(who.permissions as PlatformPermission[], permission);
