@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  freePort,
+  type LocalAutomationApi,
+  pulumiEnv,
+  repoRoot,
+  run,
+  startLocalAutomationApi,
+} from "@dotmac/devkit";
+import { type LocalPlatform, scratchDir, startLocalPlatform } from "@dotmac/devkit/testing";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const app = join(repoRoot, "apps/platform-admin");
+const artifacts = join(app, "test-artifacts/e2e");
+
+/**
+ * The admin app in Debian's Chromium against the real automation API, embedded Postgres, local
+ * control plane and Pulumi engine: onboard an ISP through the wizard, watch it deploy, suspend
+ * it, delete it. Screenshots of each step go to test-artifacts/.
+ */
+describe("platform admin in a browser", () => {
+  let platform: LocalPlatform;
+  let scratch: { path: string; remove(): Promise<void> };
+  let automation: LocalAutomationApi;
+  let server: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  let output = "";
+  let step = 0;
+  const shot = async (name: string) => {
+    step += 1;
+    await page.screenshot({
+      path: join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`),
+      fullPage: true,
+    });
+  };
+
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    platform = await startLocalPlatform({ postgres: true });
+    scratch = await scratchDir("platform-admin");
+    await mkdir(join(scratch.path, "state"), { recursive: true });
+    automation = await startLocalAutomationApi({
+      stateDir: scratch.path,
+      postgresUrl: platform.postgres?.url ?? "",
+      pulumiEnv: pulumiEnv(platform.toolchain, { KUBECONFIG: platform.cluster.kubeconfig }),
+      backendUrl: `file://${join(scratch.path, "state")}`,
+      passphrase: "e2e-passphrase",
+      port: await freePort(),
+    });
+    await run("npx", ["next", "build"], { cwd: app, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [join(app, "bin/dotmac-admin.js"), "serve"], {
+      cwd: app,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        AUTOMATION_API_URL: automation.url,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    server.stdout?.on("data", (d) => (output += d));
+    server.stderr?.on("data", (d) => (output += d));
+    const deadline = Date.now() + 60_000;
+    while (
+      !(await fetch(`${url}/login`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
+      if (Date.now() > deadline || server.exitCode !== null)
+        throw new Error(`admin app did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 30 * 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+    await automation?.service.stop();
+    await platform?.stop();
+    await scratch?.remove();
+  });
+
+  /** Waits on the live page until the operation ends, and says how. */
+  const finish = async () => {
+    const status = page.getByTestId("operation-status");
+    await page.waitForFunction(
+      () =>
+        ["succeeded", "failed", "cancelled"].includes(
+          document.querySelector("[data-testid=operation-status]")?.textContent ?? "",
+        ),
+      undefined,
+      { timeout: 240_000 },
+    );
+    return status.textContent();
+  };
+
+  it("onboards an ISP through the wizard, watches it deploy, suspends and deletes it", async () => {
+    await page.goto(`${url}/tenants`);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel("E-mail").fill(automation.adminEmail);
+    await page.getByLabel("Password").fill((await readFile(automation.adminPasswordFile, "utf8")).trim());
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/tenants$/);
+    await page.getByText("No ISPs yet.").waitFor();
+    await shot("empty");
+
+    await page.getByRole("link", { name: "Onboard the first one" }).click();
+    await page.getByLabel("Slug").fill("Bad Slug");
+    await page.getByText(/a slug is lower-case letters/).waitFor();
+    await page.getByLabel("Slug").fill("e2e-fibre");
+    await page.getByText("e2e-fibre is available").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("E2E Fibre");
+    await page.getByLabel(/^Seats/).fill("3");
+    await shot("wizard-details");
+    await page.getByRole("button", { name: "Next: branding" }).click();
+    await page.getByLabel("Primary colour").fill("#7a1fa2");
+    await shot("wizard-branding");
+    await page.getByRole("button", { name: "Next: review" }).click();
+    await page.getByText(/The stamp will create \d+ resources/).waitFor({ timeout: 180_000 });
+    expect(await page.getByText("kubernetes:core/v1:Namespace").count()).toBeGreaterThan(0);
+    await shot("wizard-review");
+    await page.getByRole("button", { name: "Onboard E2E Fibre" }).click();
+    await page.waitForURL(/\/operations\/[0-9a-f-]{36}$/);
+    await page.getByRole("cell", { name: /creat/ }).first().waitFor({ timeout: 120_000 });
+    await shot("deploying");
+    expect(await finish()).toBe("succeeded");
+    await page.getByRole("link", { name: "https://e2e-fibre.isp.dotmac.io" }).waitFor();
+    await shot("deployed");
+
+    // A reload replays the stream from the start and lands on the same outcome.
+    await page.reload();
+    expect(await finish()).toBe("succeeded");
+
+    await page.getByRole("link", { name: "Tenants", exact: true }).click();
+    const row = page.getByRole("row", { name: /E2E Fibre/ });
+    await row.getByText("active").waitFor();
+    await shot("tenants-active");
+
+    await row.getByRole("link", { name: "E2E Fibre" }).click();
+    await page.getByRole("button", { name: "Suspend" }).click();
+    await page.waitForURL(/\/operations\//);
+    expect(await finish()).toBe("succeeded");
+    await page.goto(`${url}/tenants/e2e-fibre`);
+    await page.locator(".ui-badge", { hasText: "suspended" }).waitFor();
+    await shot("suspended");
+
+    const remove = page.getByRole("button", { name: "Delete e2e-fibre" });
+    expect(await remove.isDisabled()).toBe(true);
+    await page.getByLabel("Slug").fill("e2e-fibre");
+    await remove.click();
+    await page.waitForURL(/\/operations\//);
+    expect(await finish()).toBe("succeeded");
+    await shot("deleted");
+    await page.goto(`${url}/tenants`);
+    await page.getByText("No ISPs yet.").waitFor();
+  });
+});
