@@ -144,7 +144,7 @@ describe("platform admin in a browser", () => {
     await page.getByRole("cell", { name: /creat/ }).first().waitFor({ timeout: 120_000 });
     await shot("deploying");
     expect(await finish()).toBe("succeeded");
-    await page.getByRole("link", { name: "https://e2e-fibre.isp.dotmac.io" }).waitFor();
+    await page.getByRole("link", { name: "https://e2e-fibre.isp.dotmac.io", exact: true }).waitFor();
     await shot("deployed");
 
     // A reload replays the stream from the start and lands on the same outcome.

@@ -1,39 +1,13 @@
 import { z } from "zod";
+import { slugProblem } from "./slug-rules.ts";
 
-/**
- * Names a tenant may not take: they collide with system namespaces, the control plane, or
- * host names the platform serves itself (admin.<domain>, api.<domain>).
- */
-export const reservedSlugs: ReadonlySet<string> = new Set([
-  "admin",
-  "api",
-  "app",
-  "default",
-  "dotmac",
-  "grafana",
-  "platform",
-  "platform-admin",
-  "root",
-  "status",
-  "system",
-  "tenant",
-  "www",
-]);
-
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export { reservedSlugs, slugProblem } from "./slug-rules.ts";
 
 /** A tenant's slug: a DNS-1123 label of 3–40 characters that names its namespace `tenant-<slug>`. */
-export const TenantSlug = z
-  .string()
-  .min(3, "a slug has at least 3 characters")
-  .max(40, "a slug has at most 40 characters")
-  .regex(
-    dns1123Label,
-    "a slug is lower-case letters, digits and '-', starting and ending with a letter or digit",
-  )
-  .refine((s) => !reservedSlugs.has(s) && !s.startsWith("kube-"), {
-    message: "this slug is reserved",
-  });
+export const TenantSlug = z.string().superRefine((s, ctx) => {
+  const problem = slugProblem(s);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 export type TenantSlug = z.infer<typeof TenantSlug>;
 
 /** The Kubernetes namespace that holds a tenant. */

@@ -9,6 +9,7 @@ export {
 export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 export { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 export { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
+export { clientChunkText, clientModules, firstLoadJs } from "./next-bundles.ts";
 export { freePort, freePorts } from "./ports.ts";
 export { createThrowawayDatabase, type ThrowawayDatabase } from "./postgres/databases.ts";
 export { databaseUrl, type PostgresServer, startPostgres } from "./postgres/server.ts";

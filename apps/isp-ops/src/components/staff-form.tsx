@@ -1,10 +1,9 @@
 "use client";
 
-import { StaffPermission } from "@dotmac/contracts/subscribers";
 import { Field } from "@dotmac/ui";
 import { JsonForm } from "./json-form.tsx";
 
-export function StaffForm() {
+export function StaffForm({ permissions }: { permissions: readonly string[] }) {
   return (
     <JsonForm
       path="/staff"
@@ -34,7 +33,7 @@ export function StaffForm() {
           <Field label="Role" name="role" placeholder="e.g. helpdesk" required error={errors.role} />
           <fieldset>
             <legend>Permissions of a new role</legend>
-            {StaffPermission.options.map((p) => (
+            {permissions.map((p) => (
               <label key={p} style={{ display: "block" }}>
                 <input type="checkbox" name="permissions" value={p} /> {p}
               </label>

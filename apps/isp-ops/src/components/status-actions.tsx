@@ -1,18 +1,24 @@
 "use client";
 
-import { subscriberTransitions } from "@dotmac/contracts/subscribers";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi } from "./api.ts";
 
 const verbs: Record<string, string> = { active: "Activate", suspended: "Suspend", terminated: "Terminate" };
 
-/** The status moves the lifecycle allows from here; suspending asks why. */
-export function StatusActions({ id, status }: { id: string; status: keyof typeof subscriberTransitions }) {
+/** The status moves the lifecycle allows from here (given by the page); suspending asks why. */
+export function StatusActions({
+  id,
+  status,
+  moves,
+}: {
+  id: string;
+  status: string;
+  moves: readonly string[];
+}) {
   const router = useRouter();
   const [reason, setReason] = useState("");
   const [message, setMessage] = useState("");
-  const moves = subscriberTransitions[status];
   if (moves.length === 0) return <p>No further changes: the account is closed.</p>;
   const move = async (to: string) => {
     const res = await callApi(`/subscribers/${id}/status`, {

@@ -1,6 +1,6 @@
 "use client";
 
-import { TenantSlug } from "@dotmac/contracts/slug";
+import { slugProblem } from "@dotmac/contracts/slug-rules";
 import { Field } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -54,9 +54,8 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
 
   useEffect(() => {
     if (!draft.slug) return setSlugState({ ok: false, message: "" });
-    const format = TenantSlug.safeParse(draft.slug);
-    if (!format.success)
-      return setSlugState({ ok: false, message: format.error.issues[0]?.message ?? "invalid" });
+    const problem = slugProblem(draft.slug);
+    if (problem) return setSlugState({ ok: false, message: problem });
     const timer = setTimeout(async () => {
       const res = await callApi(`/tenants/${draft.slug}`);
       setSlugState(

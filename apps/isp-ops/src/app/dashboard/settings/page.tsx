@@ -1,3 +1,4 @@
+import { StaffPermission } from "@dotmac/contracts";
 import { StaffForm } from "../../../components/staff-form.tsx";
 import { branding, deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
@@ -56,7 +57,7 @@ export default async function Settings() {
           </tbody>
         </table>
       </section>
-      <StaffForm />
+      <StaffForm permissions={StaffPermission.options} />
     </>
   );
 }

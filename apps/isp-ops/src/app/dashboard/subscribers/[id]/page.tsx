@@ -1,4 +1,4 @@
-import { SubscriberStatus } from "@dotmac/contracts";
+import { SubscriberStatus, subscriberTransitions } from "@dotmac/contracts";
 import { BarChart, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -55,7 +55,11 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
       {canWrite ? (
         <section className="card" aria-labelledby="actions">
           <h3 id="actions">Status</h3>
-          <StatusActions id={s.id} status={SubscriberStatus.parse(s.status)} />
+          <StatusActions
+            id={s.id}
+            status={s.status}
+            moves={subscriberTransitions[SubscriberStatus.parse(s.status)]}
+          />
           <h3>RADIUS login</h3>
           <CredentialsReset id={s.id} />
         </section>

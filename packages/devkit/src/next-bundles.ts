@@ -1,0 +1,79 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { runInNewContext } from "node:vm";
+import { gzipSync } from "node:zlib";
+
+/** The client-reference manifests `next build` writes per route (Turbopack), by route. */
+async function clientManifests(
+  appDir: string,
+): Promise<Map<string, { route: string; dir: string; manifest: any }>> {
+  const root = join(appDir, ".next/server/app");
+  const found = new Map<string, { route: string; dir: string; manifest: any }>();
+  const walk = async (dir: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.endsWith("_client-reference-manifest.js")) {
+        const sandbox = { globalThis: {} as Record<string, any> };
+        runInNewContext(await readFile(path, "utf8"), sandbox);
+        for (const [route, manifest] of Object.entries(sandbox.globalThis.__RSC_MANIFEST ?? {})) {
+          found.set(route, { route, dir, manifest });
+        }
+      }
+    }
+  };
+  await walk(root);
+  return found;
+}
+
+/** Every source module the app's client bundles were built from, as `[project]/...` paths. */
+export async function clientModules(appDir: string): Promise<Set<string>> {
+  const modules = new Set<string>();
+  for (const { manifest } of (await clientManifests(appDir)).values()) {
+    for (const key of Object.keys(manifest.clientModules ?? {})) modules.add(key.split(" ")[0] ?? key);
+    for (const key of Object.keys(manifest.entryJSFiles ?? {})) modules.add(key);
+  }
+  return modules;
+}
+
+/** The text of every JavaScript file the browser may load from the app. */
+export async function clientChunkText(appDir: string): Promise<string> {
+  const dir = join(appDir, ".next/static/chunks");
+  const files = (await readdir(dir, { recursive: true })).filter((f) => String(f).endsWith(".js"));
+  return (await Promise.all(files.map((f) => readFile(join(dir, String(f)), "utf8")))).join("\n");
+}
+
+/**
+ * First-load JavaScript per route, gzipped: the runtime every page loads (rootMainFiles) plus the
+ * chunks of the route's layouts and page (entryJSFiles), each file counted once. The legacy
+ * polyfills (served to browsers without modules only) are left out.
+ */
+export async function firstLoadJs(
+  appDir: string,
+): Promise<{ route: string; files: number; gzipBytes: number }[]> {
+  const out: { route: string; files: number; gzipBytes: number }[] = [];
+  const sizes = new Map<string, number>();
+  const gz = async (file: string) => {
+    let size = sizes.get(file);
+    if (size === undefined) {
+      size = gzipSync(await readFile(join(appDir, ".next", file)), { level: 9 }).length;
+      sizes.set(file, size);
+    }
+    return size;
+  };
+  for (const { route, dir, manifest } of (await clientManifests(appDir)).values()) {
+    if (route.includes("/api/") || route.startsWith("/_")) continue;
+    const build = JSON.parse(
+      await readFile(join(dir, relative(dir, join(dir, "page", "build-manifest.json"))), "utf8").catch(
+        () => "{}",
+      ),
+    );
+    const files = new Set<string>([...(build.rootMainFiles ?? [])]);
+    for (const list of Object.values(manifest.entryJSFiles ?? {}) as string[][])
+      for (const f of list) files.add(f);
+    let total = 0;
+    for (const f of files) total += await gz(f);
+    out.push({ route: route.replace(/\/page$/, "") || "/", files: files.size, gzipBytes: total });
+  }
+  return out.sort((a, b) => a.route.localeCompare(b.route));
+}
