@@ -173,5 +173,5 @@ describe("platform admin in a browser", () => {
     await shot("deleted");
     await page.goto(`${url}/tenants`);
     await page.getByText("No ISPs yet.").waitFor();
-  });
+  }, 900_000);
 });

@@ -9,7 +9,7 @@ import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
 import { formatDuration, step } from "./progress.ts";
-import { startLocalAutomationApi } from "./services.ts";
+import { startLocalAutomationApi, startLocalPlatformAdmin } from "./services.ts";
 import { buildKey, installDirOf } from "./toolchain/build.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 import { goBuilds } from "./toolchain/tools.ts";
@@ -69,6 +69,10 @@ async function up(env: DevkitEnv): Promise<void> {
     }),
   );
 
+  const admin = await step("platform admin app (development mode)", () =>
+    startLocalPlatformAdmin({ stateDir: env.stateDir, automationApiUrl: api.url }),
+  );
+
   // What the kubelet would run for each live tenant: its RADIUS server, and its isp-ops (one
   // development server for all, by host name). Tenants onboarded later show up as they go live.
   const describe = (r: LocalRadius) =>
@@ -123,6 +127,7 @@ async function up(env: DevkitEnv): Promise<void> {
   out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
   out(`  Automation API  ${api.url}/api/platform/v1  (reference: ${api.url}/reference, log: ${api.logFile})`);
   out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
+  out(`  Platform admin  ${admin.url}  (same sign-in; log: ${admin.logFile})`);
   if (ispOps) {
     out(`  isp-ops         http://<slug>.localhost:${ispOps.port}  (every live tenant by host name)`);
     for (const t of ispOps.served) out(`                  ${describeTenant(t)}`);
@@ -146,6 +151,7 @@ async function up(env: DevkitEnv): Promise<void> {
   clearInterval(tenantsTimer);
   await radius?.stopAll();
   await ispOps?.stop();
+  await admin.service.stop();
   await api.service.stop();
   await cluster?.stop();
   await pg.stop();

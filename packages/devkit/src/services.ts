@@ -76,3 +76,42 @@ export async function startLocalAutomationApi(opts: {
   );
   return { url, adminEmail, adminPasswordFile, logFile, service };
 }
+
+/**
+ * The platform admin app in development mode (compiled on first visit), in front of the local
+ * automation API; devkit starts it by path like every app.
+ */
+export async function startLocalPlatformAdmin(opts: {
+  stateDir: string;
+  automationApiUrl: string;
+  port?: number;
+}): Promise<{ url: string; logFile: string; service: Service }> {
+  const dir = join(opts.stateDir, "platform-admin");
+  await mkdir(dir, { recursive: true });
+  const port = opts.port ?? ((await isFree(3001)) ? 3001 : await freePort());
+  const logFile = join(dir, "platform-admin.log");
+  const service = startService(
+    "platform-admin",
+    process.execPath,
+    [join(repoRoot, "apps/platform-admin/bin/dotmac-admin.js"), "serve"],
+    {
+      logFile,
+      cwd: join(repoRoot, "apps/platform-admin"),
+      env: {
+        ...process.env,
+        NODE_ENV: "development",
+        NEXT_TELEMETRY_DISABLED: "1",
+        AUTOMATION_API_URL: opts.automationApiUrl,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+      },
+    },
+  );
+  const url = `http://localhost:${port}`;
+  await waitFor(
+    `the platform admin app on ${url} (log: ${logFile})`,
+    async () => ((await fetch(`http://127.0.0.1:${port}/login`).catch(() => undefined)) ? true : undefined),
+    { timeoutMs: 120_000, intervalMs: 250 },
+  );
+  return { url, logFile, service };
+}
