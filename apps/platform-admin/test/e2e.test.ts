@@ -100,17 +100,28 @@ describe("platform admin in a browser", () => {
     await scratch?.remove();
   });
 
-  /** Waits on the live page until the operation ends, and says how. */
+  /** Waits on the live page until the operation ends, and says how (or shows why not). */
   const finish = async () => {
     const status = page.getByTestId("operation-status");
-    await page.waitForFunction(
-      () =>
-        ["succeeded", "failed", "cancelled"].includes(
-          document.querySelector("[data-testid=operation-status]")?.textContent ?? "",
-        ),
-      undefined,
-      { timeout: 240_000 },
-    );
+    try {
+      await page.waitForFunction(
+        () =>
+          ["succeeded", "failed", "cancelled"].includes(
+            document.querySelector("[data-testid=operation-status]")?.textContent ?? "",
+          ),
+        undefined,
+        { timeout: 240_000 },
+      );
+    } catch (error) {
+      await shot("timed-out");
+      const id = page.url().split("/").at(-1);
+      const op = await page.evaluate(
+        async (opId) => (await fetch(`/api/platform/v1/operations/${opId}`)).text(),
+        id,
+      );
+      const log = await readFile(automation.logFile, "utf8").catch(() => "");
+      throw new Error(`${(error as Error).message}\noperation: ${op}\napi log:\n${log.slice(-3000)}`);
+    }
     return status.textContent();
   };
 

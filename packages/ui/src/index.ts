@@ -1,3 +1,5 @@
+export { type ApiResult, apiCaller, type CallApi, type FieldErrors } from "./api-client.ts";
+export { ApiForm } from "./api-form.tsx";
 export { BarChart, type BarDatum } from "./bar-chart.tsx";
 export { Field } from "./field.tsx";
 export { StatCard } from "./stat-card.tsx";

@@ -1,50 +1,25 @@
 "use client";
 
+import { ApiForm } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
-import { type ReactNode, useState } from "react";
-import { callApi, type FieldErrors } from "./api.ts";
+import type { ComponentProps } from "react";
+import { callApi } from "./api.ts";
 
-/**
- * A form that posts its fields as JSON to one API route, shows the server's field errors next to
- * the fields (children get them by name) and refreshes the page's data on success.
- */
+/** An ApiForm that POSTs to one route of this app's API and refreshes the page's data after. */
 export function JsonForm({
   path,
-  submit,
-  toJson,
-  children,
-  done,
-}: {
-  path: string;
-  submit: string;
-  toJson: (data: FormData) => unknown;
-  children: (errors: FieldErrors) => ReactNode;
-  done: string;
-}) {
+  method = "POST",
+  ...form
+}: { path: string; method?: string } & Omit<ComponentProps<typeof ApiForm>, "send">) {
   const router = useRouter();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState("");
   return (
-    <form
-      className="card"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
-        const res = await callApi(path, { method: "POST", json: toJson(new FormData(form)) });
-        if (res.ok) {
-          form.reset();
-          setErrors({});
-          setMessage(done);
-          router.refresh();
-        } else {
-          setErrors(res.fields);
-          setMessage(res.message);
-        }
+    <ApiForm
+      send={(json) => callApi(path, { method, json })}
+      {...form}
+      onSuccess={(body) => {
+        form.onSuccess?.(body);
+        router.refresh();
       }}
-    >
-      {children(errors)}
-      <p role="status">{message}</p>
-      <button type="submit">{submit}</button>
-    </form>
+    />
   );
 }

@@ -1,33 +1,8 @@
 "use client";
 
-export interface FieldErrors {
-  [path: string]: string;
-}
+import { apiCaller } from "@dotmac/ui";
 
-export type ApiResult =
-  | { ok: true; status: number; body: any }
-  | { ok: false; status: number; message: string; fields: FieldErrors; body: any };
+export type { FieldErrors } from "@dotmac/ui";
 
-/** The automation API through this app's same-origin proxy; problem+json becomes a message and field errors. */
-export async function callApi(
-  path: string,
-  init: { method?: string; json?: unknown } = {},
-): Promise<ApiResult> {
-  const res = await fetch(`/api/platform/v1${path}`, {
-    method: init.method ?? "GET",
-    headers: init.json !== undefined ? { "content-type": "application/json" } : {},
-    body: init.json !== undefined ? JSON.stringify(init.json) : null,
-  });
-  const text = await res.text();
-  const body = text ? JSON.parse(text) : null;
-  if (res.ok) return { ok: true, status: res.status, body };
-  const fields: FieldErrors = {};
-  for (const e of body?.errors ?? []) fields[e.path] = e.message;
-  return {
-    ok: false,
-    status: res.status,
-    message: body?.detail ?? body?.title ?? `HTTP ${res.status}`,
-    fields,
-    body,
-  };
-}
+/** This app's API, from the browser (same origin). */
+export const callApi = apiCaller("/api/platform/v1");

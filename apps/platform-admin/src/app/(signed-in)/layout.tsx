@@ -20,6 +20,31 @@ export default async function SignedIn({ children }: { children: ReactNode }) {
               <Link href="/tenants/new">Onboard an ISP</Link>
             </li>
           ) : null}
+          {can(who, "platform:fleet:write") ? (
+            <li>
+              <Link href="/fleet">Fleet rollout</Link>
+            </li>
+          ) : null}
+          {can(who, "platform:flags:read") ? (
+            <li>
+              <Link href="/flags">Feature flags</Link>
+            </li>
+          ) : null}
+          {can(who, "platform:licenses:read") ? (
+            <li>
+              <Link href="/licences">Licences</Link>
+            </li>
+          ) : null}
+          {can(who, "platform:audit:read") ? (
+            <li>
+              <Link href="/audit">Audit log</Link>
+            </li>
+          ) : null}
+          {can(who, "platform:tokens:write") ? (
+            <li>
+              <Link href="/tokens">API tokens</Link>
+            </li>
+          ) : null}
         </ul>
         <p className="who">{who.name}</p>
         <SignOut />

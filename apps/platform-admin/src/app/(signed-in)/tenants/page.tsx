@@ -1,4 +1,4 @@
-import type { TenantSummary } from "@dotmac/contracts";
+import type { Operation, TenantSummary } from "@dotmac/contracts";
 import { BarChart, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { api, can, me } from "../../../server/upstream.ts";
@@ -14,7 +14,17 @@ export default async function Tenants({
   for (const key of ["q", "status", "plan", "cursor"] as const)
     if (query[key]) params.set(key, query[key] as string);
   const page = await api<{ items: TenantSummary[]; nextCursor: string | null }>(`/tenants?${params}`);
-  const all = await api<{ items: TenantSummary[] }>("/tenants?limit=200");
+  const [all, ops] = await Promise.all([
+    api<{ items: TenantSummary[] }>("/tenants?limit=200"),
+    api<{ items: Operation[] }>("/operations?limit=200"),
+  ]);
+  const days = Array.from({ length: 14 }, (_, i) =>
+    new Date(Date.now() - (13 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
+  const perDay = days.map((day) => ({
+    label: day,
+    value: (ops.body?.items ?? []).filter((o) => o.createdAt.startsWith(day)).length,
+  }));
   const byPlan = ["starter", "professional", "enterprise"].map((plan) => ({
     label: plan,
     value: (all.body?.items ?? []).filter((t) => t.plan === plan).length,
@@ -104,8 +114,9 @@ export default async function Tenants({
           </Link>
         </p>
       ) : null}
-      <div style={{ marginTop: "1rem", maxWidth: 420 }}>
+      <div className="grid" style={{ marginTop: "1rem" }}>
         <BarChart title="Tenants by plan" data={byPlan} />
+        <BarChart title="Operations per day, last 14 days" data={perDay} />
       </div>
     </>
   );

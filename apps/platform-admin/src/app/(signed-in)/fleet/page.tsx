@@ -1,0 +1,38 @@
+import type { Operation, TenantSummary } from "@dotmac/contracts";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { FleetForm } from "../../../components/fleet-form.tsx";
+import { api, can, me } from "../../../server/upstream.ts";
+
+export default async function Fleet() {
+  const who = await me();
+  if (!can(who, "platform:fleet:write")) redirect("/tenants");
+  const [tenants, ops] = await Promise.all([
+    api<{ items: TenantSummary[] }>("/tenants?limit=200&status=active"),
+    api<{ items: Operation[] }>("/operations?limit=100"),
+  ]);
+  const rollouts = (ops.body?.items ?? []).filter((o) => o.kind === "fleet");
+  return (
+    <>
+      <h2>Fleet rollout</h2>
+      <FleetForm
+        tenants={(tenants.body?.items ?? []).map((t) => ({ slug: t.slug, displayName: t.displayName }))}
+      />
+      <section className="card" aria-labelledby="recent">
+        <h3 id="recent">Recent rollouts</h3>
+        {rollouts.length === 0 ? (
+          <p>None yet.</p>
+        ) : (
+          <ul>
+            {rollouts.map((o) => (
+              <li key={o.id}>
+                <Link href={`/operations/${o.id}`}>{o.createdAt.slice(0, 16).replace("T", " ")}</Link> ·{" "}
+                {o.status}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

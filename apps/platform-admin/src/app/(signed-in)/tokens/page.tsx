@@ -1,0 +1,56 @@
+import { PlatformPermission } from "@dotmac/contracts";
+import { redirect } from "next/navigation";
+import { RevokeToken, TokenForm } from "../../../components/token-form.tsx";
+import { api, can, me } from "../../../server/upstream.ts";
+
+interface Token {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export default async function Tokens() {
+  const who = await me();
+  if (!can(who, "platform:tokens:write")) redirect("/tenants");
+  const tokens = (await api<{ items: Token[] }>("/tokens")).body?.items ?? [];
+  // Only scopes the admin holds can be granted (the API refuses the others too).
+  const grantable = PlatformPermission.options.filter((p) => can(who, p));
+  return (
+    <>
+      <h2>API tokens</h2>
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Prefix</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="ui-sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <td>{t.name}</td>
+              <td>
+                <code>{t.prefix}…</code>
+              </td>
+              <td>{t.scopes.join(", ")}</td>
+              <td>{t.expiresAt.slice(0, 10)}</td>
+              <td>{t.lastUsedAt?.slice(0, 16).replace("T", " ") ?? "never"}</td>
+              <td>{t.revokedAt ? "revoked" : <RevokeToken id={t.id} name={t.name} />}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <TokenForm scopes={grantable} />
+    </>
+  );
+}

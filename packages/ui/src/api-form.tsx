@@ -1,0 +1,50 @@
+"use client";
+
+import { type ReactNode, useState } from "react";
+import type { ApiResult, FieldErrors } from "./api-client.ts";
+
+/**
+ * A form whose fields go to the API as JSON; the server's field errors are shown by the fields
+ * (children get them by name), and `onSuccess` runs with the answer (refresh the page, say).
+ */
+export function ApiForm({
+  send,
+  toJson,
+  submit,
+  done,
+  onSuccess,
+  children,
+}: {
+  send: (json: unknown) => Promise<ApiResult>;
+  toJson: (data: FormData) => unknown;
+  submit: string;
+  done: string | ((body: any) => string);
+  onSuccess?: (body: any) => void;
+  children: (errors: FieldErrors) => ReactNode;
+}) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState("");
+  return (
+    <form
+      className="card"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const res = await send(toJson(new FormData(form)));
+        if (res.ok) {
+          form.reset();
+          setErrors({});
+          setMessage(typeof done === "function" ? done(res.body) : done);
+          onSuccess?.(res.body);
+        } else {
+          setErrors(res.fields);
+          setMessage(res.message);
+        }
+      }}
+    >
+      {children(errors)}
+      <p role="status">{message}</p>
+      <button type="submit">{submit}</button>
+    </form>
+  );
+}
