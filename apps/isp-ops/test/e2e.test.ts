@@ -2,10 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, repoRoot, run } from "@dotmac/devkit";
+import { launchChromium } from "@dotmac/devkit/testing";
 import { radiusCredentials, subscriberStatusHistory, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const app = join(repoRoot, "apps/isp-ops");
@@ -69,16 +70,7 @@ describe("isp-ops in a browser", () => {
         throw new Error(`isp-ops did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 300_000);
   afterAll(async () => {

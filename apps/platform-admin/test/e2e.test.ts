@@ -9,8 +9,8 @@ import {
   run,
   startLocalAutomationApi,
 } from "@dotmac/devkit";
-import { type LocalPlatform, scratchDir, startLocalPlatform } from "@dotmac/devkit/testing";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type LocalPlatform, launchChromium, scratchDir, startLocalPlatform } from "@dotmac/devkit/testing";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const app = join(repoRoot, "apps/platform-admin");
@@ -80,16 +80,7 @@ describe("platform admin in a browser", () => {
         throw new Error(`admin app did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 30 * 60_000);
   afterAll(async () => {

@@ -140,3 +140,21 @@ export async function violated(statement: PromiseLike<unknown>): Promise<string 
     return cause?.constraint_name ?? cause?.code;
   }
 }
+
+/**
+ * Debian's Chromium (`apt-get install chromium`, which `toolchain ensure` does), headless, for
+ * the web apps' end-to-end tests; nothing downloads a browser.
+ */
+export async function launchChromium(): Promise<import("playwright-core").Browser> {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}

@@ -2,5 +2,6 @@ export { type ApiResult, apiCaller, type CallApi, type FieldErrors } from "./api
 export { ApiForm } from "./api-form.tsx";
 export { BarChart, type BarDatum } from "./bar-chart.tsx";
 export { Field } from "./field.tsx";
+export { JsonForm, SignOut } from "./navigation.tsx";
 export { StatCard } from "./stat-card.tsx";
 export { StatusBadge } from "./status-badge.tsx";

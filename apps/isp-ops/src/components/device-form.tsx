@@ -1,11 +1,11 @@
 "use client";
 
-import { Field } from "@dotmac/ui";
-import { JsonForm } from "./json-form.tsx";
+import { Field, JsonForm } from "@dotmac/ui";
 
 export function DeviceForm() {
   return (
     <JsonForm
+      apiBase="/api/v1"
       path="/devices"
       submit="Add device"
       done="Device added."

@@ -1,11 +1,11 @@
 "use client";
 
-import { Field } from "@dotmac/ui";
-import { JsonForm } from "./json-form.tsx";
+import { Field, JsonForm } from "@dotmac/ui";
 
 export function NasForm() {
   return (
     <JsonForm
+      apiBase="/api/v1"
       path="/nas"
       submit="Add NAS"
       done="NAS added. RADIUS picks it up within 30 s."

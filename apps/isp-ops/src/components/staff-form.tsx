@@ -1,11 +1,11 @@
 "use client";
 
-import { Field } from "@dotmac/ui";
-import { JsonForm } from "./json-form.tsx";
+import { Field, JsonForm } from "@dotmac/ui";
 
 export function StaffForm({ permissions }: { permissions: readonly string[] }) {
   return (
     <JsonForm
+      apiBase="/api/v1"
       path="/staff"
       submit="Add staff member"
       done="Staff member added."

@@ -1,14 +1,14 @@
 "use client";
 
-import { Field } from "@dotmac/ui";
+import { Field, JsonForm } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
-import { JsonForm } from "./json-form.tsx";
 
 /** A rollout of an isp-ops image to chosen tenants (all live ones when none is ticked). */
 export function FleetForm({ tenants }: { tenants: { slug: string; displayName: string }[] }) {
   const router = useRouter();
   return (
     <JsonForm
+      apiBase="/api/platform/v1"
       path="/fleet/rollouts"
       submit="Start rollout"
       done="Rollout queued."

@@ -1,6 +1,6 @@
+import { SignOut } from "@dotmac/ui";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { SignOut } from "../../components/sign-out.tsx";
 import { branding } from "../../server/runtime.ts";
 import { currentStaff } from "../../server/session.ts";
 
@@ -45,7 +45,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <p className="who">
           {staff.displayName} · {staff.role}
         </p>
-        <SignOut />
+        <SignOut apiBase="/api/v1" />
       </nav>
       <main>{children}</main>
     </div>

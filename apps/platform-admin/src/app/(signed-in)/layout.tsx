@@ -1,6 +1,6 @@
+import { SignOut } from "@dotmac/ui";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { SignOut } from "../../components/sign-out.tsx";
 import { can, me } from "../../server/upstream.ts";
 
 export const dynamic = "force-dynamic";
@@ -47,7 +47,7 @@ export default async function SignedIn({ children }: { children: ReactNode }) {
           ) : null}
         </ul>
         <p className="who">{who.name}</p>
-        <SignOut />
+        <SignOut apiBase="/api/platform/v1" />
       </nav>
       <main>{children}</main>
     </div>
