@@ -15,7 +15,7 @@ export default async function Flags() {
   if (!can(who, "platform:flags:read")) redirect("/tenants");
   const [flags, tenants] = await Promise.all([
     api<{ items: Flag[] }>("/flags"),
-    api<{ items: TenantSummary[] }>("/tenants?limit=200"),
+    api<{ items: TenantSummary[] }>("/tenants?limit=100"),
   ]);
   const slugOf = new Map((tenants.body?.items ?? []).map((t) => [t.id, t.slug]));
   const items = flags.body?.items ?? [];

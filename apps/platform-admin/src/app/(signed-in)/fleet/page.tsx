@@ -8,7 +8,7 @@ export default async function Fleet() {
   const who = await me();
   if (!can(who, "platform:fleet:write")) redirect("/tenants");
   const [tenants, ops] = await Promise.all([
-    api<{ items: TenantSummary[] }>("/tenants?limit=200&status=active"),
+    api<{ items: TenantSummary[] }>("/tenants?limit=100&status=active"),
     api<{ items: Operation[] }>("/operations?limit=100"),
   ]);
   const rollouts = (ops.body?.items ?? []).filter((o) => o.kind === "fleet");

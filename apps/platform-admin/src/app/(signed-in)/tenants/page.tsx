@@ -15,8 +15,8 @@ export default async function Tenants({
     if (query[key]) params.set(key, query[key] as string);
   const page = await api<{ items: TenantSummary[]; nextCursor: string | null }>(`/tenants?${params}`);
   const [all, ops] = await Promise.all([
-    api<{ items: TenantSummary[] }>("/tenants?limit=200"),
-    api<{ items: Operation[] }>("/operations?limit=200"),
+    api<{ items: TenantSummary[] }>("/tenants?limit=100"),
+    api<{ items: Operation[] }>("/operations?limit=100"),
   ]);
   const days = Array.from({ length: 14 }, (_, i) =>
     new Date(Date.now() - (13 - i) * 86_400_000).toISOString().slice(0, 10),

@@ -11,9 +11,15 @@ export default async function OperationPage({ params }: { params: Promise<{ id: 
   if (op.status !== 200) notFound();
   const request = op.body.request as { spec?: { slug?: string } } | null;
   let slug = request?.spec?.slug ?? null;
-  if (!slug && op.body.tenantId) {
-    const tenants = await api<{ items: Tenant[] }>("/tenants?limit=200");
-    slug = tenants.body.items.find((t) => t.id === op.body.tenantId)?.slug ?? null;
+  // Operations name their tenant by id; the pages (and the API's tenant routes) go by slug.
+  let cursor: string | null = "";
+  while (!slug && op.body.tenantId && cursor !== null) {
+    const page: { status: number; body: { items: Tenant[]; nextCursor: string | null } } = await api(
+      `/tenants?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    if (page.status !== 200) break;
+    slug = page.body.items.find((t) => t.id === op.body.tenantId)?.slug ?? null;
+    cursor = page.body.nextCursor;
   }
   return (
     <>
