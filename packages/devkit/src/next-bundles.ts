@@ -73,7 +73,9 @@ export async function firstLoadJs(
       for (const f of list) files.add(f);
     let total = 0;
     for (const f of files) total += await gz(f);
-    out.push({ route: route.replace(/\/page$/, "") || "/", files: files.size, gzipBytes: total });
+    // Route groups such as (signed-in) organise files; they are not part of the URL.
+    const path = route.replace(/\/page$/, "").replace(/\/\([^)]*\)/g, "") || "/";
+    out.push({ route: path, files: files.size, gzipBytes: total });
   }
   return out.sort((a, b) => a.route.localeCompare(b.route));
 }

@@ -3,23 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "./api.ts";
-
-interface StoredEvent {
-  seq: number;
-  type: string;
-  payload: any;
-  createdAt: string;
-}
-
-interface Row {
-  urn: string;
-  name: string;
-  type: string;
-  op: string;
-  state: "started" | "done" | "failed";
-  startedAt: number;
-  endedAt?: number;
-}
+import { resourceRows, type StoredEvent } from "./resource-rows.ts";
 
 const verbs: Record<string, [string, string]> = {
   create: ["creating", "created"],
@@ -84,27 +68,7 @@ export function LiveOperation({
     return () => clearInterval(timer);
   }, [finished]);
 
-  const rows = useMemo(() => {
-    const byUrn = new Map<string, Row>();
-    for (const e of events) {
-      if (e.type !== "resource") continue;
-      const p = e.payload;
-      const at = Date.parse(e.createdAt);
-      const row: Row = byUrn.get(p.urn) ?? {
-        urn: p.urn,
-        name: p.name,
-        type: p.resourceType,
-        op: p.op,
-        state: p.state,
-        startedAt: at,
-      };
-      row.state = p.state;
-      row.op = p.op;
-      if (p.state !== "started") row.endedAt = at;
-      byUrn.set(p.urn, row);
-    }
-    return [...byUrn.values()].filter((r) => r.op !== "same");
-  }, [events]);
+  const rows = useMemo(() => resourceRows(events), [events]);
   const done = rows.filter((r) => r.state !== "started").length;
   const logs = events.filter((e) => e.type === "diagnostic" || e.type === "policy" || e.type === "status");
   const first = startedAt ? Date.parse(startedAt) : events[0] ? Date.parse(events[0].createdAt) : now;
