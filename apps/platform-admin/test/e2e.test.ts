@@ -158,7 +158,29 @@ describe("platform admin in a browser", () => {
     await row.getByText("active").waitFor();
     await shot("tenants-active");
 
-    await row.getByRole("link", { name: "E2E Fibre" }).click();
+    // A rollout of a new isp-ops image to this tenant, watched per tenant.
+    await page.getByRole("link", { name: "Fleet rollout" }).click();
+    await page.getByLabel("isp-ops image").fill("registry.dotmac.io/dotmac/isp-ops:1.1.0");
+    await page.getByLabel(/E2E Fibre/).check();
+    await page.getByRole("button", { name: "Start rollout" }).click();
+    await page.waitForURL(/\/operations\//);
+    expect(await finish()).toBe("succeeded");
+    await page.getByRole("heading", { name: "Tenants: 1 of 1 finished" }).waitFor({ timeout: 30_000 });
+    await shot("fleet-rollout");
+
+    // A CI token: its secret is shown once, then only its prefix.
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await page.getByLabel("Name").fill("ci-pipeline");
+    await page.getByLabel("platform:fleet:write").check();
+    await page.getByRole("button", { name: "Create token" }).click();
+    const secret = (await page.getByTestId("new-token").textContent()) ?? "";
+    expect(secret).toMatch(/^dmp_/);
+    await page.reload();
+    await page.getByRole("cell", { name: "ci-pipeline" }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await shot("tokens");
+
+    await page.goto(`${url}/tenants/e2e-fibre`);
     await page.getByRole("button", { name: "Suspend" }).click();
     await page.waitForURL(/\/operations\//);
     expect(await finish()).toBe("succeeded");

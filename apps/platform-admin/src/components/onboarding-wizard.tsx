@@ -23,7 +23,22 @@ interface Draft {
   customDomains: string;
   primaryColor: string;
   brandName: string;
+  logoUrl: string;
+  baseDomain: string;
+  region: string;
+  database: "postgres" | "aws" | "gcp";
+  awsVpcId: string;
+  awsSubnetIds: string;
+  awsClusterCidrs: string;
+  gcpProject: string;
+  gcpNetwork: string;
 }
+
+const list = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((d) => d.trim())
+    .filter(Boolean);
 
 type Step = "details" | "branding" | "review";
 
@@ -43,6 +58,15 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
     customDomains: "",
     primaryColor: "#0066CC",
     brandName: "",
+    logoUrl: "",
+    baseDomain: "dotmac.io",
+    region: "local",
+    database: "postgres",
+    awsVpcId: "",
+    awsSubnetIds: "",
+    awsClusterCidrs: "",
+    gcpProject: "",
+    gcpNetwork: "",
   });
   const [slugState, setSlugState] = useState<{ ok: boolean; message: string }>({ ok: false, message: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -73,11 +97,25 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
     plan: draft.plan,
     seats: draft.seats,
     features: draft.features,
-    customDomains: draft.customDomains
-      .split(/[\s,]+/)
-      .map((d) => d.trim())
-      .filter(Boolean),
-    branding: { primaryColor: draft.primaryColor, ...(draft.brandName ? { name: draft.brandName } : {}) },
+    customDomains: list(draft.customDomains),
+    baseDomain: draft.baseDomain,
+    region: draft.region,
+    database:
+      draft.database === "aws"
+        ? {
+            target: "aws",
+            vpcId: draft.awsVpcId,
+            subnetIds: list(draft.awsSubnetIds),
+            clusterCidrs: list(draft.awsClusterCidrs),
+          }
+        : draft.database === "gcp"
+          ? { target: "gcp", project: draft.gcpProject, network: draft.gcpNetwork }
+          : { target: "postgres" },
+    branding: {
+      primaryColor: draft.primaryColor,
+      ...(draft.brandName ? { name: draft.brandName } : {}),
+      ...(draft.logoUrl ? { logoUrl: draft.logoUrl } : {}),
+    },
   });
 
   const review = async () => {
@@ -196,6 +234,86 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
             onChange={(e) => set("customDomains", e.target.value)}
             error={errors["customDomains.0"] ?? errors.customDomains}
           />
+          <fieldset>
+            <legend>Where it runs</legend>
+            <div className="ui-field">
+              <label htmlFor="field-database">Database</label>
+              <select
+                id="field-database"
+                value={draft.database}
+                onChange={(e) => {
+                  const database = e.target.value as Draft["database"];
+                  setDraft((d) => ({
+                    ...d,
+                    database,
+                    region: database === "postgres" ? "local" : d.region === "local" ? "" : d.region,
+                  }));
+                }}
+              >
+                <option value="postgres">the platform's Postgres server</option>
+                <option value="aws">Amazon RDS</option>
+                <option value="gcp">Google Cloud SQL</option>
+              </select>
+            </div>
+            {draft.database === "aws" ? (
+              <>
+                <Field
+                  label="VPC id"
+                  name="awsVpcId"
+                  value={draft.awsVpcId}
+                  onChange={(e) => set("awsVpcId", e.target.value)}
+                  error={errors["database.vpcId"]}
+                />
+                <Field
+                  label="Subnet ids (two zones at least)"
+                  name="awsSubnetIds"
+                  value={draft.awsSubnetIds}
+                  onChange={(e) => set("awsSubnetIds", e.target.value)}
+                  error={errors["database.subnetIds"] ?? errors["database.subnetIds.0"]}
+                />
+                <Field
+                  label="Cluster CIDRs"
+                  name="awsClusterCidrs"
+                  value={draft.awsClusterCidrs}
+                  onChange={(e) => set("awsClusterCidrs", e.target.value)}
+                  error={errors["database.clusterCidrs"] ?? errors["database.clusterCidrs.0"]}
+                />
+              </>
+            ) : null}
+            {draft.database === "gcp" ? (
+              <>
+                <Field
+                  label="GCP project"
+                  name="gcpProject"
+                  value={draft.gcpProject}
+                  onChange={(e) => set("gcpProject", e.target.value)}
+                  error={errors["database.project"]}
+                />
+                <Field
+                  label="VPC network"
+                  name="gcpNetwork"
+                  value={draft.gcpNetwork}
+                  onChange={(e) => set("gcpNetwork", e.target.value)}
+                  error={errors["database.network"]}
+                />
+              </>
+            ) : null}
+            <Field
+              label="Region"
+              name="region"
+              value={draft.region}
+              disabled={draft.database === "postgres"}
+              onChange={(e) => set("region", e.target.value)}
+              error={errors.region}
+            />
+            <Field
+              label="Base domain (the app is at <slug>.isp.<base domain>)"
+              name="baseDomain"
+              value={draft.baseDomain}
+              onChange={(e) => set("baseDomain", e.target.value)}
+              error={errors.baseDomain}
+            />
+          </fieldset>
           <p role="alert" className="error">
             {message}
           </p>
@@ -218,6 +336,13 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
             onChange={(e) => set("brandName", e.target.value)}
           />
           <Field
+            label="Logo URL (https, optional)"
+            name="logoUrl"
+            value={draft.logoUrl}
+            onChange={(e) => set("logoUrl", e.target.value)}
+            error={errors["branding.logoUrl"]}
+          />
+          <Field
             label="Primary colour"
             name="primaryColor"
             type="color"
@@ -234,6 +359,7 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
               margin: "0.5rem 0",
             }}
           >
+            {/^https:\/\//.test(draft.logoUrl) ? <img src={draft.logoUrl} alt="" height={32} /> : null}{" "}
             <strong style={{ color: draft.primaryColor }}>{draft.brandName || draft.displayName}</strong>
             <p style={{ margin: "0.5rem 0 0" }}>
               <span className="button" style={{ background: draft.primaryColor }}>

@@ -10,6 +10,8 @@ export function TenantActions({
   status,
   plan,
   seats,
+  features,
+  allowedFeatures,
   canWrite,
   canDelete,
 }: {
@@ -17,12 +19,15 @@ export function TenantActions({
   status: string;
   plan: string;
   seats: number;
+  features: readonly string[];
+  /** What each plan allows, so a plan change offers only what the new plan has. */
+  allowedFeatures: Record<string, readonly string[]>;
   canWrite: boolean;
   canDelete: boolean;
 }) {
   const router = useRouter();
   const [message, setMessage] = useState("");
-  const [change, setChange] = useState({ plan, seats });
+  const [change, setChange] = useState({ plan, seats, features: [...features] });
   const [diff, setDiff] = useState<{ op: string; type: string; name: string }[] | undefined>();
   const [confirm, setConfirm] = useState("");
   const go = async (path: string, method = "POST", json?: unknown) => {
@@ -58,7 +63,18 @@ export function TenantActions({
           <div className="toolbar">
             <label>
               Plan{" "}
-              <select value={change.plan} onChange={(e) => setChange({ ...change, plan: e.target.value })}>
+              <select
+                value={change.plan}
+                onChange={(e) => {
+                  const next = e.target.value;
+                  const allowed = allowedFeatures[next] ?? [];
+                  setChange({
+                    ...change,
+                    plan: next,
+                    features: change.features.filter((f) => allowed.includes(f)),
+                  });
+                }}
+              >
                 {["starter", "professional", "enterprise"].map((p) => (
                   <option key={p}>{p}</option>
                 ))}
@@ -73,6 +89,26 @@ export function TenantActions({
                 onChange={(e) => setChange({ ...change, seats: Number(e.target.value) })}
               />
             </label>
+            <fieldset>
+              <legend>Features</legend>
+              {(allowedFeatures[change.plan] ?? []).map((f) => (
+                <label key={f} style={{ marginRight: "1rem" }}>
+                  <input
+                    type="checkbox"
+                    checked={change.features.includes(f)}
+                    onChange={(e) =>
+                      setChange({
+                        ...change,
+                        features: e.target.checked
+                          ? [...change.features, f]
+                          : change.features.filter((x) => x !== f),
+                      })
+                    }
+                  />{" "}
+                  {f}
+                </label>
+              ))}
+            </fieldset>
             <button
               type="button"
               className="secondary"

@@ -1,6 +1,7 @@
 import type { Operation, Tenant } from "@dotmac/contracts";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { FleetProgress } from "../../../../components/fleet-progress.tsx";
 import { LiveOperation } from "../../../../components/live-operation.tsx";
 import { api, can, me } from "../../../../server/upstream.ts";
 
@@ -26,6 +27,7 @@ export default async function OperationPage({ params }: { params: Promise<{ id: 
       <h2>
         {op.body.kind} {slug ? <Link href={`/tenants/${slug}`}>{slug}</Link> : null}
       </h2>
+      {op.body.kind === "fleet" ? <FleetProgress parentId={op.body.id} slugs={await tenantSlugs()} /> : null}
       <LiveOperation
         operationId={op.body.id}
         slug={slug}
@@ -35,4 +37,19 @@ export default async function OperationPage({ params }: { params: Promise<{ id: 
       />
     </>
   );
+}
+
+/** Tenant slugs by id, for naming a rollout's children. */
+async function tenantSlugs(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  let cursor: string | null = "";
+  while (cursor !== null) {
+    const page: { status: number; body: { items: Tenant[]; nextCursor: string | null } } = await api(
+      `/tenants?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    if (page.status !== 200) break;
+    for (const t of page.body.items) out[t.id] = t.slug;
+    cursor = page.body.nextCursor;
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { Operation, Tenant } from "@dotmac/contracts";
+import { effectiveFeatures, type Operation, type Tenant, type TenantSpec, tiers } from "@dotmac/contracts";
 import { StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -37,6 +37,10 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
         status={t.status}
         plan={t.plan}
         seats={Number((t.spec as { seats?: number }).seats ?? 1)}
+        features={[...effectiveFeatures(t.spec as TenantSpec)]}
+        allowedFeatures={Object.fromEntries(
+          Object.entries(tiers).map(([plan, tier]) => [plan, [...tier.allowedFeatures]]),
+        )}
         canWrite={can(who, "platform:tenants:write")}
         canDelete={can(who, "platform:tenants:delete")}
       />
