@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { freePort, repoRoot, run } from "@dotmac/devkit";
-import { launchChromium } from "@dotmac/devkit/testing";
+import { launchChromium, stepScreenshots } from "@dotmac/devkit/testing";
 import { radiusCredentials, subscriberStatusHistory, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
@@ -24,14 +24,8 @@ describe("isp-ops in a browser", () => {
   let page: Page;
   let url: string;
   let output = "";
-  let step = 0;
-  const shot = async (name: string) => {
-    step += 1;
-    await page.screenshot({
-      path: join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
-  };
+  const screenshot = stepScreenshots(artifacts);
+  const shot = (name: string) => screenshot(page, name);
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });

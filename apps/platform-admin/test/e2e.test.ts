@@ -9,7 +9,13 @@ import {
   run,
   startLocalAutomationApi,
 } from "@dotmac/devkit";
-import { type LocalPlatform, launchChromium, scratchDir, startLocalPlatform } from "@dotmac/devkit/testing";
+import {
+  type LocalPlatform,
+  launchChromium,
+  scratchDir,
+  startLocalPlatform,
+  stepScreenshots,
+} from "@dotmac/devkit/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -30,14 +36,8 @@ describe("platform admin in a browser", () => {
   let page: Page;
   let url: string;
   let output = "";
-  let step = 0;
-  const shot = async (name: string) => {
-    step += 1;
-    await page.screenshot({
-      path: join(artifacts, `${String(step).padStart(2, "0")}-${name}.png`),
-      fullPage: true,
-    });
-  };
+  const screenshot = stepScreenshots(artifacts);
+  const shot = (name: string) => screenshot(page, name);
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
@@ -127,9 +127,9 @@ describe("platform admin in a browser", () => {
     await shot("empty");
 
     await page.getByRole("link", { name: "Onboard the first one" }).click();
-    await page.getByLabel("Slug").fill("Bad Slug");
+    await page.getByLabel("Slug", { exact: true }).fill("Bad Slug");
     await page.getByText(/a slug is lower-case letters/).waitFor();
-    await page.getByLabel("Slug").fill("e2e-fibre");
+    await page.getByLabel("Slug", { exact: true }).fill("e2e-fibre");
     await page.getByText("e2e-fibre is available").waitFor();
     await page.getByLabel("Name", { exact: true }).fill("E2E Fibre");
     await page.getByLabel(/^Seats/).fill("3");
@@ -176,9 +176,31 @@ describe("platform admin in a browser", () => {
     const secret = (await page.getByTestId("new-token").textContent()) ?? "";
     expect(secret).toMatch(/^dmp_/);
     await page.reload();
-    await page.getByRole("cell", { name: "ci-pipeline" }).waitFor();
+    await page.getByRole("cell", { name: "ci-pipeline", exact: true }).waitFor();
     expect(await page.content()).not.toContain(secret);
     await shot("tokens");
+
+    // A flag on for everyone, off for this tenant.
+    await page.getByRole("link", { name: "Feature flags" }).click();
+    await page.getByLabel("Flag key").fill("billing.v2");
+    await page.getByLabel("Enabled").check();
+    await page.getByRole("button", { name: "Set flag" }).click();
+    await page.getByRole("cell", { name: "every tenant" }).waitFor();
+    await page.getByLabel("Flag key").fill("billing.v2");
+    await page.getByLabel(/^Tenant slug/).fill("e2e-fibre");
+    await page.getByRole("button", { name: "Set flag" }).click();
+    await page.getByRole("cell", { name: "override for e2e-fibre" }).waitFor();
+    await shot("flags");
+
+    // The audit log, narrowed to one action.
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByLabel("Action").fill("tenant.create");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/action=tenant.create/);
+    const actions = await page.locator("table.data tbody tr td:nth-child(3)").allTextContents();
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(["tenant.create"]));
+    await shot("audit");
 
     await page.goto(`${url}/tenants/e2e-fibre`);
     await page.getByRole("button", { name: "Suspend" }).click();
@@ -190,7 +212,7 @@ describe("platform admin in a browser", () => {
 
     const remove = page.getByRole("button", { name: "Delete e2e-fibre" });
     expect(await remove.isDisabled()).toBe(true);
-    await page.getByLabel("Slug").fill("e2e-fibre");
+    await page.getByLabel("Slug", { exact: true }).fill("e2e-fibre");
     await remove.click();
     await page.waitForURL(/\/operations\//);
     expect(await finish()).toBe("succeeded");

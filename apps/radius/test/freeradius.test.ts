@@ -4,9 +4,7 @@ import {
   nasClients,
   radiusCredentials,
   SecretBox,
-  sealedFor,
   servicePlans,
-  subscribers,
   type TenantDb,
 } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
@@ -15,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { challengeHash, challengeResponse, ntPasswordHash } from "../src/mschap.ts";
 import type { RunningRadius } from "../src/server.ts";
 import { type RunningFreeRadius, startFreeRadius } from "./freeradius.ts";
-import { addLocalNas, radclient, serveRadius } from "./harness.ts";
+import { addLocalNas, addSubscriber, radclient, serveRadius } from "./harness.ts";
 
 const SECRET = "shared-by-both-servers";
 
@@ -41,20 +39,6 @@ describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server"
   let theirs: RunningFreeRadius;
   const key = Buffer.alloc(32, 9);
   const box = new SecretBox(key);
-
-  const subscriber = async (username: string, status: string, planId: string | null, staticIp?: string) => {
-    const [s] = await db
-      .insert(subscribers)
-      .values({ name: username, serviceAddress: "2 Fibre Lane", status, planId, staticIp })
-      .returning();
-    if (!s) throw new Error("no subscriber");
-    await db.insert(radiusCredentials).values({
-      subscriberId: s.id,
-      username,
-      passwordEncrypted: box.seal(`${username}-pw`, sealedFor.radiusPassword(s.id)),
-    });
-    return s;
-  };
 
   beforeAll(async () => {
     t = await startTenantDatabase();
@@ -83,11 +67,12 @@ describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server"
         currency: "EUR",
       })
       .returning();
-    await subscriber("alice", "active", plan?.id ?? null);
-    await subscriber("static", "active", plan?.id ?? null, "100.64.7.7");
-    await subscriber("sus", "suspended", plan?.id ?? null);
-    await subscriber("pen", "pending", plan?.id ?? null);
-    await subscriber("heavy", "active", capped?.id ?? null);
+    const planId = plan?.id ?? null;
+    await addSubscriber(db, box, { username: "alice", status: "active", planId });
+    await addSubscriber(db, box, { username: "static", status: "active", planId, staticIp: "100.64.7.7" });
+    await addSubscriber(db, box, { username: "sus", status: "suspended", planId });
+    await addSubscriber(db, box, { username: "pen", status: "pending", planId });
+    await addSubscriber(db, box, { username: "heavy", status: "active", planId: capped?.id ?? null });
     await addLocalNas(db, box, SECRET, false);
     ours = await serveRadius(db, box);
     theirs = await startFreeRadius({

@@ -1,5 +1,12 @@
 import { spawn } from "node:child_process";
-import { nasClients, type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
+import {
+  nasClients,
+  radiusCredentials,
+  type SecretBox,
+  sealedFor,
+  subscribers,
+  type TenantDb,
+} from "@dotmac/tenant-db";
 import pino from "pino";
 import { NasRegistry } from "../src/nas.ts";
 import { type RunningRadius, startRadius } from "../src/server.ts";
@@ -58,4 +65,29 @@ export function radclient(
     child.on("close", () => resolve(out));
     child.stdin.end(`${attributes}\n`);
   });
+}
+
+/** A subscriber with a RADIUS login whose password is `<username>-pw`, sealed as isp-ops would. */
+export async function addSubscriber(
+  db: TenantDb,
+  box: SecretBox,
+  input: { username: string; status: string; planId: string | null; staticIp?: string },
+) {
+  const [s] = await db
+    .insert(subscribers)
+    .values({
+      name: input.username,
+      serviceAddress: "2 Fibre Lane",
+      status: input.status,
+      planId: input.planId,
+      ...(input.staticIp ? { staticIp: input.staticIp } : {}),
+    })
+    .returning();
+  if (!s) throw new Error("no subscriber");
+  await db.insert(radiusCredentials).values({
+    subscriberId: s.id,
+    username: input.username,
+    passwordEncrypted: box.seal(`${input.username}-pw`, sealedFor.radiusPassword(s.id)),
+  });
+  return s;
 }

@@ -1,20 +1,12 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { freePorts, repoRoot } from "@dotmac/devkit";
-import {
-  accountingSessions,
-  radiusCredentials,
-  SecretBox,
-  sealedFor,
-  servicePlans,
-  subscribers,
-  type TenantDb,
-} from "@dotmac/tenant-db";
+import { accountingSessions, SecretBox, servicePlans, type TenantDb } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningRadius } from "../src/server.ts";
-import { addLocalNas, radclient, serveRadius } from "./harness.ts";
+import { addLocalNas, addSubscriber, radclient, serveRadius } from "./harness.ts";
 
 const SECRET = "nas-shared-secret-1";
 
@@ -23,32 +15,6 @@ describe("RADIUS server against Debian's radclient", () => {
   let db: TenantDb;
   let radius: RunningRadius;
   const box = new SecretBox(Buffer.alloc(32, 3));
-
-  const subscriber = async (
-    name: string,
-    username: string,
-    password: string,
-    status: string,
-    planId: string | null,
-  ) => {
-    const [s] = await db
-      .insert(subscribers)
-      .values({
-        name,
-        serviceAddress: `${name} Road`,
-        status,
-        planId,
-        ...(name === "Static" ? { staticIp: "100.64.9.9" } : {}),
-      })
-      .returning();
-    if (!s) throw new Error("no subscriber");
-    await db.insert(radiusCredentials).values({
-      subscriberId: s.id,
-      username,
-      passwordEncrypted: box.seal(password, sealedFor.radiusPassword(s.id)),
-    });
-    return s;
-  };
 
   beforeAll(async () => {
     t = await startTenantDatabase();
@@ -78,11 +44,16 @@ describe("RADIUS server against Debian's radclient", () => {
         currency: "EUR",
       })
       .returning();
-    await subscriber("Alice", "alice", "alice-pw", "active", plan?.id ?? null);
-    await subscriber("Static", "static", "static-pw", "active", plan?.id ?? null);
-    await subscriber("Sus", "sus", "sus-pw", "suspended", plan?.id ?? null);
-    await subscriber("Pen", "pen", "pen-pw", "pending", plan?.id ?? null);
-    const heavy = await subscriber("Heavy", "heavy", "heavy-pw", "active", capped?.id ?? null);
+    const planId = plan?.id ?? null;
+    await addSubscriber(db, box, { username: "alice", status: "active", planId });
+    await addSubscriber(db, box, { username: "static", status: "active", planId, staticIp: "100.64.9.9" });
+    await addSubscriber(db, box, { username: "sus", status: "suspended", planId });
+    await addSubscriber(db, box, { username: "pen", status: "pending", planId });
+    const heavy = await addSubscriber(db, box, {
+      username: "heavy",
+      status: "active",
+      planId: capped?.id ?? null,
+    });
     const nasId = await addLocalNas(db, box, SECRET, false);
     await db.insert(accountingSessions).values({
       nasId,

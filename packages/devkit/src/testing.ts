@@ -158,3 +158,12 @@ export async function launchChromium(): Promise<import("playwright-core").Browse
     ],
   });
 }
+
+/** Numbered full-page screenshots of a test's steps (01-name.png, 02-…) into a git-ignored folder. */
+export function stepScreenshots(dir: string) {
+  let step = 0;
+  return async (page: import("playwright-core").Page, name: string) => {
+    step += 1;
+    await page.screenshot({ path: `${dir}/${String(step).padStart(2, "0")}-${name}.png`, fullPage: true });
+  };
+}
