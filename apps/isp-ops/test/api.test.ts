@@ -261,9 +261,19 @@ describe("isp-ops API", () => {
     const plan = await call("/plans", {
       method: "POST",
       cookie: admin,
-      json: { name: "Fibre 100", downloadKbps: 1000, uploadKbps: 1000, priceMinor: 0, currency: "eur" },
+      json: {
+        name: "Fibre 100",
+        downloadKbps: 1000,
+        uploadKbps: 1000,
+        priceMinor: 0,
+        currency: "eur",
+        vendorAttributes: { "Mikrotik-Recv-Limit": "lots", Nope: "x" },
+      },
     });
-    expect([plan.status, plan.body.errors.map((e: Json) => e.path)]).toEqual([400, ["currency"]]);
+    expect([plan.status, plan.body.errors.map((e: Json) => e.path).sort()]).toEqual([
+      400,
+      ["currency", "vendorAttributes", "vendorAttributes.Mikrotik-Recv-Limit"],
+    ]);
     const planDup = await call("/plans", {
       method: "POST",
       cookie: admin,

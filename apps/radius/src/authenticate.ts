@@ -18,6 +18,7 @@ interface Row {
   session_timeout_seconds: number | null;
   interim_interval_seconds: number;
   rate_limit: string;
+  vendor_attributes: Record<string, string> | null;
 }
 
 /**
@@ -36,7 +37,7 @@ export async function authenticate(
   const [row] = await pg<Row[]>`
     select r.subscriber_id, r.refusal, r.static_ip, r.password_encrypted,
            p.download_kbps, p.upload_kbps, p.session_timeout_seconds, p.interim_interval_seconds,
-           radius_mikrotik_rate_limit(p) as rate_limit
+           radius_mikrotik_rate_limit(p) as rate_limit, p.vendor_attributes
       from radius_standing r
       left join service_plans p on p.id = r.plan_id
      where r.username = ${username}`;
@@ -64,6 +65,7 @@ export async function authenticate(
     attributes: acceptAttributes(
       {
         rateLimit: row.rate_limit,
+        vendorAttributes: row.vendor_attributes ?? {},
         downloadKbps: row.download_kbps,
         uploadKbps: row.upload_kbps,
         sessionTimeoutSeconds: row.session_timeout_seconds,

@@ -1,3 +1,4 @@
+import { type PlanVendorAttribute, planVendorAttributes } from "@dotmac/contracts";
 import type { servicePlans } from "@dotmac/tenant-db";
 
 type Plan = Pick<
@@ -6,6 +7,8 @@ type Plan = Pick<
 > & {
   /** From radius_mikrotik_rate_limit() in the tenant database, which FreeRADIUS's views use too. */
   readonly rateLimit: string;
+  /** The plan's extra vendor attributes (names checked against planVendorAttributes when saved). */
+  readonly vendorAttributes?: Record<string, string>;
 };
 
 export const MIKROTIK = 14988;
@@ -31,6 +34,16 @@ export function acceptAttributes(plan: Plan, staticIp: string | null): ReplyAttr
     ],
   ];
   if (plan.sessionTimeoutSeconds) attributes.push(["Session-Timeout", plan.sessionTimeoutSeconds]);
+  for (const [name, value] of Object.entries(plan.vendorAttributes ?? {})) {
+    const known = planVendorAttributes[name as PlanVendorAttribute];
+    // A name saved before it was allowed, or by hand in the database, is left out, not sent malformed.
+    if (!known) continue;
+    attributes.push([
+      "Vendor-Specific",
+      known.vendor,
+      [[name, known.type === "integer" ? Number(value) : value]],
+    ]);
+  }
   if (staticIp) attributes.push(["Framed-IP-Address", staticIp]);
   return attributes;
 }

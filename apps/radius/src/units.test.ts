@@ -31,6 +31,22 @@ describe("reply attributes", () => {
   });
 });
 
+describe("a plan's vendor attributes", () => {
+  it("go out as their vendor's attributes, integers as numbers, unknown names left out", () => {
+    const attrs = acceptAttributes(
+      {
+        ...plan,
+        vendorAttributes: { "Mikrotik-Address-List": "fibre", "Mikrotik-Recv-Limit": "1000", Bogus: "x" },
+      },
+      null,
+    );
+    expect(attrs.slice(3)).toEqual([
+      ["Vendor-Specific", 14988, [["Mikrotik-Address-List", "fibre"]]],
+      ["Vendor-Specific", 14988, [["Mikrotik-Recv-Limit", 1000]]],
+    ]);
+  });
+});
+
 describe("NAS networks", () => {
   it.each([
     ["10.0.0.0/8", "10.200.1.1", true],

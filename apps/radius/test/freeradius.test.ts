@@ -52,6 +52,7 @@ describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server"
         burstDownloadKbps: 150_000,
         sessionTimeoutSeconds: 86_400,
         interimIntervalSeconds: 600,
+        vendorAttributes: { "Mikrotik-Address-List": "fibre-100", "Mikrotik-Recv-Limit": "500000000" },
         priceMinor: 2999,
         currency: "EUR",
       })
@@ -108,6 +109,7 @@ describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server"
     const { theirs } = await both('User-Name = "static", User-Password = "static-pw"');
     expect(theirs.attributes).toContain("Framed-IP-Address = 100.64.7.7");
     expect(theirs.attributes).toContain('Mikrotik-Rate-Limit = "20M/100M 20M/150M 15M/75M 10/10"');
+    expect(theirs.attributes).toContain('Mikrotik-Address-List = "fibre-100"');
   });
 
   it("does MS-CHAPv2 like FreeRADIUS's rlm_mschap: the same success message and MPPE keys", async () => {

@@ -6,6 +6,8 @@ export {
   MacAddress,
   NasCreate,
   PlanCreate,
+  type PlanVendorAttribute,
+  planVendorAttributes,
   RADIUS_CONTROL_PURPOSE,
   RadiusPassword,
   RadiusUsername,
@@ -16,6 +18,7 @@ export {
   SubscriberCreate,
   SubscriberQuery,
   SubscriberUpdate,
+  VendorAttributes,
 } from "./isp-ops-api.ts";
 export { Cidr, Hostname, ipVersion, PinnedImage } from "./net.ts";
 export { PlatformPermission, permits, platformPermissions } from "./permissions.ts";

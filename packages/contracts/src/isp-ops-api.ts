@@ -79,6 +79,37 @@ export const SubscriberQuery = z.object({
 });
 export type SubscriberQuery = z.infer<typeof SubscriberQuery>;
 
+/**
+ * Extra reply attributes a plan may carry beyond its speeds (which the server derives), with
+ * their vendor and type as in the RADIUS dictionaries: e.g. a MikroTik address list for a
+ * firewall rule, or a group for a PPP profile.
+ */
+export const planVendorAttributes = {
+  "Mikrotik-Group": { vendor: 14988, type: "string" },
+  "Mikrotik-Address-List": { vendor: 14988, type: "string" },
+  "Mikrotik-Recv-Limit": { vendor: 14988, type: "integer" },
+  "Mikrotik-Xmit-Limit": { vendor: 14988, type: "integer" },
+  "Mikrotik-Total-Limit": { vendor: 14988, type: "integer" },
+  "WISPr-Location-ID": { vendor: 14122, type: "string" },
+  "WISPr-Location-Name": { vendor: 14122, type: "string" },
+} as const;
+export type PlanVendorAttribute = keyof typeof planVendorAttributes;
+
+export const VendorAttributes = z
+  .partialRecord(
+    z.enum(Object.keys(planVendorAttributes) as [PlanVendorAttribute, ...PlanVendorAttribute[]]),
+    z.string().trim().min(1).max(253),
+  )
+  .superRefine((attributes, ctx) => {
+    for (const [name, value] of Object.entries(attributes)) {
+      const integer = planVendorAttributes[name as PlanVendorAttribute].type === "integer";
+      // RADIUS integers are 32-bit unsigned.
+      if (integer && !(/^\d{1,10}$/.test(value ?? "") && Number(value) <= 4_294_967_295)) {
+        ctx.addIssue({ code: "custom", path: [name], message: `${name} is a whole number up to 4294967295` });
+      }
+    }
+  });
+
 export const PlanCreate = z
   .object({
     name: trimmed(100),
@@ -93,6 +124,7 @@ export const PlanCreate = z
     billingCycle: BillingCycle.default("monthly"),
     sessionTimeoutSeconds: z.number().int().positive().nullish(),
     interimIntervalSeconds: z.number().int().min(60).max(86_400).default(300),
+    vendorAttributes: VendorAttributes.default({}),
   })
   .strict()
   .refine((p) => !p.burstDownloadKbps || p.burstDownloadKbps >= p.downloadKbps, {

@@ -28,6 +28,12 @@ export function PlanForm() {
             dataCapBytes: capGb === null ? null : Math.round(capGb * 1e9),
             priceMinor: Math.round((number(d.get("price")) ?? 0) * 100),
             currency: String(d.get("currency") ?? "").toUpperCase(),
+            vendorAttributes: Object.fromEntries(
+              String(d.get("vendorAttributes") ?? "")
+                .split("\n")
+                .map((line) => line.split("=").map((part) => part.trim()))
+                .filter(([name, value]) => name && value),
+            ),
           },
         });
         if (res.ok) {
@@ -86,6 +92,24 @@ export function PlanForm() {
         required
         error={errors.currency}
       />
+      <div className="ui-field">
+        <label htmlFor="field-vendorAttributes">
+          Vendor attributes (optional, one per line: Name = value)
+        </label>
+        <textarea
+          id="field-vendorAttributes"
+          name="vendorAttributes"
+          rows={3}
+          placeholder={`Mikrotik-Address-List = fibre\nMikrotik-Group = pppoe-default`}
+        />
+        {Object.entries(errors)
+          .filter(([path]) => path.startsWith("vendorAttributes"))
+          .map(([path, text]) => (
+            <p key={path} className="ui-field-error">
+              {text}
+            </p>
+          ))}
+      </div>
       <p role="status">{message}</p>
       <button type="submit">Create plan</button>
     </form>

@@ -25,6 +25,7 @@ export default async function Plans() {
               <th scope="col">Down / up</th>
               <th scope="col">Cap</th>
               <th scope="col">Price</th>
+              <th scope="col">RADIUS extras</th>
               <th scope="col">Subscribers</th>
             </tr>
           </thead>
@@ -40,6 +41,11 @@ export default async function Plans() {
                 </td>
                 <td>
                   {(p.priceMinor / 100).toFixed(2)} {p.currency} / {p.billingCycle}
+                </td>
+                <td>
+                  {Object.entries(p.vendorAttributes)
+                    .map(([name, value]) => `${name} = ${value}`)
+                    .join(", ") || "—"}
                 </td>
                 <td>{p.subscribers}</td>
               </tr>
