@@ -4,12 +4,10 @@
  * sessions in the embedded Postgres. Targets: seeding <= 2 min; list and search p95 <= 50 ms;
  * detail with usage p95 <= 100 ms. Prints one table.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
 import { StaffPermission } from "@dotmac/contracts";
-import { freePort, repoRoot, run } from "@dotmac/devkit";
+import { serveBuiltApp } from "@dotmac/devkit/testing";
 import { SecretBox } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { createStaff } from "../src/server/staff.ts";
@@ -18,7 +16,6 @@ const SUBSCRIBERS = 500_000;
 const SESSIONS = 5_000_000;
 const DURATION_MS = 8_000;
 const CONCURRENCY = 4;
-const app = join(repoRoot, "apps/isp-ops");
 
 const t = await startTenantDatabase();
 const pg = t.db.$client;
@@ -77,32 +74,15 @@ await createStaff(t.db, {
   role: "admin",
   permissions: [...StaffPermission.options],
 });
-await run("npx", ["next", "build"], { cwd: app, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [join(app, "bin/dotmac-isp-ops.js"), "serve"], {
-  cwd: app,
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: t.url,
-    TENANT_SECRETS_KEY: key.toString("base64"),
-    HOST: "127.0.0.1",
-    PORT: String(port),
-  },
-  stdio: "inherit",
+const served = await serveBuiltApp({
+  app: "isp-ops",
+  bin: "dotmac-isp-ops.js",
+  readyPath: "/api/healthz",
+  env: { DATABASE_URL: t.url, TENANT_SECRETS_KEY: key.toString("base64") },
 });
+const base = served.url;
 
 try {
-  while (
-    !(await fetch(`${base}/api/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    await new Promise((r) => setTimeout(r, 200));
-  }
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -178,6 +158,6 @@ try {
   );
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 } finally {
-  server.kill("SIGTERM");
+  served.stop();
   await t.stop();
 }

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { freePort, repoRoot, run } from "@dotmac/devkit";
-import { launchChromium, stepScreenshots } from "@dotmac/devkit/testing";
+import { repoRoot } from "@dotmac/devkit";
+import { launchChromium, serveBuiltApp, stepScreenshots } from "@dotmac/devkit/testing";
 import { radiusCredentials, subscriberStatusHistory, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
@@ -19,57 +18,38 @@ const ADMIN = { email: "owner@fastfiber.test", password: "a-long-staff-password"
  */
 describe("isp-ops in a browser", () => {
   let t: Awaited<ReturnType<typeof startTenantDatabase>>;
-  let server: ChildProcess;
+  let stopServer: (() => void) | undefined;
   let browser: Browser;
   let page: Page;
   let url: string;
-  let output = "";
   const screenshot = stepScreenshots(artifacts);
   const shot = (name: string) => screenshot(page, name);
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
     t = await startTenantDatabase();
-    await run("npx", ["next", "build"], { cwd: app, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [join(app, "bin/dotmac-isp-ops.js"), "serve"], {
-      cwd: app,
+    const served = await serveBuiltApp({
+      app: "isp-ops",
+      bin: "dotmac-isp-ops.js",
+      readyPath: "/api/healthz",
       env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
         DATABASE_URL: t.url,
         TENANT_SECRETS_KEY: Buffer.alloc(32, 8).toString("base64"),
         TENANT_SLUG: "fastfiber",
         NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
         NEXT_PUBLIC_PRIMARY_COLOR: "#7a1fa2",
-        HOST: "127.0.0.1",
-        PORT: String(port),
         ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
         ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    server.stdout?.on("data", (d) => (output += d));
-    server.stderr?.on("data", (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (
-      !(await fetch(`${url}/login`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (Date.now() > deadline || server.exitCode !== null)
-        throw new Error(`isp-ops did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    url = served.url;
+    stopServer = served.stop;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
-    server?.kill("SIGTERM");
+    stopServer?.();
     await t?.stop();
   });
 

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -6,13 +5,13 @@ import {
   type LocalAutomationApi,
   pulumiEnv,
   repoRoot,
-  run,
   startLocalAutomationApi,
 } from "@dotmac/devkit";
 import {
   type LocalPlatform,
   launchChromium,
   scratchDir,
+  serveBuiltApp,
   startLocalPlatform,
   stepScreenshots,
 } from "@dotmac/devkit/testing";
@@ -31,11 +30,10 @@ describe("platform admin in a browser", () => {
   let platform: LocalPlatform;
   let scratch: { path: string; remove(): Promise<void> };
   let automation: LocalAutomationApi;
-  let server: ChildProcess;
+  let stopServer: (() => void) | undefined;
   let browser: Browser;
   let page: Page;
   let url: string;
-  let output = "";
   const screenshot = stepScreenshots(artifacts);
   const shot = (name: string) => screenshot(page, name);
 
@@ -52,40 +50,20 @@ describe("platform admin in a browser", () => {
       passphrase: "e2e-passphrase",
       port: await freePort(),
     });
-    await run("npx", ["next", "build"], { cwd: app, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [join(app, "bin/dotmac-admin.js"), "serve"], {
-      cwd: app,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        AUTOMATION_API_URL: automation.url,
-        HOST: "127.0.0.1",
-        PORT: String(port),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const served = await serveBuiltApp({
+      app: "platform-admin",
+      bin: "dotmac-admin.js",
+      readyPath: "/login",
+      env: { AUTOMATION_API_URL: automation.url },
     });
-    server.stdout?.on("data", (d) => (output += d));
-    server.stderr?.on("data", (d) => (output += d));
-    const deadline = Date.now() + 60_000;
-    while (
-      !(await fetch(`${url}/login`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (Date.now() > deadline || server.exitCode !== null)
-        throw new Error(`admin app did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    url = served.url;
+    stopServer = served.stop;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   }, 30 * 60_000);
   afterAll(async () => {
     await browser?.close();
-    server?.kill("SIGTERM");
+    stopServer?.();
     await automation?.service.stop();
     await platform?.stop();
     await scratch?.remove();

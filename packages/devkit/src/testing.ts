@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { type LocalCluster, startCluster } from "./cluster/cluster.ts";
 import { devkitEnv, repoRoot } from "./env.ts";
+import { freePort } from "./ports.ts";
 import { type PostgresServer, startPostgres } from "./postgres/server.ts";
 import { CommandError, run } from "./process.ts";
 import type { Log } from "./progress.ts";
@@ -166,4 +168,53 @@ export function stepScreenshots(dir: string) {
     step += 1;
     await page.screenshot({ path: `${dir}/${String(step).padStart(2, "0")}-${name}.png`, fullPage: true });
   };
+}
+
+/**
+ * One of the web apps as it ships: `next build`, then its CLI's `serve` on a free port of
+ * 127.0.0.1, ready when `readyPath` answers 2xx; what it printed is in the error if it is not.
+ */
+export async function serveBuiltApp(opts: {
+  app: "isp-ops" | "platform-admin";
+  bin: string;
+  env: Record<string, string>;
+  readyPath: string;
+}): Promise<{ url: string; stop(): void }> {
+  const dir = join(repoRoot, "apps", opts.app);
+  await run("npx", ["next", "build"], { cwd: dir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [join(dir, "bin", opts.bin), "serve"], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      ...opts.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  server.stdout?.on("data", (d) => {
+    output += d;
+  });
+  server.stderr?.on("data", (d) => {
+    output += d;
+  });
+  const deadline = Date.now() + 60_000;
+  while (
+    !(await fetch(`${url}${opts.readyPath}`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline || server.exitCode !== null) {
+      server.kill("SIGTERM");
+      throw new Error(`${opts.app} did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop: () => server.kill("SIGTERM") };
 }
