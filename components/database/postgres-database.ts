@@ -29,7 +29,7 @@ interface Outputs extends Inputs {
  * built-ins through process.getBuiltinModule and load the Postgres driver from the program's
  * node_modules with a require of their own.
  */
-const provider: pulumi.dynamic.ResourceProvider = {
+export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: Inputs, news: Inputs) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const ident = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -55,15 +55,42 @@ const provider: pulumi.dynamic.ResourceProvider = {
     };
   },
 
+  /**
+   * Safe to run again after a crash between its statements (an operation retried on another
+   * replica re-runs the create the engine never heard finish): a role this provider made is
+   * adopted with a fresh password, a database it owns is kept. Anything else by those names is
+   * refused, so a stack can never take over a role or database it did not make.
+   */
   async create(inputs: Inputs) {
     const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
     const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
     const { randomBytes } = process.getBuiltinModule("node:crypto") as typeof import("node:crypto");
+    const marker = "dotmac:PostgresDatabase";
     const password = randomBytes(24).toString("base64url");
     const sql = postgres(inputs.adminUrl, { max: 1, onnotice: () => {} });
     try {
-      await sql.unsafe(`create role "${inputs.role}" login password '${password}'`);
-      await sql.unsafe(`create database "${inputs.database}" owner "${inputs.role}"`);
+      const [db] = await sql<{ owner: string }[]>`
+        select pg_get_userbyid(datdba) as owner from pg_database where datname = ${inputs.database}`;
+      if (db && db.owner !== inputs.role)
+        throw new Error(
+          `database ${inputs.database} already exists, owned by ${db.owner}; refusing to adopt it`,
+        );
+      // Role and its marker commit together; CREATE DATABASE cannot run inside a transaction.
+      await sql.begin(async (tx) => {
+        const [existing] = await tx<{ mark: string | null }[]>`
+          select shobj_description(oid, 'pg_authid') as mark from pg_roles where rolname = ${inputs.role}`;
+        if (existing && existing.mark !== marker)
+          throw new Error(
+            `role ${inputs.role} already exists and was not created for a tenant database; refusing to adopt it`,
+          );
+        await tx.unsafe(
+          existing
+            ? `alter role "${inputs.role}" login password '${password}'`
+            : `create role "${inputs.role}" login password '${password}'`,
+        );
+        await tx.unsafe(`comment on role "${inputs.role}" is '${marker}'`);
+      });
+      if (!db) await sql.unsafe(`create database "${inputs.database}" owner "${inputs.role}"`);
       // Every role may connect to every database unless told otherwise: tenants must not reach each other.
       await sql.unsafe(`revoke all on database "${inputs.database}" from public`);
       await sql.unsafe(`grant connect, temporary on database "${inputs.database}" to "${inputs.role}"`);
@@ -111,7 +138,7 @@ export class PostgresDatabase extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      postgresDatabaseProvider,
       name,
       { ...args, adminUrl: pulumi.secret(args.adminUrl), password: undefined },
       { ...opts, additionalSecretOutputs: ["password", "adminUrl"] },
