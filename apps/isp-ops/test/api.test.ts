@@ -378,7 +378,21 @@ describe("isp-ops API", () => {
         res.body.items.map((i: Json) => i.id),
         q,
       ).toEqual([s.id]);
+      expect(res.body.total, q).toBe(1);
     }
+    // A search is paged and counted from one scan; past its last page the count still holds.
+    for (let i = 0; i < 3; i++) {
+      await call("/subscribers", {
+        method: "POST",
+        cookie: admin,
+        json: newSubscriber({ name: `Paged Search ${i}` }),
+      });
+    }
+    const first = await call("/subscribers?q=paged+search&pageSize=2", { cookie: admin });
+    expect(first.body).toMatchObject({ total: 3, totalIsEstimate: false });
+    expect(first.body.items.map((i: Json) => i.name)).toEqual(["Paged Search 2", "Paged Search 1"]);
+    const beyond = await call("/subscribers?q=paged+search&pageSize=2&page=3", { cookie: admin });
+    expect(beyond.body).toMatchObject({ items: [], total: 3 });
     const filtered = await call(`/subscribers?status=terminated&planId=${planId}`, { cookie: admin });
     expect(filtered.body.items.every((i: Json) => i.status === "terminated")).toBe(true);
     expect(filtered.body.total).toBe(filtered.body.items.length);

@@ -47,48 +47,62 @@ export async function listSubscribers(db: TenantDb, query: SubscriberQuery) {
   const q = query.q?.trim() ?? "";
   const hits = [];
   if (q) {
-    hits.push(pg`select id from subscribers where name ilike ${`%${q.replace(/[%_\\]/g, "\\$&")}%`}`);
-    hits.push(pg`select subscriber_id as id from radius_credentials where username = ${q}`);
-    hits.push(pg`select id from subscribers where phone = ${q}`);
-    if (q.includes("@")) hits.push(pg`select id from subscribers where lower(email) = ${q.toLowerCase()}`);
-    if (/^\d{1,18}$/.test(q)) hits.push(pg`select id from subscribers where account_number = ${Number(q)}`);
+    // Each branch carries what the filters and the order need, so no branch's hits are joined
+    // back to the whole table (a common name fragment would turn that join into a full scan).
+    const s = pg`s.id, s.created_at, s.status, s.plan_id`;
+    const by = (table: string) => pg`from ${pg(table)} x join subscribers s on s.id = x.subscriber_id`;
+    hits.push(pg`select ${s} from subscribers s where s.name ilike ${`%${q.replace(/[%_\\]/g, "\\$&")}%`}`);
+    hits.push(pg`select ${s} ${by("radius_credentials")} where x.username = ${q}`);
+    hits.push(pg`select ${s} from subscribers s where s.phone = ${q}`);
+    if (q.includes("@"))
+      hits.push(pg`select ${s} from subscribers s where lower(s.email) = ${q.toLowerCase()}`);
+    if (/^\d{1,18}$/.test(q))
+      hits.push(pg`select ${s} from subscribers s where s.account_number = ${Number(q)}`);
     if (ipVersion(q)) {
-      hits.push(pg`select id from subscribers where static_ip = ${q}::inet`);
+      hits.push(pg`select ${s} from subscribers s where s.static_ip = ${q}::inet`);
       hits.push(
-        pg`select subscriber_id as id from accounting_sessions where framed_ip = ${q}::inet and stopped_at is null`,
+        pg`select ${s} ${by("accounting_sessions")} where x.framed_ip = ${q}::inet and x.stopped_at is null`,
       );
     }
     const mac = MacAddress.safeParse(q);
-    if (mac.success) hits.push(pg`select subscriber_id as id from devices where mac = ${mac.data}::macaddr`);
+    if (mac.success) hits.push(pg`select ${s} ${by("devices")} where x.mac = ${mac.data}::macaddr`);
   }
-  const from = q
-    ? pg`(${hits.reduce((all, h) => pg`${all} union ${h}`)}) hits join subscribers s on s.id = hits.id`
-    : pg`subscribers s`;
+  const from = q ? pg`(${hits.reduce((all, h) => pg`${all} union ${h}`)}) s` : pg`subscribers s`;
   const where = pg`where true
     ${query.status ? pg`and s.status = ${query.status}` : pg``}
     ${query.planId ? pg`and s.plan_id = ${query.planId}` : pg``}`;
   const offset = (query.page - 1) * query.pageSize;
-  // The page's ids first (an index walk, however deep the page), then their rows and joins.
-  const [rows, [count]] = await Promise.all([
-    pg<SubscriberRow[]>`
-      with page as (
-        select s.id, s.created_at from ${from} ${where}
-         order by s.created_at desc, s.id desc
-         limit ${query.pageSize} offset ${offset})
+  const rowsOf = (page: ReturnType<typeof pg>) => pg<(SubscriberRow & { matches?: number })[]>`
+      with ${page}
       select s.id, s.account_number as "accountNumber", s.name, s.email, s.phone, s.status,
-             p.name as "planName", c.username, s.created_at as "createdAt"
+             p.name as "planName", c.username, s.created_at as "createdAt" ${q ? pg`, (select count(*)::int from hits) as matches` : pg``}
         from page
         join subscribers s on s.id = page.id
         left join service_plans p on p.id = s.plan_id
         left join radius_credentials c on c.subscriber_id = s.id
-       order by page.created_at desc, page.id desc`,
+       order by page.created_at desc, page.id desc`;
+  const countOf = () =>
     pg<
       { n: number }[]
-    >`select count(*)::int as n from (select 1 from ${from} ${where} limit ${COUNT_LIMIT + 1}) x`,
-  ]);
+    >`select count(*)::int as n from (select 1 from ${from} ${where} limit ${COUNT_LIMIT + 1}) x`;
+  let rows: (SubscriberRow & { matches?: number })[];
+  let count: { n: number } | undefined;
+  if (q) {
+    // A search's hits are found once (a trigram scan is the costly part) and both paged and counted.
+    rows = await rowsOf(pg`hits as materialized (select s.id, s.created_at from ${from} ${where}),
+      page as (select id, created_at from hits order by created_at desc, id desc limit ${query.pageSize} offset ${offset})`);
+    count = rows[0] ? { n: rows[0].matches ?? 0 } : (await countOf())[0];
+  } else {
+    // The page's ids first (an index walk, however deep the page), then their rows and joins.
+    [rows, [count]] = await Promise.all([
+      rowsOf(pg`page as (select s.id, s.created_at from ${from} ${where}
+         order by s.created_at desc, s.id desc limit ${query.pageSize} offset ${offset})`),
+      countOf(),
+    ]);
+  }
   const total = count?.n ?? 0;
   return {
-    items: rows.map((r) => ({ ...r, accountNumber: Number(r.accountNumber) })),
+    items: rows.map(({ matches: _, ...r }) => ({ ...r, accountNumber: Number(r.accountNumber) })),
     page: query.page,
     pageSize: query.pageSize,
     total: Math.min(total, COUNT_LIMIT),
