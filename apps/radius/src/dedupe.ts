@@ -1,10 +1,17 @@
+type Entry = { at: number; response: Promise<Buffer | undefined> };
+
 /**
  * RFC 5080 §2.2.2 duplicate detection: a retransmitted request (same source, identifier and
  * authenticator) gets the response already sent, without being processed again. Bounded in size
  * and age, so a flood of distinct packets cannot grow it without limit.
+ *
+ * Two generations instead of one map evicted oldest-first: deleting a Map's first keys one by one
+ * leaves holes that every later "oldest" lookup walks again, which cost more than the logins.
  */
 export class DuplicateCache {
-  private readonly entries = new Map<string, { at: number; response: Promise<Buffer | undefined> }>();
+  private current = new Map<string, Entry>();
+  private previous = new Map<string, Entry>();
+  private generationStarted = Date.now();
 
   constructor(
     private readonly maxEntries = 10_000,
@@ -12,7 +19,7 @@ export class DuplicateCache {
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.current.size + this.previous.size;
   }
 
   /** The answer for this request: the earlier one for a retransmission, else compute(). */
@@ -21,16 +28,17 @@ export class DuplicateCache {
     compute: () => Promise<Buffer | undefined>,
   ): { duplicate: boolean; response: Promise<Buffer | undefined> } {
     const now = Date.now();
-    const hit = this.entries.get(key);
+    const hit = this.current.get(key) ?? this.previous.get(key);
     if (hit && now - hit.at < this.ttlMs) return { duplicate: true, response: hit.response };
-    const response = compute();
-    this.entries.delete(key);
-    this.entries.set(key, { at: now, response });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
+    // A generation is retired once it is a TTL old or holds half the budget; the one before it,
+    // older still, is dropped whole. Whatever is younger than the TTL stays unless flooded out.
+    if (now - this.generationStarted >= this.ttlMs || this.current.size >= this.maxEntries / 2) {
+      this.previous = this.current;
+      this.current = new Map();
+      this.generationStarted = now;
     }
+    const response = compute();
+    this.current.set(key, { at: now, response });
     return { duplicate: false, response };
   }
 }

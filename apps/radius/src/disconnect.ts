@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { decode, request, verifyResponse } from "./packets.ts";
+import { decodeResponse, request, verifyResponse } from "./packets.ts";
 import type { ReplyAttribute } from "./reply.ts";
 
 export interface DisconnectTarget {
@@ -62,7 +62,7 @@ export async function disconnect(
         socket.send(sent, target.port, target.host);
       });
       if (!answer) continue;
-      const decoded = decode(answer, target.secret);
+      const decoded = decodeResponse(answer, target.secret);
       const elapsedMs = performance.now() - started;
       if (decoded.code === "Disconnect-ACK") return { outcome: "ack", attempts: attempt, elapsedMs };
       const cause = decoded.attributes["Error-Cause"];

@@ -11,7 +11,13 @@ import { disconnect } from "./disconnect.ts";
 import { createRadiusMetrics, type RadiusMetrics } from "./metrics.ts";
 import { msChapAccept, msChapReject, msChapV2Request } from "./mschap.ts";
 import type { NasRegistry } from "./nas.ts";
-import { type DecodedPacket, decode, hasMessageAuthenticator, respond } from "./packets.ts";
+import {
+  type DecodedPacket,
+  decodeRequest,
+  hasMessageAuthenticator,
+  InvalidSecretError,
+  respond,
+} from "./packets.ts";
 
 export interface RadiusServerOptions {
   readonly db: TenantDb;
@@ -70,10 +76,9 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     }
     let request: DecodedPacket;
     try {
-      request = decode(packet, nas.secret);
+      request = decodeRequest(packet, nas.secret);
     } catch (error) {
-      const name = (error as { name?: string }).name ?? "";
-      return drop(name === "Invalid Secret Error" ? "bad_authenticator" : "malformed");
+      return drop(error instanceof InvalidSecretError ? "bad_authenticator" : "malformed");
     }
     if (request.code !== expected[kind]) return drop("unexpected_code");
     const key = `${peer.address}:${peer.port}:${request.identifier}:${request.authenticator.toString("hex")}`;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { chapMatches } from "./chap.ts";
 import { DuplicateCache } from "./dedupe.ts";
 import { cidrContains } from "./nas.ts";
@@ -91,7 +91,30 @@ describe("duplicate cache", () => {
 
   it("stays within its size however many distinct requests arrive", () => {
     const cache = new DuplicateCache(100, 60_000);
-    for (let i = 0; i < 10_000; i++) cache.answer(`k${i}`, async () => undefined);
-    expect(cache.size).toBe(100);
+    for (let i = 0; i < 10_000; i++) {
+      cache.answer(`k${i}`, async () => undefined);
+      expect(cache.size).toBeLessThanOrEqual(100);
+    }
+    // The newest half is still answered from the cache.
+    expect(cache.answer("k9999", async () => undefined).duplicate).toBe(true);
+    expect(cache.answer("k9950", async () => undefined).duplicate).toBe(true);
+  });
+
+  it("forgets a request once its time is up, and keeps younger ones across a generation change", () => {
+    vi.useFakeTimers();
+    try {
+      const cache = new DuplicateCache(1000, 1000);
+      cache.answer("old", async () => undefined);
+      vi.advanceTimersByTime(600);
+      cache.answer("young", async () => undefined);
+      vi.advanceTimersByTime(500);
+      // "old" is 1.1 s old: processed again. "young" (0.5 s) survives the generation change that made.
+      expect(cache.answer("old", async () => undefined).duplicate).toBe(false);
+      expect(cache.answer("young", async () => undefined).duplicate).toBe(true);
+      vi.advanceTimersByTime(1000);
+      expect(cache.answer("young", async () => undefined).duplicate).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
