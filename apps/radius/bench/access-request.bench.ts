@@ -9,23 +9,14 @@ import { spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createThrowawayDatabase, freePorts, repoRoot, startPostgres } from "@dotmac/devkit";
 import { createTenantDb, nasClients, SecretBox, sealedFor, servicePlans } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
+import { radiusCodec as radius } from "../src/packets.ts";
 import { startFreeRadius } from "../test/freeradius.ts";
 
-const radius = createRequire(import.meta.url)("radius") as {
-  encode(a: {
-    code: string;
-    secret: string;
-    identifier: number;
-    attributes: unknown[];
-    add_message_authenticator: boolean;
-  }): Buffer;
-};
 const SUBSCRIBERS = 100_000;
 const SECRET = "bench-secret";
 const DURATION_MS = 10_000;

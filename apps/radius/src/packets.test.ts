@@ -1,25 +1,13 @@
 import { createHash, createHmac } from "node:crypto";
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { decodeRequest, InvalidSecretError, request, verifyResponse } from "./packets.ts";
+import {
+  decodeRequest,
+  InvalidSecretError,
+  radiusCodec as radius,
+  request,
+  verifyResponse,
+} from "./packets.ts";
 
-const radius = createRequire(import.meta.url)("radius") as {
-  encode(a: {
-    code: string;
-    secret: string;
-    identifier: number;
-    attributes: unknown[];
-    add_message_authenticator?: boolean;
-  }): Buffer;
-  decode(a: { packet: Buffer; secret: string }): { attributes: Record<string, unknown> };
-  encode_response(a: {
-    packet: unknown;
-    code: string;
-    secret: string;
-    attributes?: unknown[];
-    add_message_authenticator?: boolean;
-  }): Buffer;
-};
 const SECRET = "nas-shared-secret";
 
 /**

@@ -1,5 +1,4 @@
 import { createSocket, type Socket } from "node:dgram";
-import { createRequire } from "node:module";
 import { RADIUS_CONTROL_PURPOSE } from "@dotmac/contracts";
 import {
   accountingSessions,
@@ -12,13 +11,10 @@ import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { disconnect } from "../src/disconnect.ts";
+import { radiusCodec as radius } from "../src/packets.ts";
 import type { RunningRadius } from "../src/server.ts";
 import { addLocalNas, serveRadius } from "./harness.ts";
 
-const radius = createRequire(import.meta.url)("radius") as {
-  decode(a: { packet: Buffer; secret: string }): { code: string; attributes: Record<string, unknown> };
-  encode_response(a: { packet: unknown; code: string; secret: string; attributes?: unknown[] }): Buffer;
-};
 const SECRET = "coa-secret";
 
 /** A NAS in the test: a UDP socket that answers Disconnect-Requests as `answer` says. */

@@ -1,21 +1,12 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { createRequire } from "node:module";
 import { radiusCredentials, SecretBox, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { radiusCodec as radius } from "../src/packets.ts";
 import type { RunningRadius } from "../src/server.ts";
 import { addLocalNas, serveRadius } from "./harness.ts";
 
-const radius = createRequire(import.meta.url)("radius") as {
-  encode(a: {
-    code: string;
-    secret: string;
-    attributes: unknown[];
-    add_message_authenticator?: boolean;
-  }): Buffer;
-  decode(a: { packet: Buffer; secret: string }): { code: string; attributes: Record<string, unknown> };
-};
 const SECRET = "fuzz-secret";
 const PACKETS = 100_000;
 
