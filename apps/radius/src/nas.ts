@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { nasClients, type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
+import { NAS_CLIENTS_CHANNEL, nasClients, type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 
 export interface Nas {
   readonly id: string;
@@ -42,18 +42,51 @@ export function cidrContains(network: string, ip: string): boolean {
 }
 
 /**
- * The NAS clients allowed to talk to this server, with their secrets opened once. Reloaded
- * periodically and when staff change them; a packet from anywhere else is dropped.
+ * The NAS clients allowed to talk to this server, with their secrets opened once. Reloaded when
+ * the table changes (`watch`) and periodically; a packet from anywhere else is dropped.
  */
 export class NasRegistry {
   private clients: Nas[] = [];
+  private loading: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   constructor(
     private readonly db: TenantDb,
     private readonly box: SecretBox,
   ) {}
 
-  async reload(): Promise<void> {
+  /**
+   * Reads the table again. Calls during a reload share one more reload after it, which starts
+   * after the change that prompted them, so a burst of changes costs at most two reads.
+   */
+  reload(): Promise<void> {
+    if (this.loading) {
+      this.queued ??= this.loading
+        .catch(() => {})
+        .then(() => {
+          this.queued = undefined;
+          return this.reload();
+        });
+      return this.queued;
+    }
+    this.loading = this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  /**
+   * Reloads on every change to the table, from any writer (isp-ops, an import, psql), through
+   * Postgres LISTEN on its own connection; also when that connection is re-established, since
+   * notifications sent while it was down are lost. Returns a function that stops listening.
+   */
+  async watch(onError: (error: unknown) => void): Promise<() => Promise<void>> {
+    const again = () => void this.reload().catch(onError);
+    const { unlisten } = await this.db.$client.listen(NAS_CLIENTS_CHANNEL, again, again);
+    return unlisten;
+  }
+
+  private async load(): Promise<void> {
     const rows = await this.db.select().from(nasClients);
     this.clients = rows
       .map((row) => ({

@@ -155,7 +155,11 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
       resolve(typeof address === "object" && address ? address.port : opts.metricsPort);
     }),
   );
-  const reload = setInterval(() => void opts.nas.reload().catch(() => {}), 30_000);
+  const failedReload = (error: unknown) =>
+    opts.log.error({ err: (error as Error).message }, "NAS clients reload failed");
+  const unwatch = await opts.nas.watch(failedReload);
+  // A safety net under the notifications, not the way changes normally arrive.
+  const reload = setInterval(() => void opts.nas.reload().catch(failedReload), 60_000);
 
   return {
     authPort: ports.auth,
@@ -164,6 +168,7 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     metrics,
     stop: async () => {
       clearInterval(reload);
+      await unwatch();
       for (const socket of Object.values(sockets)) socket.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
@@ -198,7 +203,7 @@ async function control(
   const parsed = SessionDisconnectRequest.safeParse(json);
   if (!parsed.success) return { status: 400, body: { error: parsed.error.issues.map((i) => i.message) } };
   const session = parsed.data;
-  // A NAS added since the last periodic reload is found after one more.
+  // A NAS added a moment ago may be ahead of its notification.
   const nas =
     registry.byId(session.nasId) ?? (await registry.reload().then(() => registry.byId(session.nasId)));
   if (!nas) return { status: 404, body: { error: "unknown NAS" } };

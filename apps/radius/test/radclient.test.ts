@@ -1,7 +1,14 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { freePorts, repoRoot } from "@dotmac/devkit";
-import { accountingSessions, SecretBox, servicePlans, type TenantDb } from "@dotmac/tenant-db";
+import {
+  accountingSessions,
+  nasClients,
+  SecretBox,
+  sealedFor,
+  servicePlans,
+  type TenantDb,
+} from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +21,7 @@ describe("RADIUS server against Debian's radclient", () => {
   let t: Awaited<ReturnType<typeof startTenantDatabase>>;
   let db: TenantDb;
   let radius: RunningRadius;
+  let nasId: string;
   const box = new SecretBox(Buffer.alloc(32, 3));
 
   beforeAll(async () => {
@@ -54,7 +62,7 @@ describe("RADIUS server against Debian's radclient", () => {
       status: "active",
       planId: capped?.id ?? null,
     });
-    const nasId = await addLocalNas(db, box, SECRET, false);
+    nasId = await addLocalNas(db, box, SECRET, false);
     await db.insert(accountingSessions).values({
       nasId,
       acctSessionId: "old-heavy",
@@ -191,5 +199,35 @@ describe("RADIUS server against Debian's radclient", () => {
     );
     const open = (await db.select().from(accountingSessions)).filter((s) => s.stoppedAt === null);
     expect(open).toEqual([]);
+  });
+
+  it("follows staff's changes to a NAS at once (notified), not at the next periodic reload", async () => {
+    const alice = 'User-Name = "alice", User-Password = "alice-pw"';
+    const drops = async (reason: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${radius.metricsPort}/metrics`)).text();
+      return Number(
+        new RegExp(`dotmac_radius_dropped_total\\{reason="${reason}"\\} (\\d+)`).exec(text)?.[1] ?? 0,
+      );
+    };
+    const change = (values: Partial<typeof nasClients.$inferInsert>) =>
+      db.update(nasClients).set(values).where(eq(nasClients.id, nasId));
+    // The periodic reload runs every 60 s; each of these must land within a few seconds.
+    const soon = { timeout: 8000, interval: 200 };
+
+    const rotated = "rotated-nas-secret-2";
+    await change({ secretEncrypted: box.seal(rotated, sealedFor.nasSecret(nasId)) });
+    await expect.poll(() => auth(alice, rotated), soon).toMatch(/Received Access-Accept/);
+    // Signed (Message-Authenticator) so that the old secret is detectable at all.
+    const bad = await drops("bad_authenticator");
+    expect(await auth(`${alice}, Message-Authenticator = 0x00`)).not.toMatch(/Received/);
+    expect(await drops("bad_authenticator")).toBe(bad + 1);
+
+    await change({ network: "192.0.2.0/24" });
+    const unknown = await drops("unknown_source");
+    await expect.poll(() => auth(alice, rotated), soon).not.toMatch(/Received/);
+    expect(await drops("unknown_source")).toBeGreaterThan(unknown);
+
+    await change({ network: "127.0.0.1/32", secretEncrypted: box.seal(SECRET, sealedFor.nasSecret(nasId)) });
+    await expect.poll(() => auth(alice), soon).toMatch(/Received Access-Accept/);
   });
 });

@@ -180,6 +180,9 @@ export const radiusCredentials = pgTable(
   (t) => [uniqueIndex("radius_credentials_username").on(t.username)],
 );
 
+/** Notified (empty payload) after any change to nas_clients, by a trigger (migration 0004). */
+export const NAS_CLIENTS_CHANNEL = "dotmac_nas_clients";
+
 /** Routers and OLTs allowed to talk RADIUS to this tenant: looked up by source address. */
 export const nasClients = pgTable(
   "nas_clients",
