@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, LocalRadiusRunner } from "@dotmac/devkit";
+import { crashTree } from "@dotmac/devkit/testing";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningApi } from "../src/server.ts";
@@ -290,8 +291,10 @@ describe("automation API on the real engine", () => {
       const payload = JSON.parse(e.data).payload;
       return payload.state === "done" && payload.resourceType === "kubernetes:core/v1:Namespace";
     });
-    doomed.kill("SIGKILL");
-    await new Promise((resolve) => doomed.once("exit", resolve));
+    // The replica dies as its pod would: with its pulumi process and that one's plugins.
+    const exited = new Promise((resolve) => doomed.once("exit", resolve));
+    await crashTree(doomed.pid ?? -1);
+    await exited;
 
     api = await live.startReplica({ DOTMAC_LEASE_SECONDS: "6" });
     const op = await settle(accepted.operationId);

@@ -2,7 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createThrowawayDatabase, pulumiEnv, repoRoot, type ThrowawayDatabase } from "@dotmac/devkit";
-import { type LocalPlatform, scratchDir, startLocalPlatform, uniqueSuffix } from "@dotmac/devkit/testing";
+import {
+  crashTree,
+  type LocalPlatform,
+  scratchDir,
+  startLocalPlatform,
+  uniqueSuffix,
+} from "@dotmac/devkit/testing";
 import { apiEnv } from "../src/env.ts";
 import { type RunningApi, startApi } from "../src/server.ts";
 
@@ -95,7 +101,7 @@ export async function startLiveEnvironment(
       throw new Error("the replica did not become ready");
     },
     stop: async () => {
-      for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+      for (const child of children) if (child.exitCode === null && child.pid) await crashTree(child.pid);
       for (const api of replicas) await api.stop().catch(() => {});
       await database.drop().catch(() => {});
       await platform.stop();

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -151,4 +152,54 @@ export async function waitFor<T>(
   }
   const reason = lastError instanceof Error ? `: ${lastError.message}` : "";
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+}
+
+/** The parent of every process now running, read from /proc (Linux). */
+async function parents(): Promise<Map<number, number>> {
+  const byPid = new Map<number, number>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (ppid) byPid.set(Number(entry), ppid);
+  }
+  return byPid;
+}
+
+/**
+ * Kills `pid` and everything it started, at once, as a failed node or a killed container does.
+ * The tree is frozen (SIGSTOP) while it is collected, so nothing in it forks, exits or is
+ * reparented meanwhile; then all of it gets SIGKILL. A process-group kill is not enough: Pulumi
+ * starts each plugin in a group of its own.
+ */
+export async function crashTree(pid: number): Promise<void> {
+  // kill(0) and kill(-n) signal whole process groups, ours included.
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`crashTree: ${pid} is not a process id`);
+  const frozen = new Set<number>();
+  const freeze = (p: number) => {
+    try {
+      process.kill(p, "SIGSTOP");
+      frozen.add(p);
+    } catch {
+      // Already gone.
+    }
+  };
+  freeze(pid);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of await parents()) {
+      if (frozen.has(parent) && !frozen.has(child)) {
+        freeze(child);
+        grew = true;
+      }
+    }
+  }
+  for (const p of frozen) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
 }

@@ -8,6 +8,9 @@ import { devkitEnv, repoRoot } from "./env.ts";
 import { freePort } from "./ports.ts";
 import { type PostgresServer, startPostgres } from "./postgres/server.ts";
 import { CommandError, run } from "./process.ts";
+
+export { crashTree } from "./process.ts";
+
 import type { Log } from "./progress.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 
