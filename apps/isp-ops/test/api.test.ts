@@ -140,6 +140,11 @@ describe("isp-ops API", () => {
     const [s] = await db.select().from(subscribers).limit(1);
     const someId =
       s?.id ?? (await call("/subscribers", { method: "POST", cookie: admin, json: newSubscriber() })).body.id;
+    const nas = await call("/nas", {
+      method: "POST",
+      cookie: admin,
+      json: { name: "perm-nas", network: "198.51.100.0/28", secret: "perm-nas-shared-secret" },
+    });
     const routes: [string, string, StaffPermission, unknown?][] = [
       ["GET", "/dashboard", "customers:read"],
       ["GET", "/subscribers", "customers:read"],
@@ -153,6 +158,18 @@ describe("isp-ops API", () => {
         "billing:write",
         { name: "Perm plan", downloadKbps: 1000, uploadKbps: 1000, priceMinor: 0, currency: "EUR" },
       ],
+      ["GET", "/nas", "network:manage"],
+      [
+        "POST",
+        "/nas",
+        "network:manage",
+        { name: "perm-nas-2", network: "198.51.100.16/28", secret: "perm-nas-2-shared-secret" },
+      ],
+      ["PATCH", `/nas/${nas.body.id}`, "network:manage", { coaPort: 1700 }],
+      ["GET", "/sessions/online", "network:manage"],
+      ["GET", "/devices", "customers:read"],
+      ["POST", "/devices", "customers:write", { serial: "PERM-1", model: "F670L" }],
+      ["GET", "/staff", "settings:write"],
     ];
     for (const [method, path, permission, json] of routes) {
       const init = { method, ...(json !== undefined ? { json } : {}) };
@@ -431,6 +448,67 @@ describe("isp-ops API", () => {
       json: { name: "olt-east", network: "198.18.0.0/24", secret: "another-long-secret" },
     });
     expect([dup.status, dup.body.errors[0].path]).toEqual([409, "name"]);
+  });
+
+  it("changes a NAS and rotates its secret, audited without the secret; refuses bad changes whole", async () => {
+    const { body: created } = await call("/nas", {
+      method: "POST",
+      cookie: admin,
+      json: { name: "olt-west", network: "192.0.2.64/29", secret: "olt-west-first-secret" },
+    });
+    const sealed = async () => {
+      const [row] = await db.select().from(nasClients).where(eq(nasClients.id, created.id));
+      return row;
+    };
+    const changed = await call(`/nas/${created.id}`, {
+      method: "PATCH",
+      cookie: admin,
+      json: { secret: "olt-west-rotated-secret", coaPort: 1700, requireMessageAuthenticator: false },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      name: "olt-west",
+      coaPort: 1700,
+      requireMessageAuthenticator: false,
+    });
+    expect(Object.keys(changed.body).filter((k) => /secret/i.test(k))).toEqual([]);
+    const row = await sealed();
+    expect(box.open(row?.secretEncrypted ?? Buffer.alloc(0), sealedFor.nasSecret(created.id))).toBe(
+      "olt-west-rotated-secret",
+    );
+    const audits = await db
+      .select()
+      .from(auditLogs)
+      .where(eq(auditLogs.targetId, created.id))
+      .orderBy(auditLogs.id);
+    expect(audits.map((a) => a.action)).toEqual(["nas.create", "nas.update"]);
+    const audit = audits[1];
+    expect(audit?.after).toMatchObject({ coaPort: 1700, secretRotated: true });
+    expect(audit?.before).toMatchObject({ coaPort: 3799, requireMessageAuthenticator: true });
+    expect(JSON.stringify(audit)).not.toMatch(/olt-west-(first|rotated)-secret/);
+
+    // Bad fields, a network another NAS has, nothing at all, an unknown NAS: refused, nothing written.
+    const bad = await call(`/nas/${created.id}`, {
+      method: "PATCH",
+      cookie: admin,
+      json: { network: "192.0.2.64/33", secret: "short", coaPort: 1812 },
+    });
+    expect([bad.status, bad.body.errors.map((e: Json) => e.path).sort()]).toEqual([
+      400,
+      ["network", "secret"],
+    ]);
+    const taken = await call(`/nas/${created.id}`, {
+      method: "PATCH",
+      cookie: admin,
+      json: { network: "203.0.113.0/29", coaPort: 1812 },
+    });
+    expect([taken.status, taken.body.errors[0].path]).toEqual([409, "network"]);
+    const empty = await call(`/nas/${created.id}`, { method: "PATCH", cookie: admin, json: {} });
+    expect(empty.status).toBe(400);
+    expect(await sealed()).toEqual(row);
+    const unknown = { method: "PATCH", cookie: admin, json: { coaPort: 1700 } };
+    expect((await call(`/nas/${crypto.randomUUID()}`, unknown)).status).toBe(404);
+    expect((await call("/nas/not-an-id", unknown)).status).toBe(404);
   });
 
   it("lists who is online and disconnects one session by hand, audited", async () => {

@@ -143,6 +143,15 @@ describe("isp-ops in a browser", () => {
     await page.getByRole("cell", { name: "bng-north" }).waitFor();
     expect(await page.content()).not.toContain("bng-north-shared-secret");
     await shot("radius-nas");
+    // Rotating its secret and moving its CoA port, from the same page.
+    const change = page.getByRole("group").filter({ has: page.getByText("Change bng-north") });
+    await change.getByText("Change bng-north").click();
+    await change.getByLabel("New shared secret (blank keeps it)").fill("bng-north-rotated-secret");
+    await change.getByLabel("CoA port").fill("1700");
+    await change.getByRole("button", { name: "Save NAS" }).click();
+    await page.getByRole("cell", { name: "1700", exact: true }).waitFor();
+    expect(await page.content()).not.toContain("bng-north-rotated-secret");
+    await shot("radius-nas-changed");
 
     // A helpdesk role sees only what it may use.
     await page.getByRole("link", { name: "Settings", exact: true }).click();

@@ -5,6 +5,7 @@ export {
   IpAddress,
   MacAddress,
   NasCreate,
+  NasUpdate,
   PlanCreate,
   type PlanVendorAttribute,
   planVendorAttributes,

@@ -159,18 +159,37 @@ export type SessionDisconnectRequest = z.infer<typeof SessionDisconnectRequest>;
 /** The bearer token isp-ops presents to the RADIUS control endpoint: SecretBox.derive() of this. */
 export const RADIUS_CONTROL_PURPOSE = "radius-control";
 
+const NasVendor = z.enum(["mikrotik", "cisco", "juniper", "huawei", "nokia", "other"]);
+const nasFields = {
+  name: trimmed(100),
+  network: Cidr,
+  vendor: NasVendor,
+  secret: z.string().min(12).max(128),
+  coaPort: z.number().int().min(1).max(65_535),
+  requireMessageAuthenticator: z.boolean(),
+};
+
 /** A router or OLT allowed to talk RADIUS; its shared secret is sealed and never shown again. */
 export const NasCreate = z
   .object({
-    name: trimmed(100),
-    network: Cidr,
-    vendor: z.enum(["mikrotik", "cisco", "juniper", "huawei", "nokia", "other"]).default("mikrotik"),
-    secret: z.string().min(12).max(128),
-    coaPort: z.number().int().min(1).max(65_535).default(3799),
-    requireMessageAuthenticator: z.boolean().default(true),
+    ...nasFields,
+    vendor: nasFields.vendor.default("mikrotik"),
+    coaPort: nasFields.coaPort.default(3799),
+    requireMessageAuthenticator: nasFields.requireMessageAuthenticator.default(true),
   })
   .strict();
 export type NasCreate = z.infer<typeof NasCreate>;
+
+/**
+ * A change to a NAS: any of its settings, at least one. A new secret (a rotation) replaces the
+ * old one on every RADIUS replica at once; there is no overlap, so change the router alongside.
+ */
+export const NasUpdate = z
+  .object(nasFields)
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: "nothing to change" });
+export type NasUpdate = z.infer<typeof NasUpdate>;
 
 /** A CPE or ONU, optionally linked to GenieACS and to the subscriber it serves. */
 export const DeviceCreate = z

@@ -7,7 +7,8 @@ export function Field({
   error,
   ...input
 }: { label: string; name: string; error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
-  const id = `field-${name}`;
+  // Pass an id when a page holds several forms with the same fields.
+  const id = input.id ?? `field-${name}`;
   return (
     <div className="ui-field">
       <label htmlFor={id}>{label}</label>

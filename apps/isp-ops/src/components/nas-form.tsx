@@ -2,53 +2,96 @@
 
 import { Field, JsonForm } from "@dotmac/ui";
 
-export function NasForm() {
+/** A NAS as the page shows it (never its secret). */
+interface Nas {
+  id: string;
+  name: string;
+  network: string;
+  vendor: string;
+  coaPort: number;
+  requireMessageAuthenticator: boolean;
+}
+
+const vendors = ["mikrotik", "cisco", "juniper", "huawei", "nokia", "other"];
+
+/** Adds a NAS or, given one, changes it; a blank secret keeps the current one. */
+export function NasForm({ nas }: { nas?: Nas }) {
+  const id = (name: string) => (nas ? `nas-${nas.id}-${name}` : `field-${name}`);
   return (
     <JsonForm
       apiBase="/api/v1"
-      path="/nas"
-      submit="Add NAS"
-      done="NAS added. RADIUS picks it up within 30 s."
-      toJson={(d) => ({
-        name: d.get("name"),
-        network: d.get("network"),
-        vendor: d.get("vendor"),
-        secret: d.get("secret"),
-        coaPort: Number(d.get("coaPort") || 3799),
-        requireMessageAuthenticator: d.get("requireMessageAuthenticator") === "on",
-      })}
+      path={nas ? `/nas/${nas.id}` : "/nas"}
+      method={nas ? "PATCH" : "POST"}
+      submit={nas ? "Save NAS" : "Add NAS"}
+      done={
+        nas
+          ? "Saved. RADIUS uses it from now on: change the router's secret too."
+          : "NAS added. RADIUS answers it from now on."
+      }
+      toJson={(d) => {
+        const secret = d.get("secret");
+        return {
+          name: d.get("name"),
+          network: d.get("network"),
+          vendor: d.get("vendor"),
+          ...(nas && !secret ? {} : { secret }),
+          coaPort: Number(d.get("coaPort") || 3799),
+          requireMessageAuthenticator: d.get("requireMessageAuthenticator") === "on",
+        };
+      }}
     >
       {(errors) => (
         <>
-          <h3>Add a NAS</h3>
-          <Field label="Name" name="name" required error={errors.name} />
+          {nas ? null : <h3>Add a NAS</h3>}
+          <Field
+            label="Name"
+            name="name"
+            id={id("name")}
+            defaultValue={nas?.name}
+            required
+            error={errors.name}
+          />
           <Field
             label="Address or network (CIDR)"
             name="network"
+            id={id("network")}
             placeholder="192.0.2.10/32"
+            defaultValue={nas?.network}
             required
             error={errors.network}
           />
           <div className="ui-field">
-            <label htmlFor="field-vendor">Vendor</label>
-            <select id="field-vendor" name="vendor" defaultValue="mikrotik">
-              {["mikrotik", "cisco", "juniper", "huawei", "nokia", "other"].map((v) => (
+            <label htmlFor={id("vendor")}>Vendor</label>
+            <select id={id("vendor")} name="vendor" defaultValue={nas?.vendor ?? "mikrotik"}>
+              {vendors.map((v) => (
                 <option key={v}>{v}</option>
               ))}
             </select>
           </div>
           <Field
-            label="Shared secret"
+            label={nas ? "New shared secret (blank keeps it)" : "Shared secret"}
             name="secret"
+            id={id("secret")}
             type="password"
             autoComplete="new-password"
-            required
+            required={!nas}
             error={errors.secret}
           />
-          <Field label="CoA port" name="coaPort" type="number" defaultValue="3799" error={errors.coaPort} />
+          <Field
+            label="CoA port"
+            name="coaPort"
+            id={id("coaPort")}
+            type="number"
+            defaultValue={String(nas?.coaPort ?? 3799)}
+            error={errors.coaPort}
+          />
           <label>
-            <input type="checkbox" name="requireMessageAuthenticator" defaultChecked /> Require
-            Message-Authenticator
+            <input
+              type="checkbox"
+              name="requireMessageAuthenticator"
+              defaultChecked={nas?.requireMessageAuthenticator ?? true}
+            />{" "}
+            Require Message-Authenticator
           </label>
         </>
       )}

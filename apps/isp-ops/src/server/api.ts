@@ -3,6 +3,7 @@ import {
   DeviceCreate,
   fieldErrors,
   NasCreate,
+  NasUpdate,
   PlanCreate,
   StaffCreate,
   StaffLogin,
@@ -26,7 +27,7 @@ import {
 } from "./auth.ts";
 import { createDevice, listDevices } from "./devices.ts";
 import { exportSubscribers, importSubscribers } from "./import-export.ts";
-import { createNas, disconnectSession, listNas, onlineSessions } from "./network.ts";
+import { createNas, disconnectSession, listNas, onlineSessions, updateNas } from "./network.ts";
 import { createPlan, listPlans } from "./plans.ts";
 import { Problem } from "./problem.ts";
 import { addStaff, listStaff } from "./staff.ts";
@@ -110,8 +111,8 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
     c.set("staff", staff);
     await next();
   });
-  const idParam = (id: string) => {
-    if (!uuid.test(id)) throw new Problem(404, "Not Found", "no such subscriber");
+  const idParam = (id: string, what = "subscriber") => {
+    if (!uuid.test(id)) throw new Problem(404, "Not Found", `no such ${what}`);
     return id;
   };
 
@@ -207,6 +208,12 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
     requirePermission(c.var.staff, "network:manage");
     const { db, box } = await resolve();
     return c.json(await createNas(db, box, c.var.staff, await body(c.req.raw, NasCreate)), 201);
+  });
+  app.patch("/nas/:id", async (c) => {
+    requirePermission(c.var.staff, "network:manage");
+    const { db, box } = await resolve();
+    const id = idParam(c.req.param("id"), "NAS");
+    return c.json(await updateNas(db, box, c.var.staff, id, await body(c.req.raw, NasUpdate)), 200);
   });
   app.get("/sessions/online", async (c) => {
     requirePermission(c.var.staff, "network:manage");

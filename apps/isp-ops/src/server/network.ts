@@ -1,4 +1,4 @@
-import type { NasCreate } from "@dotmac/contracts";
+import type { NasCreate, NasUpdate } from "@dotmac/contracts";
 import {
   accountingSessions,
   auditLogs,
@@ -12,20 +12,19 @@ import { eq } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
 import { constraintProblem, Problem } from "./problem.ts";
 
-/** NAS clients without their secrets (sealed at rest, never returned). */
+/** What may be shown of a NAS: everything but its secret (sealed at rest, never returned). */
+const nasView = {
+  id: nasClients.id,
+  name: nasClients.name,
+  network: nasClients.network,
+  vendor: nasClients.vendor,
+  coaPort: nasClients.coaPort,
+  requireMessageAuthenticator: nasClients.requireMessageAuthenticator,
+  createdAt: nasClients.createdAt,
+};
+
 export async function listNas(db: TenantDb) {
-  return db
-    .select({
-      id: nasClients.id,
-      name: nasClients.name,
-      network: nasClients.network,
-      vendor: nasClients.vendor,
-      coaPort: nasClients.coaPort,
-      requireMessageAuthenticator: nasClients.requireMessageAuthenticator,
-      createdAt: nasClients.createdAt,
-    })
-    .from(nasClients)
-    .orderBy(nasClients.name);
+  return db.select(nasView).from(nasClients).orderBy(nasClients.name);
 }
 
 export async function createNas(db: TenantDb, box: SecretBox, staff: Staff, input: NasCreate) {
@@ -53,6 +52,41 @@ export async function createNas(db: TenantDb, box: SecretBox, staff: Staff, inpu
     });
     return { id };
   } catch (error) {
+    throw constraintProblem(error);
+  }
+}
+
+/**
+ * Changes a NAS, a secret rotation included; the RADIUS servers pick it up at once (the table
+ * notifies them). The audit entry says a secret was rotated, never what it was or is.
+ */
+export async function updateNas(db: TenantDb, box: SecretBox, staff: Staff, id: string, input: NasUpdate) {
+  try {
+    return await db.transaction(async (tx) => {
+      const [before] = await tx.select(nasView).from(nasClients).where(eq(nasClients.id, id)).for("update");
+      if (!before) throw new Problem(404, "Not Found", "no such NAS");
+      const { secret, ...settings } = input;
+      const [after] = await tx
+        .update(nasClients)
+        .set({
+          ...settings,
+          ...(secret !== undefined ? { secretEncrypted: box.seal(secret, sealedFor.nasSecret(id)) } : {}),
+        })
+        .where(eq(nasClients.id, id))
+        .returning(nasView);
+      await tx.insert(auditLogs).values({
+        actorType: "staff",
+        actorId: staff.id,
+        action: "nas.update",
+        targetType: "nas",
+        targetId: id,
+        before,
+        after: { ...after, ...(secret !== undefined ? { secretRotated: true } : {}) },
+      });
+      return after;
+    });
+  } catch (error) {
+    if (error instanceof Problem) throw error;
     throw constraintProblem(error);
   }
 }

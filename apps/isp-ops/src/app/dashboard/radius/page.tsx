@@ -42,6 +42,13 @@ export default async function Radius({ searchParams }: { searchParams: Promise<{
             </tbody>
           </table>
         )}
+        {nas.map((n) => (
+          <details key={n.id}>
+            <summary>Change {n.name}</summary>
+            {/* Keyed by its values: after a save the page re-renders and the form shows them. */}
+            <NasForm key={JSON.stringify(n)} nas={n} />
+          </details>
+        ))}
       </section>
       <NasForm />
       <section className="card" aria-labelledby="online-title">
