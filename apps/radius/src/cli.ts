@@ -13,7 +13,6 @@ async function main(): Promise<void> {
   const { db, close } = createTenantDb(env.DATABASE_URL, { max: 16 });
   const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
   const nas = new NasRegistry(db, box);
-  await nas.reload();
   const server = await startRadius({
     db,
     box,

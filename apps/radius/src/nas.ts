@@ -76,13 +76,19 @@ export class NasRegistry {
   }
 
   /**
-   * Reloads on every change to the table, from any writer (isp-ops, an import, psql), through
-   * Postgres LISTEN on its own connection; also when that connection is re-established, since
-   * notifications sent while it was down are lost. Returns a function that stops listening.
+   * Loads the table, then reloads on every change to it from any writer (isp-ops, an import,
+   * psql), through Postgres LISTEN on its own connection; also when that connection is
+   * re-established, since notifications sent while it was down are lost. Listening starts before
+   * the first load, so no change falls between them. Returns a function that stops listening.
    */
   async watch(onError: (error: unknown) => void): Promise<() => Promise<void>> {
     const again = () => void this.reload().catch(onError);
-    const { unlisten } = await this.db.$client.listen(NAS_CLIENTS_CHANNEL, again, again);
+    let listening = false;
+    const { unlisten } = await this.db.$client.listen(NAS_CLIENTS_CHANNEL, again, () => {
+      if (listening) again();
+      listening = true;
+    });
+    await this.reload();
     return unlisten;
   }
 

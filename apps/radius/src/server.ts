@@ -116,6 +116,10 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     metrics.latency.observe({ type: kind }, (performance.now() - started) / 1000);
   };
 
+  // The NAS clients are known before the first packet can arrive.
+  const failedReload = (error: unknown) =>
+    opts.log.error({ err: (error as Error).message }, "NAS clients reload failed");
+  const unwatch = await opts.nas.watch(failedReload);
   const sockets = {} as Record<Kind, Socket>;
   const ports = {} as Record<Kind, number>;
   for (const kind of ["auth", "acct"] as const) {
@@ -155,9 +159,6 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
       resolve(typeof address === "object" && address ? address.port : opts.metricsPort);
     }),
   );
-  const failedReload = (error: unknown) =>
-    opts.log.error({ err: (error as Error).message }, "NAS clients reload failed");
-  const unwatch = await opts.nas.watch(failedReload);
   // A safety net under the notifications, not the way changes normally arrive.
   const reload = setInterval(() => void opts.nas.reload().catch(failedReload), 60_000);
 

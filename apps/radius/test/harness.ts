@@ -32,7 +32,6 @@ export async function addLocalNas(
 /** Our server on free ports of 127.0.0.1 over that database. */
 export async function serveRadius(db: TenantDb, box: SecretBox): Promise<RunningRadius> {
   const registry = new NasRegistry(db, box);
-  await registry.reload();
   return startRadius({
     db,
     box,
