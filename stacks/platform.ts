@@ -1,6 +1,7 @@
 import { PlatformStamp } from "@dotmac/components/platform";
 import { PlatformSpec, parseOrThrow } from "@dotmac/contracts";
 import * as pulumi from "@pulumi/pulumi";
+import { radiusServiceTypeOf } from "./radius-service-type.ts";
 
 /** The control-plane stack: `dotmac:platform` holds the PlatformSpec (all of it optional). */
 export async function run() {
@@ -13,6 +14,7 @@ export async function run() {
   const appHost = config.get("postgresAppHost");
   const stamp = new PlatformStamp("platform", {
     spec,
+    radiusServiceType: radiusServiceTypeOf(config),
     ...(spec.database.target === "postgres"
       ? { postgres: { adminUrl: config.requireSecret("postgresAdminUrl"), ...(appHost ? { appHost } : {}) } }
       : {}),

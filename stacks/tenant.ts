@@ -2,18 +2,13 @@ import { TenantStamp } from "@dotmac/components/tenant";
 import { parseOrThrow, slugFromStackName, TenantSpec } from "@dotmac/contracts";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfigError } from "./config-error.ts";
+import { radiusServiceTypeOf } from "./radius-service-type.ts";
 
 /** The stack settings besides the spec, read from `dotmac:*` config. */
 function stampSettings(config: pulumi.Config) {
-  const radiusServiceType = config.get("radiusServiceType") ?? "LoadBalancer";
-  if (radiusServiceType !== "LoadBalancer" && radiusServiceType !== "ClusterIP") {
-    throw new StackConfigError(
-      `dotmac:radiusServiceType must be LoadBalancer or ClusterIP, not ${radiusServiceType}`,
-    );
-  }
   return {
     suspended: config.getBoolean("suspended") ?? false,
-    radiusServiceType: radiusServiceType as "LoadBalancer" | "ClusterIP",
+    radiusServiceType: radiusServiceTypeOf(config),
     storageClassName: config.get("storageClassName") || undefined,
     postgresAppHost: config.get("postgresAppHost") || undefined,
   };

@@ -10,7 +10,17 @@ const READ = ["get", "list", "watch"];
 export const tenantManagerRules = [
   {
     apiGroups: [""],
-    resources: ["resourcequotas", "limitranges", "serviceaccounts", "secrets", "configmaps", "services"],
+    resources: [
+      "resourcequotas",
+      "limitranges",
+      "serviceaccounts",
+      "secrets",
+      "configmaps",
+      "services",
+      // Stateful parts claim volumes where a storage class is given; the provider's Deployment
+      // await also watches claims (without the right it waits out its 10-minute timeout).
+      "persistentvolumeclaims",
+    ],
     verbs: WRITE,
   },
   { apiGroups: [""], resources: ["pods", "events", "endpoints"], verbs: READ },

@@ -4,5 +4,10 @@ export {
   tenantManagerRules,
   tenantOnlyValidation,
 } from "./automation-api-rbac.ts";
-export { PlatformStamp, type PlatformStampArgs, platformDatabaseSizing } from "./platform-stamp.ts";
+export {
+  PlatformStamp,
+  type PlatformStampArgs,
+  platformDatabaseSizing,
+  pulumiStateUrl,
+} from "./platform-stamp.ts";
 export { StateBackend, type StateBackendArgs } from "./state-backend.ts";

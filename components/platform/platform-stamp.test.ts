@@ -1,6 +1,15 @@
 import { PlatformSpec, type PlatformSpecInput } from "@dotmac/contracts";
+import { AutomationApiEnv, PlatformAdminEnv } from "@dotmac/contracts/app-env";
 import { beforeEach, describe, expect, it } from "vitest";
-import { record, registered, resetMocks, secretOf, settled, value } from "../shared/mock-engine.ts";
+import {
+  containerEnv,
+  record,
+  registered,
+  resetMocks,
+  secretOf,
+  settled,
+  value,
+} from "../shared/mock-engine.ts";
 import { automationApiClusterRules, tenantManagerRules } from "./automation-api-rbac.ts";
 import { PlatformStamp } from "./platform-stamp.ts";
 
@@ -19,6 +28,13 @@ async function platform(input: PlatformSpecInput) {
   };
   return { outputs, ...(await settled()) };
 }
+
+const awsDatabase = {
+  target: "aws" as const,
+  vpcId: "vpc-0a1b2c3d",
+  subnetIds: ["subnet-0a1b2c3d", "subnet-1a2b3c4d"],
+  clusterCidrs: ["10.20.0.0/16"],
+};
 
 beforeEach(resetMocks);
 
@@ -40,6 +56,44 @@ describe("PlatformStamp", () => {
     expect(one("kubernetes:apps/v1:Deployment", "automation-api").inputs.spec.replicas).toBe(2);
     expect(one("pulumi-nodejs:dynamic/dotmac:PostgresDatabase").inputs.database).toBe("dotmac_platform");
     expect(outputs.stateBackendUrl).toBeUndefined();
+  });
+
+  it("gives the automation API and the admin app exactly the environment their own schemas read", async () => {
+    for (const target of [{}, { region: "eu-west-1", database: awsDatabase }] as PlatformSpecInput[]) {
+      resetMocks();
+      const { one } = await platform({ baseDomain: "dotmac.example", ...target });
+      const container = (name: string) =>
+        one("kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0];
+      const api = containerEnv(container("automation-api"));
+      const checks = [
+        ["automation-api", AutomationApiEnv.strict().safeParse(api)],
+        ["platform-admin", PlatformAdminEnv.strict().safeParse(containerEnv(container("platform-admin")))],
+      ] as const;
+      for (const [name, parsed] of checks) expect(parsed.error?.issues ?? [], name).toEqual([]);
+      // Reachable through its Service, Secure cookies, a writable workspace, and a way to seal secrets.
+      expect(api).toMatchObject({ HOST: "0.0.0.0", DOTMAC_PUBLIC_URL: "https://admin.dotmac.example" });
+      expect(api.DOTMAC_WORKSPACES_DIR?.startsWith("/var/lib/dotmac/")).toBe(true);
+      expect(api.PULUMI_CONFIG_PASSPHRASE ?? api.DOTMAC_SECRETS_PROVIDER).toBeTruthy();
+      expect(
+        container("automation-api").volumeMounts.map((m: { mountPath: string }) => m.mountPath),
+      ).toContain("/var/lib/dotmac");
+      expect(container("automation-api").livenessProbe.httpGet.path).toBe("/healthz");
+      expect(container("platform-admin").ports[0].containerPort).toBe(
+        Number(containerEnv(container("platform-admin")).PORT),
+      );
+    }
+  });
+
+  it("keeps the stacks' state in the platform database on the postgres target", async () => {
+    const { one } = await platform({});
+    const api = containerEnv(
+      one("kubernetes:apps/v1:Deployment", "automation-api").inputs.spec.template.spec.containers[0],
+    );
+    expect(api.PULUMI_BACKEND_URL).toBe(
+      "postgres://dotmac_platform:mock-password@127.0.0.1:5432/dotmac_platform?table=pulumi_state&sslmode=disable",
+    );
+    expect(api.DOTMAC_TENANT_POSTGRES_URL).toBe("postgres://admin:pw@127.0.0.1:5432/postgres");
+    expect(api.PULUMI_CONFIG_PASSPHRASE?.length).toBeGreaterThanOrEqual(43);
   });
 
   it("grants the automation API nothing readable cluster-wide, and confines it to tenant-*", async () => {

@@ -6,6 +6,7 @@ import {
   ManagedDatabase,
   type PostgresServerArgs,
 } from "../database/managed-database.ts";
+import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { tlsIngress } from "../shared/ingress-spec.ts";
 import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
 import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
@@ -18,6 +19,18 @@ import {
 import { StateBackend } from "./state-backend.ts";
 
 const API_PORT = 8080;
+
+/**
+ * Pulumi's Postgres state backend in the given database: one table, one row per object. Its driver
+ * (lib/pq) insists on TLS unless told otherwise; with no sslmode in the URL it connects as the
+ * platform's own connections (postgres.js) do, without.
+ */
+export function pulumiStateUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set("table", "pulumi_state");
+  if (!url.searchParams.has("sslmode")) url.searchParams.set("sslmode", "disable");
+  return url.toString();
+}
 const ADMIN_PORT = 3000;
 
 /** The platform database holds every tenant's record: always highly available, long backups. */
@@ -36,6 +49,8 @@ export interface PlatformStampArgs {
   readonly ingressNamespace?: string;
   readonly ingressClassName?: string;
   readonly clusterIssuer?: string;
+  /** How tenants expose RADIUS to their NAS devices: LoadBalancer, or ClusterIP where none exists. */
+  readonly radiusServiceType?: "LoadBalancer" | "ClusterIP";
 }
 
 /**
@@ -224,6 +239,31 @@ export class PlatformStamp extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The engine's scratch (each stack's workspace, PULUMI_HOME): the root filesystem is read-only.
+    const engineScratch = "/var/lib/dotmac";
+    // Where stacks keep their state and how their secrets are sealed. On AWS and GCP: a bucket
+    // and a KMS key. On the postgres target: a table in the platform database (Pulumi's Postgres
+    // backend writes each checkpoint in one transaction) and a passphrase generated here.
+    const engineSecrets: Record<string, pulumi.Input<string>> = {};
+    if (!backend) {
+      engineSecrets.PULUMI_BACKEND_URL = database.connectionUrl.apply((url) => pulumiStateUrl(url));
+      engineSecrets.PULUMI_CONFIG_PASSPHRASE = new GeneratedSecret(
+        `${name}-pulumi-passphrase`,
+        { bytes: 32 },
+        child,
+      ).value;
+      if (args.postgres) engineSecrets.DOTMAC_TENANT_POSTGRES_URL = args.postgres.adminUrl;
+    }
+    const engineSecret = new k8s.core.v1.Secret(
+      `${name}-engine-secret`,
+      { metadata: inNs("automation-api-engine"), type: "Opaque", stringData: engineSecrets },
+      child,
+    );
+    const fromEngineSecret = (key: string) => ({
+      name: key,
+      valueFrom: { secretKeyRef: { name: engineSecret.metadata.name, key } },
+    });
+
     const apiLabels = { "app.kubernetes.io/name": "automation-api" };
     new k8s.apps.v1.Deployment(
       `${name}-api`,
@@ -246,22 +286,34 @@ export class PlatformStamp extends pulumi.ComponentResource {
                       limits: { cpu: "2", memory: "4Gi" },
                     },
                     ports: [{ name: "http", containerPort: API_PORT }],
-                    probe: { path: "/readyz", port: API_PORT },
+                    probe: { path: "/healthz", readyPath: "/readyz", port: API_PORT },
                     env: [
+                      { name: "HOST", value: "0.0.0.0" },
                       { name: "PORT", value: String(API_PORT) },
                       {
                         name: "DATABASE_URL",
                         valueFrom: { secretKeyRef: { name: dbSecret.metadata.name, key: "DATABASE_URL" } },
                       },
+                      { name: "DOTMAC_WORKSPACES_DIR", value: `${engineScratch}/workspaces` },
+                      { name: "DOTMAC_RADIUS_SERVICE_TYPE", value: args.radiusServiceType ?? "LoadBalancer" },
+                      { name: "PULUMI_HOME", value: `${engineScratch}/pulumi-home` },
+                      // Browsers reach the API through the admin app's origin: its cookies are Secure.
+                      { name: "DOTMAC_PUBLIC_URL", value: `https://admin.${spec.baseDomain}` },
                       ...(backend
                         ? [
                             { name: "PULUMI_BACKEND_URL", value: backend.backendUrl },
                             { name: "DOTMAC_SECRETS_PROVIDER", value: backend.secretsProvider },
                           ]
-                        : []),
+                        : [
+                            fromEngineSecret("PULUMI_BACKEND_URL"),
+                            fromEngineSecret("PULUMI_CONFIG_PASSPHRASE"),
+                            ...(args.postgres ? [fromEngineSecret("DOTMAC_TENANT_POSTGRES_URL")] : []),
+                          ]),
                     ],
+                    volumeMounts: [{ name: "engine", mountPath: engineScratch }],
                   }),
                 ],
+                volumes: [{ name: "engine", emptyDir: { sizeLimit: "4Gi" } }],
               }),
               // It drives the cluster through the API server with its own identity.
               automountServiceAccountToken: true,
@@ -304,18 +356,19 @@ export class PlatformStamp extends pulumi.ComponentResource {
                   // The seed's platform admin limits.
                   resources: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
                   ports: [{ name: "http", containerPort: ADMIN_PORT }],
-                  probe: { path: "/api/healthz", port: ADMIN_PORT },
+                  probe: { path: "/api/healthz", readyPath: "/api/readyz", port: ADMIN_PORT },
                   env: [
-                    { name: "DEPLOYMENT_MODE", value: "platform_admin" },
-                    { name: "ENABLE_PLATFORM_ROUTES", value: "true" },
+                    { name: "HOST", value: "0.0.0.0" },
+                    { name: "PORT", value: String(ADMIN_PORT) },
                     {
                       name: "AUTOMATION_API_URL",
                       value: `http://automation-api.${PLATFORM_NAMESPACE}.svc:${API_PORT}`,
                     },
-                    { name: "NEXT_PUBLIC_ADMIN_URL", value: `https://admin.${spec.baseDomain}` },
                   ],
+                  volumeMounts: [{ name: "next-cache", mountPath: "/app/apps/platform-admin/.next/cache" }],
                 }),
               ],
+              volumes: [{ name: "next-cache", emptyDir: { sizeLimit: "512Mi" } }],
             }),
           },
         },

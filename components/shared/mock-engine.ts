@@ -9,6 +9,8 @@ export interface Registered {
   type: string;
   name: string;
   inputs: Record<string, any>;
+  /** What the mock answered: the inputs, plus what a provider computes (names, passwords, IPs). */
+  state: Record<string, any>;
 }
 
 /** How the SDK marks a secret value on the wire. */
@@ -22,7 +24,10 @@ export const seen: pulumi.Resource[] = [];
 /** Outputs providers compute, so components can derive their own outputs from them. */
 const computed: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
   "pulumi-nodejs:dynamic/dotmac:PostgresDatabase": () => ({ password: "mock-password" }),
-  "pulumi-nodejs:dynamic/dotmac:GeneratedSecret": () => ({ value: "mock-secret" }),
+  // As long as the real one: base64url of `bytes` bytes.
+  "pulumi-nodejs:dynamic/dotmac:GeneratedSecret": (i) => ({
+    value: Buffer.alloc(i.bytes ?? 32, 7).toString("base64url"),
+  }),
   "random:index/randomPassword:RandomPassword": () => ({ result: "mock-random" }),
   "aws:rds/instance:Instance": () => ({ address: "db.example.internal", port: 5432 }),
   "aws:kms/key:Key": (i) => ({ arn: "arn:aws:kms:eu-west-1:123456789012:key/mock", keyId: "mock", ...i }),
@@ -33,8 +38,13 @@ const computed: Record<string, (inputs: Record<string, any>) => Record<string, u
 pulumi.runtime.setMocks(
   {
     newResource(args) {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: `${args.name}-id`, state: { ...args.inputs, ...computed[args.type]?.(args.inputs) } };
+      const state = { ...args.inputs, ...computed[args.type]?.(args.inputs) };
+      // The Kubernetes provider names what the program leaves unnamed (<resource name>-<suffix>).
+      if (args.type.startsWith("kubernetes:") && args.inputs.metadata && !args.inputs.metadata.name) {
+        state.metadata = { ...args.inputs.metadata, name: `${args.name}-mock` };
+      }
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs, state });
+      return { id: `${args.name}-id`, state };
     },
     call(args) {
       if (args.token === "gcp:storage/getProjectServiceAccount:getProjectServiceAccount") {
@@ -72,4 +82,44 @@ export async function settled() {
     return found[0] as Registered;
   };
   return { urns, of, one };
+}
+
+const unwrap = (v: any): any => (v && typeof v === "object" && SECRET_SIG in v ? v.value : v);
+
+/**
+ * A container's environment as the kubelet builds it: its `env` values, and the ConfigMap and
+ * Secret entries it refers to, read from what the program registered. `secrets` replaces Secret
+ * entries by key (what only a live system has, such as a real database URL).
+ */
+export function containerEnv(
+  container: { env?: any[]; envFrom?: any[] },
+  secrets: Record<string, string> = {},
+): Record<string, string> {
+  const byName = (type: string, name: string) => {
+    const found = registered.find((r) => r.type === type && r.state.metadata?.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}`);
+    const data = { ...unwrap(found.state.data), ...unwrap(found.state.stringData) } as Record<
+      string,
+      unknown
+    >;
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(unwrap(v))]));
+  };
+  const env: Record<string, string> = {};
+  for (const from of container.envFrom ?? []) {
+    if (from.configMapRef) Object.assign(env, byName("kubernetes:core/v1:ConfigMap", from.configMapRef.name));
+    if (from.secretRef) Object.assign(env, byName("kubernetes:core/v1:Secret", from.secretRef.name));
+  }
+  for (const e of container.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef ?? e.valueFrom?.configMapKeyRef;
+    if (!ref) {
+      env[e.name] = String(unwrap(e.value));
+      continue;
+    }
+    const kind = e.valueFrom.secretKeyRef ? "kubernetes:core/v1:Secret" : "kubernetes:core/v1:ConfigMap";
+    const value =
+      e.valueFrom.secretKeyRef && ref.key in secrets ? secrets[ref.key] : byName(kind, ref.name)[ref.key];
+    if (value === undefined) throw new Error(`${e.name}: ${ref.name} has no key ${ref.key}`);
+    env[e.name] = value;
+  }
+  return env;
 }

@@ -33,21 +33,29 @@ export function containerSecurityContext() {
 }
 
 export interface ProbeTarget {
+  /** Liveness (and start-up): the process answers. Never a dependency, or an outage restarts every pod. */
   readonly path?: string;
+  /** Readiness: the dependencies answer too; the liveness path when absent. */
+  readonly readyPath?: string;
   readonly port: number;
   /** Probe with a TCP connect instead of an HTTP GET. */
   readonly tcp?: boolean;
 }
 
-/** Readiness, liveness and startup probes against one endpoint. */
+/** Readiness, liveness and startup probes: liveness asks whether it lives, readiness whether it can serve. */
 export function probes(target: ProbeTarget) {
-  const handler = target.tcp
-    ? { tcpSocket: { port: target.port } }
-    : { httpGet: { path: target.path ?? "/healthz", port: target.port } };
+  const get = (path: string) =>
+    target.tcp ? { tcpSocket: { port: target.port } } : { httpGet: { path, port: target.port } };
+  const live = get(target.path ?? "/healthz");
   return {
-    readinessProbe: { ...handler, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-    livenessProbe: { ...handler, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
-    startupProbe: { ...handler, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 30 },
+    readinessProbe: {
+      ...get(target.readyPath ?? target.path ?? "/healthz"),
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+    },
+    livenessProbe: { ...live, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 },
+    startupProbe: { ...live, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 30 },
   };
 }
 
@@ -84,6 +92,12 @@ export function hardenedContainer(c: ContainerInput): Container {
   };
 }
 
+/**
+ * Kubernetes' default, written down: our servers drain within DRAIN_SECONDS (packages/http) of
+ * SIGTERM, under this.
+ */
+export const TERMINATION_GRACE_SECONDS = 30;
+
 /** A pod spec around hardened containers, with /tmp as the one scratch volume. */
 export function hardenedPodSpec(opts: {
   readonly serviceAccountName: pulumi.Input<string>;
@@ -94,6 +108,7 @@ export function hardenedPodSpec(opts: {
     serviceAccountName: opts.serviceAccountName,
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(),
+    terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
     containers: [...opts.containers],
     volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...(opts.volumes ?? [])],
   };

@@ -10,10 +10,7 @@ export const ISP_OPS_PORT = 3000;
 /** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
 export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
   const features = effectiveFeatures(spec);
-  const [appHost] = tenantHosts(spec);
   return {
-    DEPLOYMENT_MODE: "single_tenant",
-    ENABLE_PLATFORM_ROUTES: "false",
     TENANT_ID: spec.tenantId,
     TENANT_SLUG: spec.slug,
     NEXT_PUBLIC_TENANT_NAME: spec.branding.name ?? spec.displayName,
@@ -23,7 +20,6 @@ export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
     NEXT_PUBLIC_ENABLE_RADIUS: String(features.has("radius")),
     NEXT_PUBLIC_ENABLE_SMS_NOTIFICATIONS: String(features.has("smsNotifications")),
     NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: String(features.has("advancedAnalytics")),
-    NEXT_PUBLIC_API_BASE_URL: `https://${appHost}/api`,
     TENANT_SEATS: String(spec.seats),
     // Suspensions end live sessions through the tenant's RADIUS server (it alone reaches the NAS).
     ...(features.has("radius")
@@ -110,9 +106,10 @@ export class IspOps extends pulumi.ComponentResource {
                   image: spec.images.ispOps,
                   resources: tier.ispOps,
                   ports: [{ name: "http", containerPort: ISP_OPS_PORT }],
-                  probe: { path: "/api/healthz", port: ISP_OPS_PORT },
+                  probe: { path: "/api/healthz", readyPath: "/api/readyz", port: ISP_OPS_PORT },
                   envFrom: [{ configMapRef: { name: config.metadata.name } }],
                   env: [
+                    { name: "HOST", value: "0.0.0.0" },
                     { name: "PORT", value: String(ISP_OPS_PORT) },
                     {
                       name: "DATABASE_URL",
@@ -125,7 +122,7 @@ export class IspOps extends pulumi.ComponentResource {
                       },
                     },
                   ],
-                  volumeMounts: [{ name: "next-cache", mountPath: "/app/.next/cache" }],
+                  volumeMounts: [{ name: "next-cache", mountPath: "/app/apps/isp-ops/.next/cache" }],
                 }),
               ],
               volumes: [{ name: "next-cache", emptyDir: { sizeLimit: "512Mi" } }],

@@ -68,7 +68,7 @@ export class Radius extends pulumi.ComponentResource {
                     { name: "coa", containerPort: RADIUS_COA_PORT, protocol: "UDP" },
                     { name: "metrics", containerPort: RADIUS_METRICS_PORT },
                   ],
-                  probe: { path: "/healthz", port: RADIUS_METRICS_PORT },
+                  probe: { path: "/healthz", readyPath: "/readyz", port: RADIUS_METRICS_PORT },
                   env: [
                     { name: "TENANT_SLUG", value: spec.slug },
                     { name: "RADIUS_AUTH_PORT", value: String(RADIUS_AUTH_PORT) },

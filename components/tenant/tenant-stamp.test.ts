@@ -1,6 +1,8 @@
 import { type PlanTier, TenantSpec, type TenantSpecInput, tiers } from "@dotmac/contracts";
+import { IspOpsProcessEnv, IspOpsTenantEnv, RadiusEnv } from "@dotmac/contracts/app-env";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  containerEnv,
   type Registered,
   record,
   registered,
@@ -287,7 +289,6 @@ describe("TenantStamp", () => {
     const [config] = of("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.data?.TENANT_SLUG);
     if (!config) throw new Error("no isp-ops ConfigMap");
     expect(config.inputs.data).toMatchObject({
-      DEPLOYMENT_MODE: "single_tenant",
       TENANT_ID: base.tenantId,
       TENANT_SLUG: "fast-fiber",
       NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
@@ -308,6 +309,25 @@ describe("TenantStamp", () => {
     expect(one("kubernetes:policy/v1:PodDisruptionBudget").inputs.spec).toMatchObject({ minAvailable: 1 });
     expect(outputs.appUrl).toBe("https://fast-fiber.isp.dotmac.io");
     expect(outputs.grafanaUrl).toBe("https://fast-fiber.isp.dotmac.io/grafana/");
+  });
+
+  it("gives isp-ops and RADIUS exactly the environment their own schemas read", async () => {
+    const { one } = await stamp({ plan: "enterprise", seats: 100 });
+    const container = (name: string) =>
+      one("kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0];
+    const schemas = {
+      "isp-ops": IspOpsProcessEnv.extend(IspOpsTenantEnv.shape).strict(),
+      radius: RadiusEnv.strict(),
+    };
+    for (const [name, schema] of Object.entries(schemas)) {
+      const parsed = schema.safeParse(containerEnv(container(name)));
+      expect(parsed.error?.issues ?? [], name).toEqual([]);
+    }
+    // Liveness never depends on the database (an outage would restart every pod); readiness does.
+    expect(container("isp-ops").livenessProbe.httpGet.path).toBe("/api/healthz");
+    expect(container("isp-ops").readinessProbe.httpGet.path).toBe("/api/readyz");
+    expect(container("radius").livenessProbe.httpGet.path).toBe("/healthz");
+    expect(container("radius").readinessProbe.httpGet.path).toBe("/readyz");
   });
 
   it("scales a suspended tenant to zero and removes its autoscaler", async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, LocalRadiusRunner } from "@dotmac/devkit";
@@ -10,6 +10,11 @@ import { type LiveEnvironment, readSse, signIn, startLiveEnvironment } from "./l
 
 const base = "/api/platform/v1";
 type Json = any;
+
+async function filesUnder(dir: string, keep: (file: string) => boolean): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true });
+  return entries.filter(keep).sort();
+}
 
 /**
  * The service on the real engine: the Pulumi CLI and our language host run `stacks/` against a
@@ -268,43 +273,64 @@ describe("automation API on the real engine", () => {
     }
   });
 
-  it("recovers an operation whose replica was killed with SIGKILL in the middle of `up`", async () => {
-    const port = await freePort();
-    // Its own workspaces folder, as on another machine: the survivor has none of its files and
-    // must rebuild the stack's workspace from the database and the shared backend.
-    const doomed = await live.spawnReplica(port, {
-      DOTMAC_LEASE_SECONDS: "6",
-      DOTMAC_WORKSPACES_DIR: `${live.env.DOTMAC_WORKSPACES_DIR}-other-machine`,
-    });
-    const url = `http://127.0.0.1:${port}`;
-    // This replica alone takes work: stop ours first so the queue hands the job to the child.
-    await api.stop();
-    const accepted = (await (
-      await fetch(`${url}${base}/tenants`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ slug: "fibre-two", displayName: "Fibre Two", plan: "starter", seats: 3 }),
-      })
-    ).json()) as Json;
-    await readSse(`${url}${base}/operations/${accepted.operationId}/events`, headers, (e) => {
-      if (e.event !== "resource") return false;
-      const payload = JSON.parse(e.data).payload;
-      return payload.state === "done" && payload.resourceType === "kubernetes:core/v1:Namespace";
-    });
-    // The replica dies as its pod would: with its pulumi process and that one's plugins.
-    const exited = new Promise((resolve) => doomed.once("exit", resolve));
-    await crashTree(doomed.pid ?? -1);
-    await exited;
+  // Kill points spread over an onboarding: the first resource the engine starts, the Namespace
+  // created (checkpoints are being written), and the first Deployment created (late in the run).
+  const killPoints = [
+    { slug: "fibre-two", at: "the first resource started", when: (p: Json) => p.state === "started" },
+    {
+      slug: "fibre-four",
+      at: "the Namespace created",
+      when: (p: Json) => p.state === "done" && p.resourceType === "kubernetes:core/v1:Namespace",
+    },
+    {
+      slug: "fibre-five",
+      at: "the first Deployment created",
+      when: (p: Json) => p.state === "done" && p.resourceType === "kubernetes:apps/v1:Deployment",
+    },
+  ];
+  it.each(killPoints)(
+    "recovers an onboarding whose replica was killed with SIGKILL at $at",
+    async ({ slug, when }) => {
+      const port = await freePort();
+      // Its own workspaces folder, as on another machine: the survivor has none of its files and
+      // must rebuild the stack's workspace from the database and the shared backend.
+      const doomed = await live.spawnReplica(port, {
+        DOTMAC_LEASE_SECONDS: "6",
+        DOTMAC_WORKSPACES_DIR: `${live.env.DOTMAC_WORKSPACES_DIR}-other-machine`,
+      });
+      const url = `http://127.0.0.1:${port}`;
+      // This replica alone takes work: stop ours first so the queue hands the job to the child.
+      await api.stop();
+      const accepted = (await (
+        await fetch(`${url}${base}/tenants`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ slug, displayName: `Fibre ${slug}`, plan: "starter", seats: 3 }),
+        })
+      ).json()) as Json;
+      await readSse(`${url}${base}/operations/${accepted.operationId}/events`, headers, (e) => {
+        return e.event === "resource" && when(JSON.parse(e.data).payload);
+      });
+      // The replica dies as its pod would: with its pulumi process and that one's plugins.
+      const exited = new Promise((resolve) => doomed.once("exit", resolve));
+      await crashTree(doomed.pid ?? -1);
+      await exited;
 
-    api = await live.startReplica({ DOTMAC_LEASE_SECONDS: "6" });
-    const op = await settle(accepted.operationId);
-    expect(op, JSON.stringify(op)).toMatchObject({ status: "succeeded", attempt: 2 });
-    const events = (
-      await call(`/operations/${accepted.operationId}/events`, { headers: { accept: "application/json" } })
-    ).items;
-    expect(events.map((e: Json) => e.payload.message ?? "").join("\n")).toMatch(/stopped; retrying/);
-    expect((await call("/tenants/fibre-two")).status).toBe("active");
-  });
+      api = await live.startReplica({ DOTMAC_LEASE_SECONDS: "6" });
+      const op = await settle(accepted.operationId);
+      expect(op, JSON.stringify(op)).toMatchObject({ status: "succeeded", attempt: 2 });
+      const events = (
+        await call(`/operations/${accepted.operationId}/events`, { headers: { accept: "application/json" } })
+      ).items;
+      expect(events.map((e: Json) => e.payload.message ?? "").join("\n")).toMatch(/stopped; retrying/);
+      expect((await call(`/tenants/${slug}`)).status).toBe("active");
+      // Nothing in the backend is written in place (a sidecar truncated by a kill made the stack
+      // unloadable: "failed to load checkpoint: EOF"), and what the cluster holds is what the state says.
+      expect(await filesUnder(live.stateDir, (f) => f.endsWith(".attrs"))).toEqual([]);
+      const drift = await settle((await call(`/tenants/${slug}/refresh`, { method: "POST" })).operationId);
+      expect(drift, JSON.stringify(drift)).toMatchObject({ status: "succeeded", result: { changes: {} } });
+    },
+  );
 
   it("deletes: destroy, remove the stack, free the slug", async () => {
     const res = await call("/tenants/fibre-two?confirm=fibre-two", { method: "DELETE" });

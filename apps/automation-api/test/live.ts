@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { fileBackendUrl } from "@dotmac/contracts";
 import { createThrowawayDatabase, pulumiEnv, repoRoot, type ThrowawayDatabase } from "@dotmac/devkit";
 import {
   crashTree,
@@ -23,6 +24,8 @@ export interface LiveEnvironment {
   readonly database: ThrowawayDatabase;
   /** The environment a replica of the service runs with. */
   readonly env: NodeJS.ProcessEnv;
+  /** The file backend's folder (the stacks' state). */
+  readonly stateDir: string;
   /** Starts a replica in this process. */
   startReplica(overrides?: Record<string, string>): Promise<RunningApi>;
   /** Starts a replica as a child process (one a test can kill -9). */
@@ -42,7 +45,8 @@ export async function startLiveEnvironment(
   if (!postgres) throw new Error("no Postgres");
   const scratch = await scratchDir("automation-api");
   const database = await createThrowawayDatabase(postgres.url, "platform");
-  await mkdir(join(scratch.path, "state"), { recursive: true });
+  const stateDir = join(scratch.path, "state");
+  await mkdir(stateDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...pulumiEnv(platform.toolchain, { KUBECONFIG: platform.cluster.kubeconfig }),
@@ -50,7 +54,7 @@ export async function startLiveEnvironment(
     HOST: "127.0.0.1",
     PORT: "0",
     DOTMAC_WORKSPACES_DIR: join(scratch.path, "workspaces"),
-    PULUMI_BACKEND_URL: `file://${join(scratch.path, "state")}`,
+    PULUMI_BACKEND_URL: fileBackendUrl(stateDir),
     PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
     DOTMAC_TENANT_POSTGRES_URL: postgres.url,
     DOTMAC_RADIUS_SERVICE_TYPE: "ClusterIP",
@@ -64,6 +68,7 @@ export async function startLiveEnvironment(
     platform,
     database,
     env,
+    stateDir,
     startReplica: async (overrides = {}) => {
       // The runner's CLI inherits this process's environment (PATH to the toolchain, KUBECONFIG).
       for (const key of [

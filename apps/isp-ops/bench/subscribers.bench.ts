@@ -77,7 +77,7 @@ await createStaff(t.db, {
 const served = await serveBuiltApp({
   app: "isp-ops",
   bin: "dotmac-isp-ops.js",
-  readyPath: "/api/healthz",
+  readyPath: "/api/readyz",
   env: { DATABASE_URL: t.url, TENANT_SECRETS_KEY: key.toString("base64") },
 });
 const base = served.url;

@@ -1,11 +1,15 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { drainOnSignal } from "@dotmac/http/drain";
+import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
 import { createTenantDb } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import next from "next";
+import { ispOpsProcessEnv, ispOpsTenantEnv } from "./server/env.ts";
 import { localTenants, slugFromHost } from "./server/local-tenants.ts";
 import { bootstrapAdmin } from "./server/staff.ts";
 
+// src/cli.ts in the repository, dist/server.mjs in the image: both one level under the app.
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
 /**
@@ -15,19 +19,19 @@ const appDir = fileURLToPath(new URL("..", import.meta.url));
  * ISP_OPS_TENANTS_FILE (local development) it serves every tenant in that file by host name.
  */
 async function serve(): Promise<void> {
-  const tenantsFile = process.env.ISP_OPS_TENANTS_FILE;
-  const url = process.env.DATABASE_URL;
+  const env = ispOpsProcessEnv();
+  const tenantsFile = env.ISP_OPS_TENANTS_FILE;
   if (!tenantsFile) {
-    if (!url) throw new Error("set DATABASE_URL to the tenant's database");
+    const tenant = ispOpsTenantEnv(process.env);
     await prepare(
-      url,
-      process.env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL,
-      process.env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD,
+      tenant.DATABASE_URL,
+      env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL,
+      env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD,
     );
   }
-  const host = process.env.HOST ?? "0.0.0.0";
-  const port = Number(process.env.PORT ?? 3000);
-  const app = next({ dev: process.env.NODE_ENV === "development", dir: appDir, hostname: host, port });
+  adoptStandaloneNextConfig(appDir);
+  const { HOST: host, PORT: port } = env;
+  const app = next({ dev: env.NODE_ENV === "development", dir: appDir, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer(async (req, res) => {
@@ -58,9 +62,7 @@ async function serve(): Promise<void> {
   process.stdout.write(
     `isp-ops ${tenantsFile ? "for every local tenant (http://<slug>.localhost)" : `for ${process.env.TENANT_SLUG ?? "local"}`} on http://${host}:${port}\n`,
   );
-  const stop = () => server.close(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  drainOnSignal(server, () => app.close());
 }
 
 const prepared = new Map<string, Promise<void>>();

@@ -31,7 +31,7 @@ describe("isp-ops in a browser", () => {
     const served = await serveBuiltApp({
       app: "isp-ops",
       bin: "dotmac-isp-ops.js",
-      readyPath: "/api/healthz",
+      readyPath: "/api/readyz",
       env: {
         DATABASE_URL: t.url,
         TENANT_SECRETS_KEY: Buffer.alloc(32, 8).toString("base64"),

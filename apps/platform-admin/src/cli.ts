@@ -1,7 +1,11 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { drainOnSignal } from "@dotmac/http/drain";
+import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
 import next from "next";
+import { adminEnv } from "./server/env.ts";
 
+// src/cli.ts in the repository, dist/server.mjs in the image: both one level under the app.
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
 /**
@@ -9,19 +13,17 @@ const appDir = fileURLToPath(new URL("..", import.meta.url));
  * with NODE_ENV=development) on HOST:PORT, in front of the automation API at AUTOMATION_API_URL.
  */
 async function serve(): Promise<void> {
-  const host = process.env.HOST ?? "0.0.0.0";
-  const port = Number(process.env.PORT ?? 3001);
-  const app = next({ dev: process.env.NODE_ENV === "development", dir: appDir, hostname: host, port });
+  const env = adminEnv();
+  adoptStandaloneNextConfig(appDir);
+  const app = next({ dev: env.NODE_ENV === "development", dir: appDir, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   process.stdout.write(
-    `platform admin on http://${host}:${port} (automation API: ${process.env.AUTOMATION_API_URL})\n`,
+    `platform admin on http://${env.HOST}:${env.PORT} (automation API: ${env.AUTOMATION_API_URL})\n`,
   );
-  const stop = () => server.close(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  drainOnSignal(server, () => app.close());
 }
 
 if (process.argv[2] !== "serve") {

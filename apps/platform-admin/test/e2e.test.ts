@@ -1,5 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileBackendUrl } from "@dotmac/contracts";
 import {
   freePort,
   type LocalAutomationApi,
@@ -46,7 +47,7 @@ describe("platform admin in a browser", () => {
       stateDir: scratch.path,
       postgresUrl: platform.postgres?.url ?? "",
       pulumiEnv: pulumiEnv(platform.toolchain, { KUBECONFIG: platform.cluster.kubeconfig }),
-      backendUrl: `file://${join(scratch.path, "state")}`,
+      backendUrl: fileBackendUrl(join(scratch.path, "state")),
       passphrase: "e2e-passphrase",
       port: await freePort(),
     });

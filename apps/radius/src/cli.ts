@@ -8,7 +8,8 @@ import { startRadius } from "./server.ts";
 /** `dotmac-radius serve`: one tenant's RADIUS server, configured from the environment. */
 async function main(): Promise<void> {
   const env = radiusEnv();
-  const log = pino({ level: env.LOG_LEVEL, redact: ["password", "*.password", "secret", "*.secret"] });
+  const root = pino({ level: env.LOG_LEVEL, redact: ["password", "*.password", "secret", "*.secret"] });
+  const log = env.TENANT_SLUG ? root.child({ tenant: env.TENANT_SLUG }) : root;
   await migrateTenantDb(env.DATABASE_URL);
   const { db, close } = createTenantDb(env.DATABASE_URL, { max: 16 });
   const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);

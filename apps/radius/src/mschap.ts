@@ -1,18 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createRequire } from "node:module";
-import type { ReplyAttribute } from "./reply.ts";
-
 // OpenSSL 3 keeps MD4 and DES in its legacy provider, which Node does not load: pure-JS ones.
-const require = createRequire(import.meta.url);
-const md4 = require("js-md4") as { arrayBuffer(data: Uint8Array): ArrayBuffer };
-const des = require("des.js") as {
-  DES: {
-    create(opts: { type: "encrypt"; key: number[]; padding: false }): {
-      update(data: number[]): number[];
-      final(): number[];
-    };
-  };
-};
+import des from "des.js";
+import md4 from "js-md4";
+import type { ReplyAttribute } from "./reply.ts";
 
 const sha1 = (...parts: Buffer[]) => createHash("sha1").update(Buffer.concat(parts)).digest();
 const md5 = (...parts: Buffer[]) => createHash("md5").update(Buffer.concat(parts)).digest();

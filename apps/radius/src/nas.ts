@@ -47,6 +47,7 @@ export function cidrContains(network: string, ip: string): boolean {
  */
 export class NasRegistry {
   private clients: Nas[] = [];
+  private lastLoadFailed = false;
   private loading: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
 
@@ -69,10 +70,25 @@ export class NasRegistry {
         });
       return this.queued;
     }
-    this.loading = this.load().finally(() => {
-      this.loading = undefined;
-    });
+    this.loading = this.load()
+      .then(
+        () => {
+          this.lastLoadFailed = false;
+        },
+        (error: unknown) => {
+          this.lastLoadFailed = true;
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.loading = undefined;
+      });
     return this.loading;
+  }
+
+  /** Whether the latest read of the table succeeded (a server working from a stale list is not ready). */
+  get current(): boolean {
+    return !this.lastLoadFailed;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { RADIUS_CONTROL_PURPOSE, SessionDisconnectRequest } from "@dotmac/contracts";
 import type { SecretBox, TenantDb } from "@dotmac/tenant-db";
 import type { Logger } from "pino";
@@ -136,7 +136,14 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
   }
 
   const controlToken = Buffer.from(opts.box.derive(RADIUS_CONTROL_PURPOSE));
-  const http: Server = createServer(async (req, res) => {
+  const readiness = async () => {
+    const database = await opts.db.$client`select 1`.then(
+      () => true,
+      () => false,
+    );
+    return { ready: database && opts.nas.current, database, nasClients: opts.nas.current };
+  };
+  const routes = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === "/control/disconnect" && req.method === "POST") {
       const result = await control(req, controlToken, opts.nas, opts.log);
       res.statusCode = result.status;
@@ -146,12 +153,26 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
       res.setHeader("content-type", metrics.registry.contentType);
       res.end(await metrics.registry.metrics());
     } else if (req.url === "/healthz") {
+      // Liveness: the process answers. Its dependencies are readiness's business.
       res.setHeader("content-type", "application/json");
       res.end('{"status":"ok"}');
+    } else if (req.url === "/readyz") {
+      const state = await readiness();
+      res.statusCode = state.ready ? 200 : 503;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ status: state.ready ? "ready" : "unavailable", ...state }));
     } else {
       res.statusCode = 404;
       res.end();
     }
+  };
+  const http: Server = createServer((req, res) => {
+    // A rejection here would end the process, and with it authentication and accounting.
+    routes(req, res).catch((error: unknown) => {
+      opts.log.error({ err: (error as Error).message, url: req.url }, "HTTP request failed");
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
   });
   const metricsPort = await new Promise<number>((resolve) =>
     http.listen(opts.metricsPort, opts.host, () => {

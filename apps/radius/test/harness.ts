@@ -11,18 +11,19 @@ import pino from "pino";
 import { NasRegistry } from "../src/nas.ts";
 import { type RunningRadius, startRadius } from "../src/server.ts";
 
-/** The NAS every test packet comes from: 127.0.0.1, with its secret sealed as isp-ops would. */
+/** The NAS test packets come from (127.0.0.1 unless told), with its secret sealed as isp-ops would. */
 export async function addLocalNas(
   db: TenantDb,
   box: SecretBox,
   secret: string,
   requireMessageAuthenticator: boolean,
+  network = "127.0.0.1/32",
 ) {
   const id = crypto.randomUUID();
   await db.insert(nasClients).values({
     id,
     name: `nas-${id.slice(0, 8)}`,
-    network: "127.0.0.1/32",
+    network,
     secretEncrypted: box.seal(secret, sealedFor.nasSecret(id)),
     requireMessageAuthenticator,
   });
@@ -50,9 +51,10 @@ export function radclient(
   type: "auth" | "acct",
   secret: string,
   attributes: string,
+  host = "127.0.0.1",
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn("radclient", ["-x", "-r", "1", "-t", "1", `127.0.0.1:${port}`, type, secret]);
+    const child = spawn("radclient", ["-x", "-r", "1", "-t", "1", `${host}:${port}`, type, secret]);
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;

@@ -51,6 +51,7 @@ export {
   PlatformSpec,
   type PlatformSpecInput,
 } from "./platform-spec.ts";
+export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
 export { reservedSlugs, slugFromStackName, TenantSlug, tenantNamespace, tenantStackName } from "./slug.ts";
 export {
   BillingCycle,

@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { fileBackendUrl } from "@dotmac/contracts";
 import { startCluster } from "../src/cluster/cluster.ts";
 import { devkitEnv } from "../src/env.ts";
 import { startPostgres } from "../src/postgres/server.ts";
@@ -52,7 +53,7 @@ try {
     const program = await copyFixture("proof", join(scratch.path, `run-${i}`));
     await mkdir(join(scratch.path, `state-${i}`), { recursive: true });
     const penv = pulumiEnv(toolchain, {
-      PULUMI_BACKEND_URL: `file://${join(scratch.path, `state-${i}`)}`,
+      PULUMI_BACKEND_URL: fileBackendUrl(join(scratch.path, `state-${i}`)),
       PULUMI_CONFIG_PASSPHRASE: `bench-${uniqueSuffix()}`,
       KUBECONFIG: cluster.kubeconfig,
     });

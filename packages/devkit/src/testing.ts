@@ -3,12 +3,17 @@ import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { fileBackendUrl } from "@dotmac/contracts";
 import { type LocalCluster, startCluster } from "./cluster/cluster.ts";
 import { devkitEnv, repoRoot } from "./env.ts";
 import { freePort } from "./ports.ts";
 import { type PostgresServer, startPostgres } from "./postgres/server.ts";
 import { CommandError, run } from "./process.ts";
 
+export { type BuiltImage, buildImages } from "./images/app-images.ts";
+export { containerStore } from "./images/containers.ts";
+export { hardenedFacts, probeStatus, type RunningPod, runPod, waitUntilReady } from "./images/run-pod.ts";
+export { createPodHost, HOST_IP, offerToPods, type PodHost } from "./net/pod-network.ts";
 export { crashTree } from "./process.ts";
 
 import type { Log } from "./progress.ts";
@@ -98,7 +103,7 @@ export async function scratchProject(
   }
   await mkdir(join(scratch.path, "state"), { recursive: true });
   const env = pulumiEnv(platform.toolchain, {
-    PULUMI_BACKEND_URL: `file://${join(scratch.path, "state")}`,
+    PULUMI_BACKEND_URL: fileBackendUrl(join(scratch.path, "state")),
     PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
     KUBECONFIG: platform.cluster.kubeconfig,
   });

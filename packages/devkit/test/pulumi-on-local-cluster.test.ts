@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileBackendUrl } from "@dotmac/contracts";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCluster, startCluster } from "../src/cluster/cluster.ts";
@@ -44,7 +45,7 @@ describe("pulumi up on the local control plane", () => {
     scratch = await scratchDir("proof");
     program = await copyFixture("proof", scratch.path);
     env = pulumiEnv(toolchain, {
-      PULUMI_BACKEND_URL: `file://${join(scratch.path, "state")}`,
+      PULUMI_BACKEND_URL: fileBackendUrl(join(scratch.path, "state")),
       PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
       KUBECONFIG: cluster.kubeconfig,
     });

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { type OperationKind, type TenantSpec, tenantStackName } from "@dotmac/contracts";
+import { fileBackendUrl, type OperationKind, type TenantSpec, tenantStackName } from "@dotmac/contracts";
 import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { type StoredEvent, storedEvent } from "./events.ts";
 
@@ -147,7 +147,7 @@ export async function runOnStack(settings: StackSettings, req: RunRequest): Prom
   // throwaway file backend, which is exactly "what would be created".
   const scratch = req.unborn ? await mkdtemp(join(tmpdir(), "dotmac-preview-")) : undefined;
   const effective = scratch
-    ? { ...settings, backendUrl: `file://${scratch}`, workspacesDir: join(scratch, "workspaces") }
+    ? { ...settings, backendUrl: fileBackendUrl(scratch), workspacesDir: join(scratch, "workspaces") }
     : settings;
   try {
     return await runOn(effective, stackName, req);

@@ -1,7 +1,9 @@
+import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { headers } from "next/headers";
 import type { IspOpsDeps } from "./api.ts";
 import { radiusDisconnector } from "./disconnector.ts";
+import { ispOpsTenantEnv } from "./env.ts";
 import { localTenants, slugFromHost } from "./local-tenants.ts";
 
 export interface Branding {
@@ -11,29 +13,37 @@ export interface Branding {
   readonly primaryColor: string;
 }
 
+const parsed = new Map<string, { source: Record<string, string | undefined>; env: IspOpsTenantEnv }>();
+
+/** Parsed once per source object: the process's own, or a local tenant's (re-read when its file changes). */
+function parseTenantEnv(key: string, source: Record<string, string | undefined>): IspOpsTenantEnv {
+  const found = parsed.get(key);
+  if (found?.source === source) return found.env;
+  const env = ispOpsTenantEnv(source);
+  parsed.set(key, { source, env });
+  return env;
+}
+
 /**
  * The environment of the tenant this request is for: the process's own (one deployment per
  * tenant, as the TenantStamp runs it), or locally the tenant named by the host.
  */
-async function tenantEnv(): Promise<{ key: string; env: Record<string, string | undefined> }> {
+async function tenantEnv(): Promise<{ key: string; env: IspOpsTenantEnv }> {
   const file = process.env.ISP_OPS_TENANTS_FILE;
-  if (!file) return { key: "", env: process.env };
+  if (!file) return { key: "", env: parseTenantEnv("", process.env) };
   const slug = slugFromHost((await headers()).get("host"));
   const tenant = slug ? localTenants(file)[slug] : undefined;
   if (!slug || !tenant) throw new Error("no local tenant for this host name");
-  return { key: slug, env: tenant.env };
+  return { key: slug, env: parseTenantEnv(slug, tenant.env) };
 }
 
 export async function branding(): Promise<Branding> {
   const { env } = await tenantEnv();
-  const slug = env.TENANT_SLUG ?? "local";
   return {
-    slug,
-    name: env.NEXT_PUBLIC_TENANT_NAME || slug,
+    slug: env.TENANT_SLUG,
+    name: env.NEXT_PUBLIC_TENANT_NAME || env.TENANT_SLUG,
     logoUrl: env.NEXT_PUBLIC_TENANT_LOGO_URL || null,
-    primaryColor: /^#[0-9a-fA-F]{6}$/.test(env.NEXT_PUBLIC_PRIMARY_COLOR ?? "")
-      ? (env.NEXT_PUBLIC_PRIMARY_COLOR as string)
-      : "#0057b8",
+    primaryColor: env.NEXT_PUBLIC_PRIMARY_COLOR,
   };
 }
 
@@ -47,13 +57,12 @@ const state = globalThis as unknown as { ispOpsDeps?: Map<string, IspOpsDeps> };
 export async function deps(): Promise<IspOpsDeps> {
   const { key, env } = await tenantEnv();
   const url = env.DATABASE_URL;
-  if (!url) throw new Error("set DATABASE_URL to the tenant's database");
   state.ispOpsDeps ??= new Map();
   const cacheKey = `${key}|${url}`;
   let found = state.ispOpsDeps.get(cacheKey);
   if (!found) {
     const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
-    const { db } = createTenantDb(url, { max: Number(env.DATABASE_POOL_SIZE ?? 10) });
+    const { db } = createTenantDb(url, { max: env.DATABASE_POOL_SIZE });
     const control = env.RADIUS_CONTROL_URL;
     found = { db, box, ...(control ? { disconnect: radiusDisconnector(control, box) } : {}) };
     state.ispOpsDeps.set(cacheKey, found);

@@ -2,11 +2,11 @@ import { type Me, type PlatformPermission, permits } from "@dotmac/contracts";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import type { z } from "zod";
+import { adminEnv } from "./env.ts";
 
 export const API_BASE = "/api/platform/v1";
 
-/** Where the automation API listens; the browser never talks to it directly, only through us. */
-export const upstreamUrl = () => process.env.AUTOMATION_API_URL ?? "http://127.0.0.1:8080";
+export const upstreamUrl = () => adminEnv().AUTOMATION_API_URL.replace(/\/$/, "");
 
 /** A call to the automation API on behalf of the signed-in admin (their session cookie). */
 export async function api<T = unknown>(

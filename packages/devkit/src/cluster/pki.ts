@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { HOST_IP } from "../net/pod-network.ts";
 import { run } from "../process.ts";
 
 /** A client or serving identity the control plane needs, signed by the cluster's own CA. */
@@ -37,7 +38,8 @@ export function controlPlaneCerts(serviceIp: string): CertSpec[] {
         "kubernetes.default.svc",
         "kubernetes.default.svc.cluster.local",
       ],
-      ips: ["127.0.0.1", serviceIp],
+      // HOST_IP: containers on the pod bridge reach the API server there (see net/pod-network.ts).
+      ips: ["127.0.0.1", serviceIp, HOST_IP],
     },
     // system:masters: the developer's and the test suite's identity, and KWOK's (it writes node and pod status).
     { name: "admin", commonName: "dotmac-admin", organization: "system:masters", usage: "client" },

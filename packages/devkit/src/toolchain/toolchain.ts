@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
-import { lstat, readFile, readlink, rm, symlink, writeFile } from "node:fs/promises";
+import { readlink, rm, symlink } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
-import { repoRoot } from "../env.ts";
 import { run } from "../process.ts";
 import { type Log, stderrLog } from "../progress.ts";
 import { ensureSystemTools } from "../system.ts";
@@ -100,7 +99,10 @@ async function ambientPulumi(): Promise<string | undefined> {
 }
 
 async function linkInto(dir: string, target: string): Promise<void> {
-  const link = join(dir, basename(target));
+  await linkAs(join(dir, basename(target)), target);
+}
+
+async function linkAs(link: string, target: string): Promise<void> {
   const current = await readlink(link).catch(() => undefined);
   if (current !== target) {
     await rm(link, { force: true });
@@ -109,20 +111,14 @@ async function linkInto(dir: string, target: string): Promise<void> {
 }
 
 /**
- * Links the language host and the dynamic-provider plugin beside the CLI, so one PATH entry
- * serves all three (the engine looks for plugins next to itself and on PATH).
+ * Links the language host beside the CLI, and the dynamic-provider plugin to it (one binary that
+ * answers to both names), so one PATH entry serves all three: the engine looks for plugins next
+ * to itself and on PATH.
  */
 async function sameDir(pulumiBinDir: string, languageBinDir: string): Promise<string> {
-  await linkInto(pulumiBinDir, join(languageBinDir, "pulumi-language-nodejs"));
-  // Copied, not linked: the cache is shared by every checkout on the machine.
-  const script = join(repoRoot, "packages/devkit/toolchain/scripts/pulumi-resource-pulumi-nodejs");
-  const installed = join(pulumiBinDir, basename(script));
-  const wanted = await readFile(script, "utf8");
-  const isLink = (await lstat(installed).catch(() => undefined))?.isSymbolicLink() ?? false;
-  if (isLink || (await readFile(installed, "utf8").catch(() => "")) !== wanted) {
-    await rm(installed, { force: true });
-    await writeFile(installed, wanted, { mode: 0o755 });
-  }
+  const host = join(languageBinDir, "pulumi-language-nodejs");
+  await linkInto(pulumiBinDir, host);
+  await linkAs(join(pulumiBinDir, "pulumi-resource-pulumi-nodejs"), host);
   return pulumiBinDir;
 }
 

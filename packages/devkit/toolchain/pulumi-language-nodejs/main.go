@@ -27,6 +27,14 @@ const engineHealthInterval = 5 * time.Minute
 const drainTimeout = 10 * time.Second
 
 func main() {
+	if isDynamicProvider(os.Args[0]) {
+		nodeBin, err := exec.LookPath("node")
+		if err == nil {
+			err = execDynamicProvider(nodeBin, os.Args[1:])
+		}
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	flag.String("tracing", "", "Zipkin-compatible tracing endpoint (accepted for compatibility, unused)")
 	flag.String("root", "", "project root (accepted for compatibility, unused)")
 	flag.Parse()

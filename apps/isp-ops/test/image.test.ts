@@ -1,0 +1,118 @@
+import { TenantStamp } from "@dotmac/components";
+import { containerEnv, record, resetMocks, settled } from "@dotmac/components/testing";
+import { TenantSpec } from "@dotmac/contracts";
+import { devkitEnv } from "@dotmac/devkit";
+import {
+  buildImages,
+  containerStore,
+  createPodHost,
+  HOST_IP,
+  hardenedFacts,
+  offerToPods,
+  probeStatus,
+  type RunningPod,
+  runPod,
+  waitUntilReady,
+} from "@dotmac/devkit/testing";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootstrapAdmin } from "../src/server/staff.ts";
+
+const ADMIN = { email: "admin@image-test.example", password: "an-image-test-password" };
+
+/**
+ * The isp-ops image as its TenantStamp runs it: securityContext, environment (ConfigMap and
+ * Secrets), volumes, ports and probes from the Deployment the stamp renders under Pulumi mocks;
+ * only the database URL and the tenant key are a live system's.
+ */
+describe("the isp-ops image, run as the TenantStamp runs it", () => {
+  let pod: RunningPod;
+  let podSpec: any;
+  let container: any;
+  let base: string;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const env = devkitEnv();
+    const store = await containerStore(env);
+    await buildImages(env, { apps: ["isp-ops"] });
+    const t = await startTenantDatabase();
+    await bootstrapAdmin(t.db, ADMIN.email, ADMIN.password);
+    const pg = new URL(t.url);
+    const forward = await offerToPods({ host: pg.hostname, port: Number(pg.port) });
+    pg.hostname = HOST_IP;
+    pg.port = String(forward.port);
+    const host = await createPodHost("isp-ops");
+
+    resetMocks();
+    new TenantStamp(
+      "t",
+      {
+        spec: TenantSpec.parse({
+          slug: "image-test",
+          tenantId: crypto.randomUUID(),
+          displayName: "Image Test Fibre",
+          plan: "professional",
+          seats: 5,
+        }),
+        postgres: { adminUrl: "postgres://admin:pw@127.0.0.1:5432/postgres" },
+      },
+      { transformations: [record] },
+    );
+    const { one } = await settled();
+    podSpec = one("kubernetes:apps/v1:Deployment", "isp-ops").inputs.spec.template.spec;
+    container = podSpec.containers[0];
+    pod = await runPod(store, {
+      image: container.image,
+      pod: podSpec,
+      container,
+      env: containerEnv(container, {
+        DATABASE_URL: pg.toString(),
+        TENANT_SECRETS_KEY: Buffer.alloc(32, 9).toString("base64"),
+      }),
+      host,
+    });
+    base = `http://${pod.ip}:${container.ports[0].containerPort}`;
+    stop = async () => {
+      await pod?.remove();
+      await host.remove();
+      await forward.close();
+      await t.stop();
+    };
+  }, 1_200_000);
+  afterAll(async () => stop?.());
+
+  it("becomes ready on its probes' paths and ports", async () => {
+    await waitUntilReady(pod, container);
+    expect(await probeStatus(pod, container, "livenessProbe")).toBe(200);
+  });
+
+  it("runs as the stamp's non-root user, read-only, with no capabilities, under seccomp", async () => {
+    expect(await pod.facts()).toEqual(hardenedFacts(podSpec, container));
+  });
+
+  it("serves the tenant's branded sign-in, and staff sign in against the tenant database", async () => {
+    const page = await fetch(`${base}/login`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Image Test Fibre");
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const dashboard = await fetch(`${base}/dashboard`, { headers: { cookie }, redirect: "manual" });
+    expect(dashboard.status).toBe(200);
+    // The browser's assets come from the image too.
+    const script = /src="(\/_next\/static\/[^"]+\.js)"/.exec(await dashboard.text())?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(`${base}${script}`)).status).toBe(200);
+  });
+
+  it("ends cleanly on SIGTERM within the grace period", async () => {
+    const { exitCode, seconds } = await pod.terminate();
+    expect(exitCode, await pod.logs()).toBe(0);
+    expect(seconds).toBeLessThan(30);
+  });
+});

@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { PulumiBackendUrl } from "./pulumi-backend.ts";
+import { TenantSlug } from "./slug.ts";
+
+/**
+ * The environment of each app, as its stamp's Deployment gives it and the app reads it: a contract
+ * between components/ (which writes it) and apps/ (which parse it at start). The stamps' tests
+ * parse every Deployment's environment with these, strictly, so a misspelt or missing variable
+ * fails CI instead of a pod.
+ */
+
+const postgresUrl = (what: string) =>
+  z.url({ protocol: /^postgres(ql)?$/, message: `expected ${what} postgres:// URL` });
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info");
+const flag = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((v) => v === "true");
+/** base64 of 32 bytes: seals RADIUS passwords and NAS secrets (isp-ops seals, RADIUS opens). */
+const tenantSecretsKey = z.string().min(40, "base64 of 32 random bytes (openssl rand -base64 32)");
+
+export const RadiusEnv = z.object({
+  DATABASE_URL: postgresUrl("the tenant database's"),
+  TENANT_SECRETS_KEY: tenantSecretsKey,
+  /** Named in every log line. */
+  TENANT_SLUG: TenantSlug.optional(),
+  RADIUS_HOST: z.string().default("0.0.0.0"),
+  RADIUS_AUTH_PORT: port(1812),
+  RADIUS_ACCT_PORT: port(1813),
+  RADIUS_METRICS_PORT: port(9812),
+  LOG_LEVEL: logLevel,
+});
+
+/** The isp-ops process: where it listens, and (local development) the file naming every tenant it serves. */
+export const IspOpsProcessEnv = z.object({
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port(3000),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /** Local development (`npm start`) only: one process serves every tenant in this file by host name. */
+  ISP_OPS_TENANTS_FILE: z.string().min(1).optional(),
+  /** The first staff admin, created at start when the tenant has no staff yet (never a built-in password). */
+  ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+  ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
+});
+
+/** One tenant, as its TenantStamp configures the isp-ops Deployment (ConfigMap and Secrets). */
+export const IspOpsTenantEnv = z.object({
+  DATABASE_URL: postgresUrl("the tenant database's"),
+  TENANT_SECRETS_KEY: tenantSecretsKey,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  TENANT_ID: z.uuid().optional(),
+  TENANT_SLUG: TenantSlug.default("local"),
+  /** Staff seats the tenant's licence allows. */
+  TENANT_SEATS: z.coerce.number().int().min(1).optional(),
+  NEXT_PUBLIC_TENANT_NAME: z.string().optional(),
+  NEXT_PUBLIC_TENANT_LOGO_URL: z.union([z.literal(""), z.url({ protocol: /^https$/ })]).default(""),
+  NEXT_PUBLIC_PRIMARY_COLOR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "a colour such as #0057b8")
+    .default("#0057b8"),
+  NEXT_PUBLIC_ENABLE_CUSTOMER_PORTAL: flag,
+  NEXT_PUBLIC_ENABLE_RADIUS: flag,
+  NEXT_PUBLIC_ENABLE_SMS_NOTIFICATIONS: flag,
+  NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: flag,
+  /** The tenant's RADIUS control endpoint: suspensions end live sessions through it. */
+  RADIUS_CONTROL_URL: z.url({ protocol: /^https?$/ }).optional(),
+});
+
+export const PlatformAdminEnv = z.object({
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port(3001),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  /** The automation API; the browser never talks to it directly, only through this app. */
+  AUTOMATION_API_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8080"),
+});
+
+export const AutomationApiEnv = z.object({
+  DATABASE_URL: postgresUrl("the platform database's"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: port(8080),
+  /** Operations run at once by this replica; each replica takes its own share of the queue. */
+  DOTMAC_API_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Where each stack's Pulumi workspace (project file and stack config) lives: a writable folder. */
+  DOTMAC_WORKSPACES_DIR: z.string().min(1),
+  /** The Pulumi program every stack runs (the repository's stacks/ when unset). */
+  DOTMAC_PROGRAM: z.string().min(1).optional(),
+  /** The CrossGuard pack every run applies (the repository's components/policy when unset). */
+  DOTMAC_POLICY_PACK: z.string().min(1).optional(),
+  /** The Postgres server tenant databases are created on (the postgres database target). */
+  DOTMAC_TENANT_POSTGRES_URL: postgresUrl("the tenant database server's admin").optional(),
+  /** ClusterIP where no load balancer exists (local clusters). */
+  DOTMAC_RADIUS_SERVICE_TYPE: z.enum(["LoadBalancer", "ClusterIP"]).default("LoadBalancer"),
+  PULUMI_BACKEND_URL: PulumiBackendUrl,
+  /** The Pulumi CLI's own folder (plugin locks, workspace settings): read by the engine the API runs. */
+  PULUMI_HOME: z.string().min(1).optional(),
+  /** Passphrase secrets by default; with a KMS URL (awskms://…, gcpkms://…) the passphrase is not used. */
+  PULUMI_CONFIG_PASSPHRASE: z.string().min(1).optional(),
+  DOTMAC_SECRETS_PROVIDER: z.string().min(1).optional(),
+  /** Runs that die with their replica are retried this many times in all, then failed. */
+  DOTMAC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  DOTMAC_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+  /** The origin browsers reach the platform on; https:// makes session cookies `Secure`. */
+  DOTMAC_PUBLIC_URL: z.url().optional(),
+  /** Creates the first admin when the platform has no users yet (never a built-in password). */
+  DOTMAC_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
+  DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
+  LOG_LEVEL: logLevel,
+});
+
+export type RadiusEnv = z.output<typeof RadiusEnv>;
+export type IspOpsProcessEnv = z.output<typeof IspOpsProcessEnv>;
+export type IspOpsTenantEnv = z.output<typeof IspOpsTenantEnv>;
+export type PlatformAdminEnv = z.output<typeof PlatformAdminEnv>;
+export type AutomationApiEnv = z.output<typeof AutomationApiEnv>;
