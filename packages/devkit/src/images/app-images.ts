@@ -12,7 +12,7 @@ import {
   symlink,
   writeFile,
 } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
 import { repoRoot } from "../env.ts";
 import { run } from "../process.ts";
@@ -226,10 +226,11 @@ async function buildOne(
   const version = await appVersion(app);
   const reference = `${IMAGE_REPOSITORY}/${app}:${version}`;
   const key = await inputsKey(app, base, meta.extra);
-  const archiveDir = join(env.stateDir, "images");
-  const archive = join(archiveDir, `${app}-${version}.oci.tar`);
+  const archive = join(env.stateDir, "images", `${app}-${version}.oci.tar`);
   const existing = await inspectImage(store, reference);
-  if (existing?.labels["io.dotmac.inputs"] === key && existsSync(archive)) {
+  if (existing?.labels["io.dotmac.inputs"] === key) {
+    // Built already (by another checkout, say): only its archive may be missing here.
+    if (!existsSync(archive)) await writeArchive(store, reference, archive);
     return { app, reference, id: existing.id, size: existing.size, archive, built: false, seconds: 0 };
   }
   const started = performance.now();
@@ -267,14 +268,7 @@ async function buildOne(
         ],
         { cwd: repoRoot },
       );
-      await mkdir(archiveDir, { recursive: true });
-      await rm(archive, { force: true });
-      await containerCommand(store, "buildah", [
-        "push",
-        "-q",
-        reference,
-        `oci-archive:${archive}:${reference}`,
-      ]);
+      await writeArchive(store, reference, archive);
     },
     log,
   );
@@ -292,6 +286,12 @@ async function buildOne(
     built: true,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+async function writeArchive(store: ContainerStore, reference: string, archive: string): Promise<void> {
+  await mkdir(dirname(archive), { recursive: true });
+  await rm(archive, { force: true });
+  await containerCommand(store, "buildah", ["push", "-q", reference, `oci-archive:${archive}:${reference}`]);
 }
 
 export interface PushOptions {
