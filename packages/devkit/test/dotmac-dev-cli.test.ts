@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileBackendUrl } from "@dotmac/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readClusterState } from "../src/cluster/cluster.ts";
 import { repoRoot } from "../src/env.ts";
@@ -57,7 +58,8 @@ describe("dotmac-dev CLI", () => {
     const env = await cli("env");
     expect(env).toMatch(/^export PATH='[^']*toolchain\/pulumi-/m);
     expect(env).toContain("export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION='true'");
-    expect(env).toContain(`export PULUMI_BACKEND_URL='file://${join(stateDir, "pulumi", "state")}'`);
+    // Without the metadata sidecars a killed run could leave truncated (see contracts' crashSafeBackendUrl).
+    expect(env).toContain(`export PULUMI_BACKEND_URL='${fileBackendUrl(join(stateDir, "pulumi", "state"))}'`);
     expect(env).toContain(`export PULUMI_CONFIG_PASSPHRASE_FILE='${join(stateDir, "pulumi", "passphrase")}'`);
   });
 
