@@ -1,7 +1,7 @@
 import { PlatformStamp } from "@dotmac/components/platform";
 import { PlatformSpec, parseOrThrow } from "@dotmac/contracts";
 import * as pulumi from "@pulumi/pulumi";
-import { radiusServiceTypeOf } from "./radius-service-type.ts";
+import { radiusServiceTypeOf, schedulingOf } from "./cluster-settings.ts";
 
 /** The control-plane stack: `dotmac:platform` holds the PlatformSpec (all of it optional). */
 export async function run() {
@@ -15,6 +15,7 @@ export async function run() {
   const stamp = new PlatformStamp("platform", {
     spec,
     radiusServiceType: radiusServiceTypeOf(config),
+    ...schedulingOf(config),
     ...(spec.database.target === "postgres"
       ? { postgres: { adminUrl: config.requireSecret("postgresAdminUrl"), ...(appHost ? { appHost } : {}) } }
       : {}),

@@ -76,6 +76,23 @@ describe("tenant stack on the local platform", () => {
       /dotmac:tenant.slug is "someone-else"/,
     );
 
+    // The cluster's shape is validated as strictly as the spec.
+    await setTenant(tenant);
+    await pulumi(
+      "config",
+      "set-all",
+      "-s",
+      stack,
+      "--json",
+      objectConfig("dotmac:placement", { workloads: { radius: { nodeSelector: { "bad key!": "x" } } } }),
+    );
+    await pulumi("config", "set", "-s", stack, "sizing", "tiny");
+    const shape = await failure("up", "--yes", "--skip-preview", "-s", stack);
+    expect(shape).toMatch(/placement in dotmac:placement[\s\S]*workloads\.radius\.nodeSelector/);
+    await pulumi("config", "rm", "-s", stack, "placement");
+    expect(await failure("up", "--yes", "--skip-preview", "-s", stack)).toMatch(/dotmac:sizing/);
+    await pulumi("config", "rm", "-s", stack, "sizing");
+
     const names = (await core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(names).not.toContain(ns);
     // Only the stack itself was registered before the program stopped.
@@ -115,7 +132,7 @@ describe("tenant stack on the local platform", () => {
       "services.nodeports": "0",
     });
     const policies = await networking.listNamespacedNetworkPolicy({ namespace: ns });
-    expect(policies.items.map((p) => p.metadata?.name).sort()).toContain("allow-radius-from-nas");
+    expect(policies.items.map((p) => p.metadata?.name).sort()).toContain("allow-radius");
 
     // Every workload is Available on the KWOK nodes; the restricted profile admitted every pod.
     const deployments = (await apps.listNamespacedDeployment({ namespace: ns })).items;

@@ -1,8 +1,8 @@
 import { TenantStamp } from "@dotmac/components/tenant";
 import { parseOrThrow, slugFromStackName, TenantSpec } from "@dotmac/contracts";
 import * as pulumi from "@pulumi/pulumi";
+import { radiusServiceTypeOf, schedulingOf } from "./cluster-settings.ts";
 import { StackConfigError } from "./config-error.ts";
-import { radiusServiceTypeOf } from "./radius-service-type.ts";
 
 /** The stack settings besides the spec, read from `dotmac:*` config. */
 function stampSettings(config: pulumi.Config) {
@@ -11,6 +11,7 @@ function stampSettings(config: pulumi.Config) {
     radiusServiceType: radiusServiceTypeOf(config),
     storageClassName: config.get("storageClassName") || undefined,
     postgresAppHost: config.get("postgresAppHost") || undefined,
+    scheduling: schedulingOf(config),
   };
 }
 
@@ -34,6 +35,7 @@ export async function run() {
     spec,
     suspended: settings.suspended,
     radiusServiceType: settings.radiusServiceType,
+    ...settings.scheduling,
     ...(settings.storageClassName ? { storageClassName: settings.storageClassName } : {}),
     ...(spec.database.target === "postgres"
       ? {

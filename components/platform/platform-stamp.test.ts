@@ -11,13 +11,13 @@ import {
   value,
 } from "../shared/mock-engine.ts";
 import { automationApiClusterRules, tenantManagerRules } from "./automation-api-rbac.ts";
-import { PlatformStamp } from "./platform-stamp.ts";
+import { PlatformStamp, type PlatformStampArgs, platformResources } from "./platform-stamp.ts";
 
-async function platform(input: PlatformSpecInput) {
+async function platform(input: PlatformSpecInput, args: Partial<PlatformStampArgs> = {}) {
   const spec = PlatformSpec.parse(input);
   const stamp = new PlatformStamp(
     "platform",
-    { spec, postgres: { adminUrl: "postgres://admin:pw@127.0.0.1:5432/postgres" } },
+    { spec, postgres: { adminUrl: "postgres://admin:pw@127.0.0.1:5432/postgres" }, ...args },
     { transformations: [record] },
   );
   const outputs = {
@@ -82,6 +82,36 @@ describe("PlatformStamp", () => {
         Number(containerEnv(container("platform-admin")).PORT),
       );
     }
+  });
+
+  it("places and sizes its own pods, and hands the same placement and sizing to tenant stacks", async () => {
+    const placement = {
+      default: { nodeSelector: { type: "kwok" } },
+      workloads: { automationApi: { nodeSelector: { "dotmac.io/node": "real" } } },
+    };
+    const { one } = await platform({}, { placement, sizing: "compact" });
+    const pod = (name: string) => one("kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec;
+    expect(pod("automation-api").nodeSelector).toEqual({ "dotmac.io/node": "real" });
+    expect(pod("platform-admin").nodeSelector).toEqual({ type: "kwok" });
+    // The seed's 2 CPUs for the admin app, of which compact asks a tenth.
+    expect(pod("platform-admin").containers[0].resources.requests).toEqual({ cpu: "200m", memory: "1024Mi" });
+    const env = AutomationApiEnv.parse(containerEnv(pod("automation-api").containers[0]));
+    expect(env.DOTMAC_PLACEMENT).toEqual(placement);
+    expect(env.DOTMAC_SIZING).toBe("compact");
+
+    resetMocks();
+    const plain = await platform({});
+    const adminPod = plain.one("kubernetes:apps/v1:Deployment", "platform-admin").inputs.spec.template.spec;
+    expect(adminPod.nodeSelector).toBeUndefined();
+    expect(adminPod.containers[0].resources).toEqual(platformResources.platformAdmin);
+    expect(
+      AutomationApiEnv.parse(
+        containerEnv(
+          plain.one("kubernetes:apps/v1:Deployment", "automation-api").inputs.spec.template.spec
+            .containers[0],
+        ),
+      ).DOTMAC_PLACEMENT,
+    ).toBeUndefined();
   });
 
   it("keeps the stacks' state in the platform database on the postgres target", async () => {

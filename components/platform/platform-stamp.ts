@@ -9,7 +9,7 @@ import {
 import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { tlsIngress } from "../shared/ingress-spec.ts";
 import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
-import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
+import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
 import {
   automationApiClusterRules,
   automationApiUser,
@@ -33,6 +33,12 @@ export function pulumiStateUrl(databaseUrl: string): string {
 }
 const ADMIN_PORT = 3000;
 
+/** Production requests and limits of the control plane's two apps (the admin's are the seed's). */
+export const platformResources = {
+  automationApi: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+  platformAdmin: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+} as const;
+
 /** The platform database holds every tenant's record: always highly available, long backups. */
 export const platformDatabaseSizing: DatabaseSizing = {
   storageGb: 100,
@@ -42,7 +48,11 @@ export const platformDatabaseSizing: DatabaseSizing = {
   backupRetentionDays: 30,
 };
 
-export interface PlatformStampArgs {
+/**
+ * The platform's own pods are placed and sized by `placement` and `sizing`; the automation API
+ * gives tenant stacks the same (DOTMAC_PLACEMENT, DOTMAC_SIZING), as they share the cluster.
+ */
+export interface PlatformStampArgs extends Scheduling {
   readonly spec: PlatformSpec;
   /** The existing Postgres server, for the `postgres` database target. */
   readonly postgres?: PostgresServerArgs;
@@ -70,6 +80,8 @@ export class PlatformStamp extends pulumi.ComponentResource {
     super("dotmac:platform:PlatformStamp", name, {}, opts);
     const { spec } = args;
     const ingressNamespace = args.ingressNamespace ?? "ingress-nginx";
+    const api = scheduled(args, "automationApi", platformResources.automationApi);
+    const admin = scheduled(args, "platformAdmin", platformResources.platformAdmin);
     const labels = {
       "app.kubernetes.io/name": "dotmac-platform",
       "app.kubernetes.io/component": "control-plane",
@@ -277,14 +289,12 @@ export class PlatformStamp extends pulumi.ComponentResource {
             spec: {
               ...hardenedPodSpec({
                 serviceAccountName: sa.metadata.name,
+                placement: api.placement,
                 containers: [
                   hardenedContainer({
                     name: "automation-api",
                     image: spec.images.automationApi,
-                    resources: {
-                      requests: { cpu: "500m", memory: "1Gi" },
-                      limits: { cpu: "2", memory: "4Gi" },
-                    },
+                    resources: api.resources,
                     ports: [{ name: "http", containerPort: API_PORT }],
                     probe: { path: "/healthz", readyPath: "/readyz", port: API_PORT },
                     env: [
@@ -296,6 +306,10 @@ export class PlatformStamp extends pulumi.ComponentResource {
                       },
                       { name: "DOTMAC_WORKSPACES_DIR", value: `${engineScratch}/workspaces` },
                       { name: "DOTMAC_RADIUS_SERVICE_TYPE", value: args.radiusServiceType ?? "LoadBalancer" },
+                      ...(args.placement
+                        ? [{ name: "DOTMAC_PLACEMENT", value: JSON.stringify(args.placement) }]
+                        : []),
+                      ...(args.sizing ? [{ name: "DOTMAC_SIZING", value: args.sizing }] : []),
                       { name: "PULUMI_HOME", value: `${engineScratch}/pulumi-home` },
                       // Browsers reach the API through the admin app's origin: its cookies are Secure.
                       { name: "DOTMAC_PUBLIC_URL", value: `https://admin.${spec.baseDomain}` },
@@ -349,12 +363,12 @@ export class PlatformStamp extends pulumi.ComponentResource {
             metadata: { labels: { ...labels, ...adminLabels } },
             spec: hardenedPodSpec({
               serviceAccountName: adminSa.metadata.name,
+              placement: admin.placement,
               containers: [
                 hardenedContainer({
                   name: "platform-admin",
                   image: spec.images.platformAdmin,
-                  // The seed's platform admin limits.
-                  resources: { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+                  resources: admin.resources,
                   ports: [{ name: "http", containerPort: ADMIN_PORT }],
                   probe: { path: "/api/healthz", readyPath: "/api/readyz", port: ADMIN_PORT },
                   env: [

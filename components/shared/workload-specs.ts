@@ -1,4 +1,12 @@
-import type { Resources } from "@dotmac/contracts";
+import {
+  type Placement,
+  placementOf,
+  type Resources,
+  type SizingProfile,
+  type StackPlacement,
+  sized,
+  type Workload,
+} from "@dotmac/contracts";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -98,14 +106,40 @@ export function hardenedContainer(c: ContainerInput): Container {
  */
 export const TERMINATION_GRACE_SECONDS = 30;
 
+/**
+ * Where a stamp's pods go and how much they ask for: the stack's `dotmac:placement` and
+ * `dotmac:sizing`, which a part applies to each workload it runs.
+ */
+export interface Scheduling {
+  readonly placement?: StackPlacement;
+  /** `production` when absent. */
+  readonly sizing?: SizingProfile;
+}
+
+/** A workload's placement and its requests and limits under the stack's scheduling. */
+export function scheduled(
+  scheduling: Scheduling,
+  workload: Workload,
+  resources: { readonly requests: Resources; readonly limits: Resources },
+) {
+  return {
+    placement: placementOf(scheduling.placement, workload),
+    resources: sized(resources, scheduling.sizing ?? "production"),
+  };
+}
+
 /** A pod spec around hardened containers, with /tmp as the one scratch volume. */
 export function hardenedPodSpec(opts: {
   readonly serviceAccountName: pulumi.Input<string>;
   readonly containers: readonly Container[];
   readonly volumes?: readonly pulumi.Input<k8s.types.input.core.v1.Volume>[];
+  readonly placement?: Placement;
 }): PodSpec {
+  const { nodeSelector, tolerations } = opts.placement ?? {};
   return {
     serviceAccountName: opts.serviceAccountName,
+    ...(nodeSelector ? { nodeSelector: { ...nodeSelector } } : {}),
+    ...(tolerations ? { tolerations: tolerations.map((t) => ({ ...t })) } : {}),
     automountServiceAccountToken: false,
     securityContext: podSecurityContext(),
     terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,

@@ -3,19 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { appLabeller } from "../shared/app-labels.ts";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
-import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
+import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
+import { genieacsServices, MONGO_PORT } from "./ports.ts";
 
-/** GenieACS's four services: TR-069 CWMP for the CPEs, the northbound API, file server, and UI. */
-export const genieacsServices = [
-  { name: "cwmp", port: 7547 },
-  { name: "nbi", port: 7557 },
-  { name: "fs", port: 7567 },
-  { name: "ui", port: 3000 },
-] as const;
+const MONGO_USER = "genieacs";
 
-const MONGO_PORT = 27017;
-
-export interface GenieAcsArgs {
+export interface GenieAcsArgs extends Scheduling {
   readonly spec: TenantSpec;
   readonly namespace: pulumi.Input<string>;
   readonly labels: Record<string, string>;
@@ -44,6 +37,21 @@ export class GenieAcs extends pulumi.ComponentResource {
     });
 
     const jwtKey = new GeneratedSecret(`${name}-ui-jwt`, { bytes: 32 }, { parent: this });
+    // MongoDB runs with authentication: its root user is created on first start from this
+    // Secret, and GenieACS is the only client that knows the password.
+    const mongoPassword = new GeneratedSecret(`${name}-mongodb-password`, { bytes: 24 }, { parent: this });
+    const mongoSecret = new k8s.core.v1.Secret(
+      `${name}-mongodb-secret`,
+      {
+        metadata: metadata("mongodb", "mongodb"),
+        type: "Opaque",
+        stringData: {
+          MONGO_INITDB_ROOT_USERNAME: MONGO_USER,
+          MONGO_INITDB_ROOT_PASSWORD: mongoPassword.value,
+        },
+      },
+      { parent: this },
+    );
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
       {
@@ -51,20 +59,21 @@ export class GenieAcs extends pulumi.ComponentResource {
         type: "Opaque",
         stringData: {
           GENIEACS_UI_JWT_SECRET: jwtKey.value,
-          GENIEACS_MONGODB_CONNECTION_URL: pulumi.interpolate`mongodb://mongodb.${args.namespace}.svc:${MONGO_PORT}/genieacs`,
+          GENIEACS_MONGODB_CONNECTION_URL: pulumi.interpolate`mongodb://${MONGO_USER}:${mongoPassword.value.apply(encodeURIComponent)}@mongodb.${args.namespace}.svc:${MONGO_PORT}/genieacs?authSource=admin`,
         },
       },
       { parent: this },
     );
 
-    const mongo = componentResources.mongodb;
+    const mongo = scheduled(args, "mongodb", componentResources.mongodb);
     const mongoContainer = hardenedContainer({
       name: "mongodb",
       image: spec.images.mongodb,
-      resources: mongo,
+      resources: mongo.resources,
       ports: [{ name: "mongo", containerPort: MONGO_PORT }],
       probe: { port: MONGO_PORT, tcp: true },
-      args: ["--bind_ip_all", "--dbpath", "/data/db"],
+      args: ["--bind_ip_all", "--auth", "--dbpath", "/data/db"],
+      envFrom: [{ secretRef: { name: mongoSecret.metadata.name } }],
       volumeMounts: [{ name: "data", mountPath: "/data/db" }],
     });
     new k8s.apps.v1.StatefulSet(
@@ -79,6 +88,7 @@ export class GenieAcs extends pulumi.ComponentResource {
             metadata: { labels: { ...labelsFor("mongodb"), ...selectorFor("mongodb") } },
             spec: hardenedPodSpec({
               serviceAccountName: args.serviceAccountName,
+              placement: mongo.placement,
               containers: [mongoContainer],
               volumes: args.storageClassName ? [] : [{ name: "data", emptyDir: { sizeLimit: "2Gi" } }],
             }),
@@ -114,7 +124,7 @@ export class GenieAcs extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const size = componentResources.genieacs;
+    const acs = scheduled(args, "genieacs", componentResources.genieacs);
     new k8s.apps.v1.Deployment(
       name,
       {
@@ -126,12 +136,13 @@ export class GenieAcs extends pulumi.ComponentResource {
             metadata: { labels: { ...labelsFor("genieacs"), ...selectorFor("genieacs") } },
             spec: hardenedPodSpec({
               serviceAccountName: args.serviceAccountName,
+              placement: acs.placement,
               containers: genieacsServices.map((svc) =>
                 hardenedContainer({
                   name: svc.name,
                   image: spec.images.genieacs,
                   args: [`genieacs-${svc.name}`],
-                  resources: size,
+                  resources: acs.resources,
                   ports: [{ name: svc.name, containerPort: svc.port }],
                   probe: { port: svc.port, tcp: true },
                   envFrom: [{ secretRef: { name: secret.metadata.name } }],

@@ -1,4 +1,4 @@
-export { GenieAcs, genieacsServices } from "./genieacs.ts";
+export { GenieAcs } from "./genieacs.ts";
 export { disruptionBudget, IspOps, ispOpsEnv } from "./isp-ops.ts";
 export { dashboards, Monitoring, prometheusConfig } from "./monitoring.ts";
 export {

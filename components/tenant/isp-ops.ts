@@ -2,10 +2,8 @@ import { effectiveFeatures, type TenantSpec, tenantHosts, tiers } from "@dotmac/
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsIngress } from "../shared/ingress-spec.ts";
-import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
-import { RADIUS_CONTROL_SERVICE, RADIUS_METRICS_PORT } from "./radius.ts";
-
-export const ISP_OPS_PORT = 3000;
+import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
+import { ISP_OPS_PORT, RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
 
 /** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
 export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
@@ -23,7 +21,7 @@ export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
     TENANT_SEATS: String(spec.seats),
     // Suspensions end live sessions through the tenant's RADIUS server (it alone reaches the NAS).
     ...(features.has("radius")
-      ? { RADIUS_CONTROL_URL: `http://${RADIUS_CONTROL_SERVICE}:${RADIUS_METRICS_PORT}` }
+      ? { RADIUS_CONTROL_URL: `http://${RADIUS_CONTROL_SERVICE}:${RADIUS_CONTROL_PORT}` }
       : {}),
   };
 }
@@ -33,7 +31,7 @@ export function disruptionBudget(minReplicas: number) {
   return minReplicas >= 2 ? { minAvailable: 1 } : { maxUnavailable: 1 };
 }
 
-export interface IspOpsArgs {
+export interface IspOpsArgs extends Scheduling {
   readonly spec: TenantSpec;
   readonly namespace: pulumi.Input<string>;
   readonly labels: Record<string, string>;
@@ -60,6 +58,7 @@ export class IspOps extends pulumi.ComponentResource {
     super("dotmac:tenant:IspOps", name, {}, opts);
     const { spec } = args;
     const tier = tiers[spec.plan];
+    const { placement, resources } = scheduled(args, "ispOps", tier.ispOps);
     const labels = {
       ...args.labels,
       "app.kubernetes.io/name": "isp-ops",
@@ -100,11 +99,12 @@ export class IspOps extends pulumi.ComponentResource {
             },
             spec: hardenedPodSpec({
               serviceAccountName: args.serviceAccountName,
+              placement,
               containers: [
                 hardenedContainer({
                   name: "isp-ops",
                   image: spec.images.ispOps,
-                  resources: tier.ispOps,
+                  resources,
                   ports: [{ name: "http", containerPort: ISP_OPS_PORT }],
                   probe: { path: "/api/healthz", readyPath: "/api/readyz", port: ISP_OPS_PORT },
                   envFrom: [{ configMapRef: { name: config.metadata.name } }],

@@ -5,10 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { appLabeller } from "../shared/app-labels.ts";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { tlsIngress } from "../shared/ingress-spec.ts";
-import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
-
-const PROMETHEUS_PORT = 9090;
-const GRAFANA_PORT = 3000;
+import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
+import { GRAFANA_PORT, ISP_OPS_PORT, PROMETHEUS_PORT, RADIUS_METRICS_PORT } from "./ports.ts";
 
 /** Dashboards kept as JSON beside this file, provisioned into every tenant's Grafana. */
 export const dashboards: Record<string, string> = Object.fromEntries(
@@ -18,36 +16,34 @@ export const dashboards: Record<string, string> = Object.fromEntries(
   ]),
 );
 
-/** Prometheus scrapes the pods of its own namespace that ask to be scraped (isp-ops and radius). */
+/** What Prometheus scrapes: each part's pods, found through a headless Service of their own. */
+export const scrapeTargets = [
+  { job: "isp-ops", port: ISP_OPS_PORT },
+  { job: "radius", port: RADIUS_METRICS_PORT },
+] as const;
+
+/** The headless Service whose DNS records list a scraped part's ready pods. */
+export const metricsServiceName = (job: string) => `${job}-metrics`;
+
+/**
+ * Prometheus finds its targets in DNS (one A record per ready pod of the part's headless Service
+ * in its own namespace), not the Kubernetes API: it needs no API credentials or egress, and
+ * Debian's Prometheus (our image) is built without Kubernetes discovery.
+ */
 export function prometheusConfig(namespace: string): string {
-  const job = (name: string) => ({
-    job_name: name,
-    kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [namespace] } }],
-    relabel_configs: [
-      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: name, action: "keep" },
-      {
-        source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"],
-        regex: "true",
-        action: "keep",
-      },
-      {
-        source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
-        regex: "([^:]+)(?::\\d+)?;(\\d+)",
-        replacement: "$1:$2",
-        target_label: "__address__",
-      },
-      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
-    ],
+  const job = (t: (typeof scrapeTargets)[number]) => ({
+    job_name: t.job,
+    dns_sd_configs: [{ names: [`${metricsServiceName(t.job)}.${namespace}.svc`], type: "A", port: t.port }],
   });
   // JSON is YAML; Prometheus reads it as its config file.
   return JSON.stringify(
-    { global: { scrape_interval: "30s" }, scrape_configs: [job("isp-ops"), job("radius")] },
+    { global: { scrape_interval: "30s" }, scrape_configs: scrapeTargets.map(job) },
     null,
     2,
   );
 }
 
-export interface MonitoringArgs {
+export interface MonitoringArgs extends Scheduling {
   readonly spec: TenantSpec;
   readonly namespace: pulumi.Input<string>;
   readonly labels: Record<string, string>;
@@ -67,29 +63,26 @@ export class Monitoring extends pulumi.ComponentResource {
     const { labelsFor, selectorFor } = appLabeller(args.labels, "monitoring", spec.slug);
     const metadata = (n: string, app = n) => ({ name: n, namespace: args.namespace, labels: labelsFor(app) });
 
-    // Prometheus discovers pods through the API: a ServiceAccount that may list pods here and nowhere else.
+    // No API rights: Prometheus discovers its targets in DNS.
     const sa = new k8s.core.v1.ServiceAccount(
       `${name}-prometheus-sa`,
-      { metadata: metadata("prometheus") },
+      { metadata: metadata("prometheus"), automountServiceAccountToken: false },
       { parent: this },
     );
-    const role = new k8s.rbac.v1.Role(
-      `${name}-prometheus-role`,
-      {
-        metadata: metadata("prometheus"),
-        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
-      },
-      { parent: this },
-    );
-    new k8s.rbac.v1.RoleBinding(
-      `${name}-prometheus-binding`,
-      {
-        metadata: metadata("prometheus"),
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: args.namespace }],
-      },
-      { parent: this },
-    );
+    for (const t of scrapeTargets) {
+      new k8s.core.v1.Service(
+        `${name}-${t.job}-metrics`,
+        {
+          metadata: metadata(metricsServiceName(t.job), t.job),
+          spec: {
+            clusterIP: "None",
+            selector: { "app.kubernetes.io/name": t.job, "dotmac.io/tenant-slug": spec.slug },
+            ports: [{ name: "metrics", port: t.port, targetPort: t.port }],
+          },
+        },
+        { parent: this },
+      );
+    }
     const promConfig = new k8s.core.v1.ConfigMap(
       `${name}-prometheus-config`,
       {
@@ -98,13 +91,15 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const prometheus = scheduled(args, "prometheus", componentResources.prometheus);
     const prometheusPod = hardenedPodSpec({
       serviceAccountName: sa.metadata.name,
+      placement: prometheus.placement,
       containers: [
         hardenedContainer({
           name: "prometheus",
           image: spec.images.prometheus,
-          resources: componentResources.prometheus,
+          resources: prometheus.resources,
           args: [
             "--config.file=/etc/prometheus/prometheus.yml",
             "--storage.tsdb.path=/prometheus",
@@ -153,6 +148,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     const adminPassword = new GeneratedSecret(`${name}-grafana-admin`, { bytes: 24 }, { parent: this });
+    const grafana = scheduled(args, "grafana", componentResources.grafana);
     const grafanaSecret = new k8s.core.v1.Secret(
       `${name}-grafana-secret`,
       {
@@ -212,11 +208,12 @@ export class Monitoring extends pulumi.ComponentResource {
             metadata: { labels: { ...labelsFor("grafana"), ...selectorFor("grafana") } },
             spec: hardenedPodSpec({
               serviceAccountName: "default",
+              placement: grafana.placement,
               containers: [
                 hardenedContainer({
                   name: "grafana",
                   image: spec.images.grafana,
-                  resources: componentResources.grafana,
+                  resources: grafana.resources,
                   ports: [{ name: "http", containerPort: GRAFANA_PORT }],
                   probe: { path: "/api/health", port: GRAFANA_PORT },
                   envFrom: [{ secretRef: { name: grafanaSecret.metadata.name } }],

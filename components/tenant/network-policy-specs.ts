@@ -1,24 +1,41 @@
 import type { TenantSpec } from "@dotmac/contracts";
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  GENIEACS_NBI_PORT,
+  GRAFANA_PORT,
+  ISP_OPS_PORT,
+  MONGO_PORT,
+  PROMETHEUS_PORT,
+  RADIUS_ACCT_PORT,
+  RADIUS_AUTH_PORT,
+  RADIUS_COA_PORT,
+  RADIUS_CONTROL_PORT,
+  RADIUS_METRICS_PORT,
+} from "./ports.ts";
 
 export interface NetworkPolicyOptions {
-  /** The control plane's namespace: the automation API and admin app reach tenants from there. */
-  readonly platformNamespace: string;
   /** Where the ingress controller runs. */
   readonly ingressNamespace: string;
   /** Networks the tenant's database lives in (private ranges only). */
   readonly databaseCidrs: readonly string[];
-  /** Whether the tenant runs RADIUS. */
+  /** The port apps reach it on: 5432 when absent. */
+  readonly databasePort?: pulumi.Input<number>;
+  /** The parts the tenant runs. */
   readonly radius: boolean;
+  readonly genieacs: boolean;
+  readonly grafana: boolean;
 }
 
-type Port = { protocol: "TCP" | "UDP"; port: number };
+type Part = "isp-ops" | "radius" | "genieacs" | "mongodb" | "prometheus" | "grafana";
+type Port = { protocol: "TCP" | "UDP"; port: pulumi.Input<number> };
 type Peer =
   | {
       namespaceSelector: { matchLabels: Record<string, string> };
       podSelector?: { matchLabels: Record<string, string> };
     }
-  | { podSelector: Record<string, never> }
+  | { podSelector: { matchLabels: Record<string, string> } }
   | { ipBlock: { cidr: string } };
+type Rule = { peers: Peer[]; ports: Port[] };
 
 export interface NetworkPolicySpec {
   readonly name: string;
@@ -30,40 +47,61 @@ export interface NetworkPolicySpec {
   };
 }
 
-/** Selects a namespace by the label Kubernetes sets on every namespace (the seed's `name:` label does not exist). */
-const inNamespace = (name: string): Peer => ({
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } },
-});
+/** The label each part's pods carry (and select by). */
+export const partSelector = (part: Part) => ({ "app.kubernetes.io/name": part });
 
-export const radiusPodLabels = { "app.kubernetes.io/name": "radius" } as const;
+const pods = (part: Part): Peer => ({ podSelector: { matchLabels: partSelector(part) } });
+const tcp = (...ports: pulumi.Input<number>[]): Port[] => ports.map((port) => ({ protocol: "TCP", port }));
+const udp = (...ports: number[]): Port[] => ports.map((port) => ({ protocol: "UDP", port }));
+const anywhere: Peer[] = [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }];
+
+/** One part's allowances: who may reach it on which ports, and what it may reach. */
+function partPolicy(part: Part, rules: { ingress?: Rule[]; egress?: Rule[] }): NetworkPolicySpec {
+  const ingress = (rules.ingress ?? []).filter((r) => r.peers.length > 0);
+  const egress = (rules.egress ?? []).filter((r) => r.peers.length > 0);
+  return {
+    name: `allow-${part}`,
+    spec: {
+      podSelector: { matchLabels: partSelector(part) },
+      policyTypes: [
+        ...(ingress.length ? ["Ingress" as const] : []),
+        ...(egress.length ? ["Egress" as const] : []),
+      ],
+      ...(ingress.length ? { ingress: ingress.map((r) => ({ from: r.peers, ports: r.ports })) } : {}),
+      ...(egress.length ? { egress: egress.map((r) => ({ to: r.peers, ports: r.ports })) } : {}),
+    },
+  };
+}
 
 /**
- * The tenant's network policies: deny everything, then allow only what a tenant needs. Each
- * allowance is its own policy so `kubectl get netpol` reads like the list below.
+ * The tenant's network policies: deny everything, then allow each part exactly the peers and
+ * ports it needs (one policy per part, so `kubectl get netpol` reads as the list of parts):
+ * - isp-ops: from the ingress controller and Prometheus on its port; to the database, RADIUS
+ *   control, the GenieACS NBI, and HTTPS out (payment and message gateways);
+ * - RADIUS: from the NAS networks (auth, accounting), isp-ops (control), Prometheus (metrics); to
+ *   the database and the NAS networks (CoA and Disconnect, RFC 5176);
+ * - GenieACS: its NBI (which reboots and reconfigures routers) from isp-ops only; to MongoDB;
+ * - MongoDB: from GenieACS only;
+ * - Prometheus: from Grafana only; to the scrape targets (found in DNS);
+ * - Grafana: from the ingress controller only; to Prometheus.
+ * Nothing in the platform namespace reaches a tenant pod: the control plane manages tenants
+ * through the Kubernetes API, never their pods.
  */
 export function networkPolicySpecs(
   spec: Pick<TenantSpec, "slug" | "nasCidrs">,
   opts: NetworkPolicyOptions,
 ): NetworkPolicySpec[] {
+  const ingressController: Peer = {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": opts.ingressNamespace } },
+  };
+  const database = {
+    peers: opts.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ports: tcp(opts.databasePort ?? 5432),
+  };
+  const nas = spec.nasCidrs.map((cidr) => ({ ipBlock: { cidr } }));
+  const prometheus = opts.grafana ? [pods("prometheus")] : [];
   const policies: NetworkPolicySpec[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
-    {
-      name: "allow-same-namespace",
-      spec: {
-        podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{ from: [{ podSelector: {} }] }],
-        egress: [{ to: [{ podSelector: {} }] }],
-      },
-    },
-    {
-      name: "allow-from-platform-and-ingress",
-      spec: {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [inNamespace(opts.platformNamespace), inNamespace(opts.ingressNamespace)] }],
-      },
-    },
     {
       name: "allow-dns",
       spec: {
@@ -77,61 +115,56 @@ export function networkPolicySpecs(
                 podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
               },
             ],
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
+            ports: [...udp(53), ...tcp(53)],
           },
         ],
       },
     },
-    {
-      name: "allow-https-out",
-      spec: {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }],
-            ports: [{ protocol: "TCP", port: 443 }],
-          },
-        ],
-      },
-    },
-    {
-      name: "allow-database",
-      spec: {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [
-          {
-            to: opts.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-            ports: [{ protocol: "TCP", port: 5432 }],
-          },
-        ],
-      },
-    },
+    partPolicy("isp-ops", {
+      ingress: [{ peers: [ingressController, ...prometheus], ports: tcp(ISP_OPS_PORT) }],
+      egress: [
+        database,
+        { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_CONTROL_PORT) },
+        { peers: opts.genieacs ? [pods("genieacs")] : [], ports: tcp(GENIEACS_NBI_PORT) },
+        { peers: anywhere, ports: tcp(443) },
+      ],
+    }),
   ];
-  if (opts.radius && spec.nasCidrs.length > 0) {
-    const nas = spec.nasCidrs.map((cidr) => ({ ipBlock: { cidr } }));
-    policies.push({
-      name: "allow-radius-from-nas",
-      spec: {
-        podSelector: { matchLabels: { ...radiusPodLabels } },
-        policyTypes: ["Ingress", "Egress"],
+  if (opts.radius) {
+    policies.push(
+      partPolicy("radius", {
         ingress: [
-          {
-            from: nas,
-            ports: [
-              { protocol: "UDP", port: 1812 },
-              { protocol: "UDP", port: 1813 },
-            ],
-          },
+          { peers: nas, ports: udp(RADIUS_AUTH_PORT, RADIUS_ACCT_PORT) },
+          { peers: [pods("isp-ops")], ports: tcp(RADIUS_CONTROL_PORT) },
+          { peers: prometheus, ports: tcp(RADIUS_METRICS_PORT) },
         ],
-        // Change-of-Authorization and Disconnect-Request go from RADIUS to the NAS (RFC 5176).
-        egress: [{ to: nas, ports: [{ protocol: "UDP", port: 3799 }] }],
-      },
-    });
+        egress: [database, { peers: nas, ports: udp(RADIUS_COA_PORT) }],
+      }),
+    );
+  }
+  if (opts.genieacs) {
+    policies.push(
+      partPolicy("genieacs", {
+        ingress: [{ peers: [pods("isp-ops")], ports: tcp(GENIEACS_NBI_PORT) }],
+        egress: [{ peers: [pods("mongodb")], ports: tcp(MONGO_PORT) }],
+      }),
+      partPolicy("mongodb", { ingress: [{ peers: [pods("genieacs")], ports: tcp(MONGO_PORT) }] }),
+    );
+  }
+  if (opts.grafana) {
+    policies.push(
+      partPolicy("prometheus", {
+        ingress: [{ peers: [pods("grafana")], ports: tcp(PROMETHEUS_PORT) }],
+        egress: [
+          { peers: [pods("isp-ops")], ports: tcp(ISP_OPS_PORT) },
+          { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_METRICS_PORT) },
+        ],
+      }),
+      partPolicy("grafana", {
+        ingress: [{ peers: [ingressController], ports: tcp(GRAFANA_PORT) }],
+        egress: [{ peers: [pods("prometheus")], ports: tcp(PROMETHEUS_PORT) }],
+      }),
+    );
   }
   return policies;
 }

@@ -1,16 +1,18 @@
 import { componentResources, type TenantSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hardenedContainer, hardenedPodSpec } from "../shared/workload-specs.ts";
-import { radiusPodLabels } from "./network-policy-specs.ts";
+import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
+import { partSelector } from "./network-policy-specs.ts";
+import {
+  RADIUS_ACCT_PORT,
+  RADIUS_AUTH_PORT,
+  RADIUS_COA_PORT,
+  RADIUS_CONTROL_PORT,
+  RADIUS_CONTROL_SERVICE,
+  RADIUS_METRICS_PORT,
+} from "./ports.ts";
 
-export const RADIUS_AUTH_PORT = 1812;
-export const RADIUS_ACCT_PORT = 1813;
-export const RADIUS_COA_PORT = 3799;
-export const RADIUS_METRICS_PORT = 9812;
-export const RADIUS_CONTROL_SERVICE = "radius-control";
-
-export interface RadiusArgs {
+export interface RadiusArgs extends Scheduling {
   readonly spec: TenantSpec;
   readonly namespace: pulumi.Input<string>;
   readonly labels: Record<string, string>;
@@ -35,8 +37,9 @@ export class Radius extends pulumi.ComponentResource {
     super("dotmac:tenant:Radius", name, {}, opts);
     const { spec } = args;
     const size = componentResources.radius;
-    const labels = { ...args.labels, ...radiusPodLabels, "app.kubernetes.io/component": "radius" };
-    const selector = { ...radiusPodLabels, "dotmac.io/tenant-slug": spec.slug };
+    const { placement, resources } = scheduled(args, "radius", size);
+    const labels = { ...args.labels, ...partSelector("radius"), "app.kubernetes.io/component": "radius" };
+    const selector = { ...partSelector("radius"), "dotmac.io/tenant-slug": spec.slug };
     const metadata = (n: string) => ({ name: n, namespace: args.namespace, labels });
 
     new k8s.apps.v1.Deployment(
@@ -56,17 +59,19 @@ export class Radius extends pulumi.ComponentResource {
             },
             spec: hardenedPodSpec({
               serviceAccountName: args.serviceAccountName,
+              placement,
               containers: [
                 hardenedContainer({
                   name: "radius",
                   image: spec.images.radius,
-                  resources: size,
+                  resources,
                   ports: [
                     { name: "auth", containerPort: RADIUS_AUTH_PORT, protocol: "UDP" },
                     { name: "acct", containerPort: RADIUS_ACCT_PORT, protocol: "UDP" },
                     // CoA and Disconnect requests from the platform, relayed to the subscriber's NAS.
                     { name: "coa", containerPort: RADIUS_COA_PORT, protocol: "UDP" },
                     { name: "metrics", containerPort: RADIUS_METRICS_PORT },
+                    { name: "control", containerPort: RADIUS_CONTROL_PORT },
                   ],
                   probe: { path: "/healthz", readyPath: "/readyz", port: RADIUS_METRICS_PORT },
                   env: [
@@ -74,6 +79,7 @@ export class Radius extends pulumi.ComponentResource {
                     { name: "RADIUS_AUTH_PORT", value: String(RADIUS_AUTH_PORT) },
                     { name: "RADIUS_ACCT_PORT", value: String(RADIUS_ACCT_PORT) },
                     { name: "RADIUS_METRICS_PORT", value: String(RADIUS_METRICS_PORT) },
+                    { name: "RADIUS_CONTROL_PORT", value: String(RADIUS_CONTROL_PORT) },
                     {
                       name: "DATABASE_URL",
                       valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
@@ -122,7 +128,7 @@ export class Radius extends pulumi.ComponentResource {
         spec: {
           type: "ClusterIP",
           selector,
-          ports: [{ name: "control", port: RADIUS_METRICS_PORT, targetPort: "metrics" }],
+          ports: [{ name: "control", port: RADIUS_CONTROL_PORT, targetPort: "control" }],
         },
       },
       { parent: this },

@@ -16,19 +16,36 @@ const spec = TenantSpec.parse({
 });
 
 describe("tenant specs (pure)", () => {
-  it("adds no RADIUS policy when the tenant has no NAS networks or no RADIUS", () => {
+  it("opens each part only to the peers it needs, and leaves out the parts a tenant lacks", () => {
     const opts = {
-      platformNamespace: "platform-admin",
       ingressNamespace: "ingress-nginx",
       databaseCidrs: ["10.0.0.0/8"],
       radius: true,
+      genieacs: true,
+      grafana: true,
     };
-    expect(networkPolicySpecs(spec, opts).map((p) => p.name)).not.toContain("allow-radius-from-nas");
     const withNas = { ...spec, nasCidrs: ["192.0.2.0/24"] };
-    expect(networkPolicySpecs(withNas, opts).map((p) => p.name)).toContain("allow-radius-from-nas");
-    expect(networkPolicySpecs(withNas, { ...opts, radius: false }).map((p) => p.name)).not.toContain(
-      "allow-radius-from-nas",
-    );
+    const names = (p: ReturnType<typeof networkPolicySpecs>) => p.map((x) => x.name);
+    expect(names(networkPolicySpecs(withNas, opts))).toEqual([
+      "default-deny",
+      "allow-dns",
+      "allow-isp-ops",
+      "allow-radius",
+      "allow-genieacs",
+      "allow-mongodb",
+      "allow-prometheus",
+      "allow-grafana",
+    ]);
+    const bare = networkPolicySpecs(spec, { ...opts, radius: false, genieacs: false, grafana: false });
+    expect(names(bare)).toEqual(["default-deny", "allow-dns", "allow-isp-ops"]);
+    // isp-ops calls neither RADIUS control nor the NBI where those parts do not run.
+    expect(JSON.stringify(bare)).not.toMatch(/9813|7557/);
+    // No NAS networks: RADIUS takes packets from no one.
+    const radius = networkPolicySpecs(spec, opts).find((p) => p.name === "allow-radius");
+    expect(radius?.spec.ingress?.map((r) => r.ports)).not.toContainEqual([
+      { protocol: "UDP", port: 1812 },
+      { protocol: "UDP", port: 1813 },
+    ]);
   });
 
   it("forbids NodePorts in every quota", () => {
@@ -58,11 +75,11 @@ describe("tenant specs (pure)", () => {
   it("scrapes only this namespace's isp-ops and radius pods, and ships valid dashboards", () => {
     const config = JSON.parse(prometheusConfig("tenant-city-net"));
     expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(["isp-ops", "radius"]);
-    for (const job of config.scrape_configs) {
-      expect(job.kubernetes_sd_configs).toEqual([
-        { role: "pod", namespaces: { names: ["tenant-city-net"] } },
-      ]);
-    }
+    // Found in DNS, in this namespace alone: the headless Services the Monitoring part makes.
+    expect(config.scrape_configs.map((j: { dns_sd_configs: unknown }) => j.dns_sd_configs)).toEqual([
+      [{ names: ["isp-ops-metrics.tenant-city-net.svc"], type: "A", port: 3000 }],
+      [{ names: ["radius-metrics.tenant-city-net.svc"], type: "A", port: 9812 }],
+    ]);
     for (const [file, json] of Object.entries(dashboards)) {
       const d = JSON.parse(json);
       expect(d.uid, file).toMatch(/^dotmac-/);

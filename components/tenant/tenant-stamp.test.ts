@@ -195,37 +195,75 @@ describe.each(["starter", "professional", "enterprise"] as PlanTier[])("TenantSt
 });
 
 describe("TenantStamp", () => {
-  it("selects namespaces by kubernetes.io/metadata.name and denies everything else", async () => {
-    const { of } = await stamp({});
+  it("denies everything, then opens each part to exactly the peers and ports it needs", async () => {
+    const { of } = await stamp({ plan: "enterprise", seats: 20 });
     const policies = Object.fromEntries(
       of("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => [p.inputs.metadata.name, p.inputs.spec]),
     );
-    expect(Object.keys(policies).sort()).toEqual([
-      "allow-database",
-      "allow-dns",
-      "allow-from-platform-and-ingress",
-      "allow-https-out",
-      "allow-radius-from-nas",
-      "allow-same-namespace",
-      "default-deny",
-    ]);
     expect(policies["default-deny"]).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    expect(policies["allow-from-platform-and-ingress"].ingress[0].from).toEqual([
-      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform-admin" } } },
-      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
+    const ingressNs = {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+    };
+    const pods = (app: string) => ({ podSelector: { matchLabels: { "app.kubernetes.io/name": app } } });
+    const tcp = (port: number) => ({ protocol: "TCP", port });
+    // Who may reach each part, on which ports.
+    const ingress = (part: string) => policies[`allow-${part}`].ingress;
+    expect(ingress("isp-ops")).toEqual([{ from: [ingressNs, pods("prometheus")], ports: [tcp(3000)] }]);
+    expect(ingress("radius")).toEqual([
+      {
+        from: [{ ipBlock: { cidr: "100.64.10.0/24" } }],
+        ports: [
+          { protocol: "UDP", port: 1812 },
+          { protocol: "UDP", port: 1813 },
+        ],
+      },
+      { from: [pods("isp-ops")], ports: [tcp(9813)] },
+      { from: [pods("prometheus")], ports: [tcp(9812)] },
     ]);
-    const radius = policies["allow-radius-from-nas"];
-    expect(radius.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "radius" } });
-    expect(radius.ingress[0]).toEqual({
-      from: [{ ipBlock: { cidr: "100.64.10.0/24" } }],
-      ports: [
-        { protocol: "UDP", port: 1812 },
-        { protocol: "UDP", port: 1813 },
-      ],
-    });
-    expect(radius.egress[0].ports).toEqual([{ protocol: "UDP", port: 3799 }]);
-    // No selector anywhere uses the seed's `name:` label, which no namespace has.
+    expect(ingress("genieacs")).toEqual([{ from: [pods("isp-ops")], ports: [tcp(7557)] }]);
+    expect(ingress("mongodb")).toEqual([{ from: [pods("genieacs")], ports: [tcp(27017)] }]);
+    expect(ingress("prometheus")).toEqual([{ from: [pods("grafana")], ports: [tcp(9090)] }]);
+    expect(ingress("grafana")).toEqual([{ from: [ingressNs], ports: [tcp(3000)] }]);
+    // HTTPS out for isp-ops alone (gateways).
+    const egressPorts = (part: string) =>
+      (policies[`allow-${part}`].egress ?? []).flatMap((r: { ports: { port: number }[] }) =>
+        r.ports.map((p) => p.port),
+      );
+    expect(egressPorts("isp-ops")).toEqual([5432, 9813, 7557, 443]);
+    expect(egressPorts("radius")).toEqual([5432, 3799]);
+    expect(egressPorts("genieacs")).toEqual([27017]);
+    expect(egressPorts("mongodb")).toEqual([]);
+    expect(egressPorts("grafana")).toEqual([9090]);
+    expect(egressPorts("prometheus")).toEqual([3000, 9812]);
+    // The database rule follows the server's real port (a pooler on 6432, say).
+    resetMocks();
+    const pooled = await stamp({}, { postgres: { adminUrl: "postgres://admin:pw@10.0.0.5:6432/postgres" } });
+    const pooledIspOps = pooled
+      .of("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .find((p) => p.inputs.metadata.name === "allow-isp-ops");
+    expect(pooledIspOps?.inputs.spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 6432 }]);
+    // Nothing in the platform namespace reaches a tenant pod; no selector uses the seed's
+    // `name:` label, which no namespace has.
+    expect(JSON.stringify(policies)).not.toMatch(/platform-admin/);
     expect(JSON.stringify(policies)).not.toMatch(/"name":"(platform-admin|tenant-)/);
+  });
+
+  it("runs MongoDB with authentication, its password known to GenieACS alone", async () => {
+    const { one } = await stamp({ plan: "enterprise", seats: 20 });
+    const mongo = one("kubernetes:apps/v1:StatefulSet", "mongodb").inputs.spec.template.spec.containers[0];
+    expect(mongo.args).toContain("--auth");
+    const rootSecret = one("kubernetes:core/v1:Secret", "mongodb");
+    expect(mongo.envFrom).toEqual([{ secretRef: { name: rootSecret.inputs.metadata.name } }]);
+    // Secret outputs arrive wrapped ({ <sig>, value }).
+    const data = (r: Registered) => r.inputs.stringData.value ?? r.inputs.stringData;
+    expect(Object.keys(data(rootSecret)).sort()).toEqual([
+      "MONGO_INITDB_ROOT_PASSWORD",
+      "MONGO_INITDB_ROOT_USERNAME",
+    ]);
+    const url = data(one("kubernetes:core/v1:Secret", "genieacs")).GENIEACS_MONGODB_CONNECTION_URL;
+    expect(url).toMatch(
+      /^mongodb:\/\/genieacs:[^@]+@mongodb\.tenant-fast-fiber\.svc:27017\/genieacs\?authSource=admin$/,
+    );
   });
 
   it("lets the control plane's automation API manage this namespace, through one RoleBinding", async () => {
@@ -330,6 +368,53 @@ describe("TenantStamp", () => {
     expect(container("radius").readinessProbe.httpGet.path).toBe("/readyz");
   });
 
+  it("places each part where the stack's placement says, and sizes requests by its profile", async () => {
+    const real = { nodeSelector: { "dotmac.io/node": "real" } };
+    const elsewhere = {
+      nodeSelector: { type: "kwok" },
+      tolerations: [{ key: "dotmac.io/fake", operator: "Exists" as const, effect: "NoSchedule" as const }],
+    };
+    const { of } = await stamp(
+      { plan: "enterprise", seats: 100 },
+      {
+        placement: { default: elsewhere, workloads: { ispOps: real, radius: real, prometheus: real } },
+        sizing: "compact",
+      },
+    );
+    const pods = [...of("kubernetes:apps/v1:Deployment"), ...of("kubernetes:apps/v1:StatefulSet")].map(
+      (w) => [w.inputs.metadata.name as string, w.inputs.spec.template.spec] as const,
+    );
+    const placed = Object.fromEntries(
+      pods.map(([n, p]) => [n, p.nodeSelector?.type ?? p.nodeSelector?.["dotmac.io/node"]]),
+    );
+    expect(placed).toEqual({
+      "isp-ops": "real",
+      radius: "real",
+      prometheus: "real",
+      genieacs: "kwok",
+      mongodb: "kwok",
+      grafana: "kwok",
+    });
+    const grafana = pods.find(([n]) => n === "grafana")?.[1];
+    expect(grafana.tolerations).toEqual(elsewhere.tolerations);
+    expect(pods.find(([n]) => n === "isp-ops")?.[1].tolerations).toBeUndefined();
+    // Compact asks a tenth of the CPU and a quarter of the memory; the limits stay the tier's.
+    const ispOps = pods.find(([n]) => n === "isp-ops")?.[1].containers[0];
+    expect(ispOps.resources).toEqual({
+      requests: { cpu: "200m", memory: "1024Mi" },
+      limits: tiers.enterprise.ispOps.limits,
+    });
+  });
+
+  it("places nothing and asks the production figures when the stack says nothing", async () => {
+    const { of } = await stamp({ plan: "enterprise", seats: 100 });
+    for (const w of [...of("kubernetes:apps/v1:Deployment"), ...of("kubernetes:apps/v1:StatefulSet")]) {
+      expect(w.inputs.spec.template.spec.nodeSelector, w.inputs.metadata.name).toBeUndefined();
+    }
+    const ispOps = of("kubernetes:apps/v1:Deployment").find((d) => d.inputs.metadata.name === "isp-ops");
+    expect(ispOps && containersOf(ispOps)[0].resources).toEqual(tiers.enterprise.ispOps);
+  });
+
   it("scales a suspended tenant to zero and removes its autoscaler", async () => {
     const { of } = await stamp({}, { suspended: true });
     expect(of("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")).toHaveLength(0);
@@ -351,11 +436,12 @@ describe("TenantStamp", () => {
       "3799/UDP",
     ]);
     expect(outputs.radiusEndpoint).toBe("pending:1812");
-    // The control port (isp-ops asking for disconnects) stays inside the namespace.
+    // The control port (isp-ops asking for disconnects) stays inside the namespace, apart from
+    // the metrics port so that a NetworkPolicy can tell isp-ops's calls from Prometheus's scrapes.
     const control = one("kubernetes:core/v1:Service", "radius-control");
     expect(control.inputs.spec).toMatchObject({
       type: "ClusterIP",
-      ports: [{ port: 9812, targetPort: "metrics" }],
+      ports: [{ port: 9813, targetPort: "control" }],
     });
     const local = await stamp({}, { radiusServiceType: "ClusterIP" });
     expect(local.outputs.radiusEndpoint).toBe("10.96.7.7:1812");

@@ -5,6 +5,7 @@ import { ManagedDatabase, type PostgresServerArgs } from "../database/managed-da
 import { tenantDatabaseName } from "../database/postgres-database.ts";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
+import type { Scheduling } from "../shared/workload-specs.ts";
 import { GenieAcs } from "./genieacs.ts";
 import { IspOps } from "./isp-ops.ts";
 import { Monitoring } from "./monitoring.ts";
@@ -30,7 +31,7 @@ export const tenantRoleRules = [
 
 const PRIVATE_NETWORKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-export interface TenantStampArgs {
+export interface TenantStampArgs extends Scheduling {
   /** A validated spec (contracts.TenantSpec.parse). */
   readonly spec: TenantSpec;
   /** The platform's Postgres server, for the `postgres` database target. */
@@ -118,13 +119,31 @@ export class TenantStamp extends pulumi.ComponentResource {
       child,
     );
 
+    const database = new ManagedDatabase(
+      `${name}-db`,
+      {
+        databaseName: tenantDatabaseName(spec.slug),
+        target: spec.database,
+        region: spec.region,
+        sizing: tiers[spec.plan].database,
+        tags: {
+          "dotmac-tenant-slug": spec.slug,
+          "dotmac-tenant-id": spec.tenantId,
+          "dotmac-plan-tier": spec.plan,
+        },
+        ...(args.postgres ? { postgres: args.postgres } : {}),
+      },
+      { parent: this },
+    );
     const policies = networkPolicySpecs(spec, {
-      platformNamespace,
       ingressNamespace,
       databaseCidrs:
         args.databaseCidrs ??
         (spec.database.target === "aws" ? spec.database.clusterCidrs : PRIVATE_NETWORKS),
+      databasePort: database.port,
       radius: features.has("radius"),
+      genieacs: features.has("genieacs"),
+      grafana: features.has("grafana"),
     }).map(
       (p) =>
         new k8s.networking.v1.NetworkPolicy(
@@ -154,22 +173,6 @@ export class TenantStamp extends pulumi.ComponentResource {
       child,
     );
 
-    const database = new ManagedDatabase(
-      `${name}-db`,
-      {
-        databaseName: tenantDatabaseName(spec.slug),
-        target: spec.database,
-        region: spec.region,
-        sizing: tiers[spec.plan].database,
-        tags: {
-          "dotmac-tenant-slug": spec.slug,
-          "dotmac-tenant-id": spec.tenantId,
-          "dotmac-plan-tier": spec.plan,
-        },
-        ...(args.postgres ? { postgres: args.postgres } : {}),
-      },
-      { parent: this },
-    );
     const dbSecret = new k8s.core.v1.Secret(
       `${name}-db-secret`,
       { metadata: inNs("tenant-db"), type: "Opaque", stringData: { DATABASE_URL: database.connectionUrl } },
@@ -190,7 +193,14 @@ export class TenantStamp extends pulumi.ComponentResource {
 
     // Workloads start once the guard rails they run under exist.
     const workloads = { parent: this, dependsOn: [ns, apiAccess, quota, limits, ...policies] };
-    const common = { spec, namespace: this.namespace, labels, suspended };
+    const common = {
+      spec,
+      namespace: this.namespace,
+      labels,
+      suspended,
+      ...(args.placement ? { placement: args.placement } : {}),
+      ...(args.sizing ? { sizing: args.sizing } : {}),
+    };
     const ispOps = new IspOps(
       `${name}-isp-ops`,
       {

@@ -23,7 +23,10 @@ export function stackSettings(env: ApiEnv): StackSettings {
     passphrase: env.PULUMI_CONFIG_PASSPHRASE,
     secretsProvider: env.DOTMAC_SECRETS_PROVIDER,
     tenantPostgresUrl: env.DOTMAC_TENANT_POSTGRES_URL,
+    tenantPostgresAppHost: env.DOTMAC_TENANT_POSTGRES_APP_HOST,
     radiusServiceType: env.DOTMAC_RADIUS_SERVICE_TYPE,
+    placement: env.DOTMAC_PLACEMENT,
+    sizing: env.DOTMAC_SIZING,
   };
 }
 

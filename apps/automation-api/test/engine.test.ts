@@ -114,6 +114,11 @@ describe("automation API on the real engine", () => {
     expect((await core.readNamespace({ name: "tenant-fibre-one" })).metadata?.labels).toMatchObject({
       "dotmac.io/tenant-slug": "fibre-one",
     });
+    // The API's DOTMAC_PLACEMENT and DOTMAC_SIZING reached the stack.
+    const pod = (await apps.readNamespacedDeployment({ name: "isp-ops", namespace: "tenant-fibre-one" })).spec
+      ?.template.spec;
+    expect(pod?.nodeSelector).toEqual({ type: "kwok" });
+    expect(pod?.containers[0]?.resources?.requests).toEqual({ cpu: "50m", memory: "256Mi" });
     // The stamp's RADIUS Deployment and Secrets are enough to run its server (and it migrates the DB).
     expect(await radiusSlugs()).toEqual(["fibre-one"]);
     const [server] = radius.servers;

@@ -58,6 +58,9 @@ export async function startLiveEnvironment(
     PULUMI_CONFIG_PASSPHRASE: `test-${uniqueSuffix()}`,
     DOTMAC_TENANT_POSTGRES_URL: postgres.url,
     DOTMAC_RADIUS_SERVICE_TYPE: "ClusterIP",
+    // The cluster's shape, handed to every tenant stack: the test cluster's nodes are KWOK's.
+    DOTMAC_PLACEMENT: JSON.stringify({ default: { nodeSelector: { type: "kwok" } } }),
+    DOTMAC_SIZING: "compact",
     DOTMAC_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: "warn",

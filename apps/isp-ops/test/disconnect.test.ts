@@ -42,8 +42,8 @@ describe("suspend → Disconnect-Request at the NAS", () => {
       );
     });
     await new Promise<void>((r) => nas.bind(0, "127.0.0.1", () => r()));
-    const [auth, acct, metrics] = (await freePorts(3)) as [number, number, number];
-    controlUrl = `http://127.0.0.1:${metrics}`;
+    const [auth, acct, metrics, control] = (await freePorts(4)) as [number, number, number, number];
+    controlUrl = `http://127.0.0.1:${control}`;
     server = spawn(process.execPath, [join(repoRoot, "apps/radius/bin/dotmac-radius.js"), "serve"], {
       env: {
         ...process.env,
@@ -53,6 +53,7 @@ describe("suspend → Disconnect-Request at the NAS", () => {
         RADIUS_AUTH_PORT: String(auth),
         RADIUS_ACCT_PORT: String(acct),
         RADIUS_METRICS_PORT: String(metrics),
+        RADIUS_CONTROL_PORT: String(control),
         LOG_LEVEL: "error",
       },
       stdio: "ignore",
@@ -60,7 +61,7 @@ describe("suspend → Disconnect-Request at the NAS", () => {
     for (
       let i = 0;
       i < 100 &&
-      !(await fetch(`${controlUrl}/healthz`).then(
+      !(await fetch(`http://127.0.0.1:${metrics}/healthz`).then(
         (r) => r.ok,
         () => false,
       ));

@@ -55,7 +55,12 @@ await db.insert(nasClients).values({
 await pg`analyze`;
 const seedSeconds = (performance.now() - seeded) / 1000;
 
-const [authPort, acctPort, metricsPort] = (await freePorts(3)) as [number, number, number];
+const [authPort, acctPort, metricsPort, controlPort] = (await freePorts(4)) as [
+  number,
+  number,
+  number,
+  number,
+];
 const child = spawn(process.execPath, [join(repoRoot, "apps/radius/bin/dotmac-radius.js"), "serve"], {
   env: {
     ...process.env,
@@ -65,6 +70,7 @@ const child = spawn(process.execPath, [join(repoRoot, "apps/radius/bin/dotmac-ra
     RADIUS_AUTH_PORT: String(authPort),
     RADIUS_ACCT_PORT: String(acctPort),
     RADIUS_METRICS_PORT: String(metricsPort),
+    RADIUS_CONTROL_PORT: String(controlPort),
     LOG_LEVEL: "error",
   },
   stdio: "inherit",

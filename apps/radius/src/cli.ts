@@ -23,9 +23,16 @@ async function main(): Promise<void> {
     authPort: env.RADIUS_AUTH_PORT,
     acctPort: env.RADIUS_ACCT_PORT,
     metricsPort: env.RADIUS_METRICS_PORT,
+    controlPort: env.RADIUS_CONTROL_PORT,
   });
   log.info(
-    { auth: server.authPort, acct: server.acctPort, metrics: server.metricsPort, host: env.RADIUS_HOST },
+    {
+      auth: server.authPort,
+      acct: server.acctPort,
+      metrics: server.metricsPort,
+      control: server.controlPort,
+      host: env.RADIUS_HOST,
+    },
     "RADIUS listening",
   );
   const stop = async () => {

@@ -28,12 +28,18 @@ export interface RadiusServerOptions {
   readonly authPort: number;
   readonly acctPort: number;
   readonly metricsPort: number;
+  /**
+   * Disconnect requests from isp-ops: a port of their own, so the NetworkPolicy can open it to
+   * isp-ops alone while Prometheus scrapes the metrics port.
+   */
+  readonly controlPort: number;
 }
 
 export interface RunningRadius {
   readonly authPort: number;
   readonly acctPort: number;
   readonly metricsPort: number;
+  readonly controlPort: number;
   readonly metrics: RadiusMetrics;
   stop(): Promise<void>;
 }
@@ -143,13 +149,19 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     );
     return { ready: database && opts.nas.current, database, nasClients: opts.nas.current };
   };
-  const routes = async (req: IncomingMessage, res: ServerResponse) => {
+  const controlRoutes = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === "/control/disconnect" && req.method === "POST") {
       const result = await control(req, controlToken, opts.nas, opts.log);
       res.statusCode = result.status;
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify(result.body));
-    } else if (req.url === "/metrics") {
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  };
+  const routes = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === "/metrics") {
       res.setHeader("content-type", metrics.registry.contentType);
       res.end(await metrics.registry.metrics());
     } else if (req.url === "/healthz") {
@@ -166,20 +178,27 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
       res.end();
     }
   };
-  const http: Server = createServer((req, res) => {
-    // A rejection here would end the process, and with it authentication and accounting.
-    routes(req, res).catch((error: unknown) => {
-      opts.log.error({ err: (error as Error).message, url: req.url }, "HTTP request failed");
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
+  const serve = (handler: typeof routes): Server =>
+    createServer((req, res) => {
+      // A rejection here would end the process, and with it authentication and accounting.
+      handler(req, res).catch((error: unknown) => {
+        opts.log.error({ err: (error as Error).message, url: req.url }, "HTTP request failed");
+        if (!res.headersSent) res.statusCode = 500;
+        res.end();
+      });
     });
-  });
-  const metricsPort = await new Promise<number>((resolve) =>
-    http.listen(opts.metricsPort, opts.host, () => {
-      const address = http.address();
-      resolve(typeof address === "object" && address ? address.port : opts.metricsPort);
-    }),
-  );
+  const listen = (server: Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, opts.host, () => {
+        const address = server.address();
+        resolve(typeof address === "object" && address ? address.port : port);
+      });
+    });
+  const http = serve(routes);
+  const controlHttp = serve(controlRoutes);
+  const metricsPort = await listen(http, opts.metricsPort);
+  const controlPort = await listen(controlHttp, opts.controlPort);
   // A safety net under the notifications, not the way changes normally arrive.
   const reload = setInterval(() => void opts.nas.reload().catch(failedReload), 60_000);
 
@@ -187,12 +206,14 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     authPort: ports.auth,
     acctPort: ports.acct,
     metricsPort,
+    controlPort,
     metrics,
     stop: async () => {
       clearInterval(reload);
       await unwatch();
       for (const socket of Object.values(sockets)) socket.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const server of [http, controlHttp])
+        await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -122,7 +122,7 @@ describe("RFC 5176 Disconnect client", () => {
       });
       // isp-ops's path: the RADIUS server's control endpoint sends the Disconnect-Request.
       radius = await serveRadius(t.db, box);
-      const control = `http://127.0.0.1:${radius.metricsPort}/control/disconnect`;
+      const control = `http://127.0.0.1:${radius.controlPort}/control/disconnect`;
       const forged = await fetch(control, {
         method: "POST",
         headers: { authorization: "Bearer not-the-token" },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SizingProfile, StackPlacement } from "./placement.ts";
 import { PulumiBackendUrl } from "./pulumi-backend.ts";
 import { TenantSlug } from "./slug.ts";
 
@@ -29,6 +30,8 @@ export const RadiusEnv = z.object({
   RADIUS_AUTH_PORT: port(1812),
   RADIUS_ACCT_PORT: port(1813),
   RADIUS_METRICS_PORT: port(9812),
+  /** Disconnect requests from isp-ops (POST /control/disconnect). */
+  RADIUS_CONTROL_PORT: port(9813),
   LOG_LEVEL: logLevel,
 });
 
@@ -89,8 +92,25 @@ export const AutomationApiEnv = z.object({
   DOTMAC_POLICY_PACK: z.string().min(1).optional(),
   /** The Postgres server tenant databases are created on (the postgres database target). */
   DOTMAC_TENANT_POSTGRES_URL: postgresUrl("the tenant database server's admin").optional(),
+  /** The host tenant pods reach that server on, when it is not the admin URL's (a local cluster's). */
+  DOTMAC_TENANT_POSTGRES_APP_HOST: z.string().min(1).optional(),
   /** ClusterIP where no load balancer exists (local clusters). */
   DOTMAC_RADIUS_SERVICE_TYPE: z.enum(["LoadBalancer", "ClusterIP"]).default("LoadBalancer"),
+  /** The cluster's StackPlacement as JSON, given to every tenant stack as `dotmac:placement`. */
+  DOTMAC_PLACEMENT: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "expected JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(StackPlacement)
+    .optional(),
+  /** Given to every tenant stack as `dotmac:sizing`. */
+  DOTMAC_SIZING: SizingProfile.optional(),
   PULUMI_BACKEND_URL: PulumiBackendUrl,
   /** The Pulumi CLI's own folder (plugin locks, workspace settings): read by the engine the API runs. */
   PULUMI_HOME: z.string().min(1).optional(),

@@ -24,6 +24,15 @@ export {
 export { Cidr, Hostname, ipVersion, PinnedImage } from "./net.ts";
 export { PlatformPermission, permits, platformPermissions } from "./permissions.ts";
 export {
+  Placement,
+  placementOf,
+  SizingProfile,
+  StackPlacement,
+  sized,
+  Toleration,
+  Workload,
+} from "./placement.ts";
+export {
   ApiToken,
   ApiTokenRequest,
   AuditEntry,

@@ -31,7 +31,8 @@ export const defaultImages = {
   radius: "registry.dotmac.io/dotmac/radius:1.0.0",
   genieacs: "registry.dotmac.io/dotmac/genieacs:1.2.13",
   mongodb: "registry.dotmac.io/library/mongo:7.0.14",
-  prometheus: "registry.dotmac.io/prom/prometheus:v2.54.1",
+  // Ours: Debian's Prometheus on our base (dotmac-dev images build makes it with the apps').
+  prometheus: "registry.dotmac.io/dotmac/prometheus:2.42.0",
   grafana: "registry.dotmac.io/grafana/grafana:11.2.0",
 } as const;
 

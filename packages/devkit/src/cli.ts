@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { crashSafeBackendUrl, fileBackendUrl } from "@dotmac/contracts";
 import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
-import { type AppName, appNames, buildImages, pushImages } from "./images/app-images.ts";
+import { type AppName, appNames, buildImages, builtImageArchives, pushImages } from "./images/app-images.ts";
 import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 import { startPostgres } from "./postgres/server.ts";
@@ -288,13 +288,19 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "cluster up": {
       const toolchain = await ensureToolchain(env);
-      const c = await startCluster({ dir: join(env.stateDir, "cluster"), toolchain, detached: true });
+      const c = await startCluster({
+        dir: join(env.stateDir, "cluster"),
+        toolchain,
+        detached: true,
+        realNode: true,
+        appImages: await builtImageArchives(env),
+      });
       out(`cluster up: ${c.server}\nexport KUBECONFIG=${c.kubeconfig}`);
       return 0;
     }
     case "cluster down":
       out(
-        (await stopClusterFromState(join(env.stateDir, "cluster")))
+        (await stopClusterFromState(join(env.stateDir, "cluster"), await ensureToolchain(env)))
           ? "cluster stopped"
           : "no cluster was running",
       );

@@ -90,7 +90,7 @@ export class LocalIspOps {
       const env = await containerEnv(this.opts.credentials, d, "isp-ops");
       if (!env) continue;
       const local = radius.find((r) => r.slug === slug);
-      if (local) env.RADIUS_CONTROL_URL = `http://127.0.0.1:${local.metricsPort}`;
+      if (local) env.RADIUS_CONTROL_URL = `http://127.0.0.1:${local.controlPort}`;
       else delete env.RADIUS_CONTROL_URL;
       const adminEmail = `admin@${slug}.localhost`;
       const adminPasswordFile = join(this.dir, `${slug}-admin-password`);

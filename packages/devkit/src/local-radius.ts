@@ -12,6 +12,7 @@ export interface LocalRadius {
   readonly authPort: number;
   readonly acctPort: number;
   readonly metricsPort: number;
+  readonly controlPort: number;
   readonly logFile: string;
 }
 
@@ -79,7 +80,12 @@ export class LocalRadiusRunner {
   }
 
   private async start(key: string, slug: string, env: Record<string, string>): Promise<void> {
-    const [authPort, acctPort, metricsPort] = (await freePorts(3)) as [number, number, number];
+    const [authPort, acctPort, metricsPort, controlPort] = (await freePorts(4)) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const dir = join(this.opts.stateDir, "radius");
     await mkdir(dir, { recursive: true });
     const logFile = join(dir, `${slug}.log`);
@@ -96,6 +102,7 @@ export class LocalRadiusRunner {
           RADIUS_AUTH_PORT: String(authPort),
           RADIUS_ACCT_PORT: String(acctPort),
           RADIUS_METRICS_PORT: String(metricsPort),
+          RADIUS_CONTROL_PORT: String(controlPort),
         },
       },
     );
@@ -117,12 +124,21 @@ export class LocalRadiusRunner {
       }
       await sleep(100);
     }
-    const radius: Running = { slug, authPort, acctPort, metricsPort, logFile, service, envHash: hashOf(env) };
+    const radius: Running = {
+      slug,
+      authPort,
+      acctPort,
+      metricsPort,
+      controlPort,
+      logFile,
+      service,
+      envHash: hashOf(env),
+    };
     this.running.set(key, radius);
     // Where each tenant's server listens, for people and scripts (`cat .dotmac/radius/<slug>.json`).
     await writeFile(
       join(dir, `${slug}.json`),
-      `${JSON.stringify({ authPort, acctPort, metricsPort }, null, 2)}\n`,
+      `${JSON.stringify({ authPort, acctPort, metricsPort, controlPort }, null, 2)}\n`,
     );
     this.opts.onChange?.("started", radius);
   }

@@ -5,7 +5,10 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileBackendUrl } from "@dotmac/contracts";
 import { type LocalCluster, startCluster } from "./cluster/cluster.ts";
+import { podPostgres } from "./cluster/node-config.ts";
 import { devkitEnv, repoRoot } from "./env.ts";
+import { builtImageArchives } from "./images/app-images.ts";
+import { ensurePodBridge } from "./net/pod-network.ts";
 import { freePort } from "./ports.ts";
 import { type PostgresServer, startPostgres } from "./postgres/server.ts";
 import { CommandError, run } from "./process.ts";
@@ -48,19 +51,31 @@ export interface LocalPlatform {
 }
 
 export async function startLocalPlatform(
-  opts: { postgres?: boolean; nodes?: number; log?: Log } = {},
+  opts: {
+    postgres?: boolean;
+    nodes?: number;
+    /** The real node, with the images `dotmac-dev images build` made; Postgres then serves its pods. */
+    realNode?: boolean;
+    log?: Log;
+  } = {},
 ): Promise<LocalPlatform> {
-  const toolchain = await ensureToolchain(devkitEnv(), opts.log);
+  const env = devkitEnv();
+  const toolchain = await ensureToolchain(env, opts.log);
   const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-cluster-"));
   const pgDir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+  if (opts.realNode) await ensurePodBridge();
   const [cluster, postgres] = await Promise.all([
     startCluster({
       dir: clusterDir,
       toolchain,
+      env,
       ...(opts.nodes ? { nodes: opts.nodes } : {}),
       ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.realNode ? { realNode: true, appImages: await builtImageArchives(env) } : {}),
     }),
-    opts.postgres ? startPostgres({ dir: pgDir, ephemeral: true }) : Promise.resolve(undefined),
+    opts.postgres
+      ? startPostgres({ dir: pgDir, ephemeral: true, ...(opts.realNode ? { forPods: podPostgres } : {}) })
+      : Promise.resolve(undefined),
   ]);
   return {
     toolchain,

@@ -1,7 +1,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { fileBackendUrl, type OperationKind, type TenantSpec, tenantStackName } from "@dotmac/contracts";
+import {
+  fileBackendUrl,
+  type OperationKind,
+  type SizingProfile,
+  type StackPlacement,
+  type TenantSpec,
+  tenantStackName,
+} from "@dotmac/contracts";
 import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { type StoredEvent, storedEvent } from "./events.ts";
 
@@ -14,7 +21,11 @@ export interface StackSettings {
   readonly passphrase?: string | undefined;
   readonly secretsProvider?: string | undefined;
   readonly tenantPostgresUrl?: string | undefined;
+  readonly tenantPostgresAppHost?: string | undefined;
   readonly radiusServiceType: "LoadBalancer" | "ClusterIP";
+  /** The cluster's shape, the same for every tenant stack (`dotmac:placement`, `dotmac:sizing`). */
+  readonly placement?: StackPlacement | undefined;
+  readonly sizing?: SizingProfile | undefined;
 }
 
 export interface RunRequest {
@@ -81,6 +92,14 @@ async function configure(stack: Stack, settings: StackSettings, spec: TenantSpec
     "dotmac:suspended": { value: String(suspended), secret: false },
     "dotmac:radiusServiceType": { value: settings.radiusServiceType, secret: false },
   };
+  if (settings.placement) {
+    config["dotmac:placement"] = {
+      value: JSON.stringify(settings.placement),
+      objectValue: settings.placement,
+      secret: false,
+    };
+  }
+  if (settings.sizing) config["dotmac:sizing"] = { value: settings.sizing, secret: false };
   if (spec.database.target === "postgres") {
     if (!settings.tenantPostgresUrl) {
       throw new RunFailure(
@@ -88,6 +107,9 @@ async function configure(stack: Stack, settings: StackSettings, spec: TenantSpec
       );
     }
     config["dotmac:postgresAdminUrl"] = { value: settings.tenantPostgresUrl, secret: true };
+    if (settings.tenantPostgresAppHost) {
+      config["dotmac:postgresAppHost"] = { value: settings.tenantPostgresAppHost, secret: false };
+    }
   }
   await stack.workspace.setAllConfigJson(stack.name, JSON.stringify(config));
 }

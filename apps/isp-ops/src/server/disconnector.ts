@@ -2,7 +2,7 @@ import { RADIUS_CONTROL_PURPOSE, type SessionDisconnectRequest } from "@dotmac/c
 import type { SecretBox, SessionDisconnector } from "@dotmac/tenant-db";
 
 /**
- * Asks the tenant's RADIUS server (RADIUS_CONTROL_URL, its metrics port) to disconnect a session:
+ * Asks the tenant's RADIUS server (RADIUS_CONTROL_URL, its control port) to disconnect a session:
  * only RADIUS pods may reach the NAS networks, and they hold the NAS secrets opened already.
  */
 export function radiusDisconnector(controlUrl: string, box: SecretBox): SessionDisconnector {

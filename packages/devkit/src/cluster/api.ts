@@ -35,10 +35,10 @@ export function apiRequest(
         cert: readFileSync(creds.clientCert),
         key: readFileSync(creds.clientKey),
         headers: {
-          ...headers,
           ...(payload
             ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }
             : {}),
+          ...headers,
         },
         timeout: 5_000,
       },

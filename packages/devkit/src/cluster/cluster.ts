@@ -1,17 +1,20 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { StackPlacement } from "@dotmac/contracts";
+import { type DevkitEnv, devkitEnv } from "../env.ts";
+import { ensurePodBridge, HOST_IP } from "../net/pod-network.ts";
 import { freePorts } from "../ports.ts";
 import { isAlive, type Service, startService, stopPid, waitFor } from "../process.ts";
 import { type Log, stderrLog, step } from "../progress.ts";
 import type { Toolchain } from "../toolchain/toolchain.ts";
 import { type ApiCredentials, apiRequest } from "./api.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
+import { type NodeState, type RealNode, startNode, teardownNode } from "./node.ts";
+import { KWOK_POD_CIDR, realNodePlacement, SERVICE_CIDR } from "./node-config.ts";
 import { controlPlaneCerts, ensurePki } from "./pki.ts";
 
-const SERVICE_CIDR = "10.96.0.0/16";
 const SERVICE_IP = "10.96.0.1";
-const POD_CIDR = "10.244.0.0/16";
 
 export interface ClusterPorts {
   readonly etcdClient: number;
@@ -27,6 +30,8 @@ export interface ClusterState {
   readonly kubeconfig: string;
   readonly ports: ClusterPorts;
   readonly pids: Record<string, number>;
+  /** The real node's processes and folders, when the cluster has one. */
+  readonly node?: NodeState;
   readonly startedAt: string;
 }
 
@@ -36,7 +41,17 @@ export interface StartClusterOptions {
   readonly toolchain: Toolchain;
   /** Detached processes outlive this one (`dotmac-dev cluster up`). */
   readonly detached?: boolean;
+  /** KWOK nodes: pods whose images cannot exist here, and scale. */
   readonly nodes?: number;
+  /**
+   * One real node (kubelet, containerd, CNI, kube-proxy, NetworkPolicies, CoreDNS, metrics-server)
+   * where our own images run as pods. Needs root; one per machine. `dotmac-dev cluster up` and
+   * `npm start` turn it on; tests ask for it where they need real pods.
+   */
+  readonly realNode?: boolean;
+  /** Image archives the real node imports (`dotmac-dev images build` output). */
+  readonly appImages?: readonly string[];
+  readonly env?: DevkitEnv;
   readonly log?: Log;
 }
 
@@ -47,8 +62,17 @@ export interface LocalCluster {
   readonly kubeconfig: string;
   readonly credentials: ApiCredentials;
   readonly services: readonly Service[];
+  readonly node?: RealNode;
+  /**
+   * Where stacks put pods (their `dotmac:placement`): with a real node, our own apps go to it and
+   * everything else to KWOK's nodes; without one, anywhere.
+   */
+  readonly placement: StackPlacement;
   stop(): Promise<void>;
 }
+
+/** The API server's port with a real node (kubeadm's, and what tenant egress policies allow). */
+const KUBE_API_PORT = 6443;
 
 const stateFile = (dir: string) => join(dir, "cluster.json");
 
@@ -124,13 +148,22 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
         previous.ports.kwok,
       ]
     : await freePorts(5);
-  const ports: ClusterPorts = { etcdClient, etcdPeer, apiserver, scheduler, kwok } as ClusterPorts;
+  const ports = { etcdClient, etcdPeer, apiserver, scheduler, kwok } as {
+    -readonly [K in keyof ClusterPorts]: number;
+  };
   const pki = await step(
     "cluster PKI",
     () => ensurePki(join(dir, "pki"), controlPlaneCerts(SERVICE_IP)),
     log,
   );
-  const server = `https://127.0.0.1:${ports.apiserver}`;
+  const realNode = opts.realNode ?? false;
+  // With a real node the API server listens on the pod bridge's host address (a local address,
+  // on no outside interface): pods, the kubelet and this machine all reach it there.
+  if (realNode) await ensurePodBridge();
+  const apiHost = realNode ? HOST_IP : "127.0.0.1";
+  // There, on the port API servers listen on everywhere, which tenants' egress policies allow.
+  if (realNode) ports.apiserver = KUBE_API_PORT;
+  const server = `https://${apiHost}:${ports.apiserver}`;
   const admin = pki.cert("admin");
   const credentials: ApiCredentials = {
     server,
@@ -180,8 +213,8 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
         const serving = pki.cert("apiserver");
         start("kube-apiserver", bin("kube-apiserver"), [
           `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
-          "--bind-address=127.0.0.1",
-          "--advertise-address=127.0.0.1",
+          `--bind-address=${apiHost}`,
+          `--advertise-address=${apiHost}`,
           `--secure-port=${ports.apiserver}`,
           `--tls-cert-file=${serving.cert}`,
           `--tls-private-key-file=${serving.key}`,
@@ -191,8 +224,21 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
           "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
           `--service-cluster-ip-range=${SERVICE_CIDR}`,
           "--authorization-mode=Node,RBAC",
-          // No kubelets answer on the node addresses, and endpoints on loopback are refused anyway.
-          "--endpoint-reconciler-type=none",
+          // Endpoints on loopback are refused: without a real node nothing in a pod needs them.
+          ...(realNode ? [] : ["--endpoint-reconciler-type=none"]),
+          // Towards the kubelet (logs, exec) and aggregated APIs (metrics-server).
+          `--kubelet-client-certificate=${pki.cert("apiserver-kubelet-client").cert}`,
+          `--kubelet-client-key=${pki.cert("apiserver-kubelet-client").key}`,
+          `--proxy-client-cert-file=${pki.cert("front-proxy-client").cert}`,
+          `--proxy-client-key-file=${pki.cert("front-proxy-client").key}`,
+          `--requestheader-client-ca-file=${pki.caCert}`,
+          "--requestheader-allowed-names=front-proxy-client",
+          "--requestheader-username-headers=X-Remote-User",
+          "--requestheader-group-headers=X-Remote-Group",
+          "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+          "--enable-aggregator-routing=true",
+          // The node's name resolves nowhere; its InternalIP is the bridge address.
+          "--kubelet-preferred-address-types=InternalIP,Hostname",
           "--profiling=false",
           "--v=1",
         ]);
@@ -265,10 +311,12 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
         start("kwok", join(toolchain.kwokBinDir, "kwok"), [
           `--kubeconfig=${kubeconfig}`,
           `--config=${join(toolchain.kwokBinDir, "kwok-stages.yaml")}`,
-          "--manage-all-nodes=true",
+          // Its own nodes only: the real node's pods are the kubelet's business.
+          "--manage-all-nodes=false",
+          "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
           `--server-address=127.0.0.1:${ports.kwok}`,
           "--node-ip=127.0.0.1",
-          `--cidr=${POD_CIDR}`,
+          `--cidr=${KWOK_POD_CIDR}`,
           // KWOK renews each node's Lease; without it the node controller marks the nodes NotReady
           // once their last heartbeat ages (the heartbeat stage alone runs every 10 minutes).
           "--node-lease-duration-seconds=40",
@@ -305,15 +353,34 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
       log,
     );
 
+    const node = realNode
+      ? await startNode({
+          clusterDir: dir,
+          env: opts.env ?? devkitEnv(),
+          toolchain,
+          pki,
+          server,
+          admin: credentials,
+          detached: opts.detached ?? false,
+          log,
+          appImages: opts.appImages ?? [],
+        })
+      : undefined;
     const state: ClusterState = {
       server,
       kubeconfig,
       ports,
       pids: Object.fromEntries(services.map((s) => [s.name, s.pid])),
+      ...(node ? { node: node.state() } : {}),
       startedAt: new Date().toISOString(),
     };
     await writeFile(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`);
-    return { dir, server, kubeconfig, credentials, services, stop: stopAll };
+    const placement: StackPlacement = node ? realNodePlacement : {};
+    const stop = async () => {
+      await node?.stop();
+      await stopAll();
+    };
+    return { dir, server, kubeconfig, credentials, services, ...(node ? { node } : {}), placement, stop };
   } catch (error) {
     await stopAll();
     const logs = services.map((s) => `  ${s.logFile}`).join("\n");
@@ -322,9 +389,13 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
 }
 
 /** Stops the processes a detached `cluster up` left running; keeps the data for next time. */
-export async function stopClusterFromState(dir: string): Promise<boolean> {
+export async function stopClusterFromState(
+  dir: string,
+  toolchain?: Pick<Toolchain, "kubernetesBinDir" | "nodeBinaries">,
+): Promise<boolean> {
   const state = await readClusterState(dir);
   if (!state) return false;
+  if (state.node) await teardownNode(state.node, toolchain);
   const order = ["kwok", "kube-scheduler", "kube-controller-manager", "kube-apiserver", "etcd"];
   let stopped = false;
   for (const name of order) {

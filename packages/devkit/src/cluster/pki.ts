@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { HOST_IP } from "../net/pod-network.ts";
 import { run } from "../process.ts";
+import { NETPOL_USER, NODE_NAME } from "./node-config.ts";
 
 /** A client or serving identity the control plane needs, signed by the cluster's own CA. */
 export interface CertSpec {
@@ -45,6 +46,26 @@ export function controlPlaneCerts(serviceIp: string): CertSpec[] {
     { name: "admin", commonName: "dotmac-admin", organization: "system:masters", usage: "client" },
     { name: "controller-manager", commonName: "system:kube-controller-manager", usage: "client" },
     { name: "scheduler", commonName: "system:kube-scheduler", usage: "client" },
+    // The API server's identity towards kubelets (logs, exec) and aggregated APIs (metrics-server).
+    { name: "apiserver-kubelet-client", commonName: "kube-apiserver-kubelet-client", usage: "client" },
+    { name: "front-proxy-client", commonName: "front-proxy-client", usage: "client" },
+    // The real node: the kubelet (the Node authorizer knows it by this name), its serving
+    // certificate, kube-proxy (bound to system:node-proxier by default) and the policy agent.
+    {
+      name: "kubelet-client",
+      commonName: `system:node:${NODE_NAME}`,
+      organization: "system:nodes",
+      usage: "client",
+    },
+    {
+      name: "kubelet-serving",
+      commonName: NODE_NAME,
+      usage: "server",
+      dnsNames: [NODE_NAME],
+      ips: [HOST_IP],
+    },
+    { name: "kube-proxy", commonName: "system:kube-proxy", usage: "client" },
+    { name: "netpol", commonName: NETPOL_USER, usage: "client" },
   ];
 }
 
@@ -96,7 +117,16 @@ export async function ensurePki(dir: string, specs: readonly CertSpec[]): Promis
   for (const spec of specs) {
     const key = join(dir, `${spec.name}.key`);
     const cert = join(dir, `${spec.name}.crt`);
-    if (existsSync(cert)) continue;
+    // A certificate issued for another spec (a name or address added since) is issued again.
+    const specFile = join(dir, `${spec.name}.spec.json`);
+    const wanted = JSON.stringify(spec);
+    const issuedFor = await readFile(specFile, "utf8").catch(() => (existsSync(cert) ? "(unrecorded)" : ""));
+    if (
+      existsSync(cert) &&
+      (issuedFor === wanted || (issuedFor === "(unrecorded)" && spec.usage === "client"))
+    ) {
+      continue;
+    }
     await ecKey(key);
     const subject = `/CN=${spec.commonName}${spec.organization ? `/O=${spec.organization}` : ""}`;
     const csr = await run("openssl", ["req", "-new", "-key", key, "-subj", subject]);
@@ -123,6 +153,7 @@ export async function ensurePki(dir: string, specs: readonly CertSpec[]): Promis
       ],
       { input: csr },
     );
+    await writeFile(specFile, wanted);
   }
   const saKey = join(dir, "service-account.key");
   const saPub = join(dir, "service-account.pub");

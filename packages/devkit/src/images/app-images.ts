@@ -294,6 +294,13 @@ async function writeArchive(store: ContainerStore, reference: string, archive: s
   await containerCommand(store, "buildah", ["push", "-q", reference, `oci-archive:${archive}:${reference}`]);
 }
 
+/** The OCI archives of the app images built so far from this checkout (what the real node imports). */
+export async function builtImageArchives(env: DevkitEnv): Promise<string[]> {
+  const dir = join(env.stateDir, "images");
+  const files = await readdir(dir).catch(() => [] as string[]);
+  return files.filter((f) => f.endsWith(".oci.tar")).map((f) => join(dir, f));
+}
+
 export interface PushOptions {
   readonly registry: string;
   /** Plain HTTP or a self-signed certificate (a local registry). */

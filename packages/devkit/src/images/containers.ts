@@ -12,6 +12,7 @@ export const containerTools: readonly SystemTool[] = [
   { command: "buildah", debianPackage: "buildah" },
   { command: "skopeo", debianPackage: "skopeo" },
   { command: "podman", debianPackage: "podman" },
+  { command: "runc", debianPackage: "runc" },
 ];
 
 /**
@@ -43,7 +44,20 @@ export async function containerStore(env: DevkitEnv, log?: Log): Promise<Contain
       `[storage]\ndriver = "${driver}"\ngraphroot = "${graphRoot}"\nrunroot = "/run/dotmac-containers/${createHash("sha256").update(graphRoot).digest("hex").slice(0, 12)}"\n`,
     );
   }
-  return { env: { ...process.env, CONTAINERS_STORAGE_CONF: conf, BUILDAH_ISOLATION: "chroot" }, graphRoot };
+  // runc, not podman's default crun: crun refuses a cgroup v1 machine whose cgroup2 hierarchy
+  // still offers a controller ("cgroups in hybrid mode not supported"), as some of these do when
+  // hugetlb is not mounted as v1. runc (the real node's runtime too) handles both.
+  const engineConf = join(dir, "containers.conf");
+  await writeFile(engineConf, '[engine]\nruntime = "runc"\n');
+  return {
+    env: {
+      ...process.env,
+      CONTAINERS_STORAGE_CONF: conf,
+      CONTAINERS_CONF: engineConf,
+      BUILDAH_ISOLATION: "chroot",
+    },
+    graphRoot,
+  };
 }
 
 /** Runs a container tool against our store; failures carry the tool's own last lines. */

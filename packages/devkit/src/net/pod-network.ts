@@ -13,6 +13,8 @@ import { type Forward, forwardTcp } from "./forward.ts";
 export const POD_BRIDGE = "dotmac0";
 export const HOST_IP = "10.213.0.1";
 const PREFIX = 24;
+/** The bridge's network: test hosts and image tests' containers. */
+export const POD_BRIDGE_CIDR = `10.213.0.0/${PREFIX}`;
 const leases = "/run/dotmac-net";
 
 async function ip(...args: string[]): Promise<string> {

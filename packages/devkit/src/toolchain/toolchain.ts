@@ -11,8 +11,10 @@ import { goBuilds, versions } from "./tools.ts";
 export interface Toolchain {
   /** Holds `pulumi` and `pulumi-language-nodejs`. */
   readonly pulumiBinDir: string;
-  /** Holds etcd, kube-apiserver, kube-controller-manager, kube-scheduler. */
+  /** Holds etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl. */
   readonly kubernetesBinDir: string;
+  /** The real node's other programs by name: coredns, metrics-server, dotmac-netpol, pause. */
+  readonly nodeBinaries: Readonly<Record<NodeBinary, string>>;
   /** Holds kwok and kwok-stages.yaml. */
   readonly kwokBinDir: string;
   /** PULUMI_HOME with our provider plugins installed. */
@@ -26,6 +28,15 @@ function buildNamed(name: string) {
   if (!build) throw new Error(`unknown build ${name}`);
   return build;
 }
+
+/** Builds whose one binary the real node runs (as a host process, or in an image of its own). */
+const nodeBuilds = {
+  coredns: "coredns",
+  "metrics-server": "metrics-server",
+  "dotmac-netpol": "netpol",
+  pause: "pause",
+} as const;
+export type NodeBinary = keyof typeof nodeBuilds;
 
 /** Resource plugins the npm SDKs ask for, with the binary that serves each. */
 const plugins = [
@@ -49,6 +60,10 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
   const languageBinDir = ambient ?? (await ensure("pulumi-language-nodejs"));
   const kubernetesBinDir = await ensure("kubernetes");
   const kwokBinDir = await ensure("kwok");
+  const nodeBinaries = {} as Record<NodeBinary, string>;
+  for (const [binary, build] of Object.entries(nodeBuilds) as [NodeBinary, string][]) {
+    nodeBinaries[binary] = join(await ensure(build), binary);
+  }
   const pulumiHome = join(env.cacheDir, "pulumi-home");
 
   for (const plugin of plugins) {
@@ -64,7 +79,7 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
   }
   // The engine finds the language host next to the CLI or on PATH; keep both binaries in one place.
   const binDir = ambient ?? (await sameDir(pulumiBinDir, languageBinDir));
-  return { pulumiBinDir: binDir, kubernetesBinDir, kwokBinDir, pulumiHome, built };
+  return { pulumiBinDir: binDir, kubernetesBinDir, kwokBinDir, nodeBinaries, pulumiHome, built };
 }
 
 /** Compares dotted versions numerically: -1, 0 or 1. */

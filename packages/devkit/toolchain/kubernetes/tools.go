@@ -1,10 +1,13 @@
 //go:build tools
 
-// Package tools pins the control-plane commands so `go build` can build them from this module.
+// Package tools pins the control-plane and node commands so `go build` can build them from this module.
 package tools
 
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
 )

@@ -1,0 +1,156 @@
+import { databaseUrl, run } from "@dotmac/devkit";
+import {
+  createPodHost,
+  type LocalPlatform,
+  objectConfig,
+  type PodHost,
+  type ScratchProject,
+  scratchProject,
+  startLocalPlatform,
+  uniqueSuffix,
+} from "@dotmac/devkit/testing";
+import { createTenantDb, SecretBox, servicePlans } from "@dotmac/tenant-db";
+import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
+import * as k8s from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addLocalNas, addSubscriber, radclient } from "./harness.ts";
+
+const SECRET = "real-node-nas-secret";
+
+/**
+ * A tenant stack deployed onto the local cluster's real node: its RADIUS runs from our image as
+ * real pods, a NAS host inside the tenant's NAS networks gets answers through the RADIUS Service,
+ * and one outside them is dropped by the NetworkPolicy alone (RADIUS knows both NASes).
+ */
+describe("a tenant's RADIUS on the real node, behind its NetworkPolicy", () => {
+  let platform: LocalPlatform;
+  let project: ScratchProject;
+  let inside: PodHost;
+  let outside: PodHost;
+  let core: k8s.CoreV1Api;
+  let serviceIp: string;
+  const slug = `node-${uniqueSuffix()}`;
+  const stack = `tenant-${slug}`;
+  const ns = `tenant-${slug}`;
+  const pulumi = (...args: string[]) => project.pulumi(...args);
+
+  const login = (from: PodHost, password = "node-user-pw") =>
+    radclient(
+      1812,
+      "auth",
+      SECRET,
+      `User-Name = "node-user"\nUser-Password = "${password}"\nMessage-Authenticator = 0x00`,
+      serviceIp,
+      from.name,
+    );
+
+  beforeAll(async () => {
+    platform = await startLocalPlatform({ postgres: true, realNode: true });
+    const pg = platform.postgres;
+    if (!pg?.podHost) throw new Error("Postgres does not serve pods");
+    [inside, outside] = await Promise.all([createPodHost("nas-in"), createPodHost("nas-out")]);
+    project = await scratchProject(platform, { prefix: "radius-node" });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(platform.cluster.kubeconfig);
+    core = kc.makeApiClient(k8s.CoreV1Api);
+
+    await pulumi("stack", "init", stack, "--secrets-provider", "passphrase");
+    await pulumi("config", "set", "-s", stack, "--secret", "postgresAdminUrl", pg.url);
+    await pulumi("config", "set", "-s", stack, "postgresAppHost", pg.podHost);
+    await pulumi("config", "set", "-s", stack, "radiusServiceType", "ClusterIP");
+    await pulumi("config", "set", "-s", stack, "sizing", "compact");
+    const tenant = {
+      slug,
+      tenantId: crypto.randomUUID(),
+      displayName: "Real Node Fibre",
+      plan: "starter",
+      seats: 5,
+      nasCidrs: [`${inside.ip}/32`],
+    };
+    for (const [key, value] of [
+      ["dotmac:tenant", tenant],
+      ["dotmac:placement", platform.cluster.placement],
+    ] as const) {
+      await pulumi("config", "set-all", "-s", stack, "--json", objectConfig(key, value));
+    }
+    // The provider waits for every Deployment on the real node to be Ready by its probes.
+    await pulumi("up", "--yes", "--skip-preview", "-s", stack).catch(async (error: Error) => {
+      // What the pods said, for the reason a rollout never became Ready.
+      const said: string[] = [];
+      for (const p of (await core.listNamespacedPod({ namespace: ns })).items) {
+        for (const previous of [true, false]) {
+          const log = await core
+            .readNamespacedPodLog({ name: p.metadata?.name ?? "", namespace: ns, previous, tailLines: 15 })
+            .catch(() => "");
+          if (log) said.push(`--- ${p.metadata?.name}${previous ? " (previous)" : ""}:\n${log}`);
+        }
+      }
+      throw new Error(`${error.message}\n${said.join("\n")}`);
+    });
+
+    const secrets = await core.readNamespacedSecret({ name: "tenant-secrets", namespace: ns });
+    const key = Buffer.from(secrets.data?.TENANT_SECRETS_KEY ?? "", "base64").toString();
+    const box = new SecretBox(Buffer.from(key, "base64"));
+    const url = databaseUrl(pg.url, `tenant_${slug.replaceAll("-", "_")}`);
+    await migrateTenantDb(url);
+    const { db, close } = createTenantDb(url, { max: 1 });
+    try {
+      // Both NASes are known to RADIUS: only the NetworkPolicy tells them apart.
+      await addLocalNas(db, box, SECRET, true, `${inside.ip}/32`);
+      await addLocalNas(db, box, SECRET, true, `${outside.ip}/32`);
+      const [plan] = await db
+        .insert(servicePlans)
+        .values({
+          name: "Fibre 100",
+          downloadKbps: 100_000,
+          uploadKbps: 20_000,
+          priceMinor: 2999,
+          currency: "EUR",
+        })
+        .returning();
+      await addSubscriber(db, box, { username: "node-user", status: "active", planId: plan?.id ?? null });
+    } finally {
+      await close();
+    }
+    const service = await core.readNamespacedService({ name: "radius", namespace: ns });
+    serviceIp = service.spec?.clusterIP ?? "";
+  }, 60 * 60_000);
+
+  afterAll(async () => {
+    await project?.pulumi("destroy", "--yes", "--skip-preview", "-s", stack).catch(() => "");
+    await project?.remove();
+    await Promise.all([inside?.remove(), outside?.remove()]);
+    await platform?.stop();
+  });
+
+  it("runs the tenant's RADIUS and isp-ops as real pods on the real node, Ready by their probes", async () => {
+    const pods = (await core.listNamespacedPod({ namespace: ns })).items;
+    const byApp = (app: string) => pods.filter((p) => p.metadata?.labels?.["app.kubernetes.io/name"] === app);
+    for (const app of ["radius", "isp-ops", "prometheus"]) {
+      const running = byApp(app);
+      expect(running.length, app).toBeGreaterThan(0);
+      for (const p of running) {
+        expect(p.spec?.nodeName, app).toBe("dotmac-node");
+        expect(p.status?.conditions?.find((c) => c.type === "Ready")?.status, app).toBe("True");
+        expect(p.status?.containerStatuses?.[0]?.started, app).toBe(true);
+      }
+    }
+    // What has no image here stays on KWOK's nodes.
+    expect(byApp("grafana")[0]?.spec?.nodeName).toMatch(/^kwok-node-/);
+  });
+
+  it("answers a NAS inside the tenant's NAS networks through the RADIUS Service", async () => {
+    expect(await login(inside)).toMatch(/Received Access-Accept/);
+    expect(await login(inside, "wrong-password")).toMatch(/Received Access-Reject/);
+  });
+
+  it("drops a NAS outside them at the NetworkPolicy, until the policy agent is gone", async () => {
+    expect(await login(outside)).toMatch(/No reply from server/);
+    // The same request passes once nothing enforces the policy: the policy, not RADIUS, dropped it.
+    const agent = platform.cluster.node?.services.find((s) => s.name === "dotmac-netpol");
+    if (!agent) throw new Error("no NetworkPolicy agent");
+    await agent.stop();
+    await run(platform.toolchain.nodeBinaries["dotmac-netpol"], ["--cleanup"]);
+    expect(await login(outside)).toMatch(/Received Access-Accept/);
+  });
+});

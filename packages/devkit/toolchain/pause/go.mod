@@ -1,0 +1,3 @@
+module dotmac.local/toolchain/pause
+
+go 1.26.6
