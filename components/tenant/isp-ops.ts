@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { tlsIngress } from "../shared/ingress-spec.ts";
 import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
-import { ISP_OPS_PORT, RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
+import { ISP_OPS_METRICS_PORT, ISP_OPS_PORT, RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
 
 /** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
 export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
@@ -93,7 +93,7 @@ export class IspOps extends pulumi.ComponentResource {
               labels: { ...labels, ...selector },
               annotations: {
                 "prometheus.io/scrape": "true",
-                "prometheus.io/port": String(ISP_OPS_PORT),
+                "prometheus.io/port": String(ISP_OPS_METRICS_PORT),
                 "prometheus.io/path": "/metrics",
               },
             },
@@ -105,12 +105,16 @@ export class IspOps extends pulumi.ComponentResource {
                   name: "isp-ops",
                   image: spec.images.ispOps,
                   resources,
-                  ports: [{ name: "http", containerPort: ISP_OPS_PORT }],
+                  ports: [
+                    { name: "http", containerPort: ISP_OPS_PORT },
+                    { name: "metrics", containerPort: ISP_OPS_METRICS_PORT },
+                  ],
                   probe: { path: "/api/healthz", readyPath: "/api/readyz", port: ISP_OPS_PORT },
                   envFrom: [{ configMapRef: { name: config.metadata.name } }],
                   env: [
                     { name: "HOST", value: "0.0.0.0" },
                     { name: "PORT", value: String(ISP_OPS_PORT) },
+                    { name: "ISP_OPS_METRICS_PORT", value: String(ISP_OPS_METRICS_PORT) },
                     {
                       name: "DATABASE_URL",
                       valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },

@@ -6,7 +6,7 @@ import { appLabeller } from "../shared/app-labels.ts";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { tlsIngress } from "../shared/ingress-spec.ts";
 import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
-import { GRAFANA_PORT, ISP_OPS_PORT, PROMETHEUS_PORT, RADIUS_METRICS_PORT } from "./ports.ts";
+import { GRAFANA_PORT, ISP_OPS_METRICS_PORT, PROMETHEUS_PORT, RADIUS_METRICS_PORT } from "./ports.ts";
 
 /** Dashboards kept as JSON beside this file, provisioned into every tenant's Grafana. */
 export const dashboards: Record<string, string> = Object.fromEntries(
@@ -18,7 +18,7 @@ export const dashboards: Record<string, string> = Object.fromEntries(
 
 /** What Prometheus scrapes: each part's pods, found through a headless Service of their own. */
 export const scrapeTargets = [
-  { job: "isp-ops", port: ISP_OPS_PORT },
+  { job: "isp-ops", port: ISP_OPS_METRICS_PORT },
   { job: "radius", port: RADIUS_METRICS_PORT },
 ] as const;
 

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
   GENIEACS_NBI_PORT,
   GRAFANA_PORT,
+  ISP_OPS_METRICS_PORT,
   ISP_OPS_PORT,
   MONGO_PORT,
   PROMETHEUS_PORT,
@@ -76,7 +77,7 @@ function partPolicy(part: Part, rules: { ingress?: Rule[]; egress?: Rule[] }): N
 /**
  * The tenant's network policies: deny everything, then allow each part exactly the peers and
  * ports it needs (one policy per part, so `kubectl get netpol` reads as the list of parts):
- * - isp-ops: from the ingress controller and Prometheus on its port; to the database, RADIUS
+ * - isp-ops: from the ingress controller on its port, Prometheus on its metrics port; to the database, RADIUS
  *   control, the GenieACS NBI, and HTTPS out (payment and message gateways);
  * - RADIUS: from the NAS networks (auth, accounting), isp-ops (control), Prometheus (metrics); to
  *   the database and the NAS networks (CoA and Disconnect, RFC 5176);
@@ -121,7 +122,10 @@ export function networkPolicySpecs(
       },
     },
     partPolicy("isp-ops", {
-      ingress: [{ peers: [ingressController, ...prometheus], ports: tcp(ISP_OPS_PORT) }],
+      ingress: [
+        { peers: [ingressController], ports: tcp(ISP_OPS_PORT) },
+        { peers: prometheus, ports: tcp(ISP_OPS_METRICS_PORT) },
+      ],
       egress: [
         database,
         { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_CONTROL_PORT) },
@@ -156,7 +160,7 @@ export function networkPolicySpecs(
       partPolicy("prometheus", {
         ingress: [{ peers: [pods("grafana")], ports: tcp(PROMETHEUS_PORT) }],
         egress: [
-          { peers: [pods("isp-ops")], ports: tcp(ISP_OPS_PORT) },
+          { peers: [pods("isp-ops")], ports: tcp(ISP_OPS_METRICS_PORT) },
           { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_METRICS_PORT) },
         ],
       }),

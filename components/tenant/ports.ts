@@ -3,6 +3,8 @@
  * all name them from here.
  */
 export const ISP_OPS_PORT = 3000;
+/** isp-ops's Prometheus metrics: not on the app's port, which the Ingress publishes. */
+export const ISP_OPS_METRICS_PORT = 9464;
 
 export const RADIUS_AUTH_PORT = 1812;
 export const RADIUS_ACCT_PORT = 1813;

@@ -77,7 +77,7 @@ describe("tenant specs (pure)", () => {
     expect(config.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(["isp-ops", "radius"]);
     // Found in DNS, in this namespace alone: the headless Services the Monitoring part makes.
     expect(config.scrape_configs.map((j: { dns_sd_configs: unknown }) => j.dns_sd_configs)).toEqual([
-      [{ names: ["isp-ops-metrics.tenant-city-net.svc"], type: "A", port: 3000 }],
+      [{ names: ["isp-ops-metrics.tenant-city-net.svc"], type: "A", port: 9464 }],
       [{ names: ["radius-metrics.tenant-city-net.svc"], type: "A", port: 9812 }],
     ]);
     for (const [file, json] of Object.entries(dashboards)) {

@@ -208,7 +208,10 @@ describe("TenantStamp", () => {
     const tcp = (port: number) => ({ protocol: "TCP", port });
     // Who may reach each part, on which ports.
     const ingress = (part: string) => policies[`allow-${part}`].ingress;
-    expect(ingress("isp-ops")).toEqual([{ from: [ingressNs, pods("prometheus")], ports: [tcp(3000)] }]);
+    expect(ingress("isp-ops")).toEqual([
+      { from: [ingressNs], ports: [tcp(3000)] },
+      { from: [pods("prometheus")], ports: [tcp(9464)] },
+    ]);
     expect(ingress("radius")).toEqual([
       {
         from: [{ ipBlock: { cidr: "100.64.10.0/24" } }],
@@ -234,7 +237,7 @@ describe("TenantStamp", () => {
     expect(egressPorts("genieacs")).toEqual([27017]);
     expect(egressPorts("mongodb")).toEqual([]);
     expect(egressPorts("grafana")).toEqual([9090]);
-    expect(egressPorts("prometheus")).toEqual([3000, 9812]);
+    expect(egressPorts("prometheus")).toEqual([9464, 9812]);
     // The database rule follows the server's real port (a pooler on 6432, say).
     resetMocks();
     const pooled = await stamp({}, { postgres: { adminUrl: "postgres://admin:pw@10.0.0.5:6432/postgres" } });

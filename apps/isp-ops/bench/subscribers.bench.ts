@@ -78,7 +78,7 @@ const served = await serveBuiltApp({
   app: "isp-ops",
   bin: "dotmac-isp-ops.js",
   readyPath: "/api/readyz",
-  env: { DATABASE_URL: t.url, TENANT_SECRETS_KEY: key.toString("base64") },
+  env: { DATABASE_URL: t.url, TENANT_SECRETS_KEY: key.toString("base64"), ISP_OPS_METRICS_PORT: "0" },
 });
 const base = served.url;
 

@@ -2,11 +2,13 @@ import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
-import { createTenantDb } from "@dotmac/tenant-db";
+import { createTenantDb, subscribers } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
+import { count } from "drizzle-orm";
 import next from "next";
 import { ispOpsProcessEnv, ispOpsTenantEnv } from "./server/env.ts";
 import { localTenants, slugFromHost } from "./server/local-tenants.ts";
+import { createIspOpsMetrics } from "./server/metrics.ts";
 import { bootstrapAdmin } from "./server/staff.ts";
 
 // src/cli.ts in the repository, dist/server.mjs in the image: both one level under the app.
@@ -21,6 +23,8 @@ const appDir = fileURLToPath(new URL("..", import.meta.url));
 async function serve(): Promise<void> {
   const env = ispOpsProcessEnv();
   const tenantsFile = env.ISP_OPS_TENANTS_FILE;
+  // One tenant's process counts its subscribers at each scrape (a pool of one, apart from the app's).
+  let counts: (() => Promise<Record<string, number>>) | undefined;
   if (!tenantsFile) {
     const tenant = ispOpsTenantEnv(process.env);
     await prepare(
@@ -28,13 +32,25 @@ async function serve(): Promise<void> {
       env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL,
       env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD,
     );
+    const { db } = createTenantDb(tenant.DATABASE_URL, { max: 1 });
+    counts = async () =>
+      Object.fromEntries(
+        (
+          await db
+            .select({ status: subscribers.status, n: count() })
+            .from(subscribers)
+            .groupBy(subscribers.status)
+        ).map((r) => [r.status, r.n]),
+      );
   }
+  const metrics = createIspOpsMetrics(counts ? { subscriberCounts: counts } : {});
   adoptStandaloneNextConfig(appDir);
   const { HOST: host, PORT: port } = env;
   const app = next({ dev: env.NODE_ENV === "development", dir: appDir, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer(async (req, res) => {
+    metrics.observe(req, res);
     if (tenantsFile) {
       // Local development: the host names the tenant; its database is readied on first use.
       const slug = slugFromHost(req.headers.host);
@@ -59,10 +75,25 @@ async function serve(): Promise<void> {
     void handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const metricsServer = createServer((req, res) => {
+    if (req.url === "/metrics") {
+      metrics.serve(res).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+      return;
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  await new Promise<void>((resolve) => metricsServer.listen(env.ISP_OPS_METRICS_PORT, host, resolve));
   process.stdout.write(
     `isp-ops ${tenantsFile ? "for every local tenant (http://<slug>.localhost)" : `for ${process.env.TENANT_SLUG ?? "local"}`} on http://${host}:${port}\n`,
   );
-  drainOnSignal(server, () => app.close());
+  drainOnSignal(server, async () => {
+    metricsServer.close();
+    await app.close();
+  });
 }
 
 const prepared = new Map<string, Promise<void>>();

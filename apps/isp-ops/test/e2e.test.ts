@@ -36,6 +36,7 @@ describe("isp-ops in a browser", () => {
         DATABASE_URL: t.url,
         TENANT_SECRETS_KEY: Buffer.alloc(32, 8).toString("base64"),
         TENANT_SLUG: "fastfiber",
+        ISP_OPS_METRICS_PORT: "0",
         NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
         NEXT_PUBLIC_PRIMARY_COLOR: "#7a1fa2",
         ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,

@@ -110,6 +110,19 @@ describe("the isp-ops image, run as the TenantStamp runs it", () => {
     expect((await fetch(`${base}${script}`)).status).toBe(200);
   });
 
+  it("serves Prometheus metrics on its metrics port only: requests by route and status, subscribers", async () => {
+    const metricsPort = container.ports.find((p: { name: string }) => p.name === "metrics").containerPort;
+    const text = await (await fetch(`http://${pod.ip}:${metricsPort}/metrics`)).text();
+    expect(text).toMatch(/^http_requests_total\{route="\/login",method="GET",code="200"\} \d+$/m);
+    expect(text).toMatch(
+      /^http_request_duration_seconds_bucket\{le="[^"]+",route="\/_next\/\*",method="GET"\} \d+$/m,
+    );
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+    expect(text).toMatch(/^# TYPE dotmac_isp_subscribers gauge$/m);
+    // Not on the app's port, which the Ingress publishes to the internet.
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+  });
+
   it("ends cleanly on SIGTERM within the grace period", async () => {
     const { exitCode, seconds } = await pod.terminate();
     expect(exitCode, await pod.logs()).toBe(0);

@@ -1,3 +1,4 @@
+import { dashboards } from "@dotmac/components/tenant";
 import { databaseUrl, run } from "@dotmac/devkit";
 import {
   createPodHost,
@@ -8,6 +9,7 @@ import {
   scratchProject,
   startLocalPlatform,
   uniqueSuffix,
+  waitFor,
 } from "@dotmac/devkit/testing";
 import { createTenantDb, SecretBox, servicePlans } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
@@ -143,6 +145,51 @@ describe("a tenant's RADIUS on the real node, behind its NetworkPolicy", () => {
     expect(await login(inside)).toMatch(/Received Access-Accept/);
     expect(await login(inside, "wrong-password")).toMatch(/Received Access-Reject/);
   });
+
+  it("fills every dashboard panel: each panel's PromQL has series in the tenant's own Prometheus", async () => {
+    // Traffic for each panel: logins (done above), accounting, and a packet RADIUS drops.
+    await radclient(
+      1813,
+      "acct",
+      SECRET,
+      'User-Name = "node-user"\nAcct-Status-Type = Start\nAcct-Session-Id = "node-1"',
+      serviceIp,
+      inside.name,
+    );
+    await radclient(
+      1812,
+      "auth",
+      "not-the-secret",
+      'User-Name = "node-user"\nUser-Password = "x"\nMessage-Authenticator = 0x00',
+      serviceIp,
+      inside.name,
+    );
+    const prometheus = (
+      await core.listNamespacedPod({ namespace: ns, labelSelector: "app.kubernetes.io/name=prometheus" })
+    ).items[0]?.status?.podIP;
+    const queries = Object.entries(dashboards).flatMap(([file, json]) =>
+      (JSON.parse(json) as { panels: { title: string; targets: { expr: string }[] }[] }).panels.flatMap((p) =>
+        p.targets.map((t) => ({ panel: `${file}: ${p.title}`, expr: t.expr })),
+      ),
+    );
+    expect(queries.length).toBeGreaterThanOrEqual(8);
+    const empty = async () => {
+      const missing: string[] = [];
+      for (const q of queries) {
+        const res = await fetch(`http://${prometheus}:9090/api/v1/query?query=${encodeURIComponent(q.expr)}`);
+        const body = (await res.json()) as { data?: { result?: unknown[] } };
+        if (!body.data?.result?.length) missing.push(`${q.panel} (${q.expr})`);
+      }
+      return missing;
+    };
+    // Scraped every 30 s; a rate needs two samples.
+    await waitFor("every panel to have data", async () => ((await empty()).length === 0 ? true : undefined), {
+      timeoutMs: 180_000,
+      intervalMs: 5_000,
+    }).catch(async () => {
+      throw new Error(`panels without data:\n${(await empty()).join("\n")}`);
+    });
+  }, 240_000);
 
   it("drops a NAS outside them at the NetworkPolicy, until the policy agent is gone", async () => {
     expect(await login(outside)).toMatch(/No reply from server/);

@@ -39,6 +39,8 @@ export const RadiusEnv = z.object({
 export const IspOpsProcessEnv = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port(3000),
+  /** Prometheus metrics, apart from the app's port (which the Ingress publishes). */
+  ISP_OPS_METRICS_PORT: port(9464),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   /** Local development (`npm start`) only: one process serves every tenant in this file by host name. */
   ISP_OPS_TENANTS_FILE: z.string().min(1).optional(),

@@ -66,6 +66,8 @@ export class LocalIspOps {
           ISP_OPS_TENANTS_FILE: this.tenantsFile,
           HOST: "127.0.0.1",
           PORT: String(this.port),
+          // Tenants' metrics are their pods' business; here nobody scrapes them.
+          ISP_OPS_METRICS_PORT: "0",
         },
       },
     );

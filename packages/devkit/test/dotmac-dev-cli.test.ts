@@ -23,11 +23,12 @@ describe("dotmac-dev CLI", () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
-  it("starts the control plane in the background, reports it, and stops it", async () => {
+  it("starts the control plane and the real node in the background, reports them, and stops them", async () => {
     expect(await cli("cluster", "status")).toMatch(/no cluster has been started/);
 
     const up = await cli("cluster", "up");
-    expect(up).toMatch(/cluster up: https:\/\/127\.0\.0\.1:\d+/);
+    // With the real node, the API server listens where its pods reach it too.
+    expect(up).toMatch(/cluster up: https:\/\/10\.213\.0\.1:6443/);
     expect(up).toContain(`export KUBECONFIG=${join(stateDir, "cluster", "kubeconfig")}`);
 
     // The processes outlived the command that started them.
@@ -40,16 +41,20 @@ describe("dotmac-dev CLI", () => {
       "kwok",
     ]);
     for (const pid of Object.values(state?.pids ?? {})) expect(isAlive(pid)).toBe(true);
+    const node = state?.node?.pids ?? {};
+    expect(Object.keys(node).sort()).toEqual(["containerd", "dotmac-netpol", "kube-proxy", "kubelet"]);
+    for (const pid of Object.values(node)) expect(isAlive(pid)).toBe(true);
 
     const status = await cli("cluster", "status");
-    expect(status).toMatch(/^ready: https:\/\/127\.0\.0\.1:\d+/);
+    expect(status).toMatch(/^ready: https:\/\/10\.213\.0\.1:6443/);
     expect(status).toMatch(/kube-apiserver\s+running/);
+    expect(status).toMatch(/kubelet\s+running/);
 
     // A second `up` while one runs is refused rather than started twice.
     await expect(cli("cluster", "up")).rejects.toThrow(/already running/);
 
     expect(await cli("cluster", "down")).toBe("cluster stopped\n");
-    for (const pid of Object.values(state?.pids ?? {})) expect(isAlive(pid)).toBe(false);
+    for (const pid of Object.values({ ...state?.pids, ...node })) expect(isAlive(pid)).toBe(false);
     const after = await cli("cluster", "status").catch((e: CommandError) => e.stdout);
     expect(after).toMatch(/^not ready/);
   });

@@ -417,7 +417,9 @@ export interface ClusterStatus {
 export async function clusterStatus(dir: string): Promise<ClusterStatus> {
   const state = await readClusterState(dir);
   if (!state) return { state, processes: {}, ready: false };
-  const processes = Object.fromEntries(Object.entries(state.pids).map(([name, pid]) => [name, isAlive(pid)]));
+  const processes = Object.fromEntries(
+    Object.entries({ ...state.pids, ...state.node?.pids }).map(([name, pid]) => [name, isAlive(pid)]),
+  );
   const pki = join(dir, "pki");
   const ready = await apiReady({
     server: state.server,
