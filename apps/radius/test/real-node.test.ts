@@ -1,9 +1,9 @@
 import { dashboards } from "@dotmac/components/tenant";
 import { databaseUrl, run } from "@dotmac/devkit";
 import {
+  configureRealNodeTenant,
   createPodHost,
   type LocalPlatform,
-  objectConfig,
   type PodHost,
   type ScratchProject,
   scratchProject,
@@ -56,25 +56,14 @@ describe("a tenant's RADIUS on the real node, behind its NetworkPolicy", () => {
     kc.loadFromFile(platform.cluster.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
 
-    await pulumi("stack", "init", stack, "--secrets-provider", "passphrase");
-    await pulumi("config", "set", "-s", stack, "--secret", "postgresAdminUrl", pg.url);
-    await pulumi("config", "set", "-s", stack, "postgresAppHost", pg.podHost);
-    await pulumi("config", "set", "-s", stack, "radiusServiceType", "ClusterIP");
-    await pulumi("config", "set", "-s", stack, "sizing", "compact");
-    const tenant = {
+    await configureRealNodeTenant(platform, project, {
       slug,
       tenantId: crypto.randomUUID(),
       displayName: "Real Node Fibre",
       plan: "starter",
       seats: 5,
       nasCidrs: [`${inside.ip}/32`],
-    };
-    for (const [key, value] of [
-      ["dotmac:tenant", tenant],
-      ["dotmac:placement", platform.cluster.placement],
-    ] as const) {
-      await pulumi("config", "set-all", "-s", stack, "--json", objectConfig(key, value));
-    }
+    });
     // The provider waits for every Deployment on the real node to be Ready by its probes.
     await pulumi("up", "--yes", "--skip-preview", "-s", stack).catch(async (error: Error) => {
       // What the pods said, for the reason a rollout never became Ready.

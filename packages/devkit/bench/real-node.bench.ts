@@ -5,7 +5,7 @@
  * minutes per onboarding). Prints one table; `npm run bench` runs it. Needs root.
  */
 import { cpus, totalmem } from "node:os";
-import { objectConfig, scratchProject, startLocalPlatform, uniqueSuffix } from "../src/testing.ts";
+import { configureRealNodeTenant, scratchProject, startLocalPlatform, uniqueSuffix } from "../src/testing.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const quiet = () => {};
@@ -15,32 +15,17 @@ for (let i = 0; i < RUNS; i++) {
   let started = performance.now();
   const platform = await startLocalPlatform({ postgres: true, realNode: true, log: quiet });
   samples.clusterUp.push(performance.now() - started);
-  const pg = platform.postgres;
-  if (!pg?.podHost) throw new Error("Postgres does not serve pods");
   const project = await scratchProject(platform, { prefix: "bench-node" });
   try {
-    const slug = `bench-${uniqueSuffix()}`;
-    const stack = `tenant-${slug}`;
     const pulumi = (...args: string[]) => project.pulumi(...args);
-    await pulumi("stack", "init", stack, "--secrets-provider", "passphrase");
-    await pulumi("config", "set", "-s", stack, "--secret", "postgresAdminUrl", pg.url);
-    await pulumi("config", "set", "-s", stack, "postgresAppHost", pg.podHost);
-    await pulumi("config", "set", "-s", stack, "radiusServiceType", "ClusterIP");
-    await pulumi("config", "set", "-s", stack, "sizing", "compact");
-    const tenant = {
-      slug,
+    const stack = await configureRealNodeTenant(platform, project, {
+      slug: `bench-${uniqueSuffix()}`,
       tenantId: crypto.randomUUID(),
       displayName: "Bench Fibre",
       plan: "starter",
       seats: 5,
       nasCidrs: ["192.0.2.0/24"],
-    };
-    for (const [key, value] of [
-      ["dotmac:tenant", tenant],
-      ["dotmac:placement", platform.cluster.placement],
-    ] as const) {
-      await pulumi("config", "set-all", "-s", stack, "--json", objectConfig(key, value));
-    }
+    });
     started = performance.now();
     await pulumi("up", "--yes", "--skip-preview", "-s", stack);
     samples.tenant.push(performance.now() - started);

@@ -241,3 +241,32 @@ export async function serveBuiltApp(opts: {
   }
   return { url, stop: () => server.kill("SIGTERM") };
 }
+
+/**
+ * A tenant stack configured the way the local cluster's real node takes it: the platform's
+ * Postgres at its pod address, RADIUS on a ClusterIP, compact sizing, the cluster's placement.
+ * The spec is this repository's TenantSpec input (slug, plan, NAS networks, …).
+ */
+export async function configureRealNodeTenant(
+  platform: LocalPlatform,
+  project: ScratchProject,
+  tenant: { slug: string } & Record<string, unknown>,
+): Promise<string> {
+  const pg = platform.postgres;
+  if (!pg?.podHost)
+    throw new Error("this platform's Postgres does not serve pods (startLocalPlatform({ realNode: true }))");
+  const stack = `tenant-${tenant.slug}`;
+  const pulumi = (...args: string[]) => project.pulumi(...args);
+  await pulumi("stack", "init", stack, "--secrets-provider", "passphrase");
+  await pulumi("config", "set", "-s", stack, "--secret", "postgresAdminUrl", pg.url);
+  await pulumi("config", "set", "-s", stack, "postgresAppHost", pg.podHost);
+  await pulumi("config", "set", "-s", stack, "radiusServiceType", "ClusterIP");
+  await pulumi("config", "set", "-s", stack, "sizing", "compact");
+  for (const [key, value] of [
+    ["dotmac:tenant", tenant],
+    ["dotmac:placement", platform.cluster.placement],
+  ] as const) {
+    await pulumi("config", "set-all", "-s", stack, "--json", objectConfig(key, value));
+  }
+  return stack;
+}
