@@ -14,6 +14,7 @@ export const versions = {
   metricsServer: "0.8.0",
   /** The NetworkPolicy controller embedded in our agent (see toolchain/netpol). */
   kubeRouter: "2.1.0",
+  distribution: "3.1.2",
 } as const;
 
 export interface GoBuild {
@@ -127,6 +128,14 @@ export const goBuilds: readonly GoBuild[] = [
     output: "dotmac-netpol",
     ldflags: [],
     binaries: ["dotmac-netpol"],
+  },
+  {
+    name: "registry",
+    version: versions.distribution,
+    moduleDir: join(toolchainDir, "registry"),
+    packages: ["github.com/distribution/distribution/v3/cmd/registry"],
+    ldflags: [`-X github.com/distribution/distribution/v3/version.version=v${versions.distribution}`],
+    binaries: ["registry"],
   },
   {
     name: "pause",
