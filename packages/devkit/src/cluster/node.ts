@@ -170,11 +170,18 @@ export async function teardownNode(
   if (state.pids.containerd !== undefined && isAlive(state.pids.containerd))
     await killPods(state.containerdSocket);
   if (state.pids.containerd !== undefined) await stopPid(state.pids.containerd, 5_000);
-  // containerd's shims outlive it; the pods' processes are dead by now, so they end too.
-  await run("pkill", [
-    "-f",
-    `containerd-shim.*${state.containerdSocket.replace(/\/containerd\.sock$/, "")}`,
-  ]).catch(() => {});
+  // containerd's shims outlive it. Asked to stop, then killed: one still reaping its pod must not
+  // outlive the node.
+  const shims = `containerd-shim.*${state.containerdSocket.replace(/\/containerd\.sock$/, "")}`;
+  for (const signal of ["TERM", "KILL"]) {
+    await run("pkill", [`-${signal}`, "-f", shims]).catch(() => {});
+    const gone = await waitFor(
+      "the pods' shims to exit",
+      async () => ((await run("pgrep", ["-f", shims]).catch(() => "")).trim() === "" ? true : undefined),
+      { timeoutMs: 5_000, intervalMs: 100 },
+    ).catch(() => false);
+    if (gone) break;
+  }
   if (toolchain) {
     await run(join(toolchain.kubernetesBinDir, "kube-proxy"), ["--cleanup"]).catch(() => {});
     await run(toolchain.nodeBinaries["dotmac-netpol"], ["--cleanup"]).catch(() => {});
