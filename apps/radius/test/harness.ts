@@ -4,6 +4,7 @@ import {
   radiusCredentials,
   type SecretBox,
   sealedFor,
+  servicePlans,
   subscribers,
   type TenantDb,
 } from "@dotmac/tenant-db";
@@ -74,6 +75,21 @@ export function radclient(
     child.on("close", () => resolve(out));
     child.stdin.end(`${attributes}\n`);
   });
+}
+
+/** A service plan (Fibre 100, 100/20 Mbit/s) for subscribers to be on; its id. */
+export async function addPlan(db: TenantDb): Promise<string | null> {
+  const [plan] = await db
+    .insert(servicePlans)
+    .values({
+      name: "Fibre 100",
+      downloadKbps: 100_000,
+      uploadKbps: 20_000,
+      priceMinor: 2999,
+      currency: "EUR",
+    })
+    .returning();
+  return plan?.id ?? null;
 }
 
 /** A subscriber with a RADIUS login whose password is `<username>-pw`, sealed as isp-ops would. */

@@ -11,11 +11,11 @@ import {
   uniqueSuffix,
   waitFor,
 } from "@dotmac/devkit/testing";
-import { createTenantDb, SecretBox, servicePlans } from "@dotmac/tenant-db";
+import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addLocalNas, addSubscriber, radclient } from "./harness.ts";
+import { addLocalNas, addPlan, addSubscriber, radclient } from "./harness.ts";
 
 const SECRET = "real-node-nas-secret";
 
@@ -89,17 +89,7 @@ describe("a tenant's RADIUS on the real node, behind its NetworkPolicy", () => {
       // Both NASes are known to RADIUS: only the NetworkPolicy tells them apart.
       await addLocalNas(db, box, SECRET, true, `${inside.ip}/32`);
       await addLocalNas(db, box, SECRET, true, `${outside.ip}/32`);
-      const [plan] = await db
-        .insert(servicePlans)
-        .values({
-          name: "Fibre 100",
-          downloadKbps: 100_000,
-          uploadKbps: 20_000,
-          priceMinor: 2999,
-          currency: "EUR",
-        })
-        .returning();
-      await addSubscriber(db, box, { username: "node-user", status: "active", planId: plan?.id ?? null });
+      await addSubscriber(db, box, { username: "node-user", status: "active", planId: await addPlan(db) });
     } finally {
       await close();
     }

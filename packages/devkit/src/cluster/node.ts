@@ -193,6 +193,20 @@ export async function teardownNode(
   if (holder?.dir === state.dir) await rm(LOCK, { force: true });
 }
 
+/** Waits until a node process's /healthz on 127.0.0.1 answers 2xx. */
+const healthy = (what: string, port: number, timeoutMs: number) =>
+  waitFor(
+    `${what}'s healthz`,
+    async () =>
+      (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+        ? true
+        : undefined,
+    { timeoutMs, intervalMs: 200 },
+  );
+
 export interface StartNodeOptions {
   readonly clusterDir: string;
   readonly env: DevkitEnv;
@@ -322,17 +336,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RealNode> {
         ]);
         await writeFile(LOCK, JSON.stringify(state()));
         const started = Date.now();
-        await waitFor(
-          "the kubelet's healthz",
-          async () =>
-            (await fetch(`http://127.0.0.1:${kubeletHealthz}/healthz`).then(
-              (r) => r.ok,
-              () => false,
-            ))
-              ? true
-              : undefined,
-          { timeoutMs: 60_000, intervalMs: 200 },
-        );
+        await healthy("the kubelet", kubeletHealthz as number, 60_000);
         // Ready, as reported by this kubelet (the node object may hold an earlier run's status).
         await waitFor(
           "the node to be Ready",
@@ -362,17 +366,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RealNode> {
           `--service-cidr=${SERVICE_CIDR}`,
         ]);
         await writeFile(LOCK, JSON.stringify(state()));
-        await waitFor(
-          "kube-proxy's healthz",
-          async () =>
-            (await fetch(`http://127.0.0.1:${proxyHealthz}/healthz`).then(
-              (r) => r.ok,
-              () => false,
-            ))
-              ? true
-              : undefined,
-          { timeoutMs: 30_000, intervalMs: 200 },
-        );
+        await healthy("kube-proxy", proxyHealthz as number, 30_000);
       },
       log,
     );
