@@ -11,6 +11,7 @@ function stampSettings(config: pulumi.Config) {
     radiusServiceType: radiusServiceTypeOf(config),
     storageClassName: config.get("storageClassName") || undefined,
     postgresAppHost: config.get("postgresAppHost") || undefined,
+    platformApiUrl: config.get("platformApiUrl") || undefined,
     scheduling: schedulingOf(config),
   };
 }
@@ -37,6 +38,14 @@ export async function run() {
     radiusServiceType: settings.radiusServiceType,
     ...settings.scheduling,
     ...(settings.storageClassName ? { storageClassName: settings.storageClassName } : {}),
+    ...(settings.platformApiUrl
+      ? {
+          platformApi: {
+            url: settings.platformApiUrl,
+            credential: config.requireSecret("platformCredential"),
+          },
+        }
+      : {}),
     ...(spec.database.target === "postgres"
       ? {
           postgres: {

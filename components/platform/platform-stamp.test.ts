@@ -84,6 +84,27 @@ describe("PlatformStamp", () => {
     }
   });
 
+  it("lets tenants' isp-ops reach the API's port alone, and tells tenant stacks where that is", async () => {
+    const { one } = await platform({});
+    const api = one("kubernetes:apps/v1:Deployment", "automation-api").inputs.spec.template.spec;
+    expect(containerEnv(api.containers[0]).DOTMAC_PLATFORM_API_URL).toBe(
+      "http://automation-api.platform-admin.svc:8080",
+    );
+    const policy = one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-tenant-isp-ops").inputs.spec;
+    expect(policy.podSelector).toEqual({ matchLabels: { "app.kubernetes.io/name": "automation-api" } });
+    expect(policy.ingress).toEqual([
+      {
+        from: [
+          {
+            namespaceSelector: { matchExpressions: [{ key: "dotmac.io/tenant-slug", operator: "Exists" }] },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "isp-ops" } },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      },
+    ]);
+  });
+
   it("places and sizes its own pods, and hands the same placement and sizing to tenant stacks", async () => {
     const placement = {
       default: { nodeSelector: { type: "kwok" } },

@@ -277,6 +277,32 @@ export class PlatformStamp extends pulumi.ComponentResource {
     });
 
     const apiLabels = { "app.kubernetes.io/name": "automation-api" };
+    const apiUrl = `http://automation-api.${PLATFORM_NAMESPACE}.svc:${API_PORT}`;
+    // Tenants' isp-ops report their NAS networks to the API, on its port and to nothing else here.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-netpol-tenant-isp-ops`,
+      {
+        metadata: inNs("allow-tenant-isp-ops"),
+        spec: {
+          podSelector: { matchLabels: apiLabels },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchExpressions: [{ key: "dotmac.io/tenant-slug", operator: "Exists" }],
+                  },
+                  podSelector: { matchLabels: { "app.kubernetes.io/name": "isp-ops" } },
+                },
+              ],
+              ports: [{ protocol: "TCP", port: API_PORT }],
+            },
+          ],
+        },
+      },
+      child,
+    );
     new k8s.apps.v1.Deployment(
       `${name}-api`,
       {
@@ -305,6 +331,7 @@ export class PlatformStamp extends pulumi.ComponentResource {
                         valueFrom: { secretKeyRef: { name: dbSecret.metadata.name, key: "DATABASE_URL" } },
                       },
                       { name: "DOTMAC_WORKSPACES_DIR", value: `${engineScratch}/workspaces` },
+                      { name: "DOTMAC_PLATFORM_API_URL", value: apiUrl },
                       { name: "DOTMAC_RADIUS_SERVICE_TYPE", value: args.radiusServiceType ?? "LoadBalancer" },
                       ...(args.placement
                         ? [{ name: "DOTMAC_PLACEMENT", value: JSON.stringify(args.placement) }]
@@ -376,7 +403,7 @@ export class PlatformStamp extends pulumi.ComponentResource {
                     { name: "PORT", value: String(ADMIN_PORT) },
                     {
                       name: "AUTOMATION_API_URL",
-                      value: `http://automation-api.${PLATFORM_NAMESPACE}.svc:${API_PORT}`,
+                      value: apiUrl,
                     },
                   ],
                   volumeMounts: [{ name: "next-cache", mountPath: "/app/apps/platform-admin/.next/cache" }],
@@ -417,7 +444,7 @@ export class PlatformStamp extends pulumi.ComponentResource {
     );
 
     this.adminUrl = pulumi.output(`https://${host}`);
-    this.apiUrl = pulumi.output(`http://automation-api.${PLATFORM_NAMESPACE}.svc:${API_PORT}`);
+    this.apiUrl = pulumi.output(apiUrl);
     this.databaseHost = database.host;
     this.stateBackendUrl = backend ? backend.backendUrl : pulumi.output(undefined);
     this.secretsProvider = backend ? backend.secretsProvider : pulumi.output(undefined);

@@ -6,7 +6,7 @@ import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "
 import { ISP_OPS_METRICS_PORT, ISP_OPS_PORT, RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
 
 /** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
-export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
+export function ispOpsEnv(spec: TenantSpec, platformApiUrl?: string): Record<string, string> {
   const features = effectiveFeatures(spec);
   return {
     TENANT_ID: spec.tenantId,
@@ -23,6 +23,8 @@ export function ispOpsEnv(spec: TenantSpec): Record<string, string> {
     ...(features.has("radius")
       ? { RADIUS_CONTROL_URL: `http://${RADIUS_CONTROL_SERVICE}:${RADIUS_CONTROL_PORT}` }
       : {}),
+    // NAS devices added in isp-ops open the tenant's RADIUS to them through the platform.
+    ...(platformApiUrl ? { PLATFORM_API_URL: platformApiUrl } : {}),
   };
 }
 
@@ -44,6 +46,8 @@ export interface IspOpsArgs extends Scheduling {
   readonly clusterIssuer: string;
   /** Scaled to zero, without an autoscaler to bring it back. */
   readonly suspended: boolean;
+  /** The automation API, and the Secret holding the tenant's credential for it (PLATFORM_API_TOKEN). */
+  readonly platformApi?: { readonly url: string; readonly credentialSecretName: pulumi.Input<string> };
 }
 
 /** The tenant's isp-ops app: config, Deployment, Service, Ingress (with TLS), HPA and PDB. */
@@ -71,7 +75,7 @@ export class IspOps extends pulumi.ComponentResource {
     // Deployment, instead of replacing a fixed-name ConfigMap and, behind it, the Deployment.
     const config = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: { namespace: args.namespace, labels }, data: ispOpsEnv(spec) },
+      { metadata: { namespace: args.namespace, labels }, data: ispOpsEnv(spec, args.platformApi?.url) },
       { parent: this },
     );
 
@@ -125,6 +129,19 @@ export class IspOps extends pulumi.ComponentResource {
                         secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" },
                       },
                     },
+                    ...(args.platformApi
+                      ? [
+                          {
+                            name: "PLATFORM_API_TOKEN",
+                            valueFrom: {
+                              secretKeyRef: {
+                                name: args.platformApi.credentialSecretName,
+                                key: "PLATFORM_API_TOKEN",
+                              },
+                            },
+                          },
+                        ]
+                      : []),
                   ],
                   volumeMounts: [{ name: "next-cache", mountPath: "/app/apps/isp-ops/.next/cache" }],
                 }),

@@ -1,4 +1,4 @@
-import type { TenantSpec } from "@dotmac/contracts";
+import { ipVersion, type TenantSpec } from "@dotmac/contracts";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   GENIEACS_NBI_PORT,
@@ -25,6 +25,8 @@ export interface NetworkPolicyOptions {
   readonly radius: boolean;
   readonly genieacs: boolean;
   readonly grafana: boolean;
+  /** The automation API, which isp-ops reports NAS networks to. */
+  readonly platformApiUrl?: string;
 }
 
 type Part = "isp-ops" | "radius" | "genieacs" | "mongodb" | "prometheus" | "grafana";
@@ -56,6 +58,32 @@ const tcp = (...ports: pulumi.Input<number>[]): Port[] => ports.map((port) => ({
 const udp = (...ports: number[]): Port[] => ports.map((port) => ({ protocol: "UDP", port }));
 const anywhere: Peer[] = [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }];
 
+/**
+ * Where the automation API is, as a policy rule: an in-cluster Service name
+ * (`<service>.<namespace>.svc`) means that namespace's pods named like the Service (as the
+ * PlatformStamp labels them); an address means that address; any other host, anywhere on its port.
+ */
+export function platformApiEgress(url: string): Rule {
+  const { hostname, port, protocol } = new URL(url);
+  const ports = tcp(Number(port || (protocol === "https:" ? 443 : 80)));
+  const host = hostname.replace(/^\[|\]$/g, "");
+  const version = ipVersion(host);
+  if (version) return { peers: [{ ipBlock: { cidr: `${host}/${version === 4 ? 32 : 128}` } }], ports };
+  const service = host.match(/^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/);
+  if (service?.[1] && service[2]) {
+    return {
+      peers: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": service[2] } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": service[1] } },
+        },
+      ],
+      ports,
+    };
+  }
+  return { peers: anywhere, ports };
+}
+
 /** One part's allowances: who may reach it on which ports, and what it may reach. */
 function partPolicy(part: Part, rules: { ingress?: Rule[]; egress?: Rule[] }): NetworkPolicySpec {
   const ingress = (rules.ingress ?? []).filter((r) => r.peers.length > 0);
@@ -78,7 +106,7 @@ function partPolicy(part: Part, rules: { ingress?: Rule[]; egress?: Rule[] }): N
  * The tenant's network policies: deny everything, then allow each part exactly the peers and
  * ports it needs (one policy per part, so `kubectl get netpol` reads as the list of parts):
  * - isp-ops: from the ingress controller on its port, Prometheus on its metrics port; to the database, RADIUS
- *   control, the GenieACS NBI, and HTTPS out (payment and message gateways);
+ *   control, the GenieACS NBI, the automation API, and HTTPS out (payment and message gateways);
  * - RADIUS: from the NAS networks (auth, accounting), isp-ops (control), Prometheus (metrics); to
  *   the database and the NAS networks (CoA and Disconnect, RFC 5176);
  * - GenieACS: its NBI (which reboots and reconfigures routers) from isp-ops only; to MongoDB;
@@ -131,6 +159,7 @@ export function networkPolicySpecs(
         { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_CONTROL_PORT) },
         { peers: opts.genieacs ? [pods("genieacs")] : [], ports: tcp(GENIEACS_NBI_PORT) },
         { peers: anywhere, ports: tcp(443) },
+        ...(opts.platformApiUrl ? [platformApiEgress(opts.platformApiUrl)] : []),
       ],
     }),
   ];

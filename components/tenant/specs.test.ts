@@ -5,7 +5,7 @@ import { pgIdentifier, tenantDatabaseName } from "../database/postgres-database.
 import { disruptionBudget, ispOpsEnv } from "./isp-ops.ts";
 import { dashboards, prometheusConfig } from "./monitoring.ts";
 import { quotaHard } from "./namespace-specs.ts";
-import { networkPolicySpecs } from "./network-policy-specs.ts";
+import { networkPolicySpecs, platformApiEgress } from "./network-policy-specs.ts";
 
 const spec = TenantSpec.parse({
   slug: "city-net",
@@ -46,6 +46,35 @@ describe("tenant specs (pure)", () => {
       { protocol: "UDP", port: 1812 },
       { protocol: "UDP", port: 1813 },
     ]);
+  });
+
+  it("lets isp-ops reach the automation API where its URL says it is, on its port only", () => {
+    expect(platformApiEgress("http://automation-api.dotmac-platform.svc:8080")).toEqual({
+      peers: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dotmac-platform" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "automation-api" } },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 8080 }],
+    });
+    expect(platformApiEgress("http://10.213.0.1:41234")).toEqual({
+      peers: [{ ipBlock: { cidr: "10.213.0.1/32" } }],
+      ports: [{ protocol: "TCP", port: 41234 }],
+    });
+    expect(platformApiEgress("http://[fd00::1]/").peers).toEqual([{ ipBlock: { cidr: "fd00::1/128" } }]);
+    expect(platformApiEgress("https://api.dotmac.example").ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    const opts = { ingressNamespace: "ingress-nginx", databaseCidrs: ["10.0.0.0/8"] };
+    const parts = { radius: true, genieacs: false, grafana: false };
+    const ispOps = (platformApiUrl?: string) =>
+      networkPolicySpecs(spec, { ...opts, ...parts, ...(platformApiUrl ? { platformApiUrl } : {}) }).find(
+        (p) => p.name === "allow-isp-ops",
+      )?.spec.egress;
+    expect(JSON.stringify(ispOps())).not.toMatch(/41234/);
+    expect(ispOps("http://10.213.0.1:41234")).toContainEqual({
+      to: [{ ipBlock: { cidr: "10.213.0.1/32" } }],
+      ports: [{ protocol: "TCP", port: 41234 }],
+    });
   });
 
   it("forbids NodePorts in every quota", () => {

@@ -353,7 +353,10 @@ describe("TenantStamp", () => {
   });
 
   it("gives isp-ops and RADIUS exactly the environment their own schemas read", async () => {
-    const { one } = await stamp({ plan: "enterprise", seats: 100 });
+    const { one } = await stamp(
+      { plan: "enterprise", seats: 100 },
+      { platformApi: { url: "http://automation-api.dotmac-platform.svc:8080", credential: "dmt_abc" } },
+    );
     const container = (name: string) =>
       one("kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0];
     const schemas = {
@@ -369,6 +372,43 @@ describe("TenantStamp", () => {
     expect(container("isp-ops").readinessProbe.httpGet.path).toBe("/api/readyz");
     expect(container("radius").livenessProbe.httpGet.path).toBe("/healthz");
     expect(container("radius").readinessProbe.httpGet.path).toBe("/readyz");
+  });
+
+  it("hands isp-ops the platform's URL and the tenant's credential, the credential only as a secret", async () => {
+    const { one, of } = await stamp(
+      { plan: "starter", seats: 3 },
+      { platformApi: { url: "http://automation-api.dotmac-platform.svc:8080", credential: "dmt_abc" } },
+    );
+    const secret = one("kubernetes:core/v1:Secret", "platform-credential");
+    // The whole stringData reaches the engine as a secret.
+    expect(secret.inputs.stringData).toEqual({
+      [SECRET_SIG]: SECRET_VALUE,
+      value: { PLATFORM_API_TOKEN: "dmt_abc" },
+    });
+    const [config] = of("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.data?.TENANT_SLUG);
+    expect(config?.inputs.data.PLATFORM_API_URL).toBe("http://automation-api.dotmac-platform.svc:8080");
+    expect(JSON.stringify(config?.inputs.data)).not.toContain("dmt_");
+    const env = one("kubernetes:apps/v1:Deployment", "isp-ops").inputs.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({
+      name: "PLATFORM_API_TOKEN",
+      valueFrom: { secretKeyRef: { name: "platform-credential", key: "PLATFORM_API_TOKEN" } },
+    });
+    const egress = one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-isp-ops").inputs.spec.egress;
+    expect(egress).toContainEqual({
+      to: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dotmac-platform" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "automation-api" } },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 8080 }],
+    });
+    // Without a platform API, no credential exists anywhere in the tenant.
+    resetMocks();
+    const without = await stamp({ plan: "starter", seats: 3 });
+    expect(without.of("kubernetes:core/v1:Secret").map((s) => s.inputs.metadata.name)).not.toContain(
+      "platform-credential",
+    );
   });
 
   it("places each part where the stack's placement says, and sizes requests by its profile", async () => {

@@ -47,6 +47,11 @@ export interface TenantStampArgs extends Scheduling {
   readonly storageClassName?: string;
   /** Networks tenant pods may reach Postgres on; RFC 1918 ranges when absent. */
   readonly databaseCidrs?: readonly string[];
+  /**
+   * The automation API and the tenant's credential for it: isp-ops reports its NAS networks
+   * there. Without it, NAS networks change only through the platform (the spec's `nasCidrs`).
+   */
+  readonly platformApi?: { readonly url: string; readonly credential: pulumi.Input<string> };
 }
 
 /**
@@ -144,6 +149,7 @@ export class TenantStamp extends pulumi.ComponentResource {
       radius: features.has("radius"),
       genieacs: features.has("genieacs"),
       grafana: features.has("grafana"),
+      ...(args.platformApi ? { platformApiUrl: args.platformApi.url } : {}),
     }).map(
       (p) =>
         new k8s.networking.v1.NetworkPolicy(
@@ -191,6 +197,18 @@ export class TenantStamp extends pulumi.ComponentResource {
       child,
     );
 
+    const platformCredential = args.platformApi
+      ? new k8s.core.v1.Secret(
+          `${name}-platform-credential`,
+          {
+            metadata: inNs("platform-credential"),
+            type: "Opaque",
+            stringData: { PLATFORM_API_TOKEN: pulumi.secret(args.platformApi.credential) },
+          },
+          child,
+        )
+      : undefined;
+
     // Workloads start once the guard rails they run under exist.
     const workloads = { parent: this, dependsOn: [ns, apiAccess, quota, limits, ...policies] };
     const common = {
@@ -210,6 +228,14 @@ export class TenantStamp extends pulumi.ComponentResource {
         secretsKeySecretName: secretsKeySecret.metadata.name,
         ingressClassName,
         clusterIssuer,
+        ...(args.platformApi && platformCredential
+          ? {
+              platformApi: {
+                url: args.platformApi.url,
+                credentialSecretName: platformCredential.metadata.name,
+              },
+            }
+          : {}),
       },
       workloads,
     );

@@ -18,6 +18,7 @@ import { flagsRouter } from "./routes/flags.ts";
 import { fleetRouter } from "./routes/fleet.ts";
 import { healthRouter } from "./routes/health.ts";
 import { licencesRouter } from "./routes/licences.ts";
+import { nasNetworksRouter } from "./routes/nas-networks.ts";
 import { operationsRouter } from "./routes/operations.ts";
 import { tenantsRouter } from "./routes/tenants.ts";
 import { tokensRouter } from "./routes/tokens.ts";
@@ -30,6 +31,7 @@ function apiRoutes(deps: Deps) {
   return new OpenAPIHono<AppEnv>()
     .route("/", authRouter(deps))
     .route("/", tenantsRouter(deps))
+    .route("/", nasNetworksRouter(deps))
     .route("/", operationsRouter(deps))
     .route("/", fleetRouter(deps))
     .route("/", flagsRouter(deps))

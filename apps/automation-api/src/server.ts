@@ -27,6 +27,7 @@ export function stackSettings(env: ApiEnv): StackSettings {
     radiusServiceType: env.DOTMAC_RADIUS_SERVICE_TYPE,
     placement: env.DOTMAC_PLACEMENT,
     sizing: env.DOTMAC_SIZING,
+    platformApiUrl: env.DOTMAC_PLATFORM_API_URL,
   };
 }
 

@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, LocalRadiusRunner } from "@dotmac/devkit";
+import { containerEnv, freePort, LocalIspOps, LocalRadiusRunner, listDeployments } from "@dotmac/devkit";
 import { crashTree } from "@dotmac/devkit/testing";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,37 @@ import { type LiveEnvironment, readSse, signIn, startLiveEnvironment } from "./l
 
 const base = "/api/platform/v1";
 type Json = any;
+
+/** A browser's calls to isp-ops at <host>: the Host header it sends, and the session cookie it keeps. */
+function hostClient(port: number, host: string) {
+  let cookie = "";
+  return (method: string, path: string, body?: unknown) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method,
+          headers: {
+            host: `${host}:${port}`,
+            ...(cookie ? { cookie } : {}),
+            ...(payload ? { "content-type": "application/json" } : {}),
+          },
+        },
+        (res) => {
+          const set = res.headers["set-cookie"]?.[0];
+          if (set) cookie = set.split(";")[0] ?? "";
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
+    });
+}
 
 async function filesUnder(dir: string, keep: (file: string) => boolean): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true });
@@ -26,9 +58,11 @@ describe("automation API on the real engine", () => {
   let headers: Record<string, string>;
   let core: k8s.CoreV1Api;
   let apps: k8s.AppsV1Api;
+  let networking: k8s.NetworkingV1Api;
   /** What `npm start` runs for each live tenant's RADIUS Deployment. */
   let radius: LocalRadiusRunner;
   let radiusState: string;
+  let ispOps: LocalIspOps | undefined;
   const radiusSlugs = async () => {
     await radius.sync();
     return radius.servers.map((r) => r.slug);
@@ -62,16 +96,23 @@ describe("automation API on the real engine", () => {
 
   beforeAll(async () => {
     live = await startLiveEnvironment();
-    api = await live.startReplica();
+    // Tenants' isp-ops are told where the API is (what `npm start` does too).
+    const port = await freePort();
+    api = await live.startReplica({
+      PORT: String(port),
+      DOTMAC_PLATFORM_API_URL: `http://127.0.0.1:${port}`,
+    });
     headers = await signIn(api.url);
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(live.platform.cluster.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
+    networking = kc.makeApiClient(k8s.NetworkingV1Api);
     radiusState = await mkdtemp(join(tmpdir(), "dotmac-radius-"));
     radius = new LocalRadiusRunner({ credentials: live.platform.cluster.credentials, stateDir: radiusState });
   });
   afterAll(async () => {
+    await ispOps?.stop();
     await radius?.stopAll();
     await live?.stop();
     await rm(radiusState, { recursive: true, force: true });
@@ -130,6 +171,67 @@ describe("automation API on the real engine", () => {
       "last-event-id": String(data.length - 2),
     });
     expect(resumed.filter((e) => e.id).map((e) => Number(e.id))).toEqual([data.length - 1, data.length]);
+  });
+
+  it("opens the tenant's RADIUS to the NAS networks staff add and move in its isp-ops", async () => {
+    const [deployment] = await listDeployments(
+      live.platform.cluster.credentials,
+      "app.kubernetes.io/name=isp-ops",
+    );
+    if (!deployment) throw new Error("no isp-ops Deployment");
+    const env = await containerEnv(live.platform.cluster.credentials, deployment, "isp-ops");
+    expect(env?.PLATFORM_API_URL).toBe(api.url);
+    expect(env?.PLATFORM_API_TOKEN).toMatch(/^dmt_/);
+    const radiusSources = async () => {
+      const rules = (
+        await networking.readNamespacedNetworkPolicy({ name: "allow-radius", namespace: "tenant-fibre-one" })
+      ).spec?.ingress;
+      return (rules ?? []).flatMap((r) =>
+        (r._from ?? []).flatMap((f) => (f.ipBlock ? [f.ipBlock.cidr] : [])),
+      );
+    };
+    const radiusOpensTo = async (cidrs: string[]) => {
+      const deadline = Date.now() + 180_000;
+      while (JSON.stringify(await radiusSources()) !== JSON.stringify(cidrs)) {
+        if (Date.now() > deadline) throw new Error(`allow-radius is ${await radiusSources()}, not ${cidrs}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const tenant = await call("/tenants/fibre-one");
+      expect(tenant.spec.nasCidrs).toEqual(cidrs);
+      expect(tenant.lastOperation).toMatchObject({ kind: "update", status: "succeeded" });
+    };
+    expect(await radiusSources()).toEqual([]);
+
+    // What `npm start` runs for the tenant's isp-ops: the Deployment's environment, credential included.
+    ispOps = new LocalIspOps({ credentials: live.platform.cluster.credentials, stateDir: radiusState });
+    await ispOps.start(await freePort());
+    await ispOps.sync();
+    const [served] = ispOps.served;
+    if (!served) throw new Error("isp-ops serves no tenant");
+    const staff = hostClient(ispOps.port, "fibre-one.localhost");
+    const login = await staff("POST", "/api/v1/auth/login", {
+      email: served.adminEmail,
+      password: (await readFile(served.adminPasswordFile, "utf8")).trim(),
+    });
+    expect(login.status, login.text).toBe(200);
+    const nas = await staff("POST", "/api/v1/nas", {
+      name: "olt-1",
+      network: "192.0.2.0/24",
+      secret: "olt-1-shared-secret",
+    });
+    expect(nas.status, nas.text).toBe(201);
+    await radiusOpensTo(["192.0.2.0/24"]);
+
+    // Moved: the next report runs on the stack's same credential, which the update kept.
+    const moved = await staff("PATCH", `/api/v1/nas/${JSON.parse(nas.text).id}`, {
+      network: "198.51.100.0/24",
+    });
+    expect(moved.status, moved.text).toBe(200);
+    await radiusOpensTo(["198.51.100.0/24"]);
+    const audit = await call("/audit?tenant=fibre-one");
+    expect(
+      audit.items.filter((e: Json) => e.action === "tenant.update" && e.actorType === "tenant"),
+    ).toHaveLength(2);
   });
 
   it("previews an onboarding: the resources the stamp would create, and nothing created", async () => {

@@ -154,6 +154,12 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
         json: { enabled: true },
       },
       { method: "DELETE", path: "/tenants/authz/flags/newUi", needs: "platform:flags:write" },
+      {
+        method: "PUT",
+        path: "/tenants/authz/nas-networks",
+        needs: "platform:tenants:nas:write",
+        json: { nasCidrs: ["192.0.2.0/24"] },
+      },
       { method: "GET", path: "/tenants/authz/licence", needs: "platform:licenses:read" },
       { method: "PUT", path: "/tenants/authz/licence", needs: "platform:licenses:write", json: { seats: 5 } },
       { method: "GET", path: "/audit", needs: "platform:audit:read" },

@@ -2,6 +2,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileBackendUrl } from "@dotmac/contracts";
 import {
+  apiRequest,
   freePort,
   type LocalAutomationApi,
   pulumiEnv,
@@ -112,6 +113,13 @@ describe("platform admin in a browser", () => {
     await page.getByText("e2e-fibre is available").waitFor();
     await page.getByLabel("Name", { exact: true }).fill("E2E Fibre");
     await page.getByLabel(/^Seats/).fill("3");
+    // A NAS network that is no network: the review sends the wizard back, naming the entry.
+    const nasField = page.getByLabel(/^NAS networks/);
+    await nasField.fill("100.64.0.0/33");
+    await page.getByRole("button", { name: "Next: branding" }).click();
+    await page.getByRole("button", { name: "Next: review" }).click();
+    await page.getByText("100.64.0.0/33: expected a CIDR such as 10.20.0.0/16").waitFor();
+    await nasField.fill("100.64.0.0/24");
     await shot("wizard-details");
     await page.getByRole("button", { name: "Next: branding" }).click();
     await page.getByLabel("Primary colour").fill("#7a1fa2");
@@ -180,6 +188,34 @@ describe("platform admin in a browser", () => {
     expect(actions.length).toBeGreaterThan(0);
     expect(new Set(actions)).toEqual(new Set(["tenant.create"]));
     await shot("audit");
+
+    // The NAS networks given in the wizard opened RADIUS; the tenant page changes them.
+    const radiusSources = async () => {
+      const res = await apiRequest(
+        platform.cluster.credentials,
+        "GET",
+        "/apis/networking.k8s.io/v1/namespaces/tenant-e2e-fibre/networkpolicies/allow-radius",
+      );
+      const policy = JSON.parse(res.body) as {
+        spec: { ingress: { from?: { ipBlock?: { cidr: string } }[] }[] };
+      };
+      return policy.spec.ingress.flatMap((r) =>
+        (r.from ?? []).flatMap((f) => (f.ipBlock ? [f.ipBlock.cidr] : [])),
+      );
+    };
+    expect(await radiusSources()).toEqual(["100.64.0.0/24"]);
+    await page.goto(`${url}/tenants/e2e-fibre`);
+    const nasNetworks = page.getByLabel(/^NAS networks/);
+    expect(await nasNetworks.inputValue()).toBe("100.64.0.0/24");
+    await nasNetworks.fill("100.64.0.0/24, 203.0.113.300/24");
+    await page.getByRole("button", { name: "Save NAS networks" }).click();
+    await page.getByText("203.0.113.300/24: expected a CIDR").waitFor();
+    await nasNetworks.fill("100.64.0.0/24, 203.0.113.0/24");
+    await shot("nas-networks");
+    await page.getByRole("button", { name: "Save NAS networks" }).click();
+    await page.waitForURL(/\/operations\//);
+    expect(await finish()).toBe("succeeded");
+    expect(await radiusSources()).toEqual(["100.64.0.0/24", "203.0.113.0/24"]);
 
     await page.goto(`${url}/tenants/e2e-fibre`);
     await page.getByRole("button", { name: "Suspend" }).click();

@@ -70,6 +70,9 @@ export const IspOpsTenantEnv = z.object({
   NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: flag,
   /** The tenant's RADIUS control endpoint: suspensions end live sessions through it. */
   RADIUS_CONTROL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The automation API, and the tenant's credential for it: NAS networks are reported there. */
+  PLATFORM_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PLATFORM_API_TOKEN: z.string().startsWith("dmt_", "a tenant credential (dmt_…)").optional(),
 });
 
 export const PlatformAdminEnv = z.object({
@@ -113,6 +116,8 @@ export const AutomationApiEnv = z.object({
     .optional(),
   /** Given to every tenant stack as `dotmac:sizing`. */
   DOTMAC_SIZING: SizingProfile.optional(),
+  /** The URL tenants' isp-ops reach this API on (in a cluster, its Service's); unset, they cannot report NAS networks. */
+  DOTMAC_PLATFORM_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PULUMI_BACKEND_URL: PulumiBackendUrl,
   /** The Pulumi CLI's own folder (plugin locks, workspace settings): read by the engine the API runs. */
   PULUMI_HOME: z.string().min(1).optional(),

@@ -9,6 +9,8 @@ export const PlatformPermission = z.enum([
   "platform:tenants:read",
   "platform:tenants:write",
   "platform:tenants:delete",
+  /** What a tenant's own isp-ops holds: report the networks its NAS devices send from. */
+  "platform:tenants:nas:write",
   "platform:fleet:write",
   "platform:flags:read",
   "platform:flags:write",

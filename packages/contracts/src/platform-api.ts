@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PlatformPermission } from "./permissions.ts";
 import { TenantSlug } from "./slug.ts";
+import { NasCidrs } from "./tenant-spec.ts";
 import { PlanTier } from "./tiers.ts";
 
 /** RFC 9457 problem details, with the field errors of a rejected input. */
@@ -153,7 +154,7 @@ export const ApiToken = z.object({
 export const AuditEntry = z.object({
   id: z.int(),
   at: z.iso.datetime({ offset: true }),
-  actorType: z.enum(["user", "token", "system"]),
+  actorType: z.enum(["user", "token", "tenant", "system"]),
   actorId: z.string(),
   action: z.string(),
   targetType: z.string(),
@@ -168,8 +169,17 @@ export const LoginRequest = z
   .strict();
 
 export const Me = z.object({
-  kind: z.enum(["user", "token"]),
+  kind: z.enum(["user", "token", "tenant"]),
   id: z.uuid(),
   name: z.string(),
   permissions: z.array(z.string()),
+});
+
+/** The whole list of a tenant's NAS networks, as its isp-ops knows them (it replaces the spec's). */
+export const NasNetworks = z.object({ nasCidrs: NasCidrs }).strict();
+
+/** The list as stored (sorted, once each), and the update that deploys it when it changed. */
+export const NasNetworksResult = z.object({
+  nasCidrs: z.array(z.string()),
+  operationId: z.uuid().nullable(),
 });

@@ -62,6 +62,9 @@ const Branding = z
   })
   .strict();
 
+/** Networks of the ISP's NAS devices: the only sources RADIUS accepts packets from. */
+export const NasCidrs = z.array(Cidr).max(50, "at most 50 NAS networks");
+
 const tenantSpecFields = {
   slug: TenantSlug,
   /** Stable id assigned by the platform; labels and the app's TENANT_ID carry it. */
@@ -82,8 +85,7 @@ const tenantSpecFields = {
   customDomains: z.array(Hostname).max(10).default([]),
   branding: Branding.default({ primaryColor: "#0066CC" }),
   images: Images.default(defaultImages),
-  /** Networks of the ISP's NAS devices: the only sources RADIUS accepts packets from. */
-  nasCidrs: z.array(Cidr).max(50).default([]),
+  nasCidrs: NasCidrs.default([]),
 };
 
 type SpecForChecks = {
@@ -159,7 +161,7 @@ export const TenantSpecChange = z
       .object(Object.fromEntries(Object.keys(defaultImages).map((k) => [k, PinnedImage.optional()])))
       .strict()
       .optional(),
-    nasCidrs: z.array(Cidr).max(50).optional(),
+    nasCidrs: NasCidrs.optional(),
   })
   .strict()
   .refine((change) => Object.keys(change).length > 0, { message: "the change is empty" });

@@ -6,6 +6,7 @@ export {
   startCluster,
   stopClusterFromState,
 } from "./cluster/cluster.ts";
+export { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
 export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 export { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 export { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";

@@ -60,6 +60,8 @@ export async function startLocalAutomationApi(opts: {
         PULUMI_CONFIG_PASSPHRASE: opts.passphrase,
         DOTMAC_TENANT_POSTGRES_URL: opts.postgresUrl,
         DOTMAC_RADIUS_SERVICE_TYPE: "ClusterIP",
+        // Tenants' isp-ops (host processes here) report their NAS networks to it.
+        DOTMAC_PLATFORM_API_URL: `http://127.0.0.1:${port}`,
         DOTMAC_BOOTSTRAP_ADMIN_EMAIL: adminEmail,
         DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       },

@@ -186,6 +186,32 @@ export const apiTokens = pgTable(
   (t) => [uniqueIndex("api_tokens_hash").on(t.tokenHash)],
 );
 
+/**
+ * What a tenant's own apps use to call the platform: bound to one tenant, scoped, stored as a
+ * hash. The secret lives in the tenant stack's encrypted config (from which its isp-ops gets it)
+ * and nowhere else; a new one revokes the old.
+ */
+export const tenantCredentials = pgTable(
+  "tenant_credentials",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id),
+    prefix: text().notNull(),
+    tokenHash: text().notNull(),
+    scopes: text().array().notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("tenant_credentials_hash").on(t.tokenHash),
+    // One live credential per tenant.
+    uniqueIndex("tenant_credentials_live").on(t.tenantId).where(sql`revoked_at is null`),
+  ],
+);
+
 /** Every admin action: who, what, on what, before and after. Append-only. */
 export const auditLogs = pgTable(
   "audit_logs",
@@ -205,6 +231,6 @@ export const auditLogs = pgTable(
     index("audit_logs_at").on(t.at),
     index("audit_logs_target").on(t.targetType, t.targetId, t.at),
     index("audit_logs_actor").on(t.actorId, t.at),
-    check("audit_logs_actor_type", oneOf("actor_type", ["user", "token", "system"])),
+    check("audit_logs_actor_type", oneOf("actor_type", ["user", "token", "tenant", "system"])),
   ],
 );

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 /** A new bearer secret: a readable prefix, then 256 random bits. */
-export function newSecret(prefix: "dmp" | "dms" | "dmo"): string {
+export function newSecret(prefix: "dmp" | "dms" | "dmo" | "dmt"): string {
   return `${prefix}_${randomBytes(32).toString("base64url")}`;
 }
 

@@ -51,9 +51,10 @@ describe("platform database migrations", () => {
       "operations",
       "platform_sessions",
       "platform_users",
+      "tenant_credentials",
       "tenants",
     ]);
-    expect(applied).toHaveLength(3);
+    expect(applied).toHaveLength(4);
   });
 
   it("enforces what the schema promises", async () => {

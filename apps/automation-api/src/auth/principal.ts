@@ -1,23 +1,41 @@
 import { type PlatformPermission, permits } from "@dotmac/contracts";
-import { apiTokens, type PlatformDb, platformSessions, platformUsers } from "@dotmac/platform-db";
+import {
+  apiTokens,
+  type PlatformDb,
+  platformSessions,
+  platformUsers,
+  tenantCredentials,
+  tenants,
+} from "@dotmac/platform-db";
 import { hashSecret } from "@dotmac/platform-db/secrets";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ProblemError } from "../lib/problem.ts";
 import type { AppEnv } from "../lib/router.ts";
 
-/** Who is calling: a signed-in person or a CI token, with what they may do. */
-export interface Principal {
-  readonly kind: "user" | "token";
+interface Caller {
   readonly id: string;
   readonly name: string;
   readonly permissions: readonly string[];
-  /** For a token, the user who made it (tokens act on their behalf, never beyond them). */
-  readonly userId: string;
 }
 
+/**
+ * Who is calling, with what they may do: a signed-in person, a CI token (acting for the user who
+ * made it, never beyond them), or a tenant's own isp-ops (for that tenant alone).
+ */
+export type Principal =
+  | (Caller & { readonly kind: "user" | "token"; readonly userId: string })
+  | (Caller & { readonly kind: "tenant"; readonly tenantId: string });
+
 export const SESSION_COOKIE = "dotmac_session";
+
+/** At most once a minute and not awaited: a CI loop must not turn every read into a write. */
+function noteUse(lastUsedAt: Date | null, write: () => PromiseLike<unknown>) {
+  if (!lastUsedAt || Date.now() - lastUsedAt.getTime() > 60_000) {
+    void Promise.resolve(write()).catch(() => {});
+  }
+}
 
 async function fromToken(db: PlatformDb, tokenHash: string): Promise<Principal | undefined> {
   const [row] = await db
@@ -40,19 +58,45 @@ async function fromToken(db: PlatformDb, tokenHash: string): Promise<Principal |
       ),
     );
   if (!row) return undefined;
-  // At most once a minute and not awaited: a CI loop must not turn every read into a write.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    void db
-      .update(apiTokens)
-      .set({ lastUsedAt: sql`now()` })
-      .where(eq(apiTokens.id, row.id))
-      .catch(() => {});
-  }
+  noteUse(row.lastUsedAt, () =>
+    db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, row.id)),
+  );
   // A token never does more than its maker may do today.
   const permissions = row.scopes.filter(
     (s) => row.userPermissions.includes("platform:admin") || row.userPermissions.includes(s),
   );
   return { kind: "token", id: row.id, name: row.name, permissions, userId: row.userId };
+}
+
+async function fromTenantCredential(db: PlatformDb, tokenHash: string): Promise<Principal | undefined> {
+  const [row] = await db
+    .select({
+      id: tenantCredentials.id,
+      tenantId: tenantCredentials.tenantId,
+      scopes: tenantCredentials.scopes,
+      lastUsedAt: tenantCredentials.lastUsedAt,
+      slug: tenants.slug,
+    })
+    .from(tenantCredentials)
+    .innerJoin(tenants, eq(tenants.id, tenantCredentials.tenantId))
+    .where(
+      and(
+        eq(tenantCredentials.tokenHash, tokenHash),
+        isNull(tenantCredentials.revokedAt),
+        ne(tenants.status, "deleted"),
+      ),
+    );
+  if (!row) return undefined;
+  noteUse(row.lastUsedAt, () =>
+    db.update(tenantCredentials).set({ lastUsedAt: sql`now()` }).where(eq(tenantCredentials.id, row.id)),
+  );
+  return {
+    kind: "tenant",
+    id: row.id,
+    name: `tenant ${row.slug}`,
+    permissions: row.scopes,
+    tenantId: row.tenantId,
+  };
 }
 
 async function fromSession(db: PlatformDb, sessionHash: string): Promise<Principal | undefined> {
@@ -102,7 +146,9 @@ export function authenticate(db: PlatformDb): MiddlewareHandler<AppEnv> {
     let principal: Principal | undefined;
     if (bearer) {
       const hash = hashSecret(bearer);
-      principal = await cached(hash, () => fromToken(db, hash));
+      principal = await cached(hash, () =>
+        bearer.startsWith("dmt_") ? fromTenantCredential(db, hash) : fromToken(db, hash),
+      );
     } else if (session) {
       const hash = hashSecret(session);
       principal = await cached(hash, () => fromSession(db, hash));

@@ -2,6 +2,7 @@ import { TenantSpec } from "@dotmac/contracts";
 import type { PlatformDb } from "@dotmac/platform-db";
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
+import { tenantCredential } from "../services/tenant-credentials.ts";
 import type { StoredEvent } from "./events.ts";
 import { runFleet } from "./fleet.ts";
 import {
@@ -184,6 +185,7 @@ export class Engine {
           recovering: op.attempt > 1,
           signal: controller.signal,
           onEvent: (event) => void emit(event),
+          ...(tenant ? { credential: (current) => tenantCredential(this.opts.db, tenant.id, current) } : {}),
         });
         outcome = "succeeded";
         fields = {

@@ -26,6 +26,8 @@ export interface StackSettings {
   /** The cluster's shape, the same for every tenant stack (`dotmac:placement`, `dotmac:sizing`). */
   readonly placement?: StackPlacement | undefined;
   readonly sizing?: SizingProfile | undefined;
+  /** Where tenants' isp-ops reach this API (to report NAS networks); unset, they do not. */
+  readonly platformApiUrl?: string | undefined;
 }
 
 export interface RunRequest {
@@ -38,6 +40,8 @@ export interface RunRequest {
   readonly recovering: boolean;
   readonly signal: AbortSignal;
   readonly onEvent: (event: StoredEvent) => void;
+  /** The tenant's platform credential, given what its stack config holds now (absent for an unborn preview). */
+  readonly credential?: (current: string | undefined) => Promise<string>;
 }
 
 export interface RunResult {
@@ -86,7 +90,8 @@ async function openStack(settings: StackSettings, stackName: string): Promise<St
   );
 }
 
-async function configure(stack: Stack, settings: StackSettings, spec: TenantSpec, suspended: boolean) {
+async function configure(stack: Stack, settings: StackSettings, req: RunRequest) {
+  const { spec, suspended } = req;
   const config: Record<string, { value: string; objectValue?: unknown; secret: boolean }> = {
     "dotmac:tenant": { value: JSON.stringify(spec), objectValue: spec, secret: false },
     "dotmac:suspended": { value: String(suspended), secret: false },
@@ -111,8 +116,19 @@ async function configure(stack: Stack, settings: StackSettings, spec: TenantSpec
       config["dotmac:postgresAppHost"] = { value: settings.tenantPostgresAppHost, secret: false };
     }
   }
+  if (settings.platformApiUrl) {
+    config["dotmac:platformApiUrl"] = { value: settings.platformApiUrl, secret: false };
+    // Read back before the config is rewritten: the stack's encrypted config is the secret's one home.
+    const current = req.credential
+      ? (await stack.getAllConfig())[CREDENTIAL_KEY]?.value || undefined
+      : undefined;
+    const credential = req.credential ? await req.credential(current) : "issued-at-onboarding";
+    config[CREDENTIAL_KEY] = { value: credential, secret: true };
+  }
   await stack.workspace.setAllConfigJson(stack.name, JSON.stringify(config));
 }
+
+const CREDENTIAL_KEY = "dotmac:platformCredential";
 
 /** The engine's own words for a failure: its error diagnostics, else the command's last lines. */
 function failureOf(error: unknown, diagnostics: string[], violations: { rule: string; message: string }[]) {
@@ -192,7 +208,7 @@ async function runOn(settings: StackSettings, stackName: string, req: RunRequest
       case "update":
       case "suspend":
       case "resume": {
-        await configure(stack, settings, req.spec, req.suspended);
+        await configure(stack, settings, req);
         // The pack judges the whole plan before anything changes (up alone would skip the preview).
         await stack.preview({ ...common, policyPacks: [settings.policyPack], onEvent: record(false) });
         steps.length = 0;
@@ -205,7 +221,7 @@ async function runOn(settings: StackSettings, stackName: string, req: RunRequest
         return { outputs: outputsOf(up.outputs), changes: numeric(up.summary.resourceChanges) };
       }
       case "preview": {
-        await configure(stack, settings, req.spec, req.suspended);
+        await configure(stack, settings, req);
         const preview = await stack.preview({
           ...common,
           policyPacks: [settings.policyPack],
@@ -214,12 +230,12 @@ async function runOn(settings: StackSettings, stackName: string, req: RunRequest
         return { steps, changes: numeric(preview.changeSummary) };
       }
       case "refresh": {
-        await configure(stack, settings, req.spec, req.suspended);
+        await configure(stack, settings, req);
         const drift = await stack.previewRefresh({ ...common, onEvent: record(true) });
         return { steps, changes: numeric(drift.changeSummary) };
       }
       case "destroy": {
-        await configure(stack, settings, req.spec, req.suspended);
+        await configure(stack, settings, req);
         const destroyed = await stack.destroy({ ...common, onEvent: record(true) });
         await stack.workspace.removeStack(stackName);
         await rm(join(settings.workspacesDir, stackName), { recursive: true, force: true });

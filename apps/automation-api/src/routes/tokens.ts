@@ -65,6 +65,7 @@ export function tokensRouter(deps: Deps) {
     })
     .openapi(create, async (c) => {
       const actor = principalOf(c);
+      if (actor.kind === "tenant") throw new ProblemError(403, { detail: "tenants cannot make tokens" });
       const body = c.req.valid("json");
       // Nobody hands out more than they hold: a token's scopes are a subset of its maker's.
       const beyond = body.scopes.filter((s) => !permits(actor.permissions, s));

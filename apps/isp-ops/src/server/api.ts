@@ -27,6 +27,7 @@ import {
 } from "./auth.ts";
 import { createDevice, listDevices } from "./devices.ts";
 import { exportSubscribers, importSubscribers } from "./import-export.ts";
+import type { NasNetworkReporter } from "./nas-network-reporter.ts";
 import { createNas, disconnectSession, listNas, onlineSessions, updateNas } from "./network.ts";
 import { createPlan, listPlans } from "./plans.ts";
 import { Problem } from "./problem.ts";
@@ -46,6 +47,8 @@ export interface IspOpsDeps {
   readonly box: SecretBox;
   /** Ends a suspended subscriber's sessions at their NAS (RFC 5176); absent, only logins are refused. */
   readonly disconnect?: SessionDisconnector;
+  /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
+  readonly nasReporter?: NasNetworkReporter;
 }
 
 type Env = { Variables: { staff: Staff } };

@@ -5,6 +5,7 @@ import type { IspOpsDeps } from "./api.ts";
 import { radiusDisconnector } from "./disconnector.ts";
 import { ispOpsTenantEnv } from "./env.ts";
 import { localTenants, slugFromHost } from "./local-tenants.ts";
+import { NasNetworkReporter } from "./nas-network-reporter.ts";
 
 export interface Branding {
   readonly slug: string;
@@ -64,8 +65,25 @@ export async function deps(): Promise<IspOpsDeps> {
     const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
     const { db } = createTenantDb(url, { max: env.DATABASE_POOL_SIZE });
     const control = env.RADIUS_CONTROL_URL;
-    found = { db, box, ...(control ? { disconnect: radiusDisconnector(control, box) } : {}) };
+    const nasReporter =
+      env.PLATFORM_API_URL && env.PLATFORM_API_TOKEN
+        ? new NasNetworkReporter({
+            db,
+            url: env.PLATFORM_API_URL,
+            token: env.PLATFORM_API_TOKEN,
+            slug: env.TENANT_SLUG,
+            onError: (error) => console.error("NAS network report failed", error),
+          })
+        : undefined;
+    found = {
+      db,
+      box,
+      ...(control ? { disconnect: radiusDisconnector(control, box) } : {}),
+      ...(nasReporter ? { nasReporter } : {}),
+    };
     state.ispOpsDeps.set(cacheKey, found);
+    // Started by the first request (in a pod, the first readiness probe).
+    void nasReporter?.start().catch((error) => console.error("NAS network reporter did not start", error));
   }
   return found;
 }

@@ -5,6 +5,7 @@ import { Field } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { callApi, type FieldErrors } from "./api.ts";
+import { textList as list, listFieldError } from "./text-list.ts";
 
 export interface TierInfo {
   readonly plan: string;
@@ -21,6 +22,7 @@ interface Draft {
   seats: number;
   features: string[];
   customDomains: string;
+  nasCidrs: string;
   primaryColor: string;
   brandName: string;
   logoUrl: string;
@@ -33,12 +35,6 @@ interface Draft {
   gcpProject: string;
   gcpNetwork: string;
 }
-
-const list = (text: string) =>
-  text
-    .split(/[\s,]+/)
-    .map((d) => d.trim())
-    .filter(Boolean);
 
 type Step = "details" | "branding" | "review";
 
@@ -56,6 +52,7 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
     seats: 5,
     features: [...(tiers[0]?.defaultFeatures ?? [])],
     customDomains: "",
+    nasCidrs: "",
     primaryColor: "#0066CC",
     brandName: "",
     logoUrl: "",
@@ -98,6 +95,7 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
     seats: draft.seats,
     features: draft.features,
     customDomains: list(draft.customDomains),
+    nasCidrs: list(draft.nasCidrs),
     baseDomain: draft.baseDomain,
     region: draft.region,
     database:
@@ -232,7 +230,15 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
             name="customDomains"
             value={draft.customDomains}
             onChange={(e) => set("customDomains", e.target.value)}
-            error={errors["customDomains.0"] ?? errors.customDomains}
+            error={listFieldError(errors, "customDomains", draft.customDomains)}
+          />
+          <Field
+            label="NAS networks (where the ISP's routers send RADIUS from; CIDRs, comma-separated)"
+            name="nasCidrs"
+            value={draft.nasCidrs}
+            placeholder="100.64.0.0/24"
+            onChange={(e) => set("nasCidrs", e.target.value)}
+            error={listFieldError(errors, "nasCidrs", draft.nasCidrs)}
           />
           <fieldset>
             <legend>Where it runs</legend>

@@ -1,15 +1,33 @@
 import { DisconnectButton } from "../../../components/disconnect-button.tsx";
 import { NasForm } from "../../../components/nas-form.tsx";
+import type { NasNetworkReport } from "../../../server/nas-network-reporter.ts";
 import { listNas, onlineSessions } from "../../../server/network.ts";
 import { deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
 
 const mb = (octets: string) => `${(Number(octets) / 1e6).toFixed(1)} MB`;
 
+/** What the platform's network policy lets reach RADIUS, as far as this app knows. */
+function reportText(report: NasNetworkReport | undefined): string {
+  const list = (cidrs: readonly string[]) => cidrs.join(", ") || "no network";
+  switch (report?.state) {
+    case undefined:
+      return "The platform admin manages which networks may reach RADIUS (this app holds no platform credential).";
+    case "idle":
+      return "RADIUS is open to the NAS networks given at onboarding; adding a NAS reports yours to the platform.";
+    case "reporting":
+      return `Reporting ${list(report.nasCidrs)} to the platform…`;
+    case "accepted":
+      return `The platform opens RADIUS to ${list(report.nasCidrs)} (reported ${report.at.toISOString().slice(11, 16)} UTC${report.operationId ? ", deploying now" : ""}).`;
+    case "failed":
+      return `The platform has not accepted ${list(report.nasCidrs)} yet: ${report.reason}. Retrying.`;
+  }
+}
+
 export default async function Radius({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   await staffWith("network:manage");
   const { q } = await searchParams;
-  const { db } = await deps();
+  const { db, nasReporter } = await deps();
   const [nas, online] = await Promise.all([listNas(db), onlineSessions(db, q)]);
   return (
     <>
@@ -42,6 +60,9 @@ export default async function Radius({ searchParams }: { searchParams: Promise<{
             </tbody>
           </table>
         )}
+        <p data-testid="nas-report" role={nasReporter?.status.state === "failed" ? "alert" : undefined}>
+          {reportText(nasReporter?.status)}
+        </p>
         {nas.map((n) => (
           <details key={n.id}>
             <summary>Change {n.name}</summary>

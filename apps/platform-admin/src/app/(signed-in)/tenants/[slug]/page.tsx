@@ -2,6 +2,7 @@ import { effectiveFeatures, type Operation, type Tenant, type TenantSpec, tiers 
 import { StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { NasNetworksForm } from "../../../../components/nas-networks-form.tsx";
 import { TenantActions } from "../../../../components/tenant-actions.tsx";
 import { api, can, me } from "../../../../server/upstream.ts";
 
@@ -44,6 +45,9 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
         canWrite={can(who, "platform:tenants:write")}
         canDelete={can(who, "platform:tenants:delete")}
       />
+      {can(who, "platform:tenants:write") && t.status !== "deleting" ? (
+        <NasNetworksForm slug={t.slug} nasCidrs={(t.spec as TenantSpec).nasCidrs ?? []} />
+      ) : null}
       <section className="card" aria-labelledby="history">
         <h3 id="history">Operations</h3>
         <ul>

@@ -1,0 +1,60 @@
+import { NasNetworks, NasNetworksResult, TenantSpec } from "@dotmac/contracts";
+import { tenants } from "@dotmac/platform-db";
+import { createRoute } from "@hono/zod-openapi";
+import { and, eq, ne } from "drizzle-orm";
+import { principalOf, requirePermission } from "../auth/principal.ts";
+import type { Deps } from "../lib/deps.ts";
+import { ProblemError } from "../lib/problem.ts";
+import { createRouter } from "../lib/router.ts";
+import { changeTenant } from "../services/operations.ts";
+import { json, jsonBody, problems, SlugParam } from "./common.ts";
+
+const put = createRoute({
+  method: "put",
+  path: "/tenants/{slug}/nas-networks",
+  tags: ["tenants"],
+  summary:
+    "Replace the tenant's NAS networks (what its isp-ops reports as NAS devices come and go): queues the update that opens RADIUS to them",
+  middleware: [requirePermission("platform:tenants:nas:write")],
+  request: { params: SlugParam, body: jsonBody(NasNetworks) },
+  responses: {
+    200: json(NasNetworksResult, "already the tenant's NAS networks: nothing queued"),
+    202: json(NasNetworksResult, "changed: the update that deploys them is queued"),
+    ...problems(400, 404, 409),
+  },
+});
+
+/** Sorted and once each, so the same networks in another order are no change. */
+const normalised = (cidrs: readonly string[]) => [...new Set(cidrs)].sort();
+
+export function nasNetworksRouter(deps: Deps) {
+  return createRouter().openapi(put, async (c) => {
+    const actor = principalOf(c);
+    const { slug } = c.req.valid("param");
+    const nasCidrs = normalised(c.req.valid("json").nasCidrs);
+    const result = await deps.db.transaction(async (tx) => {
+      const [tenant] = await tx
+        .select()
+        .from(tenants)
+        .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")))
+        .for("update");
+      // A tenant's credential learns nothing about other tenants, not even whether they exist.
+      if (actor.kind === "tenant" && actor.tenantId !== tenant?.id) {
+        throw new ProblemError(403, {
+          detail: "a tenant's credential acts on its own tenant only",
+          permission: "platform:tenants:nas:write",
+        });
+      }
+      if (!tenant) throw new ProblemError(404, { detail: `no tenant ${slug}` });
+      if (tenant.status === "deleting")
+        throw new ProblemError(409, { detail: "the tenant is being deleted" });
+      const current = normalised(TenantSpec.parse(tenant.spec).nasCidrs);
+      if (current.join() === nasCidrs.join()) return { nasCidrs, operationId: null };
+      const op = await changeTenant(tx, tenant, { nasCidrs }, actor, c.get("requestId"));
+      return { nasCidrs, operationId: op.id };
+    });
+    if (!result.operationId) return c.json(result, 200);
+    await deps.engine.kick(result.operationId, "update");
+    return c.json(result, 202);
+  });
+}

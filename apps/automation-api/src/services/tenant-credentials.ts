@@ -1,0 +1,58 @@
+import type { PlatformPermission } from "@dotmac/contracts";
+import { type PlatformDb, tenantCredentials } from "@dotmac/platform-db";
+import { hashSecret, newSecret } from "@dotmac/platform-db/secrets";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
+
+/** All a tenant's own apps may do on the platform. */
+export const tenantCredentialScopes: readonly PlatformPermission[] = ["platform:tenants:nas:write"];
+
+/**
+ * The credential a tenant stack hands its isp-ops: `current` (what the stack's encrypted config
+ * holds) while it is the tenant's live one, else a new one that revokes the old, audited. The
+ * platform keeps only its hash, so a lost stack config means a new credential, never a recovered one.
+ */
+export async function tenantCredential(
+  db: PlatformDb,
+  tenantId: string,
+  current: string | undefined,
+): Promise<string> {
+  if (current) {
+    const [live] = await db
+      .select({ id: tenantCredentials.id })
+      .from(tenantCredentials)
+      .where(
+        and(
+          eq(tenantCredentials.tokenHash, hashSecret(current)),
+          eq(tenantCredentials.tenantId, tenantId),
+          isNull(tenantCredentials.revokedAt),
+        ),
+      );
+    if (live) return current;
+  }
+  const secret = newSecret("dmt");
+  await db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(tenantCredentials)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(tenantCredentials.tenantId, tenantId), isNull(tenantCredentials.revokedAt)))
+      .returning({ id: tenantCredentials.id });
+    const [row] = await tx
+      .insert(tenantCredentials)
+      .values({
+        tenantId,
+        prefix: secret.slice(0, 10),
+        tokenHash: hashSecret(secret),
+        scopes: [...tenantCredentialScopes],
+      })
+      .returning({ id: tenantCredentials.id, prefix: tenantCredentials.prefix });
+    await audit(tx, "system", undefined, {
+      action: "tenant.credential.issue",
+      targetType: "tenant",
+      targetId: tenantId,
+      after: { credentialId: row?.id, prefix: row?.prefix, scopes: tenantCredentialScopes },
+      ...(revoked.length > 0 ? { before: { revoked: revoked.map((r) => r.id) } } : {}),
+    });
+  });
+  return secret;
+}
