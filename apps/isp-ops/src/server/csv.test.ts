@@ -24,9 +24,27 @@ describe("CSV", () => {
     );
   });
 
-  it("neutralises what a spreadsheet would run as a formula, but not phone numbers", () => {
-    expect(csvLine(["=HYPERLINK(1)", "@SUM(A1)", "+353 1 555", "-5"])).toBe(
-      "'=HYPERLINK(1),'@SUM(A1),+353 1 555,-5\r\n",
+  it("neutralises what a spreadsheet would run as a formula, but not numbers or phone numbers", () => {
+    expect(csvLine(["=HYPERLINK(1)", "@SUM(A1)", "+353 1 555", "-5", "12.5", "+44 (20) 7946-0958"])).toBe(
+      "'=HYPERLINK(1),'@SUM(A1),+353 1 555,-5,12.5,+44 (20) 7946-0958\r\n",
+    );
+    // A leading digit does not make a formula harmless.
+    expect(csvLine(["+1+cmd|' /C calc'!A0", "-2+3+HYPERLINK(\"http://x\")", "+1e3", "-1-1"])).toBe(
+      `'+1+cmd|' /C calc'!A0,"'-2+3+HYPERLINK(""http://x"")",'+1e3,'-1-1\r\n`,
+    );
+  });
+
+  it("never writes a field a spreadsheet would evaluate", () => {
+    const trigger = fc.constantFrom("=", "+", "-", "@", "\t", "\r");
+    const formula = fc
+      .tuple(trigger, fc.string(), fc.constantFrom("(A1)", "|cmd", "+1", "!A0", "*2", ""))
+      .map(([t, middle, tail]) => `${t}${middle}${tail}`)
+      .filter((f) => !/^[+-]?\d+(\.\d+)?$/.test(f) && !/^\+\d[\d ()-]{5,19}$/.test(f));
+    fc.assert(
+      fc.property(formula, (f) => {
+        const [field] = parseCsv(csvLine([f, "x"])).map((r) => r[0]);
+        expect(field?.startsWith("'")).toBe(true);
+      }),
     );
   });
 });

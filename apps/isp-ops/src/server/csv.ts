@@ -33,12 +33,15 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.length > 1 || r[0] !== "");
 }
 
-/** One CSV line; fields that could be read as a spreadsheet formula are neutralised. */
+/** What may start with + or - and still be plain data: a number, or a phone number. */
+const harmless = (s: string) => /^[+-]?\d+(\.\d+)?$/.test(s) || /^\+\d[\d ()-]{5,19}$/.test(s);
+
+/** One CSV line; a field a spreadsheet could evaluate as a formula is prefixed with a quote. */
 export function csvLine(fields: readonly (string | number | null | undefined)[]): string {
   return `${fields
     .map((f) => {
       let s = f === null || f === undefined ? "" : String(f);
-      if (/^[=+\-@\t\r]/.test(s) && !/^[+-]?\d/.test(s)) s = `'${s}`;
+      if (/^[=+\-@\t\r]/.test(s) && !harmless(s)) s = `'${s}`;
       return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
     })
     .join(",")}\r\n`;
