@@ -137,6 +137,7 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       { method: "GET", path: "/operations", needs: "platform:tenants:read" },
       { method: "GET", path: `/operations/${crypto.randomUUID()}`, needs: "platform:tenants:read" },
       { method: "POST", path: `/operations/${crypto.randomUUID()}/cancel`, needs: "platform:tenants:write" },
+      { method: "POST", path: `/operations/${crypto.randomUUID()}/retry`, needs: "platform:tenants:write" },
       { method: "GET", path: `/operations/${crypto.randomUUID()}/events`, needs: "platform:tenants:read" },
       {
         method: "POST",
@@ -206,6 +207,27 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
         ...(route.json ? { json: route.json } : {}),
       });
       expect([401, 403]).not.toContain(res.status);
+    });
+
+    it("leaves no guarded route out of this matrix", async () => {
+      const doc = (await (await raw("/openapi.json")).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => ({
+          method: method.toUpperCase(),
+          path: path.slice(base.length),
+        })),
+      );
+      const covered = (op: { method: string; path: string }) =>
+        routes.some(
+          (r) =>
+            r.method === op.method &&
+            new RegExp(`^${op.path.replace(/\{[^}]+\}/g, "[^/?]+")}(\\?|$)`).test(r.path),
+        );
+      const missing = operations.filter((op) => !op.path.startsWith("/auth/") && !covered(op));
+      expect(operations.length).toBeGreaterThan(25);
+      expect(missing).toEqual([]);
     });
 
     it("a token never exceeds its scopes, its maker's permissions, or its expiry", async () => {

@@ -170,9 +170,34 @@ describe("isp-ops API", () => {
       ["GET", "/devices", "customers:read"],
       ["POST", "/devices", "customers:write", { serial: "PERM-1", model: "F670L" }],
       ["GET", "/staff", "settings:write"],
+      [
+        "POST",
+        "/staff",
+        "settings:write",
+        {
+          email: "perm-staff@isp.test",
+          displayName: "Perm Staff",
+          password: "perm-staff-password",
+          role: "support",
+          permissions: ["customers:read"],
+        },
+      ],
+      ["GET", "/subscribers/export.csv", "customers:read"],
+      [
+        "POST",
+        "/subscribers/import",
+        "customers:write",
+        { csv: "name,serviceAddress,username,password\nPerm Csv,1 Perm Road,perm-csv,perm-csv-password" },
+      ],
+      ["POST", `/subscribers/${someId}/status`, "customers:write", { to: "active" }],
+      // No such session: past authorisation it is a 404 (or 503 with no RADIUS to ask).
+      ["POST", "/sessions/999999/disconnect", "network:manage"],
     ];
-    for (const [method, path, permission, json] of routes) {
-      const init = { method, ...(json !== undefined ? { json } : {}) };
+    for (const [method, path, permission, payload] of routes) {
+      const csv =
+        payload && typeof payload === "object" && "csv" in payload ? String(payload.csv) : undefined;
+      const json = csv === undefined ? payload : undefined;
+      const init = { method, ...(json !== undefined ? { json } : {}), ...(csv !== undefined ? { csv } : {}) };
       expect((await call(path, init)).status, `${method} ${path} signed out`).toBe(401);
       const others = await staffWith(
         `no-${permission.replace(":", "-")}-${n++}`,
@@ -186,12 +211,22 @@ describe("isp-ops API", () => {
       const allowed = await call(path, {
         method,
         ...(body !== undefined ? { json: body } : {}),
+        ...(csv !== undefined ? { csv } : {}),
         cookie: only,
       });
-      expect(
-        allowed.status,
-        `${method} ${path} with ${permission}: ${JSON.stringify(allowed.body)}`,
-      ).toBeLessThan(300);
+      const said = `${method} ${path} with ${permission}: ${JSON.stringify(allowed.body)}`;
+      expect([401, 403], said).not.toContain(allowed.status);
+      expect(allowed.status, said).toBeLessThan(500);
+    }
+    // Plans are read for billing or for customers: either permission, and nothing else, opens them.
+    const neither = await staffWith(
+      `no-plans-${n++}`,
+      StaffPermission.options.filter((p) => p !== "billing:read" && p !== "customers:read"),
+    );
+    expect((await call("/plans", { cookie: neither })).status).toBe(403);
+    for (const permission of ["billing:read", "customers:read"] as const) {
+      const only = await staffWith(`plans-${permission.replace(":", "-")}-${n++}`, [permission]);
+      expect((await call("/plans", { cookie: only })).status, permission).toBe(200);
     }
   });
 
