@@ -359,6 +359,46 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       expect((await second.json()).operationId).toBe((await first.json()).operationId);
     });
 
+    it("refuses a key used before for another request, with a 422 naming it, changing nothing", async () => {
+      const headers = { ...admin.auth, "idempotency-key": "ci-run-43" };
+      expect((await call("/tenants", { method: "POST", headers, json: onboarding("idem-a") })).status).toBe(
+        202,
+      );
+      const count = (await t.db.select().from(operations)).length;
+      for (const [path, json] of [
+        ["/tenants", onboarding("idem-b")],
+        ["/tenants/idem-a", { seats: 7 }],
+      ] as const) {
+        const res = await call(path, { method: path === "/tenants" ? "POST" : "PATCH", headers, json });
+        expect(res.status, path).toBe(422);
+        expect((await res.json()).errors).toEqual([
+          { path: "idempotency-key", message: "already used for a different request" },
+        ]);
+      }
+      expect(await t.db.select().from(tenants).where(eq(tenants.slug, "idem-b"))).toHaveLength(0);
+      expect((await t.db.select().from(operations)).length).toBe(count);
+    });
+
+    it("replays a repeated key on a fleet rollout, and concurrent duplicates get one operation", async () => {
+      await onboard("idem-fleet");
+      const headers = { ...admin.auth, "idempotency-key": "rollout-7" };
+      const json = { plan: "starter", tenants: ["idem-fleet"] };
+      const first = await call("/fleet/rollouts", { method: "POST", headers, json });
+      const again = await call("/fleet/rollouts", { method: "POST", headers, json });
+      expect([first.status, again.status]).toEqual([202, 202]);
+      expect((await again.json()).operationId).toBe((await first.json()).operationId);
+
+      const race = { ...admin.auth, "idempotency-key": "patch-race" };
+      const results = await Promise.all(
+        [1, 2, 3].map(() =>
+          call("/tenants/idem-fleet", { method: "PATCH", headers: race, json: { seats: 8 } }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual([202, 202, 202]);
+      const ids = new Set(await Promise.all(results.map(async (r) => (await r.json()).operationId)));
+      expect(ids.size).toBe(1);
+    });
+
     it("two concurrent onboardings of one slug: exactly one 202 and one 409 naming the slug", async () => {
       const results = await Promise.all([
         call("/tenants", { method: "POST", headers: admin.auth, json: onboarding("race") }),

@@ -63,6 +63,8 @@ export const operations = pgTable(
     status: text().notNull().default("queued"),
     requestedBy: text().notNull(),
     idempotencyKey: text(),
+    /** What the key was sent with (method, path, body): a key reused on another request is refused. */
+    idempotencyFingerprint: text(),
     request: jsonb(),
     /** What the run produced: a preview's changes, a fleet's per-tenant progress, a summary. */
     result: jsonb(),

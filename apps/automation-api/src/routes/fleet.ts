@@ -7,6 +7,7 @@ import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
+import { idempotency, queueOnce } from "../services/idempotency.ts";
 import { insertOperation } from "../services/operations.ts";
 import { IdempotencyHeader, json, jsonBody, problems } from "./common.ts";
 
@@ -53,30 +54,31 @@ export function fleetRouter(deps: Deps) {
       });
     }
     if (selected.length === 0) throw new ProblemError(400, { detail: "no live tenants to roll out to" });
-    const key = c.req.valid("header")["idempotency-key"];
-    const op = await deps.db.transaction(async (tx) => {
-      const op = await insertOperation(tx, {
-        tenantId: null,
-        kind: "fleet",
-        actor,
-        idempotencyKey: key,
-        request: {
-          change: change.data,
-          tenantIds: selected.map((t) => t.id),
-          parallelism: body.parallelism,
-          stopOnFailure: body.stopOnFailure,
+    const key = idempotency(c.req.header("idempotency-key"), c.req.method, c.req.path, body);
+    const queued = await queueOnce(deps, actor, key, () =>
+      deps.db.transaction(async (tx) => {
+        const op = await insertOperation(tx, {
+          tenantId: null,
+          kind: "fleet",
           actor,
-        },
-      });
-      await audit(tx, actor, c.get("requestId"), {
-        action: "fleet.rollout",
-        targetType: "operation",
-        targetId: op.id,
-        after: { change: change.data, tenants: selected.map((t) => t.slug), parallelism: body.parallelism },
-      });
-      return op;
-    });
-    await deps.engine.kick(op.id, "fleet");
-    return c.json({ operationId: op.id, tenantId: null, status: "queued" as const }, 202);
+          idempotency: key,
+          request: {
+            change: change.data,
+            tenantIds: selected.map((t) => t.id),
+            parallelism: body.parallelism,
+            stopOnFailure: body.stopOnFailure,
+            actor,
+          },
+        });
+        await audit(tx, actor, c.get("requestId"), {
+          action: "fleet.rollout",
+          targetType: "operation",
+          targetId: op.id,
+          after: { change: change.data, tenants: selected.map((t) => t.slug), parallelism: body.parallelism },
+        });
+        return op;
+      }),
+    );
+    return c.json(queued, 202);
   });
 }

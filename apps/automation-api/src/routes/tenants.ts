@@ -14,7 +14,7 @@ import {
 import { licences, operations, tenants } from "@dotmac/platform-db";
 import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
-import type { TypedResponse } from "hono";
+import type { Context, TypedResponse } from "hono";
 import { audit } from "../audit.ts";
 import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { TenantRow } from "../engine/store.ts";
@@ -22,7 +22,8 @@ import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import type { Deps } from "../lib/deps.ts";
 import { ProblemError } from "../lib/problem.ts";
 import { type AppEnv, createRouter } from "../lib/router.ts";
-import { type Actor, changeTenant, insertOperation, requesterOf, type Tx } from "../services/operations.ts";
+import { accept, type Idempotency, idempotency, isUnique, queueOnce } from "../services/idempotency.ts";
+import { type Actor, changeTenant, insertOperation, type Tx } from "../services/operations.ts";
 import { IdempotencyHeader, json, jsonBody, Limit, problems, SlugParam } from "./common.ts";
 import { presentOperation, presentTenant } from "./presenters.ts";
 
@@ -166,73 +167,49 @@ async function lastOperations(deps: Deps, tenantIds: string[]) {
   return new Map(rows.map((r) => [r.tenantId as string, r]));
 }
 
-/** A repeated POST with the same Idempotency-Key gets the operation the first one made. */
-async function replay(deps: Deps, actor: Actor, key: string | undefined) {
-  if (!key) return undefined;
-  const [op] = await deps.db
-    .select()
-    .from(operations)
-    .where(and(eq(operations.requestedBy, requesterOf(actor)), eq(operations.idempotencyKey, key)));
-  return op ? { operationId: op.id, tenantId: op.tenantId, status: op.status as "queued" } : undefined;
-}
-
-const isUnique = (error: unknown, constraint: string) => {
-  const e = error as { constraint_name?: string; cause?: { constraint_name?: string } };
-  return e.constraint_name === constraint || e.cause?.constraint_name === constraint;
-};
-
 export function tenantsRouter(deps: Deps) {
-  const accepted = async (op: typeof operations.$inferSelect) => {
-    await deps.engine.kick(op.id, op.kind);
-    return { operationId: op.id, tenantId: op.tenantId, status: op.status as "queued" };
-  };
+  /** The request's Idempotency-Key, bound to its method, path and body. */
+  const idem = (c: Context<AppEnv>, body?: unknown) =>
+    idempotency(c.req.header("idempotency-key"), c.req.method, c.req.path, body);
 
   /** Queues a lifecycle operation on a live tenant, refusing ones its state does not allow. */
-  const lifecycleOp = async (
+  const lifecycleOp = (
     actor: Actor,
     requestId: string | undefined,
     kind: "suspend" | "resume" | "refresh",
     slug: string,
-    key: string | undefined,
-  ) => {
-    const prior = await replay(deps, actor, key);
-    if (prior) return prior;
-    const op = await deps.db.transaction(async (tx) => {
-      const tenant = await findTenant(tx, slug, true);
-      const allowed = {
-        suspend: ["active"],
-        resume: ["suspended"],
-        refresh: ["active", "suspended", "failed"],
-      }[kind];
-      if (!allowed.includes(tenant.status)) {
-        throw new ProblemError(409, { detail: `cannot ${kind} a tenant that is ${tenant.status}` });
-      }
-      const op = await insertOperation(tx, { tenantId: tenant.id, kind, actor, idempotencyKey: key });
-      if (kind !== "refresh") {
-        await audit(tx, actor, requestId, {
-          action: `tenant.${kind}`,
-          targetType: "tenant",
-          targetId: tenant.id,
-          before: { status: tenant.status },
-          after: { operationId: op.id },
-        });
-      }
-      return op;
-    });
-    return accepted(op);
-  };
+    key: Idempotency,
+  ) =>
+    queueOnce(deps, actor, key, () =>
+      deps.db.transaction(async (tx) => {
+        const tenant = await findTenant(tx, slug, true);
+        const allowed = {
+          suspend: ["active"],
+          resume: ["suspended"],
+          refresh: ["active", "suspended", "failed"],
+        }[kind];
+        if (!allowed.includes(tenant.status)) {
+          throw new ProblemError(409, { detail: `cannot ${kind} a tenant that is ${tenant.status}` });
+        }
+        const op = await insertOperation(tx, { tenantId: tenant.id, kind, actor, idempotency: key });
+        if (kind !== "refresh") {
+          await audit(tx, actor, requestId, {
+            action: `tenant.${kind}`,
+            targetType: "tenant",
+            targetId: tenant.id,
+            before: { status: tenant.status },
+            after: { operationId: op.id },
+          });
+        }
+        return op;
+      }),
+    );
 
   const lifecycleHandler =
     (kind: "suspend" | "resume" | "refresh"): RouteHandler<ReturnType<typeof lifecycle>, AppEnv> =>
     async (c) =>
       c.json(
-        await lifecycleOp(
-          principalOf(c),
-          c.get("requestId"),
-          kind,
-          c.req.valid("param").slug,
-          c.req.valid("header")["idempotency-key"],
-        ),
+        await lifecycleOp(principalOf(c), c.get("requestId"), kind, c.req.valid("param").slug, idem(c)),
         202,
       );
 
@@ -287,47 +264,42 @@ export function tenantsRouter(deps: Deps) {
     .openapi(create, async (c) => {
       const actor = principalOf(c);
       const body = c.req.valid("json");
-      const key = c.req.valid("header")["idempotency-key"];
-      const prior = await replay(deps, actor, key);
-      if (prior) return c.json(prior, 202);
       const tenantId = crypto.randomUUID();
       const spec = TenantSpec.parse({ ...body, tenantId });
       try {
-        const op = await deps.db.transaction(async (tx) => {
-          await tx.insert(tenants).values({
-            id: tenantId,
-            slug: spec.slug,
-            displayName: spec.displayName,
-            plan: spec.plan,
-            spec,
-          });
-          await tx.insert(licences).values({ tenantId, seats: spec.seats });
-          const op = await insertOperation(tx, {
-            tenantId,
-            kind: "create",
-            actor,
-            request: { spec },
-            idempotencyKey: key,
-          });
-          await audit(tx, actor, c.get("requestId"), {
-            action: "tenant.create",
-            targetType: "tenant",
-            targetId: tenantId,
-            after: { ...spec, operationId: op.id },
-          });
-          return op;
-        });
-        return c.json(await accepted(op), 202);
+        const queued = await queueOnce(deps, actor, idem(c, body), () =>
+          deps.db.transaction(async (tx) => {
+            await tx.insert(tenants).values({
+              id: tenantId,
+              slug: spec.slug,
+              displayName: spec.displayName,
+              plan: spec.plan,
+              spec,
+            });
+            await tx.insert(licences).values({ tenantId, seats: spec.seats });
+            const op = await insertOperation(tx, {
+              tenantId,
+              kind: "create",
+              actor,
+              request: { spec },
+              idempotency: idem(c, body),
+            });
+            await audit(tx, actor, c.get("requestId"), {
+              action: "tenant.create",
+              targetType: "tenant",
+              targetId: tenantId,
+              after: { ...spec, operationId: op.id },
+            });
+            return op;
+          }),
+        );
+        return c.json(queued, 202);
       } catch (error) {
         if (isUnique(error, "tenants_slug_live")) {
           throw new ProblemError(409, {
             detail: `the slug ${spec.slug} is taken`,
             errors: [{ path: "slug", message: "already taken by another tenant" }],
           });
-        }
-        if (isUnique(error, "operations_idempotency")) {
-          const again = await replay(deps, actor, key);
-          if (again) return c.json(again, 202);
         }
         throw error;
       }
@@ -339,21 +311,21 @@ export function tenantsRouter(deps: Deps) {
     })
     .openapi(patch, async (c) => {
       const actor = principalOf(c);
-      const key = c.req.valid("header")["idempotency-key"];
-      const prior = await replay(deps, actor, key);
-      if (prior) return c.json(prior, 202);
-      const op = await deps.db.transaction(async (tx) => {
-        const tenant = await findTenant(tx, c.req.valid("param").slug, true);
-        if (tenant.status === "deleting")
-          throw new ProblemError(409, { detail: "the tenant is being deleted" });
-        const change = c.req.valid("json");
-        const op = await changeTenant(tx, tenant, change, actor, c.get("requestId"), { idempotencyKey: key });
-        if (change.seats !== undefined) {
-          await tx.update(licences).set({ seats: change.seats }).where(eq(licences.tenantId, tenant.id));
-        }
-        return op;
-      });
-      return c.json(await accepted(op), 202);
+      const change = c.req.valid("json");
+      const key = idem(c, change);
+      const queued = await queueOnce(deps, actor, key, () =>
+        deps.db.transaction(async (tx) => {
+          const tenant = await findTenant(tx, c.req.valid("param").slug, true);
+          if (tenant.status === "deleting")
+            throw new ProblemError(409, { detail: "the tenant is being deleted" });
+          const op = await changeTenant(tx, tenant, change, actor, c.get("requestId"), { idempotency: key });
+          if (change.seats !== undefined) {
+            await tx.update(licences).set({ seats: change.seats }).where(eq(licences.tenantId, tenant.id));
+          }
+          return op;
+        }),
+      );
+      return c.json(queued, 202);
     })
     .openapi(lifecycle("suspend"), lifecycleHandler("suspend"))
     .openapi(lifecycle("resume"), lifecycleHandler("resume"))
@@ -371,7 +343,7 @@ export function tenantsRouter(deps: Deps) {
       const op = await deps.db.transaction((tx) =>
         insertOperation(tx, { tenantId: tenant.id, kind: "preview", actor, request: { spec } }),
       );
-      const queued = await accepted(op);
+      const queued = await accept(deps, op);
       if (c.req.valid("query").wait !== "true") return c.json(queued, 202);
       const done = await finishedPreview(deps, op.id);
       return done ? c.json(presentOperation(done), 200) : c.json(queued, 202);
@@ -394,7 +366,7 @@ export function tenantsRouter(deps: Deps) {
       const op = await deps.db.transaction((tx) =>
         insertOperation(tx, { tenantId: null, kind: "preview", actor, request: { spec } }),
       );
-      const queued = await accepted(op);
+      const queued = await accept(deps, op);
       if (c.req.valid("query").wait !== "true") return c.json(queued, 202);
       const done = await finishedPreview(deps, op.id);
       return done ? c.json(presentOperation(done), 200) : c.json(queued, 202);
@@ -408,32 +380,32 @@ export function tenantsRouter(deps: Deps) {
           errors: [{ path: "confirm", message: `must be ${slug}` }],
         });
       }
-      const key = c.req.valid("header")["idempotency-key"];
-      const prior = await replay(deps, actor, key);
-      if (prior) return c.json(prior, 202);
-      const op = await deps.db.transaction(async (tx) => {
-        const tenant = await findTenant(tx, slug, true);
-        if (tenant.status === "deleting") throw new ProblemError(409, { detail: "already being deleted" });
-        await tx
-          .update(tenants)
-          .set({ status: "deleting", updatedAt: sql`now()` })
-          .where(eq(tenants.id, tenant.id));
-        const op = await insertOperation(tx, {
-          tenantId: tenant.id,
-          kind: "destroy",
-          actor,
-          idempotencyKey: key,
-        });
-        await audit(tx, actor, c.get("requestId"), {
-          action: "tenant.delete",
-          targetType: "tenant",
-          targetId: tenant.id,
-          before: { status: tenant.status, spec: tenant.spec },
-          after: { status: "deleting", operationId: op.id },
-        });
-        return op;
-      });
-      return c.json(await accepted(op), 202);
+      const key = idem(c);
+      const queued = await queueOnce(deps, actor, key, () =>
+        deps.db.transaction(async (tx) => {
+          const tenant = await findTenant(tx, slug, true);
+          if (tenant.status === "deleting") throw new ProblemError(409, { detail: "already being deleted" });
+          await tx
+            .update(tenants)
+            .set({ status: "deleting", updatedAt: sql`now()` })
+            .where(eq(tenants.id, tenant.id));
+          const op = await insertOperation(tx, {
+            tenantId: tenant.id,
+            kind: "destroy",
+            actor,
+            idempotency: key,
+          });
+          await audit(tx, actor, c.get("requestId"), {
+            action: "tenant.delete",
+            targetType: "tenant",
+            targetId: tenant.id,
+            before: { status: tenant.status, spec: tenant.spec },
+            after: { status: "deleting", operationId: op.id },
+          });
+          return op;
+        }),
+      );
+      return c.json(queued, 202);
     });
 }
 

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { audit } from "../audit.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { OperationRow, TenantRow } from "../engine/store.ts";
+import type { Idempotency } from "./idempotency.ts";
 
 export type Tx = Parameters<Parameters<PlatformDb["transaction"]>[0]>[0];
 export type Actor = Principal | "system";
@@ -19,7 +20,7 @@ export async function insertOperation(
     kind: OperationRow["kind"];
     actor: Actor;
     request?: unknown;
-    idempotencyKey?: string | undefined;
+    idempotency?: Idempotency | undefined;
     parentId?: string | undefined;
   },
 ): Promise<OperationRow> {
@@ -30,7 +31,8 @@ export async function insertOperation(
       kind: values.kind,
       requestedBy: requesterOf(values.actor),
       request: values.request ?? null,
-      idempotencyKey: values.idempotencyKey ?? null,
+      idempotencyKey: values.idempotency?.key ?? null,
+      idempotencyFingerprint: values.idempotency?.key ? values.idempotency.fingerprint : null,
       parentId: values.parentId ?? null,
     })
     .returning();
@@ -49,7 +51,7 @@ export async function changeTenant(
   change: z.output<typeof TenantSpecChange>,
   actor: Actor,
   requestId: string | undefined,
-  opts: { parentId?: string; idempotencyKey?: string | undefined } = {},
+  opts: { parentId?: string; idempotency?: Idempotency | undefined } = {},
 ): Promise<OperationRow> {
   const before = TenantSpec.parse(tenant.spec);
   const spec = parseOrThrow(TenantSpec, applySpecChange(before, change), "tenant spec after the change");
@@ -62,7 +64,7 @@ export async function changeTenant(
     kind: "update",
     actor,
     request: { change, spec },
-    idempotencyKey: opts.idempotencyKey,
+    idempotency: opts.idempotency,
     parentId: opts.parentId,
   });
   await audit(tx, actor, requestId, {
