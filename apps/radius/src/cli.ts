@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     acctPort: env.RADIUS_ACCT_PORT,
     metricsPort: env.RADIUS_METRICS_PORT,
     controlPort: env.RADIUS_CONTROL_PORT,
+    maxInFlight: env.RADIUS_MAX_IN_FLIGHT,
   });
   log.info(
     {

@@ -33,6 +33,8 @@ export interface RadiusServerOptions {
    * isp-ops alone while Prometheus scrapes the metrics port.
    */
   readonly controlPort: number;
+  /** Requests being worked on at once; past it a packet is dropped (counted as `overload`), not queued. */
+  readonly maxInFlight?: number;
 }
 
 export interface RunningRadius {
@@ -69,6 +71,8 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
   const metrics = createRadiusMetrics();
   const cache = new DuplicateCache();
   const drop = (reason: string) => metrics.drops.inc({ reason });
+  const maxInFlight = opts.maxInFlight ?? 512;
+  let inFlight = 0;
 
   const handle = async (kind: Kind, socket: Socket, packet: Buffer, peer: RemoteInfo) => {
     const started = performance.now();
@@ -118,7 +122,14 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     if (duplicate) metrics.duplicates.inc();
     metrics.cacheSize.set(cache.size);
     const out = await response;
-    if (out) socket.send(out, peer.port, peer.address);
+    // A send can fail (a firewall dropping the reply answers EPERM): counted, never fatal.
+    if (out) {
+      socket.send(out, peer.port, peer.address, (error) => {
+        if (!error) return;
+        drop("send_failed");
+        opts.log.warn({ err: error.message, kind, peer: peer.address }, "reply not sent");
+      });
+    }
     metrics.latency.observe({ type: kind }, (performance.now() - started) / 1000);
   };
 
@@ -131,14 +142,26 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
   for (const kind of ["auth", "acct"] as const) {
     const socket = createSocket({ type: opts.host.includes(":") ? "udp6" : "udp4" });
     socket.on("message", (packet, peer) => {
-      handle(kind, socket, packet, peer).catch((error: unknown) => {
-        // A database outage or a bug: no answer, so the NAS retries or fails over.
-        drop("error");
-        opts.log.error({ err: (error as Error).message, kind }, "request failed");
-      });
+      // Shed load rather than queue it: a NAS retries or fails over, and memory stays bounded.
+      if (inFlight >= maxInFlight) return drop("overload");
+      inFlight += 1;
+      handle(kind, socket, packet, peer)
+        .catch((error: unknown) => {
+          // A database outage or a bug: no answer, so the NAS retries or fails over.
+          drop("error");
+          opts.log.error({ err: (error as Error).message, kind }, "request failed");
+        })
+        .finally(() => {
+          inFlight -= 1;
+        });
     });
     sockets[kind] = socket;
     ports[kind] = await bind(socket, opts.host, kind === "auth" ? opts.authPort : opts.acctPort);
+    // An unheard 'error' event would end the process, and with it every login.
+    socket.on("error", (error) => {
+      drop("socket_error");
+      opts.log.error({ err: error.message, kind }, "socket error");
+    });
   }
 
   const controlToken = Buffer.from(opts.box.derive(RADIUS_CONTROL_PURPOSE));

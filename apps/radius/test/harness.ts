@@ -32,7 +32,11 @@ export async function addLocalNas(
 }
 
 /** Our server on free ports of 127.0.0.1 over that database. */
-export async function serveRadius(db: TenantDb, box: SecretBox): Promise<RunningRadius> {
+export async function serveRadius(
+  db: TenantDb,
+  box: SecretBox,
+  opts: { maxInFlight?: number } = {},
+): Promise<RunningRadius> {
   const registry = new NasRegistry(db, box);
   return startRadius({
     db,
@@ -44,6 +48,7 @@ export async function serveRadius(db: TenantDb, box: SecretBox): Promise<Running
     acctPort: 0,
     metricsPort: 0,
     controlPort: 0,
+    ...opts,
   });
 }
 

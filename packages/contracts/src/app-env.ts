@@ -32,6 +32,8 @@ export const RadiusEnv = z.object({
   RADIUS_METRICS_PORT: port(9812),
   /** Disconnect requests from isp-ops (POST /control/disconnect). */
   RADIUS_CONTROL_PORT: port(9813),
+  /** Requests worked on at once; more are dropped and counted (`overload`), never queued without bound. */
+  RADIUS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(512),
   LOG_LEVEL: logLevel,
 });
 

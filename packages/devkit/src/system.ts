@@ -13,7 +13,7 @@ export interface SystemTool {
 /**
  * openssl issues the local cluster's certificates; radclient is the RADIUS tests' peer; FreeRADIUS
  * with its PostgreSQL driver runs against the compatibility views (test and benchmark); Chromium
- * runs the web apps' end-to-end tests.
+ * runs the web apps' end-to-end tests; iptables makes faults for the RADIUS tests.
  */
 export const systemTools: readonly SystemTool[] = [
   { command: "openssl", debianPackage: "openssl" },
@@ -26,6 +26,8 @@ export const systemTools: readonly SystemTool[] = [
   },
   // The web apps' end-to-end tests drive Debian's Chromium through playwright-core.
   { command: "chromium", debianPackage: "chromium" },
+  // The RADIUS fault tests make the host refuse a reply, as a firewall would.
+  { command: "iptables", debianPackage: "iptables" },
 ];
 
 const onPath = (command: string) =>
