@@ -399,6 +399,39 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       expect(ids.size).toBe(1);
     });
 
+    it("gives each host name to one live tenant: custom domains and app hosts alike", async () => {
+      const custom = (slug: string, customDomains: string[], extra = {}) =>
+        call("/tenants", {
+          method: "POST",
+          headers: admin.auth,
+          json: { ...onboarding(slug), customDomains, ...extra },
+        });
+      expect((await custom("host-a", ["ops.alpha.example"])).status).toBe(202);
+      const clash = await custom("host-b", ["portal.beta.example", "ops.alpha.example"]);
+      expect(clash.status).toBe(409);
+      expect((await clash.json()).errors).toEqual([
+        { path: "customDomains.1", message: "already served by tenant host-a" },
+      ]);
+      // Another base domain does not make host-a's own address free to claim.
+      const appHost = await custom("host-c", ["host-a.isp.dotmac.io"], { baseDomain: "other.example" });
+      expect(appHost.status).toBe(409);
+      expect(await t.db.select().from(tenants).where(eq(tenants.slug, "host-b"))).toHaveLength(0);
+
+      expect((await custom("host-b", ["portal.beta.example"])).status).toBe(202);
+      const patch = await call("/tenants/host-b", {
+        method: "PATCH",
+        headers: admin.auth,
+        json: { customDomains: ["ops.alpha.example"] },
+      });
+      expect(patch.status).toBe(409);
+      // Two claims at once: one wins.
+      const racing = await Promise.all(["host-d", "host-e"].map((s) => custom(s, ["shared.race.example"])));
+      expect(racing.map((r) => r.status).sort()).toEqual([202, 409]);
+      // A deleted tenant's names are free again.
+      await t.db.update(tenants).set({ status: "deleted" }).where(eq(tenants.slug, "host-a"));
+      expect((await custom("host-f", ["ops.alpha.example"])).status).toBe(202);
+    });
+
     it("two concurrent onboardings of one slug: exactly one 202 and one 409 naming the slug", async () => {
       const results = await Promise.all([
         call("/tenants", { method: "POST", headers: admin.auth, json: onboarding("race") }),

@@ -67,6 +67,18 @@ describe("TenantSpec", () => {
       /twice/,
     ],
     ["a wildcard custom domain", { customDomains: ["*.fastfiber.example"] }, "customDomains.0", /DNS name/],
+    [
+      "the platform's admin host as a custom domain",
+      { customDomains: ["ops.fastfiber.example", "admin.dotmac.io"] },
+      "customDomains.1",
+      /reserved for the platform/,
+    ],
+    [
+      "another tenant's address as a custom domain",
+      { customDomains: ["slow-fiber.isp.dotmac.io"] },
+      "customDomains.0",
+      /tenants' own addresses/,
+    ],
     ["a region on the postgres target", { region: "eu-west-1" }, "region", /no cloud region/],
     ["an unknown field", { colour: "red" }, "(root)", /colour/],
     [

@@ -123,9 +123,15 @@ function checkTenantSpec(spec: SpecForChecks, ctx: z.RefinementCtx) {
   }
   const appHost = `${spec.slug}.isp.${spec.baseDomain}`;
   for (const [i, domain] of spec.customDomains.entries()) {
-    if (domain === appHost || spec.customDomains.indexOf(domain) !== i) {
-      ctx.addIssue({ code: "custom", path: ["customDomains", i], message: `${domain} is listed twice` });
-    }
+    const problem =
+      domain === appHost || spec.customDomains.indexOf(domain) !== i
+        ? `${domain} is listed twice`
+        : domain === `admin.${spec.baseDomain}`
+          ? `${domain} is reserved for the platform`
+          : domain.endsWith(`.isp.${spec.baseDomain}`)
+            ? `${domain} is under .isp.${spec.baseDomain}, which holds tenants' own addresses`
+            : undefined;
+    if (problem) ctx.addIssue({ code: "custom", path: ["customDomains", i], message: problem });
   }
   if (spec.database.target === "postgres" && spec.region !== "local") {
     ctx.addIssue({

@@ -22,6 +22,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import type { Deps } from "../lib/deps.ts";
 import { ProblemError } from "../lib/problem.ts";
 import { type AppEnv, createRouter } from "../lib/router.ts";
+import { claimHosts } from "../services/hosts.ts";
 import { accept, type Idempotency, idempotency, isUnique, queueOnce } from "../services/idempotency.ts";
 import { type Actor, changeTenant, insertOperation, type Tx } from "../services/operations.ts";
 import { IdempotencyHeader, json, jsonBody, Limit, problems, SlugParam } from "./common.ts";
@@ -269,6 +270,7 @@ export function tenantsRouter(deps: Deps) {
       try {
         const queued = await queueOnce(deps, actor, idem(c, body), () =>
           deps.db.transaction(async (tx) => {
+            await claimHosts(tx, tenantId, spec);
             await tx.insert(tenants).values({
               id: tenantId,
               slug: spec.slug,

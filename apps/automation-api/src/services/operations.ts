@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { audit } from "../audit.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { OperationRow, TenantRow } from "../engine/store.ts";
+import { claimHosts } from "./hosts.ts";
 import type { Idempotency } from "./idempotency.ts";
 
 export type Tx = Parameters<Parameters<PlatformDb["transaction"]>[0]>[0];
@@ -55,6 +56,7 @@ export async function changeTenant(
 ): Promise<OperationRow> {
   const before = TenantSpec.parse(tenant.spec);
   const spec = parseOrThrow(TenantSpec, applySpecChange(before, change), "tenant spec after the change");
+  if (change.customDomains !== undefined) await claimHosts(tx, tenant.id, spec);
   await tx
     .update(tenants)
     .set({ spec, plan: spec.plan, displayName: spec.displayName, updatedAt: sql`now()` })
