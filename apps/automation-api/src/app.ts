@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { ValidationError } from "@dotmac/contracts";
+import { crossOriginRefusal, ValidationError } from "@dotmac/contracts";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -70,6 +70,17 @@ export function createApp(deps: Deps & { httpMetrics?: Metrics["httpDuration"] }
       onError: (c) => problem(c, 413, { detail: `the body is larger than ${MAX_BODY_BYTES} bytes` }),
     }),
   );
+  // A browser's change rides on its cookie: it must come from our own pages. Tokens are not ambient.
+  app.use(`${API_BASE}/*`, async (c, next) => {
+    if (!c.req.header("authorization")) {
+      const refusal = crossOriginRefusal(c.req.method, c.req.raw.headers, [
+        c.req.header("host"),
+        c.req.header("x-forwarded-host"),
+      ]);
+      if (refusal) throw new ProblemError(403, { detail: refusal });
+    }
+    await next();
+  });
   app.use(`${API_BASE}/*`, authenticate(deps.db));
 
   app.onError((error, c) => {

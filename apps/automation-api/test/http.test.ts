@@ -257,6 +257,44 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
   });
 
   describe("sessions and tokens", () => {
+    it("refuses a change another site's page sends with the session cookie; a token is not ambient", async () => {
+      await onboard("csrf-target");
+      const login = await call("/auth/login", {
+        method: "POST",
+        json: { email: admin.email, password: admin.password },
+      });
+      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
+      const change = (headers: Record<string, string>) =>
+        call("/tenants/csrf-target", {
+          method: "PATCH",
+          headers: { host: "api.test", ...headers },
+          json: { seats: 6 },
+        });
+      // The reproduced attack: a page on a same-site origin (another localhost port) posts with the cookie.
+      for (const forged of [
+        { cookie, origin: "http://tenant.localhost:3000", "sec-fetch-site": "same-site" },
+        { cookie, origin: "http://evil.example" },
+        { cookie, "sec-fetch-site": "cross-site" },
+      ] as Record<string, string>[]) {
+        const res = await change(forged);
+        expect(res.status, JSON.stringify(forged)).toBe(403);
+        expect((await res.json()).detail).toMatch(/may not change anything/);
+      }
+      const crossLogin = await call("/auth/login", {
+        method: "POST",
+        headers: { origin: "http://evil.example" },
+        json: { email: admin.email, password: admin.password },
+      });
+      expect(crossLogin.status).toBe(403);
+      const [tenant] = await t.db.select().from(tenants).where(eq(tenants.slug, "csrf-target"));
+      expect((tenant?.spec as { seats: number }).seats).toBe(5);
+      // The admin app's own pages, through its proxy (which names its host), and a CI token.
+      expect(
+        (await change({ cookie, origin: "http://admin.test", "x-forwarded-host": "admin.test" })).status,
+      ).toBe(202);
+      expect((await change({ ...admin.auth, origin: "http://evil.example" })).status).toBe(202);
+    });
+
     it("logs in with an HttpOnly cookie, knows the caller, and logs out on the server", async () => {
       const staff = await userWith(t.db, ["platform:tenants:read"]);
       const wrong = await call("/auth/login", {

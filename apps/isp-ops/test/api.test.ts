@@ -136,6 +136,34 @@ describe("isp-ops API", () => {
     expect((await call("/auth/me", { cookie })).status).toBe(401);
   });
 
+  it("refuses a change from another origin and a body that is not JSON, writing nothing", async () => {
+    const before = (await db.select().from(subscribers)).length;
+    const post = (headers: Record<string, string>, body = JSON.stringify(newSubscriber())) =>
+      api.request("/api/v1/subscribers", {
+        method: "POST",
+        headers: { host: "west.localhost:3000", ...admin, ...headers },
+        body,
+      });
+    // The reproduced attack: another site's form posts text/plain with the staff cookie.
+    const plain = await post({ "content-type": "text/plain" });
+    expect(plain.status).toBe(415);
+    for (const forged of [
+      { "content-type": "application/json", origin: "http://admin.localhost:3001" },
+      { "content-type": "application/json", "sec-fetch-site": "same-site" },
+    ] as Record<string, string>[]) {
+      const res = await post(forged);
+      expect(res.status, JSON.stringify(forged)).toBe(403);
+      expect((await res.json()).detail).toMatch(/may not change anything/);
+    }
+    expect((await db.select().from(subscribers)).length).toBe(before);
+    const own = await post({
+      "content-type": "application/json",
+      origin: "http://west.localhost:3000",
+      "sec-fetch-site": "same-origin",
+    });
+    expect(own.status).toBe(201);
+  });
+
   it("checks each route's permission on the server", async () => {
     const [s] = await db.select().from(subscribers).limit(1);
     const someId =
@@ -332,7 +360,8 @@ describe("isp-ops API", () => {
       json: { name: "Fibre 100", downloadKbps: 1000, uploadKbps: 1000, priceMinor: 0, currency: "EUR" },
     });
     expect([planDup.status, planDup.body.errors[0].path]).toEqual([409, "name"]);
-    expect((await call("/subscribers", { method: "POST", cookie: admin })).status).toBe(400);
+    // No body, and no JSON content type: not JSON at all.
+    expect((await call("/subscribers", { method: "POST", cookie: admin })).status).toBe(415);
   });
 
   it("moves subscribers through their lifecycle, disconnecting on suspend, refusing illegal moves", async () => {

@@ -63,6 +63,7 @@ export {
   type PlatformSpecInput,
 } from "./platform-spec.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
+export { crossOriginRefusal } from "./request-origin.ts";
 export { reservedSlugs, slugFromStackName, TenantSlug, tenantNamespace, tenantStackName } from "./slug.ts";
 export {
   BillingCycle,

@@ -1,5 +1,6 @@
 import {
   CredentialReset,
+  crossOriginRefusal,
   DeviceCreate,
   fieldErrors,
   NasCreate,
@@ -56,6 +57,10 @@ type Env = { Variables: { staff: Staff } };
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function body<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  // A form or text/plain POST needs no CORS preflight: only JSON, which does, is read as JSON.
+  if (!req.headers.get("content-type")?.startsWith("application/json")) {
+    throw new Problem(415, "Unsupported Media Type", "send JSON, with content-type application/json");
+  }
   let raw: unknown;
   try {
     raw = await req.json();
@@ -91,6 +96,16 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
       "content-type": "application/problem+json",
     }),
   );
+
+  // Staff act through their session cookie: a change must come from this app's own pages.
+  app.use("*", async (c, next) => {
+    const refusal = crossOriginRefusal(c.req.method, c.req.raw.headers, [
+      c.req.header("host"),
+      c.req.header("x-forwarded-host"),
+    ]);
+    if (refusal) throw new Problem(403, "Forbidden", refusal);
+    await next();
+  });
 
   app.post("/auth/login", async (c) => {
     const { db } = await resolve();

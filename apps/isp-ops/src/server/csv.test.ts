@@ -29,7 +29,7 @@ describe("CSV", () => {
       "'=HYPERLINK(1),'@SUM(A1),+353 1 555,-5,12.5,+44 (20) 7946-0958\r\n",
     );
     // A leading digit does not make a formula harmless.
-    expect(csvLine(["+1+cmd|' /C calc'!A0", "-2+3+HYPERLINK(\"http://x\")", "+1e3", "-1-1"])).toBe(
+    expect(csvLine(["+1+cmd|' /C calc'!A0", '-2+3+HYPERLINK("http://x")', "+1e3", "-1-1"])).toBe(
       `'+1+cmd|' /C calc'!A0,"'-2+3+HYPERLINK(""http://x"")",'+1e3,'-1-1\r\n`,
     );
   });

@@ -2,7 +2,17 @@ import { API_BASE, upstreamUrl } from "../../../../../server/upstream.ts";
 
 export const dynamic = "force-dynamic";
 
-const FORWARDED = ["cookie", "content-type", "accept", "last-event-id", "idempotency-key", "x-request-id"];
+// Origin and Sec-Fetch-Site let the API refuse a change another site's page sent with the cookie.
+const FORWARDED = [
+  "cookie",
+  "content-type",
+  "accept",
+  "last-event-id",
+  "idempotency-key",
+  "x-request-id",
+  "origin",
+  "sec-fetch-site",
+];
 const RETURNED = ["content-type", "cache-control", "location", "retry-after", "x-request-id"];
 
 /**
@@ -17,6 +27,8 @@ async function proxy(request: Request, context: { params: Promise<{ path: string
     const value = request.headers.get(name);
     if (value) headers.set(name, value);
   }
+  // The origin the browser sees is ours: the API compares the request's Origin with it.
+  headers.set("x-forwarded-host", request.headers.get("host") ?? url.host);
   const hasBody = !["GET", "HEAD"].includes(request.method);
   const upstream = await fetch(
     `${upstreamUrl()}${API_BASE}/${path.map(encodeURIComponent).join("/")}${url.search}`,
