@@ -54,7 +54,12 @@ const referencePage = `<!doctype html>
 
 export function createApp(deps: Deps & { httpMetrics?: Metrics["httpDuration"] }) {
   const app = new OpenAPIHono<AppEnv>();
-  app.use(requestId({ headerName: "x-request-id" }));
+  // Ours, never the caller's: an audit entry's request id must not be chosen by whoever made it.
+  app.use(requestId({ headerName: "" }));
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set("x-request-id", c.get("requestId"));
+  });
   if (deps.httpMetrics) {
     const histogram = deps.httpMetrics;
     app.use(async (c, next) => {

@@ -659,6 +659,16 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
     });
   });
 
+  it("names each request with an id of its own, whatever the caller sends", async () => {
+    const res = await call("/tenants/rid-probe/suspend", {
+      method: "POST",
+      headers: { ...admin.auth, "x-request-id": "chosen-by-the-caller" },
+    });
+    const id = res.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await res.json()).instance ?? id).not.toContain("chosen-by-the-caller");
+  });
+
   it("answers health, readiness and Prometheus metrics without credentials", async () => {
     expect((await raw("/healthz")).status).toBe(200);
     expect(await (await raw("/readyz")).json()).toEqual({ status: "ready" });

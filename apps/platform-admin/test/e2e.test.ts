@@ -96,6 +96,14 @@ describe("platform admin in a browser", () => {
     return status.textContent();
   };
 
+  it("keeps its API proxy inside the API's base path", async () => {
+    for (const path of ["%2e%2e/%2e%2e/%2e%2e/metrics", "./auth/me", "..%2F..%2Fmetrics"]) {
+      const res = await fetch(`${url}/api/platform/v1/${path}`);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(await res.text(), path).not.toMatch(/process_cpu_seconds_total/);
+    }
+  });
+
   it("onboards an ISP through the wizard, watches it deploy, suspends and deletes it", async () => {
     await page.goto(`${url}/tenants`);
     await page.waitForURL(/\/login$/);

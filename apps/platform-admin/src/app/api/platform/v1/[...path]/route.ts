@@ -21,6 +21,13 @@ const RETURNED = ["content-type", "cache-control", "location", "retry-after", "x
  */
 async function proxy(request: Request, context: { params: Promise<{ path: string[] }> }) {
   const { path } = await context.params;
+  // Decoded already: %2e%2e arrives as "..", which would climb out of the API's base path.
+  if (path.some((segment) => segment === "." || segment === "..")) {
+    return Response.json(
+      { type: "about:blank", title: "Bad Request", status: 400, detail: "no . or .. path segments" },
+      { status: 400, headers: { "content-type": "application/problem+json" } },
+    );
+  }
   const url = new URL(request.url);
   const headers = new Headers();
   for (const name of FORWARDED) {
