@@ -1,5 +1,5 @@
 import { type PlatformPermission, platformPermissions } from "@dotmac/contracts";
-import { auditLogs, operations, tenants } from "@dotmac/platform-db";
+import { apiTokens, auditLogs, operations, tenants } from "@dotmac/platform-db";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformClient } from "../src/client.ts";
@@ -126,7 +126,7 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       { method: "POST", path: "/tenants/authz/suspend", needs: "platform:tenants:write" },
       { method: "POST", path: "/tenants/authz/resume", needs: "platform:tenants:write" },
       { method: "POST", path: "/tenants/authz/refresh", needs: "platform:tenants:write" },
-      { method: "POST", path: "/tenants/authz/preview", needs: "platform:tenants:read" },
+      { method: "POST", path: "/tenants/authz/preview", needs: "platform:tenants:write" },
       {
         method: "POST",
         path: "/tenants/preview",
@@ -257,6 +257,49 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
   });
 
   describe("sessions and tokens", () => {
+    it("binds a token made by a token to it, and shows and revokes only one's own tokens", async () => {
+      const ci = await userWith(t.db, ["platform:tokens:write", "platform:tenants:read"]);
+      const made = await call("/tokens", {
+        method: "POST",
+        headers: ci.auth,
+        json: { name: "child", scopes: ["platform:tenants:read"], expiresInDays: 365 },
+      });
+      expect(made.status).toBe(201);
+      const child = await made.json();
+      // Its parent (the user's test token) expires in a day: so does the child.
+      expect(new Date(child.expiresAt).getTime()).toBeLessThan(Date.now() + 2 * 86_400_000);
+      const grandchild = await (
+        await call("/tokens", {
+          method: "POST",
+          headers: { authorization: `Bearer ${child.token}` },
+          json: { name: "grandchild", scopes: ["platform:tenants:read"] },
+        })
+      ).json();
+      // The child has no tokens:write scope: it cannot make one.
+      expect(grandchild.status).toBe(403);
+
+      const other = await userWith(t.db, ["platform:tokens:write"]);
+      const seen = await (await call("/tokens", { headers: other.auth })).json();
+      expect(seen.items.map((x: { name: string }) => x.name)).not.toContain("child");
+      expect((await call(`/tokens/${child.id}`, { method: "DELETE", headers: other.auth })).status).toBe(404);
+      expect((await call("/tenants", { headers: { authorization: `Bearer ${child.token}` } })).status).toBe(
+        200,
+      );
+
+      // Revoking the parent revokes what it made.
+      const [parentRow] = await t.db.select().from(apiTokens).where(eq(apiTokens.id, child.id));
+      const revoke = await call(`/tokens/${parentRow?.parentTokenId}`, {
+        method: "DELETE",
+        headers: admin.auth,
+      });
+      expect(revoke.status).toBe(200);
+      const [after] = await t.db.select().from(apiTokens).where(eq(apiTokens.id, child.id));
+      expect(after?.revokedAt).not.toBeNull();
+      expect((await call("/tenants", { headers: { authorization: `Bearer ${child.token}` } })).status).toBe(
+        401,
+      );
+    });
+
     it("refuses a change another site's page sends with the session cookie; a token is not ambient", async () => {
       await onboard("csrf-target");
       const login = await call("/auth/login", {
@@ -468,6 +511,24 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       // A deleted tenant's names are free again.
       await t.db.update(tenants).set({ status: "deleted" }).where(eq(tenants.slug, "host-a"));
       expect((await custom("host-f", ["ops.alpha.example"])).status).toBe(202);
+    });
+
+    it("runs one preview of a tenant at a time: another waits its turn with a 429 and Retry-After", async () => {
+      await onboard("preview-once");
+      const first = await call("/tenants/preview-once/preview", {
+        method: "POST",
+        headers: admin.auth,
+        json: { seats: 6 },
+      });
+      expect(first.status).toBe(202);
+      const second = await call("/tenants/preview-once/preview", {
+        method: "POST",
+        headers: admin.auth,
+        json: { seats: 6 },
+      });
+      expect(second.status).toBe(429);
+      expect(second.headers.get("retry-after")).toBe("5");
+      expect((await second.json()).detail).toContain((await first.json()).operationId);
     });
 
     it("two concurrent onboardings of one slug: exactly one 202 and one 409 naming the slug", async () => {

@@ -7,6 +7,7 @@ import {
   radiusCredentials,
   SecretBox,
   sealedFor,
+  staffUsers,
   subscribers,
   type TenantDb,
 } from "@dotmac/tenant-db";
@@ -198,6 +199,7 @@ describe("isp-ops API", () => {
       ["GET", "/devices", "customers:read"],
       ["POST", "/devices", "customers:write", { serial: "PERM-1", model: "F670L" }],
       ["GET", "/staff", "settings:write"],
+      ["POST", `/staff/${crypto.randomUUID()}/disable`, "settings:write"],
       [
         "POST",
         "/staff",
@@ -206,8 +208,8 @@ describe("isp-ops API", () => {
           email: "perm-staff@isp.test",
           displayName: "Perm Staff",
           password: "perm-staff-password",
-          role: "support",
-          permissions: ["customers:read"],
+          role: "settings-only",
+          permissions: ["settings:write"],
         },
       ],
       ["GET", "/subscribers/export.csv", "customers:read"],
@@ -673,6 +675,46 @@ describe("isp-ops API", () => {
     expect([conflict.status, conflict.body.errors[0].path]).toEqual([409, "role"]);
     const list = await call("/staff", { cookie: admin });
     expect(JSON.stringify(list.body)).not.toMatch(/scrypt|password/i);
+  });
+
+  it("lets staff grant only what they hold, and disable others, ending every session of theirs", async () => {
+    const manager = await staffWith("settings-manager", ["settings:write", "customers:read"]);
+    const escalate = await call("/staff", {
+      method: "POST",
+      cookie: manager,
+      json: {
+        email: "clerk@isp.test",
+        displayName: "Clerk",
+        password: "clerk-password-1",
+        role: "clerk",
+        permissions: ["customers:read", "billing:write"],
+      },
+    });
+    expect(escalate.status).toBe(403);
+    expect(escalate.body.errors).toEqual([
+      { path: "permissions", message: "not yours to grant: billing:write" },
+    ]);
+    expect((await call("/staff", { cookie: admin })).body.items.map((x: Json) => x.email)).not.toContain(
+      "clerk@isp.test",
+    );
+
+    const leaver = await staffWith("leaver", ["customers:read"]);
+    const again = await signIn("leaver@isp.test");
+    expect((await call("/subscribers", { cookie: again })).status).toBe(200);
+    const [row] = await db.select().from(staffUsers).where(eq(staffUsers.email, "leaver@isp.test"));
+    const disabled = await call(`/staff/${row?.id}/disable`, { method: "POST", cookie: manager });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.sessionsEnded).toBe(2);
+    for (const session of [leaver, again])
+      expect((await call("/subscribers", { cookie: session })).status).toBe(401);
+    expect(
+      (await call("/auth/login", { method: "POST", json: { email: "leaver@isp.test", password: PASSWORD } }))
+        .status,
+    ).toBe(401);
+    const [me] = await db.select().from(staffUsers).where(eq(staffUsers.email, "settings-manager@isp.test"));
+    expect((await call(`/staff/${me?.id}/disable`, { method: "POST", cookie: manager })).status).toBe(409);
+    const [entry] = await db.select().from(auditLogs).where(eq(auditLogs.action, "staff.disable"));
+    expect(entry).toMatchObject({ targetId: row?.id, after: { sessionsEnded: 2 } });
   });
 
   it("imports a CSV all or nothing, with a report per line, and exports it back", async () => {

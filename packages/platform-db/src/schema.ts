@@ -180,6 +180,8 @@ export const apiTokens = pgTable(
     createdBy: uuid()
       .notNull()
       .references(() => platformUsers.id),
+    /** The token that made this one, if a token did: it never outlives it, and dies with it. */
+    parentTokenId: uuid(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),

@@ -7,6 +7,8 @@ export interface ProblemInit {
   readonly errors?: readonly FieldError[];
   readonly permission?: string;
   readonly violations?: readonly { rule: string; message: string }[];
+  /** A 429's or 503's Retry-After. */
+  readonly retryAfterSeconds?: number;
 }
 
 const titles: Record<number, string> = {
@@ -48,5 +50,8 @@ export function problem(c: Context, status: ContentfulStatusCode, init: ProblemI
     ...(init.permission ? { permission: init.permission } : {}),
     ...(init.violations ? { violations: init.violations } : {}),
   };
-  return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });
+  return c.body(JSON.stringify(body), status, {
+    "content-type": "application/problem+json",
+    ...(init.retryAfterSeconds ? { "retry-after": String(init.retryAfterSeconds) } : {}),
+  });
 }

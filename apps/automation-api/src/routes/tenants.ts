@@ -97,8 +97,10 @@ const preview = createRoute({
   method: "post",
   path: "/tenants/{slug}/preview",
   tags,
-  summary: "Preview a change (or the current spec): the plan's steps, nothing changed",
-  middleware: [requirePermission("platform:tenants:read")],
+  summary:
+    "Preview a change (or the current spec): the plan's steps, nothing changed; one at a time per tenant",
+  // A preview runs the engine: it costs what an update costs, so it needs what an update needs.
+  middleware: [requirePermission("platform:tenants:write")],
   request: {
     params: SlugParam,
     query: z.object({
@@ -112,7 +114,7 @@ const preview = createRoute({
   responses: {
     200: json(Operation, "the finished preview (with wait=true)"),
     202: json(OperationAccepted, "queued; the steps arrive in the operation's result"),
-    ...problems(400, 404, 422),
+    ...problems(400, 404, 422, 429),
   },
 });
 
@@ -342,6 +344,22 @@ export function tenantsRouter(deps: Deps) {
         change && Object.keys(change).length > 0
           ? parseOrThrow(TenantSpec, applySpecChange(current, change), "tenant spec after the change")
           : current;
+      const [pending] = await deps.db
+        .select({ id: operations.id })
+        .from(operations)
+        .where(
+          and(
+            eq(operations.tenantId, tenant.id),
+            eq(operations.kind, "preview"),
+            inArray(operations.status, ["queued", "running"]),
+          ),
+        );
+      if (pending) {
+        throw new ProblemError(429, {
+          detail: `a preview of ${tenant.slug} is already on its way: operation ${pending.id}`,
+          retryAfterSeconds: 5,
+        });
+      }
       const op = await deps.db.transaction((tx) =>
         insertOperation(tx, { tenantId: tenant.id, kind: "preview", actor, request: { spec } }),
       );

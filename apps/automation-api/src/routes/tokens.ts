@@ -4,7 +4,7 @@ import { hashSecret, newSecret } from "@dotmac/platform-db/secrets";
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import { forgetCredential, principalOf, requirePermission } from "../auth/principal.ts";
+import { forgetCredential, type Principal, principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso, isoOrNull } from "../lib/json.ts";
 import { ProblemError } from "../lib/problem.ts";
@@ -57,10 +57,23 @@ const present = (t: typeof apiTokens.$inferSelect) => ({
   createdAt: iso(t.createdAt),
 });
 
+/** The tokens a caller may see and revoke: all for an admin, else the ones they made. */
+function ownerFilter(actor: Principal) {
+  if (actor.kind === "tenant") throw new ProblemError(403, { detail: "tenants have no tokens" });
+  return permits(actor.permissions, "platform:admin") ? undefined : eq(apiTokens.createdBy, actor.userId);
+}
+
 export function tokensRouter(deps: Deps) {
   return createRouter()
     .openapi(list, async (c) => {
-      const rows = await deps.db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).limit(500);
+      // Everyone's tokens are an admin's business; anyone else sees their own.
+      const owner = ownerFilter(principalOf(c));
+      const rows = await deps.db
+        .select()
+        .from(apiTokens)
+        .where(owner)
+        .orderBy(desc(apiTokens.createdAt))
+        .limit(500);
       return c.json({ items: rows.map(present) }, 200);
     })
     .openapi(create, async (c) => {
@@ -76,6 +89,9 @@ export function tokensRouter(deps: Deps) {
         });
       }
       const secret = newSecret("dmp");
+      // A token made by a token is bound to it: never past its expiry, revoked with it.
+      const parent = actor.kind === "token" ? actor.id : null;
+      const asked = sql`now() + make_interval(days => ${body.expiresInDays})`;
       const row = await deps.db.transaction(async (tx) => {
         const [row] = await tx
           .insert(apiTokens)
@@ -85,7 +101,10 @@ export function tokensRouter(deps: Deps) {
             tokenHash: hashSecret(secret),
             scopes: body.scopes,
             createdBy: actor.userId,
-            expiresAt: sql`now() + make_interval(days => ${body.expiresInDays})`,
+            parentTokenId: parent,
+            expiresAt: parent
+              ? sql`least(${asked}, (select expires_at from api_tokens where id = ${parent}))`
+              : asked,
           })
           .returning();
         if (!row) throw new Error("token not inserted");
@@ -102,14 +121,24 @@ export function tokensRouter(deps: Deps) {
     .openapi(revoke, async (c) => {
       const actor = principalOf(c);
       const { id } = c.req.valid("param");
+      const owner = ownerFilter(actor);
       const row = await deps.db.transaction(async (tx) => {
         const [row] = await tx
           .update(apiTokens)
           .set({ revokedAt: sql`now()` })
-          .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+          .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), owner))
           .returning();
         if (!row) throw new ProblemError(404, { detail: `no live token ${id}` });
         forgetCredential(row.tokenHash);
+        // And every token made from it, however deep.
+        const descendants = (await tx.execute(sql`
+          with recursive tree as (
+            select id from api_tokens where parent_token_id = ${id}
+            union select t.id from api_tokens t join tree on t.parent_token_id = tree.id)
+          update api_tokens set revoked_at = now()
+           where id in (select id from tree) and revoked_at is null
+          returning token_hash`)) as unknown as { token_hash: string }[];
+        for (const d of descendants) forgetCredential(d.token_hash);
         await audit(tx, actor, c.get("requestId"), {
           action: "token.revoke",
           targetType: "api_token",

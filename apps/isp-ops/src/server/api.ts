@@ -32,7 +32,7 @@ import type { NasNetworkReporter } from "./nas-network-reporter.ts";
 import { createNas, disconnectSession, listNas, onlineSessions, updateNas } from "./network.ts";
 import { createPlan, listPlans } from "./plans.ts";
 import { Problem } from "./problem.ts";
-import { addStaff, listStaff } from "./staff.ts";
+import { addStaff, disableStaff, listStaff } from "./staff.ts";
 import { dashboardStats } from "./stats.ts";
 import {
   createSubscriber,
@@ -268,6 +268,11 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
     requirePermission(c.var.staff, "settings:write");
     const created = await addStaff((await resolve()).db, c.var.staff, await body(c.req.raw, StaffCreate));
     return c.json(created, 201);
+  });
+  app.post("/staff/:id/disable", async (c) => {
+    requirePermission(c.var.staff, "settings:write");
+    const id = idParam(c.req.param("id"), "staff member");
+    return c.json(await disableStaff((await resolve()).db, c.var.staff, id), 200);
   });
 
   return app;

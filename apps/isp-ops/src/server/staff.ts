@@ -1,7 +1,7 @@
 import { type StaffCreate, StaffPermission } from "@dotmac/contracts";
 import { hashPassword } from "@dotmac/platform-db/secrets";
-import { auditLogs, staffRoles, staffUsers, type TenantDb } from "@dotmac/tenant-db";
-import { eq } from "drizzle-orm";
+import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+import { eq, sql } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
 import { constraintProblem, Problem } from "./problem.ts";
 
@@ -70,6 +70,13 @@ export async function listStaff(db: TenantDb) {
  */
 export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
   const wanted = [...new Set(input.permissions)].sort();
+  // Nobody hands out more than they hold: settings:write alone does not make a billing clerk.
+  const beyond = wanted.filter((p) => !actor.permissions.includes(p));
+  if (beyond.length > 0) {
+    throw new Problem(403, "Forbidden", `you cannot grant what you do not hold: ${beyond.join(", ")}`, [
+      { path: "permissions", message: `not yours to grant: ${beyond.join(", ")}` },
+    ]);
+  }
   try {
     return await db.transaction(async (tx) => {
       const [existing] = await tx.select().from(staffRoles).where(eq(staffRoles.name, input.role));
@@ -106,4 +113,33 @@ export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
     if (error instanceof Problem) throw error;
     throw constraintProblem(error);
   }
+}
+
+/**
+ * Disables a staff member and ends every session of theirs at once (each request re-reads the
+ * session, so the next one is refused). Not oneself: a tenant must not lock out its last admin.
+ */
+export async function disableStaff(db: TenantDb, actor: Staff, id: string) {
+  if (id === actor.id) throw new Problem(409, "Conflict", "you cannot disable yourself");
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(staffUsers)
+      .set({ disabledAt: sql`coalesce(${staffUsers.disabledAt}, now())` })
+      .where(eq(staffUsers.id, id))
+      .returning({ id: staffUsers.id, email: staffUsers.email, disabledAt: staffUsers.disabledAt });
+    if (!user) throw new Problem(404, "Not Found", "no such staff member");
+    const ended = await tx
+      .delete(staffSessions)
+      .where(eq(staffSessions.userId, id))
+      .returning({ id: staffSessions.id });
+    await tx.insert(auditLogs).values({
+      actorType: "staff",
+      actorId: actor.id,
+      action: "staff.disable",
+      targetType: "staff",
+      targetId: id,
+      after: { email: user.email, sessionsEnded: ended.length },
+    });
+    return { id: user.id, disabledAt: user.disabledAt?.toISOString() ?? null, sessionsEnded: ended.length };
+  });
 }
