@@ -1,5 +1,7 @@
+import { imageRegistries } from "@dotmac/contracts";
 import { describe, expect, it } from "vitest";
 import {
+  allowedImageRegistries,
   containersHardened,
   databasesProtected,
   noSecretsInConfigMaps,
@@ -36,11 +38,16 @@ describe("containers-hardened", () => {
     ["no limits", { resources: { requests: { cpu: "1" } } }, /cpu and memory limits/],
     [":latest", { image: "registry.dotmac.io/app:latest" }, /uses :latest/],
     ["no tag", { image: "registry.dotmac.io/app" }, /not pinned/],
+    ["another registry", { image: "evil.example/miner:1.0" }, /not from an allowed registry/],
+    ["no registry at all", { image: "busybox:1.36" }, /not from an allowed registry/],
     ["literal secret", { env: [{ name: "DB_PASSWORD", value: "hunter2" }] }, /secretKeyRef/],
     ["URL with password", { env: [{ name: "DATABASE_URL", value: "postgres://u:p@db/x" }] }, /secretKeyRef/],
   ])("refuses %s", (_what, patch, message) => {
     const found = containersHardened(deployment({ ...hardened, ...patch }));
     expect(found.join("\n")).toMatch(message);
+  });
+  it("allows the registries the contracts allow, no more", () => {
+    expect([...allowedImageRegistries]).toEqual([...imageRegistries]);
   });
   it("accepts runAsNonRoot from the pod, refuses host namespaces", () => {
     const { runAsNonRoot: _, ...rest } = hardened.securityContext;

@@ -22,7 +22,10 @@ const WORKLOADS: Record<string, (props: Record<string, any>) => Record<string, a
 const SECRET_NAME = /(pass(word)?|secret|token|api[_-]?key|private[_-]?key|credential)/i;
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
 
-/** Containers run as non-root, without privilege, with limits, from pinned images. */
+/** The registries images may come from: packages/contracts' imageRegistries (this pack is CommonJS). */
+export const allowedImageRegistries: readonly string[] = ["registry.dotmac.io"];
+
+/** Containers run as non-root, without privilege, with limits, from pinned images of our registries. */
 export function containersHardened(r: Res): string[] {
   const podSpec = WORKLOADS[r.type]?.(r.props);
   if (!podSpec) return [];
@@ -44,6 +47,11 @@ export function containersHardened(r: Res): string[] {
         /@sha256:[a-f0-9]{64}$/.test(c.image) || /:[\w][\w.-]*$/.test(c.image.split("/").pop() ?? "");
       if (!tagged) out.push(`${where}: image ${c.image} is not pinned to a tag or digest`);
       else if (/:latest(@|$)/.test(c.image)) out.push(`${where}: image ${c.image} uses :latest`);
+      if (!allowedImageRegistries.includes(c.image.split("/")[0] ?? "")) {
+        out.push(
+          `${where}: image ${c.image} is not from an allowed registry (${allowedImageRegistries.join(", ")})`,
+        );
+      }
     }
     for (const e of c.env ?? []) {
       if (

@@ -462,6 +462,14 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
 
     it("replays a repeated key on a fleet rollout, and concurrent duplicates get one operation", async () => {
       await onboard("idem-fleet");
+      // A rollout token cannot send an image from anywhere into every tenant.
+      const elsewhere = await call("/fleet/rollouts", {
+        method: "POST",
+        headers: admin.auth,
+        json: { images: { ispOps: "evil.example/dotmac/isp-ops:1.0.0" } },
+      });
+      expect(elsewhere.status).toBe(400);
+      expect((await elsewhere.json()).errors[0]).toMatchObject({ path: "images.ispOps" });
       const headers = { ...admin.auth, "idempotency-key": "rollout-7" };
       const json = { plan: "starter", tenants: ["idem-fleet"] };
       const first = await call("/fleet/rollouts", { method: "POST", headers, json });

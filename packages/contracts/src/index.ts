@@ -21,7 +21,7 @@ export {
   SubscriberUpdate,
   VendorAttributes,
 } from "./isp-ops-api.ts";
-export { Cidr, Hostname, ipVersion, PinnedImage } from "./net.ts";
+export { Cidr, Hostname, imageRegistries, ipVersion, PinnedImage } from "./net.ts";
 export { PlatformPermission, permits, platformPermissions } from "./permissions.ts";
 export {
   Placement,

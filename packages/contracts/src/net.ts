@@ -38,6 +38,13 @@ export const Hostname = z
   });
 
 /**
+ * Where the platform's images come from. A token that may roll an image out to every tenant must
+ * not be able to run, holding each tenant's keys, an image from anywhere else. The policy pack
+ * holds the same list (components/policy/rules.ts; a test keeps them equal).
+ */
+export const imageRegistries = ["registry.dotmac.io"] as const;
+
+/**
  * A container image pinned to a version: a tag other than `latest`, or a digest. Pods must not
  * change under a tenant because someone pushed a tag.
  */
@@ -53,4 +60,7 @@ export const PinnedImage = z
       message: "images must be pinned to a tag or digest",
     },
   )
-  .refine((s) => !/:latest(@|$)/.test(s), { message: "images must not use the :latest tag" });
+  .refine((s) => !/:latest(@|$)/.test(s), { message: "images must not use the :latest tag" })
+  .refine((s) => (imageRegistries as readonly string[]).includes(s.split("/")[0] ?? ""), {
+    message: `images come from ${imageRegistries.join(" or ")} only`,
+  });

@@ -57,6 +57,12 @@ describe("TenantSpec", () => {
       "images.ispOps",
       /pinned/,
     ],
+    [
+      "an image from another registry",
+      { images: { ispOps: "evil.example/dotmac/isp-ops:1.0.0" } },
+      "images.ispOps",
+      /registry\.dotmac\.io/,
+    ],
     ["a bad colour", { branding: { primaryColor: "blue" } }, "branding.primaryColor", /#0066CC/],
     ["an http logo", { branding: { logoUrl: "http://cdn.example/logo.png" } }, "branding.logoUrl", /https/],
     ["a bad NAS CIDR", { nasCidrs: ["10.0.0.0/33"] }, "nasCidrs.0", /CIDR/],
