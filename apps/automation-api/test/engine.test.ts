@@ -191,8 +191,12 @@ describe("automation API on the real engine", () => {
       );
     };
     const radiusOpensTo = async (cidrs: string[]) => {
+      // The policy changes while the update runs; the operation ends after it.
       const deadline = Date.now() + 180_000;
-      while (JSON.stringify(await radiusSources()) !== JSON.stringify(cidrs)) {
+      const done = async () =>
+        JSON.stringify(await radiusSources()) === JSON.stringify(cidrs) &&
+        (await call("/tenants/fibre-one")).lastOperation?.status === "succeeded";
+      while (!(await done())) {
         if (Date.now() > deadline) throw new Error(`allow-radius is ${await radiusSources()}, not ${cidrs}`);
         await new Promise((r) => setTimeout(r, 500));
       }
