@@ -330,7 +330,7 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       });
       expect(crossLogin.status).toBe(403);
       const [tenant] = await t.db.select().from(tenants).where(eq(tenants.slug, "csrf-target"));
-      expect((tenant?.spec as { seats: number }).seats).toBe(5);
+      expect((tenant?.spec as { seats: number } | undefined)?.seats).toBe(5);
       // The admin app's own pages, through its proxy (which names its host), and a CI token.
       expect(
         (await change({ cookie, origin: "http://admin.test", "x-forwarded-host": "admin.test" })).status,
