@@ -1,5 +1,6 @@
 import { type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import { chapMatches } from "./chap.ts";
+import { sameText } from "./compare.ts";
 import { type MsChapV2Success, msChapV2Request, verifyMsChapV2 } from "./mschap.ts";
 import type { DecodedPacket } from "./packets.ts";
 import { acceptAttributes, type ReplyAttribute } from "./reply.ts";
@@ -48,7 +49,7 @@ export async function authenticate(
   const msChapV2 = msChapV2Request(request.attributes);
   let ok = false;
   let msChap: MsChapV2Success | undefined;
-  if (typeof pap === "string") ok = pap === password;
+  if (typeof pap === "string") ok = sameText(pap, password);
   else if (Buffer.isBuffer(chap)) {
     const challenge = request.attributes["CHAP-Challenge"];
     ok = chapMatches(chap, Buffer.isBuffer(challenge) ? challenge : request.authenticator, password);

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     metricsPort: env.RADIUS_METRICS_PORT,
     controlPort: env.RADIUS_CONTROL_PORT,
     maxInFlight: env.RADIUS_MAX_IN_FLIGHT,
+    replyReasons: env.RADIUS_REPLY_REASONS,
   });
   log.info(
     {

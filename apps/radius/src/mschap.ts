@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 // OpenSSL 3 keeps MD4 and DES in its legacy provider, which Node does not load: pure-JS ones.
 import des from "des.js";
 import md4 from "js-md4";
+import { sameBytes } from "./compare.ts";
 import type { ReplyAttribute } from "./reply.ts";
 
 const sha1 = (...parts: Buffer[]) => createHash("sha1").update(Buffer.concat(parts)).digest();
@@ -116,7 +117,7 @@ export function verifyMsChapV2(
   const ntResponse = response.subarray(26, 50);
   const hash = ntPasswordHash(password);
   const expected = challengeResponse(challengeHash(peerChallenge, authChallenge, username), hash);
-  if (!expected.equals(ntResponse)) return undefined;
+  if (!sameBytes(expected, ntResponse)) return undefined;
   const s = authenticatorResponse(hash, ntResponse, peerChallenge, authChallenge, username);
   const { send, recv } = mppeKeys(hash, ntResponse);
   return { success: Buffer.concat([response.subarray(0, 1), Buffer.from(s)]), keys: { send, recv } };

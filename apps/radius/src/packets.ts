@@ -1,7 +1,8 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { sameBytes } from "./compare.ts";
 import type { ReplyAttribute } from "./reply.ts";
 
 const require = createRequire(import.meta.url);
@@ -47,7 +48,7 @@ export const radiusCodec: Omit<RadiusLib, "add_dictionary"> = radius;
 
 const USER_PASSWORD = 2;
 const MESSAGE_AUTHENTICATOR = 80;
-const PROXY_STATE = 33;
+export const PROXY_STATE = 33;
 const ACCESS_REQUEST = 1;
 const STATUS_SERVER = 12;
 
@@ -71,11 +72,10 @@ function attributeOffset(packet: Buffer, type: number): number | undefined {
   return undefined;
 }
 
-/** Whether the raw packet carries a Message-Authenticator (checked before decoding trusts it). */
-export const hasMessageAuthenticator = (packet: Buffer) =>
-  attributeOffset(packet, MESSAGE_AUTHENTICATOR) !== undefined;
+/** Whether the raw packet carries an attribute of `type` (checked before decoding trusts it). */
+export const hasAttribute = (packet: Buffer, type: number) => attributeOffset(packet, type) !== undefined;
 
-const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
+export const hasMessageAuthenticator = (packet: Buffer) => hasAttribute(packet, MESSAGE_AUTHENTICATOR);
 
 /**
  * A request from a NAS, decoded only once it is proven to come from a holder of the secret: the
@@ -128,10 +128,11 @@ function openUserPassword(hidden: Buffer, secret: string, authenticator: Buffer)
 }
 
 /**
- * A response to `request`: Proxy-State copied back (RFC 2865), and a Message-Authenticator on
- * every Access-Accept/Reject (RFC 3579; the Blast-RADIUS mitigation asks servers to always send
- * one there). Accounting-Responses carry none: RFC 2866 authenticates them by their
- * Response Authenticator alone, and NAS clients such as radclient reject an unexpected one.
+ * A response to `request`: Proxy-State copied back (RFC 2865), and on every Access-Accept/Reject
+ * a Message-Authenticator as the first attribute (RFC 3579; the Blast-RADIUS mitigation, RFC
+ * 9765's advice: first, so no attacker-chosen prefix precedes it). Accounting-Responses carry
+ * none: RFC 2866 authenticates them by their Response Authenticator alone, and NAS clients such
+ * as radclient reject an unexpected one.
  */
 export function respond(
   request: DecodedPacket,
@@ -140,14 +141,22 @@ export function respond(
   attributes: ReplyAttribute[],
 ): Buffer {
   const proxyState = request.raw_attributes.filter(([type]) => type === PROXY_STATE);
-  return radius.encode({
+  const access = code.startsWith("Access-");
+  const first: [string, Buffer][] = access ? [["Message-Authenticator", Buffer.alloc(16)]] : [];
+  const packet = radius.encode({
     code,
     identifier: request.identifier,
     authenticator: request.authenticator,
-    attributes: [...attributes, ...proxyState],
+    attributes: [...first, ...attributes, ...proxyState],
     secret,
-    add_message_authenticator: code.startsWith("Access-"),
+    add_message_authenticator: false,
   });
+  // Signed here in RFC 3579's order: the HMAC with the request's authenticator in place, then the
+  // Response Authenticator over the packet holding that HMAC.
+  request.authenticator.copy(packet, 4);
+  if (access) createHmac("md5", secret).update(packet).digest().copy(packet, 22);
+  createHash("md5").update(packet).update(secret).digest().copy(packet, 4);
+  return packet;
 }
 
 /** Octets with the Gigawords (RFC 2869) folded in: a 64-bit total. */

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { RADIUS_CONTROL_PURPOSE, SessionDisconnectRequest } from "@dotmac/contracts";
@@ -6,6 +5,7 @@ import type { SecretBox, TenantDb } from "@dotmac/tenant-db";
 import type { Logger } from "pino";
 import { account } from "./accounting.ts";
 import { authenticate } from "./authenticate.ts";
+import { sameBytes } from "./compare.ts";
 import { DuplicateCache } from "./dedupe.ts";
 import { disconnect } from "./disconnect.ts";
 import { createRadiusMetrics, type RadiusMetrics } from "./metrics.ts";
@@ -14,8 +14,10 @@ import type { NasRegistry } from "./nas.ts";
 import {
   type DecodedPacket,
   decodeRequest,
+  hasAttribute,
   hasMessageAuthenticator,
   InvalidSecretError,
+  PROXY_STATE,
   respond,
 } from "./packets.ts";
 
@@ -35,7 +37,16 @@ export interface RadiusServerOptions {
   readonly controlPort: number;
   /** Requests being worked on at once; past it a packet is dropped (counted as `overload`), not queued. */
   readonly maxInFlight?: number;
+  /**
+   * Say why in an Access-Reject's Reply-Message ("account suspended", "unknown user"). Off by
+   * default: one generic message tells an attacker nothing about which usernames exist; the
+   * reasons stay in the log and in staff views.
+   */
+  readonly replyReasons?: boolean;
 }
+
+/** What every Access-Reject says unless the server is told to give its reasons. */
+export const GENERIC_REJECT = "authentication failed";
 
 export interface RunningRadius {
   readonly authPort: number;
@@ -81,8 +92,10 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     if (declared < MIN_PACKET || declared > packet.length) return drop("malformed");
     const nas = opts.nas.find(peer.address);
     if (!nas) return drop("unknown_source");
-    if (kind === "auth" && nas.requireMessageAuthenticator && !hasMessageAuthenticator(packet)) {
-      return drop("missing_message_authenticator");
+    if (kind === "auth" && !hasMessageAuthenticator(packet)) {
+      if (nas.requireMessageAuthenticator) return drop("missing_message_authenticator");
+      // Blast-RADIUS forges an answer through a Proxy-State it chose; unsigned, it is never answered.
+      if (hasAttribute(packet, PROXY_STATE)) return drop("proxy_state_without_message_authenticator");
     }
     let request: DecodedPacket;
     try {
@@ -102,9 +115,10 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
             "access rejected",
           );
           const msChapV2 = msChapV2Request(request.attributes);
+          const said = opts.replyReasons ? result.reason : GENERIC_REJECT;
           return respond(request, "Access-Reject", nas.secret, [
-            ["Reply-Message", result.reason],
-            ...(msChapV2 ? msChapReject(msChapV2, result.reason) : []),
+            ["Reply-Message", said],
+            ...(msChapV2 ? msChapReject(msChapV2, said) : []),
           ]);
         }
         return respond(request, "Access-Accept", nas.secret, [
@@ -252,7 +266,7 @@ async function control(
   log: Logger,
 ): Promise<{ status: number; body: unknown }> {
   const presented = Buffer.from((req.headers.authorization ?? "").replace(/^Bearer /, ""));
-  if (presented.length !== token.length || !timingSafeEqual(presented, token)) {
+  if (!sameBytes(presented, token)) {
     return { status: 401, body: { error: "bad control token" } };
   }
   let raw = "";
@@ -273,6 +287,13 @@ async function control(
   const nas =
     registry.byId(session.nasId) ?? (await registry.reload().then(() => registry.byId(session.nasId)));
   if (!nas) return { status: 404, body: { error: "unknown NAS" } };
+  // This server reaches every NAS network; a request must not aim it at any other address.
+  if (!nas.contains(session.nasIp)) {
+    return {
+      status: 400,
+      body: { error: `nasIp ${session.nasIp} is outside the network of NAS ${nas.name}` },
+    };
+  }
   const result = await disconnect(
     { host: session.nasIp, port: nas.coaPort, secret: nas.secret },
     {

@@ -135,6 +135,20 @@ describe("RFC 5176 Disconnect client", () => {
         }),
       });
       expect(forged.status).toBe(401);
+      // Authorised, but aimed outside the NAS's own network: the server sends nothing there.
+      const elsewhere = await fetch(control, {
+        method: "POST",
+        headers: { authorization: `Bearer ${box.derive(RADIUS_CONTROL_PURPOSE)}` },
+        body: JSON.stringify({
+          nasId,
+          nasIp: "192.0.2.10",
+          username: "ada",
+          acctSessionId: "live-1",
+          framedIp: null,
+        }),
+      });
+      expect(elsewhere.status).toBe(400);
+      expect(await elsewhere.text()).toContain("outside the network of NAS");
       expect(nas.seen).toHaveLength(0);
       const result = await changeSubscriberStatus(
         t.db,

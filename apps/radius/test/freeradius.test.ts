@@ -75,7 +75,8 @@ describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server"
     await addSubscriber(db, box, { username: "pen", status: "pending", planId });
     await addSubscriber(db, box, { username: "heavy", status: "active", planId: capped?.id ?? null });
     await addLocalNas(db, box, SECRET, false);
-    ours = await serveRadius(db, box);
+    // Reasons on, as FreeRADIUS gives them from the views: the comparison is of the refusals.
+    ours = await serveRadius(db, box, { replyReasons: true });
     theirs = await startFreeRadius({
       databaseUrl: t.url,
       secretsKey: key.toString("base64"),

@@ -10,7 +10,7 @@ import {
 } from "@dotmac/tenant-db";
 import pino from "pino";
 import { NasRegistry } from "../src/nas.ts";
-import { type RunningRadius, startRadius } from "../src/server.ts";
+import { type RadiusServerOptions, type RunningRadius, startRadius } from "../src/server.ts";
 
 /** The NAS test packets come from (127.0.0.1 unless told), with its secret sealed as isp-ops would. */
 export async function addLocalNas(
@@ -35,7 +35,7 @@ export async function addLocalNas(
 export async function serveRadius(
   db: TenantDb,
   box: SecretBox,
-  opts: { maxInFlight?: number } = {},
+  opts: Pick<RadiusServerOptions, "maxInFlight" | "replyReasons"> = {},
 ): Promise<RunningRadius> {
   const registry = new NasRegistry(db, box);
   return startRadius({

@@ -98,19 +98,57 @@ describe("RADIUS server against Debian's radclient", () => {
     expect(fixed).toMatch(/Framed-IP-Address = 100\.64\.9\.9/);
   });
 
-  it("rejects a wrong PAP password, unknown, suspended, pending and capped users, saying why", async () => {
-    const cases: [string, RegExp][] = [
-      ['User-Name = "alice", User-Password = "nope"', /Reply-Message = "wrong password"/],
-      ['User-Name = "ghost", User-Password = "x"', /Reply-Message = "unknown user"/],
-      ['User-Name = "sus", User-Password = "sus-pw"', /Reply-Message = "account suspended"/],
-      ['User-Name = "pen", User-Password = "pen-pw"', /Reply-Message = "account not yet active"/],
-      ['User-Name = "heavy", User-Password = "heavy-pw"', /Reply-Message = "data cap reached"/],
-    ];
-    for (const [attrs, reason] of cases) {
+  const refusals: [string, string][] = [
+    ['User-Name = "alice", User-Password = "nope"', "wrong password"],
+    ['User-Name = "ghost", User-Password = "x"', "unknown user"],
+    ['User-Name = "sus", User-Password = "sus-pw"', "account suspended"],
+    ['User-Name = "pen", User-Password = "pen-pw"', "account not yet active"],
+    ['User-Name = "heavy", User-Password = "heavy-pw"', "data cap reached"],
+  ];
+  /** The attributes radclient received, without the per-packet Message-Authenticator. */
+  const shape = (out: string) =>
+    out
+      .slice(out.indexOf("Received"))
+      .split("\n")
+      .filter((l) => /^\s+[A-Z][\w-]+ = /.test(l) && !l.includes("Message-Authenticator"))
+      .join("\n");
+
+  it("rejects a wrong password, unknown, suspended, pending and capped users alike: no username enumeration", async () => {
+    const replies: string[] = [];
+    for (const [attrs] of refusals) {
       const out = await auth(attrs);
       expect(out, attrs).toMatch(/Received Access-Reject/);
-      expect(out, attrs).toMatch(reason);
+      expect(out, attrs).toMatch(/Reply-Message = "authentication failed"/);
+      replies.push(shape(out));
     }
+    expect(new Set(replies).size, replies.join("\n---\n")).toBe(1);
+  });
+
+  it("says why in the Reply-Message when told to (RADIUS_REPLY_REASONS)", async () => {
+    const telling = await serveRadius(db, box, { replyReasons: true });
+    try {
+      for (const [attrs, reason] of refusals) {
+        const out = await radclient(telling.authPort, "auth", SECRET, attrs);
+        expect(out, attrs).toMatch(/Received Access-Reject/);
+        expect(out, attrs).toContain(`Reply-Message = "${reason}"`);
+      }
+    } finally {
+      await telling.stop();
+    }
+  });
+
+  it("drops a Proxy-State without a Message-Authenticator (Blast-RADIUS), and answers a signed one", async () => {
+    const unsigned = await auth('User-Name = "alice", User-Password = "alice-pw", Proxy-State = 0x0102');
+    expect(unsigned).not.toMatch(/Received/);
+    const metrics = await (await fetch(`http://127.0.0.1:${radius.metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(
+      /dotmac_radius_dropped_total\{reason="proxy_state_without_message_authenticator"\} 1/,
+    );
+    const signed = await auth(
+      'User-Name = "alice", User-Password = "alice-pw", Proxy-State = 0x0102, Message-Authenticator = 0x00',
+    );
+    expect(signed).toMatch(/Received Access-Accept/);
+    expect(signed).toMatch(/Proxy-State = 0x0102/);
   });
 
   it("accepts and rejects CHAP", async () => {

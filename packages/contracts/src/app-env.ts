@@ -34,6 +34,8 @@ export const RadiusEnv = z.object({
   RADIUS_CONTROL_PORT: port(9813),
   /** Requests worked on at once; more are dropped and counted (`overload`), never queued without bound. */
   RADIUS_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(512),
+  /** Access-Rejects say why ("account suspended") instead of one generic message: for lab setups only. */
+  RADIUS_REPLY_REASONS: flag,
   LOG_LEVEL: logLevel,
 });
 
