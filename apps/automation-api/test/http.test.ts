@@ -374,6 +374,20 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       expect((await call("/auth/me", { headers: { cookie } })).status).toBe(401);
     });
 
+    it("refuses an account's sign-ins for a while after ten wrong passwords, even the right one (429, Retry-After)", async () => {
+      const target = await userWith(t.db, ["platform:tenants:read"]);
+      const other = await userWith(t.db, ["platform:tenants:read"]);
+      const attempt = (email: string, password: string) =>
+        call("/auth/login", { method: "POST", json: { email, password } });
+      for (let i = 0; i < 10; i++) expect((await attempt(target.email, `guess-${i}`)).status).toBe(401);
+      const locked = await attempt(target.email.toUpperCase(), target.password);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
+      expect((await locked.json()).detail).toMatch(/too many failed sign-ins/);
+      // Another account is not held back by it.
+      expect((await attempt(other.email, other.password)).status).toBe(200);
+    });
+
     it("shows a new token once, stores only its hash, refuses escalation, and revokes", async () => {
       const maker = await userWith(t.db, ["platform:tokens:write", "platform:tenants:read"]);
       const escalate = await call("/tokens", {

@@ -203,8 +203,10 @@ describe("the automation-api image, run as the PlatformStamp runs it", () => {
   });
 
   it("runs a real pulumi preview of a tenant stack from inside the container", async () => {
+    // The API waits up to 120 s for the preview (a Pulumi run in the container): so does the call.
     const res = await call("/tenants/preview?wait=true", {
       method: "POST",
+      signal: AbortSignal.timeout(125_000),
       json: { slug: "image-preview", displayName: "Image Preview", plan: "starter", seats: 2 },
     });
     expect(res.http, JSON.stringify(res)).toBe(200);
@@ -215,7 +217,7 @@ describe("the automation-api image, run as the PlatformStamp runs it", () => {
         "dotmac:tenant:TenantStamp",
       ]),
     );
-  });
+  }, 150_000);
 
   it("onboards a tenant as its own ServiceAccount, its stack state in the platform database", async () => {
     const accepted = await call("/tenants", {

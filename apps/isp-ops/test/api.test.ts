@@ -56,6 +56,7 @@ describe("isp-ops API", () => {
       status: res.status,
       type: res.headers.get("content-type"),
       setCookie: res.headers.get("set-cookie"),
+      retryAfter: res.headers.get("retry-after"),
       body: (text ? JSON.parse(text) : null) as Json,
     };
   };
@@ -135,6 +136,31 @@ describe("isp-ops API", () => {
     });
     expect((await call("/auth/logout", { method: "POST", cookie })).status).toBe(204);
     expect((await call("/auth/me", { cookie })).status).toBe(401);
+  });
+
+  it("holds an account back after ten wrong passwords (429, Retry-After), auditing each failure but no more", async () => {
+    await createStaff(db, {
+      email: "target@isp.test",
+      displayName: "Target",
+      password: PASSWORD,
+      role: "target",
+      permissions: ["customers:read"],
+    });
+    const attempt = (password: string) =>
+      call("/auth/login", { method: "POST", json: { email: "target@isp.test", password } });
+    for (let i = 0; i < 10; i++) expect((await attempt(`guess-${i}`)).status).toBe(401);
+    for (const password of ["guess-10", PASSWORD]) {
+      const held = await attempt(password);
+      expect(held.status).toBe(429);
+      expect(Number(held.retryAfter)).toBeGreaterThan(800);
+      expect(held.body.detail).toMatch(/too many failed sign-ins/);
+    }
+    const failures = await db.select().from(auditLogs).where(eq(auditLogs.action, "staff.login_failed"));
+    expect(failures.filter((f) => (f.after as { email?: string })?.email === "target@isp.test")).toHaveLength(
+      10,
+    );
+    // Others sign in as before.
+    await signIn("admin@isp.test");
   });
 
   it("refuses a change from another origin and a body that is not JSON, writing nothing", async () => {

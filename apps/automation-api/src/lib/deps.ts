@@ -1,3 +1,4 @@
+import type { SignInLimiter } from "@dotmac/http/sign-in-limiter";
 import type { PlatformDb } from "@dotmac/platform-db";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -13,6 +14,8 @@ export interface Deps {
   readonly metrics: Registry;
   /** Session cookies get `Secure` when the API is served over https. */
   readonly secureCookies: boolean;
+  /** Failed sign-ins by account and address (one per replica; a test may pass its own). */
+  readonly signIns?: SignInLimiter;
   /** Whether the queue is up, for /readyz. */
   readonly ready: () => boolean;
 }

@@ -1,8 +1,10 @@
 import { LoginRequest, Me } from "@dotmac/contracts";
+import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
 import { platformSessions, platformUsers } from "@dotmac/platform-db";
 import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "@dotmac/platform-db/secrets";
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { audit } from "../audit.ts";
 import { forgetCredential, principalOf, SESSION_COOKIE } from "../auth/principal.ts";
@@ -20,7 +22,7 @@ const login = createRoute({
   tags,
   summary: "Sign in: sets an HttpOnly session cookie",
   request: { body: jsonBody(LoginRequest) },
-  responses: { 200: json(Me, "signed in"), ...problems(400) },
+  responses: { 200: json(Me, "signed in"), ...problems(400, 429) },
 });
 
 const logout = createRoute({
@@ -39,16 +41,32 @@ const me = createRoute({
   responses: { 200: json(Me, "the caller"), ...problems() },
 });
 
+/** The peer's address (behind the admin app's proxy, the proxy's: its limit is per address, not per person). */
+const peerAddress = (c: Context) =>
+  (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+    ?.remoteAddress ?? "unknown";
+
 export function authRouter(deps: Deps) {
+  const signIns = deps.signIns ?? new SignInLimiter(signInLimits);
   return createRouter()
     .openapi(login, async (c) => {
       const { email, password } = c.req.valid("json");
+      const address = peerAddress(c);
+      // Refused before any hashing: a guesser spends nothing of ours past its allowance.
+      const wait = signIns.refusal(email, address);
+      if (wait !== undefined) {
+        throw new ProblemError(429, {
+          detail: `too many failed sign-ins for this account or address: try again in ${wait} s`,
+          retryAfterSeconds: wait,
+        });
+      }
       const [user] = await deps.db
         .select()
         .from(platformUsers)
         .where(and(sql`lower(${platformUsers.email}) = lower(${email})`, isNull(platformUsers.disabledAt)));
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash));
       if (!user || !ok) {
+        signIns.failed(email, address);
         await audit(deps.db, "system", c.get("requestId"), {
           action: "auth.login_failed",
           targetType: "platform_user",
@@ -57,6 +75,7 @@ export function authRouter(deps: Deps) {
         });
         throw new ProblemError(401, { detail: "wrong e-mail or password" });
       }
+      signIns.succeeded(email);
       const session = newSecret("dms");
       await deps.db.transaction(async (tx) => {
         await tx.insert(platformSessions).values({

@@ -13,6 +13,7 @@ import {
   SubscriberQuery,
   SubscriberUpdate,
 } from "@dotmac/contracts";
+import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
 import { auditLogs, type SecretBox, type SessionDisconnector, type TenantDb } from "@dotmac/tenant-db";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -74,11 +75,20 @@ async function body<S extends z.ZodType>(req: Request, schema: S): Promise<z.out
 }
 
 /**
+ * Who is signing in, as the nearest proxy was told (the ingress controller, or Next's own server,
+ * appends the peer it saw): the first X-Forwarded-For entry. A client can forge it only to dodge
+ * the address limit; the account limit holds regardless.
+ */
+const clientAddress = (headers: Headers) =>
+  headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+
+/**
  * The isp-ops API (mounted by Next.js under /api/v1): staff sessions by HttpOnly cookie, every
  * route checks its permission on the server, errors are problem+json naming the fields.
  */
 export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) {
   const resolve = typeof deps === "function" ? deps : async () => deps;
+  const signIns = new SignInLimiter(signInLimits);
   const app = new Hono<Env>().basePath("/api/v1");
 
   app.onError((error, c) => {
@@ -89,6 +99,7 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
     if (!(error instanceof Problem)) console.error(error);
     return c.body(JSON.stringify(problem), problem.status as 500, {
       "content-type": "application/problem+json",
+      ...(problem.retryAfterSeconds ? { "retry-after": String(problem.retryAfterSeconds) } : {}),
     });
   });
   app.notFound((c) =>
@@ -110,7 +121,22 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
   app.post("/auth/login", async (c) => {
     const { db } = await resolve();
     const input = await body(c.req.raw, StaffLogin);
-    const { token, staff } = await login(db, input.email, input.password);
+    const address = clientAddress(c.req.raw.headers);
+    const wait = signIns.refusal(input.email, address);
+    if (wait !== undefined) {
+      throw new Problem(
+        429,
+        "Too Many Requests",
+        `too many failed sign-ins for this account or address: try again in ${wait} s`,
+        undefined,
+        wait,
+      );
+    }
+    const { token, staff } = await login(db, input.email, input.password).catch((error: unknown) => {
+      if (error instanceof Problem && error.status === 401) signIns.failed(input.email, address);
+      throw error;
+    });
+    signIns.succeeded(input.email);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "Strict",

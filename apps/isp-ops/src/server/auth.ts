@@ -27,7 +27,18 @@ export async function login(
     .innerJoin(staffRoles, eq(staffRoles.id, staffUsers.roleId))
     .where(and(eq(sql`lower(${staffUsers.email})`, email.toLowerCase()), isNull(staffUsers.disabledAt)));
   const ok = await verifyPassword(password, row?.user.passwordHash ?? (await dummyPasswordHash));
-  if (!row || !ok) throw new Problem(401, "Unauthorized", "wrong e-mail or password");
+  if (!row || !ok) {
+    // Bounded by the sign-in limits: past them a guesser is refused before reaching here.
+    await db.insert(auditLogs).values({
+      actorType: "system",
+      actorId: "sign-in",
+      action: "staff.login_failed",
+      targetType: "staff",
+      targetId: row?.user.id ?? null,
+      after: { email: email.toLowerCase() },
+    });
+    throw new Problem(401, "Unauthorized", "wrong e-mail or password");
+  }
   const token = newSecret("dmo");
   await db.insert(staffSessions).values({
     tokenHash: hashSecret(token),

@@ -7,6 +7,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: readonly FieldError[],
+    /** A 429's or 503's Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? title);
     this.name = "Problem";
