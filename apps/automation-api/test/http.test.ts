@@ -1,5 +1,7 @@
+import { scryptSync } from "node:crypto";
 import { type PlatformPermission, platformPermissions } from "@dotmac/contracts";
-import { apiTokens, auditLogs, operations, tenants } from "@dotmac/platform-db";
+import { apiTokens, auditLogs, operations, platformUsers, tenants } from "@dotmac/platform-db";
+import { scryptCost } from "@dotmac/platform-db/secrets";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformClient } from "../src/client.ts";
@@ -386,6 +388,31 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       expect((await locked.json()).detail).toMatch(/too many failed sign-ins/);
       // Another account is not held back by it.
       expect((await attempt(other.email, other.password)).status).toBe(200);
+    });
+
+    it("redoes a password hash made under weaker parameters at the next good sign-in", async () => {
+      const old = await userWith(t.db, ["platform:tenants:read"]);
+      // The same password under weaker parameters than today's.
+      const weaker = scryptCost() / 2;
+      const salt = Buffer.from("saltsaltsaltsalt");
+      const key = scryptSync(old.password, salt, 32, { N: weaker, r: 8, p: 1 });
+      await t.db
+        .update(platformUsers)
+        .set({
+          passwordHash: `scrypt$${weaker}$8$1$${salt.toString("base64url")}$${key.toString("base64url")}`,
+        })
+        .where(eq(platformUsers.id, old.user.id));
+      const login = await call("/auth/login", {
+        method: "POST",
+        json: { email: old.email, password: old.password },
+      });
+      expect(login.status).toBe(200);
+      const [after] = await t.db.select().from(platformUsers).where(eq(platformUsers.id, old.user.id));
+      expect(after?.passwordHash).toMatch(new RegExp(`^scrypt\\$${scryptCost()}\\$8\\$1\\$`));
+      expect(
+        (await call("/auth/login", { method: "POST", json: { email: old.email, password: old.password } }))
+          .status,
+      ).toBe(200);
     });
 
     it("shows a new token once, stores only its hash, refuses escalation, and revokes", async () => {

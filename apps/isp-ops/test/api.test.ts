@@ -1,4 +1,6 @@
+import { scryptSync } from "node:crypto";
 import { StaffPermission } from "@dotmac/contracts";
+import { scryptCost } from "@dotmac/platform-db/secrets";
 import {
   accountingSessions,
   auditLogs,
@@ -161,6 +163,29 @@ describe("isp-ops API", () => {
     );
     // Others sign in as before.
     await signIn("admin@isp.test");
+  });
+
+  it("redoes a staff password hash made under weaker parameters at the next good sign-in", async () => {
+    const staff = await createStaff(db, {
+      email: "veteran@isp.test",
+      displayName: "Veteran",
+      password: PASSWORD,
+      role: "veteran",
+      permissions: ["customers:read"],
+    });
+    const weaker = scryptCost() / 2;
+    const salt = Buffer.from("saltsaltsaltsalt");
+    const key = scryptSync(PASSWORD, salt, 32, { N: weaker, r: 8, p: 1 });
+    await db
+      .update(staffUsers)
+      .set({
+        passwordHash: `scrypt$${weaker}$8$1$${salt.toString("base64url")}$${key.toString("base64url")}`,
+      })
+      .where(eq(staffUsers.id, staff.id));
+    await signIn("veteran@isp.test");
+    const [after] = await db.select().from(staffUsers).where(eq(staffUsers.id, staff.id));
+    expect(after?.passwordHash).toMatch(new RegExp(`^scrypt\\$${scryptCost()}\\$8\\$1\\$`));
+    await signIn("veteran@isp.test");
   });
 
   it("refuses a change from another origin and a body that is not JSON, writing nothing", async () => {

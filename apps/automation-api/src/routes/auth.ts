@@ -1,7 +1,14 @@
 import { LoginRequest, Me } from "@dotmac/contracts";
 import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
 import { platformSessions, platformUsers } from "@dotmac/platform-db";
-import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "@dotmac/platform-db/secrets";
+import {
+  dummyPasswordHash,
+  hashPassword,
+  hashSecret,
+  needsRehash,
+  newSecret,
+  verifyPassword,
+} from "@dotmac/platform-db/secrets";
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
@@ -77,7 +84,11 @@ export function authRouter(deps: Deps) {
       }
       signIns.succeeded(email);
       const session = newSecret("dms");
+      // A hash made under weaker parameters is redone now, the one moment the password is known.
+      const rehashed = needsRehash(user.passwordHash) ? await hashPassword(password) : undefined;
       await deps.db.transaction(async (tx) => {
+        if (rehashed)
+          await tx.update(platformUsers).set({ passwordHash: rehashed }).where(eq(platformUsers.id, user.id));
         await tx.insert(platformSessions).values({
           tokenHash: hashSecret(session),
           userId: user.id,

@@ -1,5 +1,12 @@
 import type { StaffPermission } from "@dotmac/contracts";
-import { dummyPasswordHash, hashSecret, newSecret, verifyPassword } from "@dotmac/platform-db/secrets";
+import {
+  dummyPasswordHash,
+  hashPassword,
+  hashSecret,
+  needsRehash,
+  newSecret,
+  verifyPassword,
+} from "@dotmac/platform-db/secrets";
 import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { Problem } from "./problem.ts";
@@ -40,6 +47,11 @@ export async function login(
     throw new Problem(401, "Unauthorized", "wrong e-mail or password");
   }
   const token = newSecret("dmo");
+  // A hash made under weaker parameters is redone now, the one moment the password is known.
+  if (needsRehash(row.user.passwordHash)) {
+    const passwordHash = await hashPassword(password);
+    await db.update(staffUsers).set({ passwordHash }).where(eq(staffUsers.id, row.user.id));
+  }
   await db.insert(staffSessions).values({
     tokenHash: hashSecret(token),
     userId: row.user.id,
