@@ -1,9 +1,8 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { containerEnv, freePort, LocalIspOps, LocalRadiusRunner, listDeployments } from "@dotmac/devkit";
-import { crashTree } from "@dotmac/devkit/testing";
+import { crashTree, hostClient } from "@dotmac/devkit/testing";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningApi } from "../src/server.ts";
@@ -11,37 +10,6 @@ import { type LiveEnvironment, readSse, signIn, startLiveEnvironment } from "./l
 
 const base = "/api/platform/v1";
 type Json = any;
-
-/** A browser's calls to isp-ops at <host>: the Host header it sends, and the session cookie it keeps. */
-function hostClient(port: number, host: string) {
-  let cookie = "";
-  return (method: string, path: string, body?: unknown) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          path,
-          method,
-          headers: {
-            host: `${host}:${port}`,
-            ...(cookie ? { cookie } : {}),
-            ...(payload ? { "content-type": "application/json" } : {}),
-          },
-        },
-        (res) => {
-          const set = res.headers["set-cookie"]?.[0];
-          if (set) cookie = set.split(";")[0] ?? "";
-          let text = "";
-          res.on("data", (d) => (text += d));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
-    });
-}
 
 async function filesUnder(dir: string, keep: (file: string) => boolean): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true });

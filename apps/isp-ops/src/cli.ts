@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { slugFromLocalHost } from "@dotmac/contracts";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
 import { createTenantDb, subscribers } from "@dotmac/tenant-db";
@@ -7,7 +8,7 @@ import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import { count } from "drizzle-orm";
 import next from "next";
 import { ispOpsProcessEnv, ispOpsTenantEnv } from "./server/env.ts";
-import { localTenants, slugFromHost } from "./server/local-tenants.ts";
+import { localTenants } from "./server/local-tenants.ts";
 import { createIspOpsMetrics } from "./server/metrics.ts";
 import { bootstrapAdmin } from "./server/staff.ts";
 
@@ -53,7 +54,7 @@ async function serve(): Promise<void> {
     metrics.observe(req, res);
     if (tenantsFile) {
       // Local development: the host names the tenant; its database is readied on first use.
-      const slug = slugFromHost(req.headers.host);
+      const slug = slugFromLocalHost(req.headers.host);
       const tenant = slug ? localTenants(tenantsFile)[slug] : undefined;
       if (!tenant) {
         res.statusCode = 404;
@@ -119,13 +120,37 @@ function prepare(url: string, email: string | undefined, password: string | unde
   return ready;
 }
 
-if (process.argv[2] !== "serve") {
+/**
+ * `dotmac-isp-ops bootstrap-admin`: migrates DATABASE_URL's tenant database and creates the first
+ * staff admin (ISP_OPS_BOOTSTRAP_ADMIN_*) while it has no staff; the local platform runs it for
+ * tenants whose isp-ops are pods, so no password goes into a Deployment or the stack's state.
+ */
+async function bootstrap(): Promise<void> {
+  const env = ispOpsProcessEnv();
+  const { DATABASE_URL } = ispOpsTenantEnv(process.env);
+  if (!env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL || !env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD)
+    throw new Error("set ISP_OPS_BOOTSTRAP_ADMIN_EMAIL and ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD");
+  await prepare(DATABASE_URL, env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL, env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD);
+}
+
+const commands: Record<string, () => Promise<void>> = { serve, "bootstrap-admin": bootstrap };
+const command = commands[process.argv[2] ?? ""];
+if (!command) {
   process.stdout.write(
-    "dotmac-isp-ops serve   (DATABASE_URL, TENANT_SECRETS_KEY, TENANT_SLUG, HOST, PORT; see README)\n",
+    [
+      "dotmac-isp-ops serve             (DATABASE_URL, TENANT_SECRETS_KEY, TENANT_SLUG, HOST, PORT; see README)",
+      "dotmac-isp-ops bootstrap-admin   (DATABASE_URL, TENANT_SECRETS_KEY, ISP_OPS_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD)",
+      "",
+    ].join("\n"),
   );
   process.exit(process.argv[2] ? 2 : 0);
 }
-serve().catch((error: unknown) => {
-  process.stderr.write(`dotmac-isp-ops: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+command().then(
+  () => {
+    if (command === bootstrap) process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`dotmac-isp-ops: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -64,7 +64,14 @@ export {
 } from "./platform-spec.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
 export { crossOriginRefusal } from "./request-origin.ts";
-export { reservedSlugs, slugFromStackName, TenantSlug, tenantNamespace, tenantStackName } from "./slug.ts";
+export {
+  reservedSlugs,
+  slugFromLocalHost,
+  slugFromStackName,
+  TenantSlug,
+  tenantNamespace,
+  tenantStackName,
+} from "./slug.ts";
 export {
   BillingCycle,
   CapMode,

@@ -21,3 +21,8 @@ export function slugFromStackName(stack: string): string | undefined {
   const match = /^tenant-(.+)$/.exec(stack);
   return match?.[1];
 }
+
+/** The slug in a local development host name `<slug>.localhost[:port]` (how `npm start` names tenants). */
+export function slugFromLocalHost(host: string | null | undefined): string | undefined {
+  return /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.localhost(?::\d+)?$/.exec(host ?? "")?.[1];
+}

@@ -1,22 +1,16 @@
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { crashSafeBackendUrl, fileBackendUrl } from "@dotmac/contracts";
 import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 import { type AppName, appNames, buildImages, builtImageArchives, pushImages } from "./images/app-images.ts";
-import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
-import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
-import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
-import { formatDuration, step } from "./progress.ts";
-import { dropMetadataSidecars } from "./pulumi-state.ts";
-import { startLocalAutomationApi, startLocalPlatformAdmin } from "./services.ts";
+import { formatDuration } from "./progress.ts";
 import { buildKey, installDirOf } from "./toolchain/build.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 import { goBuilds } from "./toolchain/tools.ts";
+import { localPulumiSettings, up } from "./up.ts";
 
 const usage = `dotmac-dev: the DotMac Platform's local environment
 
@@ -37,136 +31,6 @@ Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DO
 DOTMAC_CACHE_DIR, DOTMAC_GO.`;
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
-
-/** The local Pulumi backend and its passphrase, generated once and kept in the state dir. */
-async function localPulumiSettings(env: DevkitEnv): Promise<{ backendUrl: string; passphrase: string }> {
-  const dir = join(env.stateDir, "pulumi");
-  await mkdir(join(dir, "state"), { recursive: true });
-  const file = join(dir, "passphrase");
-  if (!existsSync(file)) await writeFile(file, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
-  const dropped = await dropMetadataSidecars(join(dir, "state"));
-  if (dropped.length > 0)
-    out(`Pulumi state: removed ${dropped.length} metadata sidecar(s) written in place by older runs`);
-  return {
-    backendUrl: process.env.PULUMI_BACKEND_URL
-      ? crashSafeBackendUrl(process.env.PULUMI_BACKEND_URL)
-      : fileBackendUrl(join(dir, "state")),
-    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? (await readFile(file, "utf8")).trim(),
-  };
-}
-
-async function up(env: DevkitEnv): Promise<void> {
-  const started = performance.now();
-  const toolchain = await step("toolchain", () => ensureToolchain(env));
-  const pg = await step(env.databaseUrl ? "Postgres (DATABASE_URL)" : "embedded Postgres", () =>
-    startPostgres({ dir: join(env.stateDir, "postgres"), databaseUrl: env.databaseUrl }),
-  );
-  const cluster = env.kubeconfig
-    ? undefined
-    : await step("local Kubernetes control plane", () =>
-        startCluster({ dir: join(env.stateDir, "cluster"), toolchain }),
-      );
-  const pulumi = await localPulumiSettings(env);
-  const pulumiVersion = (await run(join(toolchain.pulumiBinDir, "pulumi"), ["version"])).trim();
-  const kubeconfig = cluster?.kubeconfig ?? env.kubeconfig;
-  const api = await step("automation API", () =>
-    startLocalAutomationApi({
-      stateDir: env.stateDir,
-      postgresUrl: pg.url,
-      pulumiEnv: pulumiEnv(toolchain, kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
-      backendUrl: pulumi.backendUrl,
-      passphrase: pulumi.passphrase,
-      ...(process.env.DOTMAC_API_PORT ? { port: Number(process.env.DOTMAC_API_PORT) } : {}),
-    }),
-  );
-
-  const admin = await step("platform admin app (development mode)", () =>
-    startLocalPlatformAdmin({ stateDir: env.stateDir, automationApiUrl: api.url }),
-  );
-
-  // What the kubelet would run for each live tenant: its RADIUS server, and its isp-ops (one
-  // development server for all, by host name). Tenants onboarded later show up as they go live.
-  const describe = (r: LocalRadius) =>
-    `${r.slug}: auth 127.0.0.1:${r.authPort}/udp, acct ${r.acctPort}/udp, metrics http://127.0.0.1:${r.metricsPort}/metrics`;
-  const describeTenant = (t: LocalIspOpsTenant) =>
-    `${t.slug}: ${t.url}  (sign in as ${t.adminEmail}, password in ${t.adminPasswordFile})`;
-  let ready = false;
-  const radius = cluster
-    ? new LocalRadiusRunner({
-        credentials: cluster.credentials,
-        stateDir: env.stateDir,
-        onChange: (event, r) => {
-          if (ready) out(`RADIUS ${event} for ${event === "started" ? describe(r) : r.slug}`);
-        },
-        onError: (slug, message) => out(`RADIUS for ${slug} did not start: ${message}`),
-      })
-    : undefined;
-  const ispOps = cluster
-    ? new LocalIspOps({
-        credentials: cluster.credentials,
-        stateDir: env.stateDir,
-        onChange: (t) => {
-          if (ready) out(`isp-ops ready for ${describeTenant(t)}`);
-        },
-      })
-    : undefined;
-  if (ispOps) await step("isp-ops (development mode, every tenant by host name)", () => ispOps.start());
-  let syncError = "";
-  const syncTenants = async () => {
-    try {
-      await radius?.sync();
-      await ispOps?.sync(radius?.servers ?? []);
-      syncError = "";
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== syncError) out(`tenants: ${message}`);
-      syncError = message;
-    }
-  };
-  await syncTenants();
-  const tenantsTimer = setInterval(() => void syncTenants(), 5_000);
-
-  const masked = pg.url.replace(/:[^:@/]+@/, ":•••@");
-  out();
-  out(`DotMac Platform (local) is up in ${formatDuration(performance.now() - started)}:`);
-  out(
-    `  Postgres        ${masked}${pg.external ? " (external)" : `  (password: ${join(env.stateDir, "postgres/superuser-password")})`}`,
-  );
-  out(
-    `  Kubernetes      ${cluster ? `${cluster.server}  kubeconfig: ${cluster.kubeconfig}` : `KUBECONFIG=${env.kubeconfig}`}`,
-  );
-  out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
-  out(`  Automation API  ${api.url}/api/platform/v1  (reference: ${api.url}/reference, log: ${api.logFile})`);
-  out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
-  out(`  Platform admin  ${admin.url}  (same sign-in; log: ${admin.logFile})`);
-  if (ispOps) {
-    out(`  isp-ops         http://<slug>.localhost:${ispOps.port}  (every live tenant by host name)`);
-    for (const t of ispOps.served) out(`                  ${describeTenant(t)}`);
-  }
-  if (radius) {
-    out(
-      `  RADIUS          one server per live tenant on 127.0.0.1, ports in ${join(env.stateDir, "radius")}/<slug>.json`,
-    );
-    for (const r of radius.servers) out(`                  ${describe(r)}`);
-  }
-  out();
-  out(`Run pulumi or kubectl-style clients by hand in another shell: eval "$(npx dotmac-dev env)"`);
-  out("Press Ctrl-C to stop; data stays in .dotmac/ for next time.");
-  ready = true;
-
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  out("\nstopping…");
-  clearInterval(tenantsTimer);
-  await radius?.stopAll();
-  await ispOps?.stop();
-  await admin.service.stop();
-  await api.service.stop();
-  await cluster?.stop();
-  await pg.stop();
-}
 
 async function toolchainStatus(env: DevkitEnv): Promise<void> {
   for (const build of goBuilds) {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { StackPlacement } from "@dotmac/contracts";
 import { repoRoot } from "./env.ts";
 import { freePort, isFree } from "./ports.ts";
 import { ensureDatabase } from "./postgres/databases.ts";
@@ -35,6 +36,11 @@ export async function startLocalAutomationApi(opts: {
   backendUrl: string;
   passphrase: string;
   port?: number;
+  /**
+   * Tenants whose pods run on the real node: where those pods reach Postgres and this API, and
+   * the cluster's placement; a compact sizing so a tenant fits beside the control plane.
+   */
+  tenantPods?: { postgresAppHost: string; placement: StackPlacement; platformApiUrl: string };
 }): Promise<LocalAutomationApi> {
   const dir = join(opts.stateDir, "automation-api");
   await mkdir(join(dir, "workspaces"), { recursive: true });
@@ -60,8 +66,15 @@ export async function startLocalAutomationApi(opts: {
         PULUMI_CONFIG_PASSPHRASE: opts.passphrase,
         DOTMAC_TENANT_POSTGRES_URL: opts.postgresUrl,
         DOTMAC_RADIUS_SERVICE_TYPE: "ClusterIP",
-        // Tenants' isp-ops (host processes here) report their NAS networks to it.
-        DOTMAC_PLATFORM_API_URL: `http://127.0.0.1:${port}`,
+        // Tenants' isp-ops report their NAS networks to it.
+        DOTMAC_PLATFORM_API_URL: opts.tenantPods?.platformApiUrl ?? `http://127.0.0.1:${port}`,
+        ...(opts.tenantPods
+          ? {
+              DOTMAC_TENANT_POSTGRES_APP_HOST: opts.tenantPods.postgresAppHost,
+              DOTMAC_PLACEMENT: JSON.stringify(opts.tenantPods.placement),
+              DOTMAC_SIZING: "compact",
+            }
+          : {}),
         DOTMAC_BOOTSTRAP_ADMIN_EMAIL: adminEmail,
         DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       },

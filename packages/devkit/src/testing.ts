@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileBackendUrl } from "@dotmac/contracts";
@@ -64,6 +65,12 @@ export async function startLocalPlatform(
   const toolchain = await ensureToolchain(env, opts.log);
   const clusterDir = await mkdtemp(join(tmpdir(), "dotmac-cluster-"));
   const pgDir = await mkdtemp(join(tmpdir(), "dotmac-pg-"));
+  const appImages = opts.realNode ? await builtImageArchives(env) : [];
+  // Without them every tenant pod waits on a pull that cannot happen here, until a rollout deadline.
+  if (opts.realNode && appImages.length === 0)
+    throw new Error(
+      `no app images in ${join(env.stateDir, "images")}: run \`npx dotmac-dev images build\` first`,
+    );
   if (opts.realNode) await ensurePodBridge();
   const [cluster, postgres] = await Promise.all([
     startCluster({
@@ -72,7 +79,7 @@ export async function startLocalPlatform(
       env,
       ...(opts.nodes ? { nodes: opts.nodes } : {}),
       ...(opts.log ? { log: opts.log } : {}),
-      ...(opts.realNode ? { realNode: true, appImages: await builtImageArchives(env) } : {}),
+      ...(opts.realNode ? { realNode: true, appImages } : {}),
     }),
     opts.postgres
       ? startPostgres({ dir: pgDir, ephemeral: true, ...(opts.realNode ? { forPods: podPostgres } : {}) })
@@ -270,4 +277,39 @@ export async function configureRealNodeTenant(
     await pulumi("config", "set-all", "-s", stack, "--json", objectConfig(key, value));
   }
   return stack;
+}
+
+/**
+ * A browser's calls to a web app at `host` (`<slug>.localhost`, say) served on 127.0.0.1:port:
+ * the Host header and Origin it sends, and the session cookie it keeps between calls.
+ */
+export function hostClient(port: number, host: string) {
+  let cookie = "";
+  return (method: string, path: string, body?: unknown) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method,
+          headers: {
+            host: `${host}:${port}`,
+            origin: `http://${host}:${port}`,
+            ...(cookie ? { cookie } : {}),
+            ...(payload ? { "content-type": "application/json" } : {}),
+          },
+        },
+        (res) => {
+          const set = res.headers["set-cookie"]?.[0];
+          if (set) cookie = set.split(";")[0] ?? "";
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on("error", reject);
+      req.end(payload);
+    });
 }

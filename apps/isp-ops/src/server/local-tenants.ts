@@ -25,7 +25,3 @@ export function localTenants(file: string): Record<string, LocalTenant> {
   }
   return cache.tenants;
 }
-
-export function slugFromHost(host: string | null | undefined): string | undefined {
-  return /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.localhost(?::\d+)?$/.exec(host ?? "")?.[1];
-}

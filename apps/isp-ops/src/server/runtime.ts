@@ -1,10 +1,11 @@
+import { slugFromLocalHost } from "@dotmac/contracts";
 import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { headers } from "next/headers";
 import type { IspOpsDeps } from "./api.ts";
 import { radiusDisconnector } from "./disconnector.ts";
 import { ispOpsTenantEnv } from "./env.ts";
-import { localTenants, slugFromHost } from "./local-tenants.ts";
+import { localTenants } from "./local-tenants.ts";
 import { NasNetworkReporter } from "./nas-network-reporter.ts";
 
 export interface Branding {
@@ -32,7 +33,7 @@ function parseTenantEnv(key: string, source: Record<string, string | undefined>)
 async function tenantEnv(): Promise<{ key: string; env: IspOpsTenantEnv }> {
   const file = process.env.ISP_OPS_TENANTS_FILE;
   if (!file) return { key: "", env: parseTenantEnv("", process.env) };
-  const slug = slugFromHost((await headers()).get("host"));
+  const slug = slugFromLocalHost((await headers()).get("host"));
   const tenant = slug ? localTenants(file)[slug] : undefined;
   if (!slug || !tenant) throw new Error("no local tenant for this host name");
   return { key: slug, env: parseTenantEnv(slug, tenant.env) };

