@@ -9,12 +9,12 @@ import {
   type ThrowawayDatabase,
 } from "@dotmac/devkit";
 import { violated } from "@dotmac/devkit/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlatformDb } from "../src/client.ts";
 import { migratePlatformDb, migrationsFolder } from "../src/migrate.ts";
-import { featureFlags, operations, tenants } from "../src/schema.ts";
+import { auditLogs, featureFlags, operations, tenants } from "../src/schema.ts";
 
 describe("platform database migrations", () => {
   let dir: string;
@@ -89,6 +89,32 @@ describe("platform database migrations", () => {
       await db.insert(featureFlags).values(flag);
       expect(await violated(db.insert(featureFlags).values(flag))).toBe("feature_flags_key_tenant");
       await db.insert(featureFlags).values({ ...flag, tenantId: acme.id, enabled: false });
+
+      // Audit rows are written once: no change, removal or truncation, even by the table's owner.
+      const [entry] = await db
+        .insert(auditLogs)
+        .values({ actorType: "system", actorId: "test", action: "tenant.create", targetType: "tenant" })
+        .returning();
+      for (const change of [
+        db
+          .update(auditLogs)
+          .set({ action: "tenant.nothing" })
+          .where(eq(auditLogs.id, entry?.id ?? 0)),
+        db.delete(auditLogs).where(eq(auditLogs.id, entry?.id ?? 0)),
+        db.execute(sql`truncate audit_logs`),
+      ]) {
+        // Drizzle wraps the server's error: its cause is what Postgres said.
+        const said = await change.then(
+          () => "done",
+          (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
+        );
+        expect(said).toMatch(/append-only/);
+      }
+      const [kept] = await db
+        .select()
+        .from(auditLogs)
+        .where(eq(auditLogs.id, entry?.id ?? 0));
+      expect(kept?.action).toBe("tenant.create");
     } finally {
       await close();
     }

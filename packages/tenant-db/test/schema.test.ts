@@ -15,6 +15,7 @@ import { SecretBox } from "../src/crypto.ts";
 import { migrateTenantDb } from "../src/migrate.ts";
 import {
   accountingSessions,
+  auditLogs,
   devices,
   nasClients,
   radiusCredentials,
@@ -118,6 +119,28 @@ describe("tenant database", () => {
     expect(await violated(db.insert(devices).values({ serial: "X", model: "Y", mac: "not-a-mac" }))).toBe(
       "22P02",
     );
+  });
+
+  it("keeps audit rows as written: no update, delete or truncate", async () => {
+    const [entry] = await db
+      .insert(auditLogs)
+      .values({ actorType: "staff", actorId: "s1", action: "subscriber.create", targetType: "subscriber" })
+      .returning();
+    const id = entry?.id ?? 0;
+    for (const change of [
+      db.update(auditLogs).set({ actorId: "someone-else" }).where(eq(auditLogs.id, id)),
+      db.delete(auditLogs).where(eq(auditLogs.id, id)),
+      db.execute(sql`truncate audit_logs`),
+    ]) {
+      // Drizzle wraps the server's error: its cause is what Postgres said.
+      const said = await change.then(
+        () => "done",
+        (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
+      );
+      expect(said).toMatch(/append-only/);
+    }
+    const [kept] = await db.select().from(auditLogs).where(eq(auditLogs.id, id));
+    expect(kept?.actorId).toBe("s1");
   });
 
   it("keeps secrets sealed: stored bytes are not the secret, and a moved ciphertext does not open", async () => {
