@@ -95,6 +95,7 @@ describe("the isp-ops image, run as the TenantStamp runs it", () => {
     const page = await fetch(`${base}/login`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Image Test Fibre");
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     const login = await fetch(`${base}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

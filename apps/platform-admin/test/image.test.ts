@@ -104,7 +104,9 @@ describe("the platform-admin image, run as the PlatformStamp runs it", () => {
   });
 
   it("signs an admin in through its proxy to the automation API and shows the tenants page", async () => {
-    expect((await fetch(`${base}/login`)).status).toBe(200);
+    const page = await fetch(`${base}/login`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     const password = (await readFile(automation.adminPasswordFile, "utf8")).trim();
     const login = await fetch(`${base}/api/platform/v1/auth/login`, {
       method: "POST",
