@@ -1,12 +1,12 @@
 import { createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { Session } from "node:inspector/promises";
-import { radiusCredentials, SecretBox, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { radiusCodec as radius } from "../src/packets.ts";
 import type { RunningRadius } from "../src/server.ts";
-import { addLocalNas, serveRadius } from "./harness.ts";
+import { addLocalNas, addPlan, addSubscriber, askOnce, serveRadius } from "./harness.ts";
 
 const SECRET = "fuzz-signed-secret";
 const PACKETS = 20_000;
@@ -123,20 +123,8 @@ describe("RADIUS server under hostile, correctly signed traffic", () => {
 
   beforeAll(async () => {
     t = await startTenantDatabase();
-    const [plan] = await t.db
-      .insert(servicePlans)
-      .values({ name: "Fibre", downloadKbps: 50_000, uploadKbps: 10_000, priceMinor: 1999, currency: "EUR" })
-      .returning();
-    const [s] = await t.db
-      .insert(subscribers)
-      .values({ name: "Fuzz", serviceAddress: "1 Road", status: "active", planId: plan?.id ?? null })
-      .returning();
-    if (!s) throw new Error("no subscriber");
-    await t.db.insert(radiusCredentials).values({
-      subscriberId: s.id,
-      username: "fuzzy",
-      passwordEncrypted: box.seal("fuzzy-password", sealedFor.radiusPassword(s.id)),
-    });
+    // Its password is "fuzzy-pw" (the harness's `<username>-pw`).
+    await addSubscriber(t.db, box, { username: "fuzzy", status: "active", planId: await addPlan(t.db) });
     await addLocalNas(t.db, box, SECRET, true);
     srv = await serveRadius(t.db, box, { maxInFlight: 64 });
   });
@@ -145,21 +133,7 @@ describe("RADIUS server under hostile, correctly signed traffic", () => {
     await t?.stop();
   });
 
-  const ask = (packet: Buffer, port = srv.authPort): Promise<Buffer | undefined> => {
-    const socket = createSocket("udp4");
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        socket.close();
-        resolve(undefined);
-      }, 2000);
-      socket.on("message", (answer) => {
-        clearTimeout(timer);
-        socket.close();
-        resolve(answer);
-      });
-      socket.send(packet, port, "127.0.0.1");
-    });
-  };
+  const ask = (packet: Buffer) => askOnce(packet, srv.authPort);
 
   /** Genuine requests of each kind the server decodes, as radius.encode writes them. */
   const seeds = () => {
@@ -168,7 +142,7 @@ describe("RADIUS server under hostile, correctly signed traffic", () => {
     return {
       pap: access([
         ["User-Name", "fuzzy"],
-        ["User-Password", "fuzzy-password"],
+        ["User-Password", "fuzzy-pw"],
         ["NAS-IP-Address", "127.0.0.1"],
       ]),
       chap: access([

@@ -1,11 +1,11 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { radiusCredentials, SecretBox, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { radiusCodec as radius } from "../src/packets.ts";
 import type { RunningRadius } from "../src/server.ts";
-import { addLocalNas, serveRadius } from "./harness.ts";
+import { addLocalNas, addPlan, addSubscriber, askOnce, serveRadius } from "./harness.ts";
 
 const SECRET = "fuzz-secret";
 const PACKETS = 100_000;
@@ -42,20 +42,8 @@ describe("RADIUS server under hostile traffic", () => {
 
   beforeAll(async () => {
     t = await startTenantDatabase();
-    const [plan] = await t.db
-      .insert(servicePlans)
-      .values({ name: "Fibre", downloadKbps: 50_000, uploadKbps: 10_000, priceMinor: 1999, currency: "EUR" })
-      .returning();
-    const [s] = await t.db
-      .insert(subscribers)
-      .values({ name: "Fuzz", serviceAddress: "1 Road", status: "active", planId: plan?.id ?? null })
-      .returning();
-    if (!s) throw new Error("no subscriber");
-    await t.db.insert(radiusCredentials).values({
-      subscriberId: s.id,
-      username: "fuzzy",
-      passwordEncrypted: box.seal("pw", sealedFor.radiusPassword(s.id)),
-    });
+    // Its password is "fuzzy-pw" (the harness's `<username>-pw`).
+    await addSubscriber(t.db, box, { username: "fuzzy", status: "active", planId: await addPlan(t.db) });
     await addLocalNas(t.db, box, SECRET, true);
     srv = await serveRadius(t.db, box);
   });
@@ -64,28 +52,14 @@ describe("RADIUS server under hostile traffic", () => {
     await t?.stop();
   });
 
-  const ask = (packet: Buffer): Promise<Buffer | undefined> => {
-    const socket = createSocket("udp4");
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        socket.close();
-        resolve(undefined);
-      }, 2000);
-      socket.on("message", (answer) => {
-        clearTimeout(timer);
-        socket.close();
-        resolve(answer);
-      });
-      socket.send(packet, srv.authPort, "127.0.0.1");
-    });
-  };
+  const ask = (packet: Buffer) => askOnce(packet, srv.authPort);
   const valid = () =>
     radius.encode({
       code: "Access-Request",
       secret: SECRET,
       attributes: [
         ["User-Name", "fuzzy"],
-        ["User-Password", "pw"],
+        ["User-Password", "fuzzy-pw"],
       ],
       add_message_authenticator: true,
     });

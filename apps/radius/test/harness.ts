@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
 import {
   nasClients,
   radiusCredentials,
@@ -120,4 +121,21 @@ export async function addSubscriber(
     passwordEncrypted: box.seal(`${input.username}-pw`, sealedFor.radiusPassword(s.id)),
   });
   return s;
+}
+
+/** One datagram to a RADIUS port on 127.0.0.1 and its answer, or undefined after two seconds. */
+export function askOnce(packet: Buffer, port: number): Promise<Buffer | undefined> {
+  const socket = createSocket("udp4");
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      resolve(undefined);
+    }, 2000);
+    socket.on("message", (answer) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(answer);
+    });
+    socket.send(packet, port, "127.0.0.1");
+  });
 }

@@ -6,7 +6,7 @@ import { repoRoot } from "./env.ts";
 import type { LocalRadius } from "./local-radius.ts";
 import { freePort, isFree } from "./ports.ts";
 import { type Service, startService, waitFor } from "./process.ts";
-import { localSecret } from "./services.ts";
+import { localSecret, localTenantAdmin } from "./services.ts";
 
 const SELECTOR = "app.kubernetes.io/name=isp-ops,app.kubernetes.io/part-of=dotmac";
 
@@ -94,8 +94,10 @@ export class LocalIspOps {
       const local = radius.find((r) => r.slug === slug);
       if (local) env.RADIUS_CONTROL_URL = `http://127.0.0.1:${local.controlPort}`;
       else delete env.RADIUS_CONTROL_URL;
-      const adminEmail = `admin@${slug}.localhost`;
-      const adminPasswordFile = join(this.dir, `${slug}-admin-password`);
+      const { email: adminEmail, passwordFile: adminPasswordFile } = localTenantAdmin(
+        this.opts.stateDir,
+        slug,
+      );
       entries[slug] = {
         slug,
         env,

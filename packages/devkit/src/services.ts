@@ -16,6 +16,14 @@ export async function localSecret(file: string, bytes = 18): Promise<string> {
   return (await readFile(file, "utf8")).trim();
 }
 
+/** A local tenant's first isp-ops admin (`npm start` only): the e-mail, and the file keeping its password. */
+export function localTenantAdmin(stateDir: string, slug: string): { email: string; passwordFile: string } {
+  return {
+    email: `admin@${slug}.localhost`,
+    passwordFile: join(stateDir, "isp-ops", `${slug}-admin-password`),
+  };
+}
+
 export interface LocalAutomationApi {
   readonly url: string;
   readonly adminEmail: string;

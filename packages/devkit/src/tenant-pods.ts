@@ -7,7 +7,7 @@ import { containerEnv, type Deployment, listDeployments } from "./cluster/deploy
 import { repoRoot } from "./env.ts";
 import { freePort, isFree } from "./ports.ts";
 import { run } from "./process.ts";
-import { localSecret } from "./services.ts";
+import { localSecret, localTenantAdmin } from "./services.ts";
 
 const SELECTOR = "app.kubernetes.io/name=isp-ops,app.kubernetes.io/part-of=dotmac";
 
@@ -102,8 +102,10 @@ export class TenantPods {
       if (!slug || (d.spec.replicas ?? 1) < 1 || (d.status?.readyReplicas ?? 0) < 1) continue;
       const upstream = await this.serviceAddress(d.metadata.namespace, "isp-ops", 3000);
       if (!upstream) continue;
-      const adminEmail = `admin@${slug}.localhost`;
-      const adminPasswordFile = join(this.dir, `${slug}-admin-password`);
+      const { email: adminEmail, passwordFile: adminPasswordFile } = localTenantAdmin(
+        this.opts.stateDir,
+        slug,
+      );
       try {
         await this.bootstrap(d, slug, adminEmail, await localSecret(adminPasswordFile));
       } catch (error) {

@@ -61,7 +61,6 @@ async function localCluster(env: DevkitEnv, toolchain: Awaited<ReturnType<typeof
     return withoutNode("DATABASE_URL names a Postgres server that pods on the real node cannot reach");
   try {
     await step("tenant images (radius, isp-ops)", () => buildImages(env, { apps: ["radius", "isp-ops"] }));
-    await ensurePodBridge();
   } catch (error) {
     return withoutNode(message(error));
   }
