@@ -14,6 +14,20 @@ export interface PostgresServerArgs {
   readonly appPort?: number;
 }
 
+/**
+ * The admin URL as pods reach the server (its host and port replaced by the app's): what a
+ * control plane running in the cluster uses to make tenants' databases.
+ */
+export function adminUrlForPods(
+  adminUrl: string,
+  server: Pick<PostgresServerArgs, "appHost" | "appPort">,
+): string {
+  const url = new URL(adminUrl);
+  if (server.appHost) url.hostname = server.appHost;
+  if (server.appPort) url.port = String(server.appPort);
+  return url.toString();
+}
+
 export interface DatabaseSizing {
   readonly storageGb: number;
   readonly awsInstanceClass: string;

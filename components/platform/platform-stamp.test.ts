@@ -70,8 +70,10 @@ describe("PlatformStamp", () => {
         ["platform-admin", PlatformAdminEnv.strict().safeParse(containerEnv(container("platform-admin")))],
       ] as const;
       for (const [name, parsed] of checks) expect(parsed.error?.issues ?? [], name).toEqual([]);
-      // Reachable through its Service, Secure cookies, a writable workspace, and a way to seal secrets.
-      expect(api).toMatchObject({ HOST: "0.0.0.0", DOTMAC_PUBLIC_URL: "https://admin.dotmac.example" });
+      // Reachable through its Service, Secure cookies (never plain HTTP), a writable workspace, and a
+      // way to seal secrets.
+      expect(api.HOST).toBe("0.0.0.0");
+      expect(api.DOTMAC_PLAIN_HTTP).toBeUndefined();
       expect(api.DOTMAC_WORKSPACES_DIR?.startsWith("/var/lib/dotmac/")).toBe(true);
       expect(api.PULUMI_CONFIG_PASSPHRASE ?? api.DOTMAC_SECRETS_PROVIDER).toBeTruthy();
       expect(
@@ -145,6 +147,16 @@ describe("PlatformStamp", () => {
     );
     expect(api.DOTMAC_TENANT_POSTGRES_URL).toBe("postgres://admin:pw@127.0.0.1:5432/postgres");
     expect(api.PULUMI_CONFIG_PASSPHRASE?.length).toBeGreaterThanOrEqual(43);
+  });
+
+  it("gives its in-cluster engine the server's address as pods reach it", async () => {
+    const adminUrl = "postgres://admin:pw@127.0.0.1:5432/postgres";
+    const { one } = await platform({}, { postgres: { adminUrl, appHost: "10.213.0.1", appPort: 6432 } });
+    const api = containerEnv(
+      one("kubernetes:apps/v1:Deployment", "automation-api").inputs.spec.template.spec.containers[0],
+    );
+    expect(api.DOTMAC_TENANT_POSTGRES_URL).toBe("postgres://admin:pw@10.213.0.1:6432/postgres");
+    expect(api.DATABASE_URL).toMatch(/@10\.213\.0\.1:6432\/dotmac_platform$/);
   });
 
   it("grants the automation API nothing readable cluster-wide, and confines it to tenant-*", async () => {

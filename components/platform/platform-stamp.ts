@@ -2,6 +2,7 @@ import { PLATFORM_NAMESPACE, type PlatformSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  adminUrlForPods,
   type DatabaseSizing,
   ManagedDatabase,
   type PostgresServerArgs,
@@ -264,7 +265,13 @@ export class PlatformStamp extends pulumi.ComponentResource {
         { bytes: 32 },
         child,
       ).value;
-      if (args.postgres) engineSecrets.DOTMAC_TENANT_POSTGRES_URL = args.postgres.adminUrl;
+      // The engine runs in a pod: it reaches the server where the apps do.
+      const server = args.postgres;
+      if (server) {
+        engineSecrets.DOTMAC_TENANT_POSTGRES_URL = pulumi
+          .output(server.adminUrl)
+          .apply((url) => adminUrlForPods(url, server));
+      }
     }
     const engineSecret = new k8s.core.v1.Secret(
       `${name}-engine-secret`,
@@ -338,8 +345,6 @@ export class PlatformStamp extends pulumi.ComponentResource {
                         : []),
                       ...(args.sizing ? [{ name: "DOTMAC_SIZING", value: args.sizing }] : []),
                       { name: "PULUMI_HOME", value: `${engineScratch}/pulumi-home` },
-                      // Browsers reach the API through the admin app's origin: its cookies are Secure.
-                      { name: "DOTMAC_PUBLIC_URL", value: `https://admin.${spec.baseDomain}` },
                       ...(backend
                         ? [
                             { name: "PULUMI_BACKEND_URL", value: backend.backendUrl },

@@ -86,7 +86,7 @@ export function createApp(deps: Deps & { httpMetrics?: Metrics["httpDuration"] }
     }
     await next();
   });
-  app.use(`${API_BASE}/*`, authenticate(deps.db));
+  app.use(`${API_BASE}/*`, authenticate(deps.db, deps.sessionCookie));
 
   app.onError((error, c) => {
     if (error instanceof ProblemError) {
@@ -122,7 +122,7 @@ export function createApp(deps: Deps & { httpMetrics?: Metrics["httpDuration"] }
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {
     type: "apiKey",
     in: "cookie",
-    name: "dotmac_session",
+    name: deps.sessionCookie.name,
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -1,7 +1,9 @@
+import { sessionCookie } from "@dotmac/http/session-cookie";
 import { createPlatformDb, migratePlatformDb } from "@dotmac/platform-db";
 import { serve } from "@hono/node-server";
 import pino from "pino";
 import { createApp } from "./app.ts";
+import { SESSION_COOKIE } from "./auth/principal.ts";
 import { createAdmin } from "./bootstrap.ts";
 import { Engine } from "./engine/engine.ts";
 import type { RunRequest, RunResult, StackSettings } from "./engine/stack-runner.ts";
@@ -77,7 +79,7 @@ export async function startApi(
     log,
     metrics: metrics.registry,
     httpMetrics: metrics.httpDuration,
-    secureCookies: env.DOTMAC_PUBLIC_URL?.startsWith("https:") ?? false,
+    sessionCookie: sessionCookie(SESSION_COOKIE, env.DOTMAC_PLAIN_HTTP),
     ready: () => ready,
   });
   await engine.start();

@@ -8,6 +8,7 @@ import {
   startPostgres,
   type ThrowawayDatabase,
 } from "@dotmac/devkit";
+import { sessionCookie } from "@dotmac/http/session-cookie";
 import {
   apiTokens,
   createPlatformDb,
@@ -19,6 +20,7 @@ import { hashPassword, hashSecret, newSecret } from "@dotmac/platform-db/secrets
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { createApp } from "../src/app.ts";
+import { SESSION_COOKIE } from "../src/auth/principal.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
 
 /** A migrated platform database on a real embedded Postgres, for one test file. */
@@ -97,7 +99,7 @@ export function testApp(db: PlatformDb) {
     log: pino({ level: process.env.TEST_LOG ?? "silent" }),
     metrics: metrics.registry,
     httpMetrics: metrics.httpDuration,
-    secureCookies: false,
+    sessionCookie: sessionCookie(SESSION_COOKIE),
     ready: () => true,
   });
   return { app, kicked, interrupted };

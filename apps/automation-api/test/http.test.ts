@@ -359,9 +359,10 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       });
       expect(login.status).toBe(200);
       const setCookie = login.headers.get("set-cookie") ?? "";
-      expect(setCookie).toMatch(/dotmac_session=dms_/);
-      expect(setCookie).toMatch(/HttpOnly/);
-      expect(setCookie).toMatch(/SameSite=Strict/);
+      // Host-only and Secure: no subdomain or plain-HTTP page can set or shadow it.
+      expect(setCookie).toMatch(
+        /^__Host-dotmac_session=dms_[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
+      );
       const cookie = setCookie.split(";")[0] as string;
 
       const me = await call("/auth/me", { headers: { cookie } });

@@ -17,6 +17,7 @@ import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIspOpsApi } from "../src/server/api.ts";
+import { staffCookie } from "../src/server/auth.ts";
 import { createStaff } from "../src/server/staff.ts";
 
 type Json = any;
@@ -117,7 +118,7 @@ describe("isp-ops API", () => {
     await t?.stop();
   });
 
-  it("signs staff in with an HttpOnly, SameSite=Strict session and out again", async () => {
+  it("signs staff in with a host-only, Secure, HttpOnly, SameSite=Strict session and out again", async () => {
     const wrong = await call("/auth/login", {
       method: "POST",
       json: { email: "admin@isp.test", password: "nope" },
@@ -128,8 +129,9 @@ describe("isp-ops API", () => {
       method: "POST",
       json: { email: "ADMIN@isp.test", password: PASSWORD },
     });
+    // Host-only and Secure by default: no subdomain or plain-HTTP page can set or shadow it.
     expect(res.setCookie).toMatch(
-      /dotmac_staff=dmo_[\w-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict/,
+      /^__Host-dotmac_staff=dmo_[\w-]+; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
     );
     const cookie = { cookie: (res.setCookie ?? "").split(";")[0] ?? "" };
     expect((await call("/auth/me", { cookie })).body).toMatchObject({
@@ -138,6 +140,21 @@ describe("isp-ops API", () => {
     });
     expect((await call("/auth/logout", { method: "POST", cookie })).status).toBe(204);
     expect((await call("/auth/me", { cookie })).status).toBe(401);
+  });
+
+  it("drops Secure and the __Host- name only when told it is served over plain HTTP", async () => {
+    const plain = createIspOpsApi({ db, box }, staffCookie({ ISP_OPS_PLAIN_HTTP: true }));
+    const res = await plain.request("/api/v1/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@isp.test", password: PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    const set = res.headers.get("set-cookie") ?? "";
+    expect(set).toMatch(/^dotmac_staff=dmo_[\w-]+; Max-Age=43200; Path=\/; HttpOnly; SameSite=Strict$/);
+    // The default cookie is not read in that mode, nor the plain one in the default.
+    const token = set.split(";")[0]?.split("=")[1];
+    expect((await call("/auth/me", { cookie: { cookie: `dotmac_staff=${token}` } })).status).toBe(401);
   });
 
   it("holds an account back after ten wrong passwords (429, Retry-After), auditing each failure but no more", async () => {

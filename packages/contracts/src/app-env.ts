@@ -48,6 +48,11 @@ export const IspOpsProcessEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   /** Local development (`npm start`) only: one process serves every tenant in this file by host name. */
   ISP_OPS_TENANTS_FILE: z.string().min(1).optional(),
+  /**
+   * Browsers reach isp-ops over plain HTTP on an address other than localhost: the staff session
+   * cookie then loses `Secure` and its `__Host-` name. Never in production.
+   */
+  ISP_OPS_PLAIN_HTTP: flag,
   /** The first staff admin, created at start when the tenant has no staff yet (never a built-in password). */
   ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
@@ -131,8 +136,11 @@ export const AutomationApiEnv = z.object({
   /** Runs that die with their replica are retried this many times in all, then failed. */
   DOTMAC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   DOTMAC_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
-  /** The origin browsers reach the platform on; https:// makes session cookies `Secure`. */
-  DOTMAC_PUBLIC_URL: z.url().optional(),
+  /**
+   * Browsers reach the platform over plain HTTP on an address other than localhost: the session
+   * cookie then loses `Secure` and its `__Host-` name. Never in production.
+   */
+  DOTMAC_PLAIN_HTTP: flag,
   /** Creates the first admin when the platform has no users yet (never a built-in password). */
   DOTMAC_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),

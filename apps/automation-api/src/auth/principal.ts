@@ -1,4 +1,5 @@
 import { type PlatformPermission, permits } from "@dotmac/contracts";
+import type { SessionCookie } from "@dotmac/http/session-cookie";
 import {
   apiTokens,
   type PlatformDb,
@@ -28,6 +29,7 @@ export type Principal =
   | (Caller & { readonly kind: "user" | "token"; readonly userId: string })
   | (Caller & { readonly kind: "tenant"; readonly tenantId: string });
 
+/** The admin session cookie's name, before its `__Host-` prefix (packages/http session-cookie). */
 export const SESSION_COOKIE = "dotmac_session";
 
 /** At most once a minute and not awaited: a CI loop must not turn every read into a write. */
@@ -138,11 +140,11 @@ async function cached(key: string, load: () => Promise<Principal | undefined>) {
 }
 
 /** Resolves the caller from a Bearer token or the session cookie; does not refuse anyone. */
-export function authenticate(db: PlatformDb): MiddlewareHandler<AppEnv> {
+export function authenticate(db: PlatformDb, cookie: SessionCookie): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header("authorization");
     const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const session = getCookie(c, SESSION_COOKIE);
+    const session = getCookie(c, cookie.name);
     let principal: Principal | undefined;
     if (bearer) {
       const hash = hashSecret(bearer);

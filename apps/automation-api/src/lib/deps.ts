@@ -1,3 +1,4 @@
+import type { SessionCookie } from "@dotmac/http/session-cookie";
 import type { SignInLimiter } from "@dotmac/http/sign-in-limiter";
 import type { PlatformDb } from "@dotmac/platform-db";
 import type { Logger } from "pino";
@@ -12,8 +13,8 @@ export interface Deps {
   };
   readonly log: Logger;
   readonly metrics: Registry;
-  /** Session cookies get `Secure` when the API is served over https. */
-  readonly secureCookies: boolean;
+  /** The admin session's cookie (`__Host-`, Secure unless DOTMAC_PLAIN_HTTP). */
+  readonly sessionCookie: SessionCookie;
   /** Failed sign-ins by account and address (one per replica; a test may pass its own). */
   readonly signIns?: SignInLimiter;
   /** Whether the queue is up, for /readyz. */

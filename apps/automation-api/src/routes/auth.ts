@@ -14,7 +14,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { audit } from "../audit.ts";
-import { forgetCredential, principalOf, SESSION_COOKIE } from "../auth/principal.ts";
+import { forgetCredential, principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
@@ -105,11 +105,8 @@ export function authRouter(deps: Deps) {
           },
         );
       });
-      setCookie(c, SESSION_COOKIE, session, {
-        httpOnly: true,
-        sameSite: "Strict",
-        secure: deps.secureCookies,
-        path: "/",
+      setCookie(c, deps.sessionCookie.name, session, {
+        ...deps.sessionCookie.options,
         maxAge: SESSION_HOURS * 3600,
       });
       return c.json(
@@ -118,7 +115,7 @@ export function authRouter(deps: Deps) {
       );
     })
     .openapi(logout, async (c) => {
-      const session = getCookie(c, SESSION_COOKIE);
+      const session = getCookie(c, deps.sessionCookie.name);
       if (session) {
         forgetCredential(hashSecret(session));
         const [ended] = await deps.db
@@ -133,7 +130,7 @@ export function authRouter(deps: Deps) {
           });
         }
       }
-      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      deleteCookie(c, deps.sessionCookie.name, deps.sessionCookie.options);
       return c.body(null, 204);
     })
     .openapi(me, async (c) => {

@@ -13,6 +13,7 @@ import {
   SubscriberQuery,
   SubscriberUpdate,
 } from "@dotmac/contracts";
+import type { SessionCookie } from "@dotmac/http/session-cookie";
 import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
 import { auditLogs, type SecretBox, type SessionDisconnector, type TenantDb } from "@dotmac/tenant-db";
 import { Hono } from "hono";
@@ -22,9 +23,9 @@ import {
   login,
   logout,
   requirePermission,
-  SESSION_COOKIE,
   SESSION_HOURS,
   type Staff,
+  staffCookie,
   staffForToken,
 } from "./auth.ts";
 import { createDevice, listDevices } from "./devices.ts";
@@ -86,7 +87,10 @@ const clientAddress = (headers: Headers) =>
  * The isp-ops API (mounted by Next.js under /api/v1): staff sessions by HttpOnly cookie, every
  * route checks its permission on the server, errors are problem+json naming the fields.
  */
-export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) {
+export function createIspOpsApi(
+  deps: IspOpsDeps | (() => Promise<IspOpsDeps>),
+  cookie: SessionCookie = staffCookie(),
+) {
   const resolve = typeof deps === "function" ? deps : async () => deps;
   const signIns = new SignInLimiter(signInLimits);
   const app = new Hono<Env>().basePath("/api/v1");
@@ -137,20 +141,14 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
       throw error;
     });
     signIns.succeeded(input.email);
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: new URL(c.req.url).protocol === "https:" || c.req.header("x-forwarded-proto") === "https",
-      path: "/",
-      maxAge: SESSION_HOURS * 3600,
-    });
+    setCookie(c, cookie.name, token, { ...cookie.options, maxAge: SESSION_HOURS * 3600 });
     return c.json({ staff });
   });
 
   // Everything below needs a signed-in staff member.
   app.use("*", async (c, next) => {
     const { db } = await resolve();
-    const staff = await staffForToken(db, getCookie(c, SESSION_COOKIE));
+    const staff = await staffForToken(db, getCookie(c, cookie.name));
     if (!staff) throw new Problem(401, "Unauthorized", "sign in first");
     c.set("staff", staff);
     await next();
@@ -162,9 +160,9 @@ export function createIspOpsApi(deps: IspOpsDeps | (() => Promise<IspOpsDeps>)) 
 
   app.post("/auth/logout", async (c) => {
     const { db } = await resolve();
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = getCookie(c, cookie.name);
     if (token) await logout(db, token);
-    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    deleteCookie(c, cookie.name, cookie.options);
     return c.body(null, 204);
   });
   app.get("/auth/me", (c) => c.json(c.var.staff));

@@ -1,4 +1,6 @@
 import type { StaffPermission } from "@dotmac/contracts";
+import type { IspOpsProcessEnv } from "@dotmac/contracts/app-env";
+import { sessionCookie } from "@dotmac/http/session-cookie";
 import {
   dummyPasswordHash,
   hashPassword,
@@ -9,9 +11,12 @@ import {
 } from "@dotmac/platform-db/secrets";
 import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { ispOpsProcessEnv } from "./env.ts";
 import { Problem } from "./problem.ts";
 
-export const SESSION_COOKIE = "dotmac_staff";
+/** The staff session's cookie (`__Host-dotmac_staff`, Secure unless ISP_OPS_PLAIN_HTTP). */
+export const staffCookie = (env: Pick<IspOpsProcessEnv, "ISP_OPS_PLAIN_HTTP"> = ispOpsProcessEnv()) =>
+  sessionCookie("dotmac_staff", env.ISP_OPS_PLAIN_HTTP);
 export const SESSION_HOURS = 12;
 
 export interface Staff {

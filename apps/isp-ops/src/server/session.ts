@@ -1,13 +1,13 @@
 import type { StaffPermission } from "@dotmac/contracts";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { SESSION_COOKIE, type Staff, staffForToken } from "./auth.ts";
+import { type Staff, staffCookie, staffForToken } from "./auth.ts";
 import { deps } from "./runtime.ts";
 
 /** The signed-in staff member for a page, or a redirect to the login page. */
 export async function currentStaff(): Promise<Staff> {
   const { db } = await deps();
-  const staff = await staffForToken(db, (await cookies()).get(SESSION_COOKIE)?.value);
+  const staff = await staffForToken(db, (await cookies()).get(staffCookie().name)?.value);
   if (!staff) redirect("/login");
   return staff;
 }
