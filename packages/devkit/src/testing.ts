@@ -17,6 +17,7 @@ import { CommandError, run } from "./process.ts";
 export { type BuiltImage, buildImages } from "./images/app-images.ts";
 export { containerStore } from "./images/containers.ts";
 export { hardenedFacts, probeStatus, type RunningPod, runPod, waitUntilReady } from "./images/run-pod.ts";
+export { forwardTcp } from "./net/forward.ts";
 export { createPodHost, HOST_IP, offerToPods, type PodHost } from "./net/pod-network.ts";
 export { loadHttp, podNetns, probeTcp, type TcpTarget } from "./net/probe.ts";
 export { crashTree, waitFor } from "./process.ts";

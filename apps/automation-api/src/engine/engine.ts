@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { tenantCredential } from "../services/tenant-credentials.ts";
 import type { StoredEvent } from "./events.ts";
 import { runFleet } from "./fleet.ts";
+import { RunLease } from "./run-lease.ts";
 import {
   RunFailure,
   type RunRequest,
@@ -40,6 +41,7 @@ export class Engine {
   private boss: PgBoss | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly running = new Map<string, AbortController>();
+  private readonly workers: Promise<void>[] = [];
   private stopping = false;
 
   constructor(private readonly opts: EngineOptions) {
@@ -59,16 +61,8 @@ export class Engine {
       await boss.createQueue(name, { name, policy: "short", retryLimit: 0, expireInSeconds: 12 * 3600 });
     }
     this.boss = boss;
-    const work = (queue: string) =>
-      boss.work<{ operationId: string }>(
-        queue,
-        { batchSize: 1, pollingIntervalSeconds: 0.5 },
-        async ([job]) => {
-          if (job) await this.handle(job.data.operationId);
-        },
-      );
-    for (let i = 0; i < this.opts.concurrency; i++) await work(STACK_QUEUE);
-    await work(FLEET_QUEUE);
+    for (let i = 0; i < this.opts.concurrency; i++) this.workers.push(this.work(boss, STACK_QUEUE));
+    this.workers.push(this.work(boss, FLEET_QUEUE));
     await this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), Math.max(1000, (this.opts.leaseSeconds * 1000) / 3));
   }
@@ -78,7 +72,35 @@ export class Engine {
     this.stopping = true;
     clearInterval(this.sweeper);
     for (const controller of this.running.values()) controller.abort();
+    await Promise.race([Promise.all(this.workers), new Promise((r) => setTimeout(r, 15_000))]);
     await this.boss?.stop({ graceful: true, wait: true, timeout: 15_000 });
+  }
+
+  /**
+   * One worker: takes a job, runs its operation, marks the job done. Our own loop, not pg-boss's
+   * work(): that leaves its completion's rejection unhandled, so a database blip at that moment
+   * would end the process (Node exits on an unhandled rejection).
+   */
+  private async work(boss: PgBoss, queue: string): Promise<void> {
+    while (!this.stopping) {
+      let job: PgBoss.Job<{ operationId: string }> | undefined;
+      try {
+        [job] = await boss.fetch<{ operationId: string }>(queue, { batchSize: 1 });
+      } catch (error) {
+        this.opts.log.warn({ err: (error as Error).message, queue }, "queue fetch failed");
+      }
+      if (!job) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      try {
+        await this.handle(job.data.operationId);
+        await boss.complete(queue, job.id);
+      } catch (error) {
+        this.opts.log.error({ err: (error as Error).message, queue }, "operation job failed");
+        await boss.fail(queue, job.id).catch(() => {});
+      }
+    }
   }
 
   /** Tells the queue an operation may be ready; duplicates are dropped by the queue. */
@@ -123,14 +145,20 @@ export class Engine {
     }
   }
 
-  /** Stores events in order; each call resolves once it and everything before it is stored. */
-  private emitter(operationId: string, firstSeq: number) {
+  /**
+   * Stores events in order; each call resolves once it and everything before it is stored. With
+   * `attempt`, only while that attempt holds the operation.
+   */
+  private emitter(operationId: string, firstSeq: number, attempt?: number) {
     let seq = firstSeq;
     let chain = Promise.resolve();
     const emit = (event: StoredEvent) => {
       const n = seq++;
       chain = chain
-        .then(() => this.store.appendEvent(operationId, n, event))
+        // Refused once the attempt has lost the operation: from then on every later one is too.
+        .then(async () => {
+          await this.store.appendEvent(operationId, n, event, attempt);
+        })
         .catch((error) =>
           this.opts.log.error({ err: (error as Error).message, operationId }, "event not stored"),
         );
@@ -139,30 +167,96 @@ export class Engine {
     return emit;
   }
 
+  /**
+   * Renews the run's lease every third of it. The run is stopped when the operation is no longer
+   * this attempt's, when cancelling is asked, or when two thirds of a lease pass without a renewal
+   * (cut off from the database, or frozen): by then the lease has a third left, and the reaper
+   * adds a grace, so it ends before any other attempt may start.
+   */
+  private keepLease(lease: RunLease, controller: AbortController, since: number, log: Logger) {
+    const leaseMs = this.opts.leaseSeconds * 1000;
+    let validUntil = since + leaseMs;
+    let lost = false;
+    const lose = (why: string) => {
+      if (!lost) log.error(`${why}: stopping the run`);
+      lost = true;
+      controller.abort();
+    };
+    const beat = setInterval(async () => {
+      const sent = Date.now();
+      try {
+        const renewed = await lease.renew();
+        if (!renewed.alive) return lose("the operation is no longer this attempt's");
+        validUntil = sent + leaseMs;
+        if (renewed.cancelRequested) controller.abort();
+      } catch (error) {
+        log.warn({ err: (error as Error).message }, "lease renewal failed");
+      }
+    }, leaseMs / 3);
+    const watchdog = setInterval(
+      () => {
+        if (Date.now() > validUntil - leaseMs / 3) lose("the lease could not be renewed in time");
+      },
+      Math.min(1000, leaseMs / 10),
+    );
+    return {
+      lost: () => lost,
+      stop: () => {
+        clearInterval(beat);
+        clearInterval(watchdog);
+      },
+    };
+  }
+
   private async handle(operationId: string): Promise<void> {
     if (this.stopping) return;
+    const since = Date.now();
     const op = await this.store.claim(operationId);
     if (!op) return;
     const controller = new AbortController();
     this.running.set(op.id, controller);
-    const emit = this.emitter(op.id, await this.store.nextSeq(op.id));
-    const heartbeat = setInterval(
-      async () => {
-        try {
-          const beat = await this.store.heartbeat(op.id);
-          if (!beat.alive || beat.cancelRequested) controller.abort();
-        } catch (error) {
-          this.opts.log.warn({ err: (error as Error).message, operationId: op.id }, "heartbeat failed");
-        }
-      },
-      Math.max(500, (this.opts.leaseSeconds * 1000) / 3),
-    );
     const log = this.opts.log.child({ operationId: op.id, kind: op.kind, attempt: op.attempt });
+    let lease: RunLease | undefined;
+    let watch: ReturnType<Engine["keepLease"]> | undefined;
+    let finished = false;
+    try {
+      lease = RunLease.open(this.opts.databaseUrl, op, this.opts.leaseSeconds);
+      watch = this.keepLease(lease, controller, since, log);
+      finished = await this.run(op, lease, controller, watch.lost, log);
+    } finally {
+      watch?.stop();
+      // Only now, with the run's processes ended, may the next attempt have the stack.
+      await lease?.close();
+      if (this.running.get(op.id) === controller) this.running.delete(op.id);
+    }
+    if (finished && op.tenantId) {
+      const next = await this.store.nextQueued(op.tenantId);
+      if (next) await this.kick(next, "update");
+    }
+  }
+
+  /** Runs a claimed operation to its end; false when it was left for another attempt. */
+  private async run(
+    op: OperationRow,
+    lease: RunLease,
+    controller: AbortController,
+    lost: () => boolean,
+    log: Logger,
+  ): Promise<boolean> {
+    const emit = this.emitter(op.id, await this.store.nextSeq(op.id), op.attempt);
     log.info("operation started");
     void emit({ type: "status", payload: { status: "running", message: `attempt ${op.attempt}` } });
     let outcome: "succeeded" | "failed" | "cancelled" = "failed";
     let fields: Parameters<OperationStore["finish"]>[2];
     try {
+      await lease.lockStack(controller.signal, () => {
+        log.warn("an earlier attempt may still hold the stack: waiting until its session ends");
+        void emit({
+          type: "status",
+          payload: { status: "running", message: "waiting for an earlier attempt on this stack to end" },
+        });
+      });
+      if (controller.signal.aborted) throw new RunFailure("cancelled");
       if (op.kind === "fleet") {
         const result = await runFleet(this, op, controller.signal, emit);
         outcome = controller.signal.aborted ? "cancelled" : result.failed > 0 ? "failed" : "succeeded";
@@ -175,6 +269,10 @@ export class Engine {
         // A preview of an onboarding has no tenant yet: only the spec it was asked with.
         const unborn = !op.tenantId && op.kind === "preview";
         if (!tenant && !unborn) throw new RunFailure("the operation's tenant no longer exists");
+        // A run that died, failed or was cancelled may have left the stack locked and its state
+        // behind the cluster. We hold the stack's advisory lock: no run of ours is on it.
+        const recovering =
+          op.attempt > 1 || (tenant ? await this.store.lastEndedBadly(tenant.id, op.id) : false);
         const runner = this.opts.runner ?? runOnStack;
         const result = await runner(this.opts.settings, {
           kind: op.kind as RunRequest["kind"],
@@ -182,7 +280,7 @@ export class Engine {
           unborn,
           suspended:
             op.kind === "suspend" ? true : op.kind === "resume" ? false : tenant?.status === "suspended",
-          recovering: op.attempt > 1,
+          recovering,
           signal: controller.signal,
           onEvent: (event) => void emit(event),
           ...(tenant ? { credential: (current) => tenantCredential(this.opts.db, tenant.id, current) } : {}),
@@ -194,12 +292,14 @@ export class Engine {
         };
       }
     } catch (error) {
+      if (lost()) {
+        log.warn("stopped after losing its lease; the operation is another attempt's");
+        return false;
+      }
       if (this.stopping && controller.signal.aborted) {
         // Shutting down: it stays `running` in the table; the lease lapses and a survivor retries.
-        clearInterval(heartbeat);
-        this.running.delete(op.id);
         log.warn("interrupted by shutdown; left for another replica");
-        return;
+        return false;
       }
       outcome = controller.signal.aborted ? "cancelled" : "failed";
       const message =
@@ -212,22 +312,17 @@ export class Engine {
           : {}),
       };
     }
-    clearInterval(heartbeat);
     // The last event is written before the status changes, so a stream that sees the end has it all.
     await emit({
       type: "status",
       payload: { status: outcome, ...(fields.error ? { message: fields.error } : {}) },
     });
-    try {
-      await this.store.finish(op, outcome, fields);
-    } finally {
-      this.running.delete(op.id);
+    if (!(await this.store.finish(op, outcome, fields))) {
+      log.warn("finished after losing its lease: the operation is another attempt's, nothing written");
+      return false;
     }
     log.info({ outcome }, "operation finished");
     this.opts.onFinished?.(op, outcome);
-    if (op.tenantId) {
-      const next = await this.store.nextQueued(op.tenantId);
-      if (next) await this.kick(next, "update");
-    }
+    return true;
   }
 }

@@ -1,6 +1,6 @@
 import { TenantSpec } from "@dotmac/contracts";
 import { operationEvents, operations, type PlatformDb, tenants } from "@dotmac/platform-db";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import type { StoredEvent } from "./events.ts";
 
@@ -38,10 +38,15 @@ export function tenantStatusAfter(
 
 /** The database side of running operations: claim, lease, events, finish, recovery. */
 export class OperationStore {
+  /** Half a lease: a run that cannot renew stops a third of a lease before its lease ends. */
+  readonly graceSeconds: number;
+
   constructor(
     readonly db: PlatformDb,
-    private readonly leaseSeconds: number,
-  ) {}
+    readonly leaseSeconds: number,
+  ) {
+    this.graceSeconds = Math.ceil(leaseSeconds / 2);
+  }
 
   /**
    * Takes a queued operation for this replica, unless its stack is busy or an older operation of
@@ -83,14 +88,21 @@ export class OperationStore {
     return row;
   }
 
-  /** Extends the lease; tells the runner whether someone asked to cancel. */
-  async heartbeat(operationId: string): Promise<{ alive: boolean; cancelRequested: boolean }> {
+  /** Whether the tenant's last finished operation failed or was cancelled (its stack may be locked). */
+  async lastEndedBadly(tenantId: string, exceptId: string): Promise<boolean> {
     const [row] = await this.db
-      .update(operations)
-      .set({ leaseExpiresAt: sql`now() + make_interval(secs => ${this.leaseSeconds})` })
-      .where(and(eq(operations.id, operationId), eq(operations.status, "running")))
-      .returning({ cancelRequestedAt: operations.cancelRequestedAt });
-    return { alive: Boolean(row), cancelRequested: Boolean(row?.cancelRequestedAt) };
+      .select({ status: operations.status })
+      .from(operations)
+      .where(
+        and(
+          eq(operations.tenantId, tenantId),
+          ne(operations.id, exceptId),
+          sql`${operations.finishedAt} is not null`,
+        ),
+      )
+      .orderBy(desc(operations.finishedAt))
+      .limit(1);
+    return row?.status === "failed" || row?.status === "cancelled";
   }
 
   async nextSeq(operationId: string): Promise<number> {
@@ -101,20 +113,40 @@ export class OperationStore {
     return (row?.max ?? 0) + 1;
   }
 
-  async appendEvent(operationId: string, seq: number, event: StoredEvent): Promise<void> {
-    await this.db
-      .insert(operationEvents)
-      .values({ operationId, seq, type: event.type, payload: event.payload });
+  /**
+   * Stores an event; with `attempt`, only while that attempt still runs the operation (a run that
+   * lost its lease writes nothing more). False when refused.
+   */
+  async appendEvent(
+    operationId: string,
+    seq: number,
+    event: StoredEvent,
+    attempt?: number,
+  ): Promise<boolean> {
+    const fence =
+      attempt === undefined
+        ? sql`true`
+        : sql`exists (select 1 from operations where id = ${operationId} and status = 'running' and attempt = ${attempt})`;
+    const rows = await this.db.execute<{ id: number }>(sql`
+      insert into operation_events (operation_id, seq, type, payload)
+      select ${operationId}, ${seq}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb
+       where ${fence}
+      returning id`);
+    return rows.length > 0;
   }
 
-  /** Ends an operation and moves its tenant on, in one transaction with the audit entry. */
+  /**
+   * Ends an operation and moves its tenant on, in one transaction with the audit entry; only if
+   * the operation is still as `op` saw it (same status, same attempt): a run that lost its lease
+   * to another attempt changes nothing. False when refused.
+   */
   async finish(
     op: OperationRow,
     outcome: "succeeded" | "failed" | "cancelled",
     fields: { result?: unknown; error?: string; outputs?: Record<string, unknown> },
-  ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const ended = await tx
         .update(operations)
         .set({
           status: outcome,
@@ -123,10 +155,14 @@ export class OperationStore {
           result: fields.result ?? null,
           error: fields.error ?? null,
         })
-        .where(eq(operations.id, op.id));
-      if (!op.tenantId) return;
+        .where(
+          and(eq(operations.id, op.id), eq(operations.status, op.status), eq(operations.attempt, op.attempt)),
+        )
+        .returning({ id: operations.id });
+      if (ended.length === 0) return false;
+      if (!op.tenantId) return true;
       const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, op.tenantId)).for("update");
-      if (!tenant) return;
+      if (!tenant) return true;
       const status = tenantStatusAfter(op.kind, outcome, tenant.status);
       await tx
         .update(tenants)
@@ -146,6 +182,7 @@ export class OperationStore {
           after: { status, operationId: op.id, ...(fields.error ? { error: fields.error } : {}) },
         });
       }
+      return true;
     });
   }
 
@@ -175,14 +212,16 @@ export class OperationStore {
   }
 
   /**
-   * Operations whose replica stopped renewing the lease (killed, crashed, partitioned): put back
-   * in line for another attempt, or failed with the reason once attempts are used up.
+   * Operations whose replica stopped renewing the lease (killed, crashed, partitioned) a grace
+   * period ago: put back in line for another attempt, or failed with the reason once attempts are
+   * used up. The grace leaves a run that lost its lease time to see it and stop on its own.
    */
   async reapExpired(maxAttempts: number): Promise<{ requeued: OperationRow[]; failed: OperationRow[] }> {
+    const lapsed = sql`${operations.leaseExpiresAt} < now() - make_interval(secs => ${this.graceSeconds})`;
     const expired = await this.db
       .select()
       .from(operations)
-      .where(and(eq(operations.status, "running"), sql`${operations.leaseExpiresAt} < now()`));
+      .where(and(eq(operations.status, "running"), lapsed));
     const requeued: OperationRow[] = [];
     const failed: OperationRow[] = [];
     for (const op of expired) {
@@ -190,9 +229,7 @@ export class OperationStore {
         const [row] = await this.db
           .update(operations)
           .set({ status: "queued", leaseExpiresAt: null })
-          .where(
-            and(eq(operations.id, op.id), eq(operations.status, "running"), sql`lease_expires_at < now()`),
-          )
+          .where(and(eq(operations.id, op.id), eq(operations.status, "running"), lapsed))
           .returning();
         if (row) requeued.push(row);
       } else {
