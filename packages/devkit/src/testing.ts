@@ -14,6 +14,7 @@ import { freePort } from "./ports.ts";
 import { type PostgresServer, startPostgres } from "./postgres/server.ts";
 import { CommandError, run } from "./process.ts";
 
+export { type AuditEvent, readAuditLog } from "./cluster/audit.ts";
 export { type BuiltImage, buildImages } from "./images/app-images.ts";
 export { containerStore } from "./images/containers.ts";
 export { hardenedFacts, probeStatus, type RunningPod, runPod, waitUntilReady } from "./images/run-pod.ts";
@@ -281,17 +282,18 @@ export async function configureRealNodeTenant(
 }
 
 /**
- * A browser's calls to a web app at `host` (`<slug>.localhost`, say) served on 127.0.0.1:port:
- * the Host header and Origin it sends, and the session cookie it keeps between calls.
+ * A browser's calls to a web app at `host` (`<slug>.localhost`, say) served on address:port
+ * (127.0.0.1 unless given): the Host header and Origin it sends, and the session cookie it keeps
+ * between calls.
  */
-export function hostClient(port: number, host: string) {
+export function hostClient(port: number, host: string, address = "127.0.0.1") {
   let cookie = "";
   return (method: string, path: string, body?: unknown) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
         {
-          host: "127.0.0.1",
+          host: address,
           port,
           path,
           method,

@@ -9,6 +9,7 @@ import { isAlive, type Service, startService, stopPid, waitFor } from "../proces
 import { type Log, stderrLog, step } from "../progress.ts";
 import type { Toolchain } from "../toolchain/toolchain.ts";
 import { type ApiCredentials, apiRequest } from "./api.ts";
+import { auditFlags } from "./audit.ts";
 import { writeKubeconfig } from "./kubeconfig.ts";
 import { type NodeState, type RealNode, startNode, teardownNode } from "./node.ts";
 import { KWOK_POD_CIDR, realNodePlacement, SERVICE_CIDR } from "./node-config.ts";
@@ -68,6 +69,8 @@ export interface LocalCluster {
    * everything else to KWOK's nodes; without one, anywhere.
    */
   readonly placement: StackPlacement;
+  /** The API server's audit log (JSON lines) of the platform's ServiceAccounts' requests. */
+  readonly auditLog: string;
   stop(): Promise<void>;
 }
 
@@ -173,6 +176,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
   };
 
   const bin = (name: string) => join(toolchain.kubernetesBinDir, name);
+  const audit = await auditFlags(dir);
   const services: Service[] = [];
   const start = (name: string, cmd: string, args: string[]) => {
     const s = startService(name, cmd, args, {
@@ -239,6 +243,7 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
           "--enable-aggregator-routing=true",
           // The node's name resolves nowhere; its InternalIP is the bridge address.
           "--kubelet-preferred-address-types=InternalIP,Hostname",
+          ...audit.flags,
           "--profiling=false",
           "--v=1",
         ]);
@@ -380,7 +385,17 @@ export async function startCluster(opts: StartClusterOptions): Promise<LocalClus
       await node?.stop();
       await stopAll();
     };
-    return { dir, server, kubeconfig, credentials, services, ...(node ? { node } : {}), placement, stop };
+    return {
+      dir,
+      server,
+      kubeconfig,
+      credentials,
+      services,
+      ...(node ? { node } : {}),
+      placement,
+      auditLog: audit.log,
+      stop,
+    };
   } catch (error) {
     await stopAll();
     const logs = services.map((s) => `  ${s.logFile}`).join("\n");
