@@ -156,9 +156,7 @@ export class Engine {
       const n = seq++;
       chain = chain
         // Refused once the attempt has lost the operation: from then on every later one is too.
-        .then(async () => {
-          await this.store.appendEvent(operationId, n, event, attempt);
-        })
+        .then(() => this.store.appendEvent(operationId, n, event, attempt))
         .catch((error) =>
           this.opts.log.error({ err: (error as Error).message, operationId }, "event not stored"),
         );

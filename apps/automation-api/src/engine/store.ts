@@ -115,24 +115,17 @@ export class OperationStore {
 
   /**
    * Stores an event; with `attempt`, only while that attempt still runs the operation (a run that
-   * lost its lease writes nothing more). False when refused.
+   * lost its lease writes nothing more).
    */
-  async appendEvent(
-    operationId: string,
-    seq: number,
-    event: StoredEvent,
-    attempt?: number,
-  ): Promise<boolean> {
+  async appendEvent(operationId: string, seq: number, event: StoredEvent, attempt?: number): Promise<void> {
     const fence =
       attempt === undefined
         ? sql`true`
         : sql`exists (select 1 from operations where id = ${operationId} and status = 'running' and attempt = ${attempt})`;
-    const rows = await this.db.execute<{ id: number }>(sql`
+    await this.db.execute(sql`
       insert into operation_events (operation_id, seq, type, payload)
       select ${operationId}, ${seq}, ${event.type}, ${JSON.stringify(event.payload)}::jsonb
-       where ${fence}
-      returning id`);
-    return rows.length > 0;
+       where ${fence}`);
   }
 
   /**
