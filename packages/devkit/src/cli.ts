@@ -7,6 +7,7 @@ import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 import { type AppName, appNames, buildImages, builtImageArchives, pushImages } from "./images/app-images.ts";
 import { run } from "./process.ts";
 import { formatDuration } from "./progress.ts";
+import { runTestLanes } from "./test-lanes.ts";
 import { buildKey, installDirOf } from "./toolchain/build.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 import { goBuilds } from "./toolchain/tools.ts";
@@ -25,6 +26,7 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
   dotmac-dev cluster down       stop it (its data stays in .dotmac/cluster)
   dotmac-dev env                shell exports for running pulumi by hand: eval "$(npx dotmac-dev env)"
   dotmac-dev postgres-url       the local Postgres admin URL (for dotmac:postgresAdminUrl; it is a secret)
+  dotmac-dev test [vitest args…] every vitest test, the two lanes of vitest.config.ts side by side
   dotmac-dev bench [filter]     run every bench/*.bench.ts in the workspace (or those whose path contains filter)
 
 Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DOTMAC_API_PORT, DOTMAC_STATE_DIR,
@@ -127,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
   const env = devkitEnv();
   const [command, sub, ...rest] = argv;
   if (command === "images") return imagesCommand(env, sub, rest);
+  if (command === "test") return runTestLanes(argv.slice(1));
   if (command === "bench") {
     await bench(sub);
     return 0;
