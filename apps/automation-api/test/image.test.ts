@@ -181,6 +181,9 @@ describe("the automation-api image, run as the PlatformStamp runs it", () => {
   it("becomes ready on its probes' paths and ports", async () => {
     await waitUntilReady(pod, container);
     expect(await probeStatus(pod, container, "livenessProbe")).toBe(200);
+    // The reference page's files come from the image (swagger-ui-dist, through @dotmac/http).
+    const bundle = await fetch(`${base.replace(/\/api\/platform\/v1$/, "")}/reference/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
   });
 
   it("runs as the stamp's non-root user, read-only, with no capabilities, under seccomp", async () => {

@@ -316,6 +316,18 @@ describe("isp-ops API", () => {
       expect([401, 403], said).not.toContain(allowed.status);
       expect(allowed.status, said).toBeLessThan(500);
     }
+    // Every route the API documents is in the matrix above, or is a staff member's own session.
+    const doc = (await call("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace("/api/v1", "")}`),
+    );
+    const covered = new Set(
+      [...routes, ["GET", "/plans"]].map(
+        ([method, path]) => `${method} ${String(path).replace(/[0-9a-f-]{36}|\d{6}/g, "{id}")}`,
+      ),
+    );
+    const own = ["POST /auth/login", "POST /auth/logout", "GET /auth/me"];
+    expect(documented.filter((r) => !own.includes(r)).sort()).toEqual([...covered].sort());
     // Plans are read for billing or for customers: either permission, and nothing else, opens them.
     const neither = await staffWith(
       `no-plans-${n++}`,
@@ -707,6 +719,31 @@ describe("isp-ops API", () => {
     expect(list.body.items).toEqual([
       expect.objectContaining({ serial: "ZTE-77", subscriber: s.name ?? expect.any(String) }),
     ]);
+  });
+
+  it("documents itself (OpenAPI 3.1 and a reference page served from here) and limits bodies", async () => {
+    const doc = await call("/openapi.json");
+    expect(doc.body).toMatchObject({ openapi: "3.1.0", info: { title: "DotMac isp-ops API" } });
+    expect(doc.body.paths["/api/v1/subscribers/{id}/status"].post.responses).toHaveProperty("409");
+    const page = await api.request("/api/v1/reference");
+    expect(await page.text()).toContain('src="/api/v1/reference/swagger-ui-bundle.js"');
+    const bundle = await api.request("/api/v1/reference/swagger-ui-bundle.js");
+    expect([bundle.status, bundle.headers.get("content-type")]).toEqual([200, "text/javascript"]);
+    expect((await api.request("/api/v1/reference/init.js")).status).toBe(200);
+    // A JSON body past 1 MiB is refused before it is read; an import may be larger.
+    const huge = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: { ...newSubscriber(), name: "x".repeat(1024 * 1024) },
+    });
+    expect([huge.status, huge.body.detail]).toEqual([413, "the body is larger than 1048576 bytes"]);
+    const bigImport = await call("/subscribers/import", {
+      method: "POST",
+      cookie: admin,
+      csv: `name,serviceAddress,username,password\n${"x".repeat(2 * 1024 * 1024)}`,
+    });
+    expect(bigImport.status).toBe(400);
+    expect(bigImport.body.detail).not.toMatch(/larger than/);
   });
 
   it("adds staff with a role, refusing to change an existing role's permissions by the way", async () => {

@@ -109,6 +109,11 @@ describe("the isp-ops image, run as the TenantStamp runs it", () => {
     const script = /src="(\/_next\/static\/[^"]+\.js)"/.exec(await dashboard.text())?.[1];
     expect(script).toBeDefined();
     expect((await fetch(`${base}${script}`)).status).toBe(200);
+    // The API documents itself from the image, Swagger UI's files included (traced into it by hand).
+    const doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+    expect(doc.info.title).toBe("DotMac isp-ops API");
+    const bundle = await fetch(`${base}/api/v1/reference/swagger-ui-bundle.js`);
+    expect([bundle.status, bundle.headers.get("content-type")]).toEqual([200, "text/javascript"]);
   });
 
   it("serves Prometheus metrics on its metrics port only: requests by route and status, subscribers", async () => {

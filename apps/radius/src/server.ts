@@ -1,13 +1,13 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { RADIUS_CONTROL_PURPOSE, SessionDisconnectRequest } from "@dotmac/contracts";
+import type { Server } from "node:http";
 import type { SecretBox, TenantDb } from "@dotmac/tenant-db";
+import { createAdaptorServer } from "@hono/node-server";
 import type { Logger } from "pino";
 import { account } from "./accounting.ts";
 import { authenticate } from "./authenticate.ts";
-import { sameBytes } from "./compare.ts";
+import { controlApp } from "./control.ts";
 import { DuplicateCache } from "./dedupe.ts";
-import { disconnect } from "./disconnect.ts";
+import { healthApp } from "./health.ts";
 import { createRadiusMetrics, type RadiusMetrics } from "./metrics.ts";
 import { msChapAccept, msChapReject, msChapV2Request } from "./mschap.ts";
 import type { NasRegistry } from "./nas.ts";
@@ -178,52 +178,8 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
     });
   }
 
-  const controlToken = Buffer.from(opts.box.derive(RADIUS_CONTROL_PURPOSE));
-  const readiness = async () => {
-    const database = await opts.db.$client`select 1`.then(
-      () => true,
-      () => false,
-    );
-    return { ready: database && opts.nas.current, database, nasClients: opts.nas.current };
-  };
-  const controlRoutes = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url === "/control/disconnect" && req.method === "POST") {
-      const result = await control(req, controlToken, opts.nas, opts.log);
-      res.statusCode = result.status;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify(result.body));
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
-  };
-  const routes = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url === "/metrics") {
-      res.setHeader("content-type", metrics.registry.contentType);
-      res.end(await metrics.registry.metrics());
-    } else if (req.url === "/healthz") {
-      // Liveness: the process answers. Its dependencies are readiness's business.
-      res.setHeader("content-type", "application/json");
-      res.end('{"status":"ok"}');
-    } else if (req.url === "/readyz") {
-      const state = await readiness();
-      res.statusCode = state.ready ? 200 : 503;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ status: state.ready ? "ready" : "unavailable", ...state }));
-    } else {
-      res.statusCode = 404;
-      res.end();
-    }
-  };
-  const serve = (handler: typeof routes): Server =>
-    createServer((req, res) => {
-      // A rejection here would end the process, and with it authentication and accounting.
-      handler(req, res).catch((error: unknown) => {
-        opts.log.error({ err: (error as Error).message, url: req.url }, "HTTP request failed");
-        if (!res.headersSent) res.statusCode = 500;
-        res.end();
-      });
-    });
+  const serve = (app: { fetch: (request: Request) => Response | Promise<Response> }) =>
+    createAdaptorServer({ fetch: app.fetch }) as Server;
   const listen = (server: Server, port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once("error", reject);
@@ -232,8 +188,8 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
         resolve(typeof address === "object" && address ? address.port : port);
       });
     });
-  const http = serve(routes);
-  const controlHttp = serve(controlRoutes);
+  const http = serve(healthApp(opts.db, opts.nas, metrics.registry));
+  const controlHttp = serve(controlApp(opts.box, opts.nas, opts.log));
   const metricsPort = await listen(http, opts.metricsPort);
   const controlPort = await listen(controlHttp, opts.controlPort);
   // A safety net under the notifications, not the way changes normally arrive.
@@ -253,55 +209,4 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
         await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/**
- * POST /control/disconnect from the tenant's isp-ops (bearer token derived from the tenant key):
- * this server, the only one allowed to reach the NAS networks, sends the Disconnect-Request.
- */
-async function control(
-  req: IncomingMessage,
-  token: Buffer,
-  registry: NasRegistry,
-  log: Logger,
-): Promise<{ status: number; body: unknown }> {
-  const presented = Buffer.from((req.headers.authorization ?? "").replace(/^Bearer /, ""));
-  if (!sameBytes(presented, token)) {
-    return { status: 401, body: { error: "bad control token" } };
-  }
-  let raw = "";
-  for await (const chunk of req) {
-    raw += chunk;
-    if (raw.length > 4096) return { status: 413, body: { error: "too large" } };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return { status: 400, body: { error: "not JSON" } };
-  }
-  const parsed = SessionDisconnectRequest.safeParse(json);
-  if (!parsed.success) return { status: 400, body: { error: parsed.error.issues.map((i) => i.message) } };
-  const session = parsed.data;
-  // A NAS added a moment ago may be ahead of its notification.
-  const nas =
-    registry.byId(session.nasId) ?? (await registry.reload().then(() => registry.byId(session.nasId)));
-  if (!nas) return { status: 404, body: { error: "unknown NAS" } };
-  // This server reaches every NAS network; a request must not aim it at any other address.
-  if (!nas.contains(session.nasIp)) {
-    return {
-      status: 400,
-      body: { error: `nasIp ${session.nasIp} is outside the network of NAS ${nas.name}` },
-    };
-  }
-  const result = await disconnect(
-    { host: session.nasIp, port: nas.coaPort, secret: nas.secret },
-    {
-      username: session.username,
-      acctSessionId: session.acctSessionId,
-      framedIp: session.framedIp ?? undefined,
-    },
-  );
-  log.info({ nas: nas.name, user: session.username, outcome: result.outcome }, "disconnect requested");
-  return { status: 200, body: result };
 }

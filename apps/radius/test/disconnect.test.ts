@@ -125,7 +125,7 @@ describe("RFC 5176 Disconnect client", () => {
       const control = `http://127.0.0.1:${radius.controlPort}/control/disconnect`;
       const forged = await fetch(control, {
         method: "POST",
-        headers: { authorization: "Bearer not-the-token" },
+        headers: { authorization: "Bearer not-the-token", "content-type": "application/json" },
         body: JSON.stringify({
           nasId,
           nasIp: "127.0.0.1",
@@ -135,10 +135,23 @@ describe("RFC 5176 Disconnect client", () => {
         }),
       });
       expect(forged.status).toBe(401);
+      const authorised = {
+        authorization: `Bearer ${box.derive(RADIUS_CONTROL_PURPOSE)}`,
+        "content-type": "application/json",
+      };
+      // Authorised, but not JSON, or too large to be a request: refused before it is read.
+      const plain = await fetch(control, {
+        method: "POST",
+        headers: { ...authorised, "content-type": "text/plain" },
+        body: "{}",
+      });
+      expect([plain.status, plain.headers.get("content-type")]).toEqual([415, "application/problem+json"]);
+      const large = await fetch(control, { method: "POST", headers: authorised, body: "x".repeat(5000) });
+      expect(large.status).toBe(413);
       // Authorised, but aimed outside the NAS's own network: the server sends nothing there.
       const elsewhere = await fetch(control, {
         method: "POST",
-        headers: { authorization: `Bearer ${box.derive(RADIUS_CONTROL_PURPOSE)}` },
+        headers: authorised,
         body: JSON.stringify({
           nasId,
           nasIp: "192.0.2.10",
@@ -156,7 +169,7 @@ describe("RFC 5176 Disconnect client", () => {
         async (session) => {
           const res = await fetch(control, {
             method: "POST",
-            headers: { authorization: `Bearer ${box.derive(RADIUS_CONTROL_PURPOSE)}` },
+            headers: authorised,
             body: JSON.stringify(session),
           });
           expect(res.status).toBe(200);

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
+import type { SubscriberStatus } from "@dotmac/contracts";
 import {
   nasClients,
   radiusCredentials,
@@ -102,7 +103,7 @@ export async function addPlan(db: TenantDb): Promise<string | null> {
 export async function addSubscriber(
   db: TenantDb,
   box: SecretBox,
-  input: { username: string; status: string; planId: string | null; staticIp?: string },
+  input: { username: string; status: SubscriberStatus; planId: string | null; staticIp?: string },
 ) {
   const [s] = await db
     .insert(subscribers)

@@ -6,6 +6,7 @@ export {
   MacAddress,
   NasCreate,
   NasUpdate,
+  NasVendor,
   PlanCreate,
   type PlanVendorAttribute,
   planVendorAttributes,

@@ -159,7 +159,8 @@ export type SessionDisconnectRequest = z.infer<typeof SessionDisconnectRequest>;
 /** The bearer token isp-ops presents to the RADIUS control endpoint: SecretBox.derive() of this. */
 export const RADIUS_CONTROL_PURPOSE = "radius-control";
 
-const NasVendor = z.enum(["mikrotik", "cisco", "juniper", "huawei", "nokia", "other"]);
+export const NasVendor = z.enum(["mikrotik", "cisco", "juniper", "huawei", "nokia", "other"]);
+export type NasVendor = z.infer<typeof NasVendor>;
 const nasFields = {
   name: trimmed(100),
   network: Cidr,

@@ -1,4 +1,4 @@
-import { BillingCycle, CapMode, StaffPermission, SubscriberStatus } from "@dotmac/contracts";
+import { BillingCycle, CapMode, type NasVendor, StaffPermission, SubscriberStatus } from "@dotmac/contracts";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -35,7 +35,7 @@ export const staffPermissions = StaffPermission.options;
 export const staffRoles = pgTable("staff_roles", {
   id: uuid().primaryKey().defaultRandom(),
   name: text().notNull().unique(),
-  permissions: text().array().notNull(),
+  permissions: text().array().$type<StaffPermission[]>().notNull(),
   createdAt: createdAt(),
 });
 
@@ -85,14 +85,14 @@ export const servicePlans = pgTable(
     burstSeconds: integer(),
     /** Octets per billing cycle; no cap when null. */
     dataCapBytes: bigint({ mode: "number" }),
-    capMode: text().notNull().default("hard"),
+    capMode: text().$type<CapMode>().notNull().default("hard"),
     priceMinor: integer().notNull(),
     currency: text().notNull(),
-    billingCycle: text().notNull().default("monthly"),
+    billingCycle: text().$type<BillingCycle>().notNull().default("monthly"),
     sessionTimeoutSeconds: integer(),
     interimIntervalSeconds: integer().notNull().default(300),
     /** Extra reply attributes for a vendor, e.g. {"Mikrotik-Address-List": "fibre"}. */
-    vendorAttributes: jsonb().notNull().default({}),
+    vendorAttributes: jsonb().$type<Record<string, string>>().notNull().default({}),
     active: boolean().notNull().default(true),
     createdAt: createdAt(),
   },
@@ -123,7 +123,7 @@ export const subscribers = pgTable(
     email: text(),
     phone: text(),
     serviceAddress: text().notNull(),
-    status: text().notNull().default("pending"),
+    status: text().$type<SubscriberStatus>().notNull().default("pending"),
     planId: uuid().references(() => servicePlans.id),
     /** A fixed address RADIUS hands out as Framed-IP-Address. */
     staticIp: inet(),
@@ -154,8 +154,8 @@ export const subscriberStatusHistory = pgTable(
     subscriberId: uuid()
       .notNull()
       .references(() => subscribers.id, { onDelete: "cascade" }),
-    fromStatus: text(),
-    toStatus: text().notNull(),
+    fromStatus: text().$type<SubscriberStatus>(),
+    toStatus: text().$type<SubscriberStatus>().notNull(),
     reason: text(),
     actor: text().notNull(),
     at: createdAt(),
@@ -190,7 +190,7 @@ export const nasClients = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     name: text().notNull().unique(),
     network: cidr().notNull(),
-    vendor: text().notNull().default("mikrotik"),
+    vendor: text().$type<NasVendor>().notNull().default("mikrotik"),
     secretEncrypted: bytea().notNull(),
     coaPort: integer().notNull().default(3799),
     /** Blast-RADIUS mitigation: refuse Access-Requests without a Message-Authenticator. */

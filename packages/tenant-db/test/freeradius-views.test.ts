@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { SubscriberStatus } from "@dotmac/contracts";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import postgres from "postgres";
@@ -115,7 +116,12 @@ describe("FreeRADIUS compatibility views", () => {
         currency: "EUR",
       })
       .returning();
-    const subscriber = async (username: string, status: string, planId: string | null, staticIp?: string) => {
+    const subscriber = async (
+      username: string,
+      status: SubscriberStatus,
+      planId: string | null,
+      staticIp?: string,
+    ) => {
       const [s] = await db
         .insert(subscribers)
         .values({ name: username, serviceAddress: "1 Road", status, planId, staticIp })

@@ -1,4 +1,7 @@
 import { type PlatformPermission, permits } from "@dotmac/contracts";
+import type { RequestIdEnv } from "@dotmac/http/edge";
+import { permissionGuard } from "@dotmac/http/permission";
+import { ProblemError } from "@dotmac/http/problem";
 import type { SessionCookie } from "@dotmac/http/session-cookie";
 import {
   apiTokens,
@@ -12,8 +15,6 @@ import { hashSecret } from "@dotmac/platform-db/secrets";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { ProblemError } from "../lib/problem.ts";
-import type { AppEnv } from "../lib/router.ts";
 
 interface Caller {
   readonly id: string;
@@ -28,6 +29,11 @@ interface Caller {
 export type Principal =
   | (Caller & { readonly kind: "user" | "token"; readonly userId: string })
   | (Caller & { readonly kind: "tenant"; readonly tenantId: string });
+
+/** What every handler of the API may read: the request's id and who is calling. */
+export interface AppEnv extends RequestIdEnv {
+  Variables: { requestId: string; principal: Principal | undefined };
+}
 
 /** The admin session cookie's name, before its `__Host-` prefix (packages/http session-cookie). */
 export const SESSION_COOKIE = "dotmac_session";
@@ -160,18 +166,12 @@ export function authenticate(db: PlatformDb, cookie: SessionCookie): MiddlewareH
   };
 }
 
-/** Refuses a caller who is not signed in (401) or lacks `permission` (403, naming it). */
-export function requirePermission(permission: PlatformPermission): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const principal = c.get("principal");
-    if (!principal)
-      throw new ProblemError(401, { detail: "sign in, or send an API token as a Bearer token" });
-    if (!permits(principal.permissions, permission)) {
-      throw new ProblemError(403, { detail: `this needs the ${permission} permission`, permission });
-    }
-    await next();
-  };
-}
+/** Refuses a caller who is not signed in (401) or lacks the permission (403, naming it). */
+export const requirePermission = permissionGuard<PlatformPermission, AppEnv>({
+  whoIs: (c) => c.get("principal"),
+  permits,
+  signIn: "sign in, or send an API token as a Bearer token",
+});
 
 /** The caller, once requirePermission has run. */
 export function principalOf(c: { get(key: "principal"): Principal | undefined }): Principal {

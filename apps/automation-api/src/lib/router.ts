@@ -1,26 +1,5 @@
-import { fieldErrors } from "@dotmac/contracts";
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Principal } from "../auth/principal.ts";
-import { problem } from "./problem.ts";
+import { createRouter as apiRouter } from "@dotmac/http/router";
+import type { AppEnv } from "../auth/principal.ts";
 
-export interface AppEnv {
-  Variables: {
-    requestId: string;
-    principal: Principal | undefined;
-  };
-}
-
-/** Every router shares one validation hook: a rejected input is a 400 naming each bad field. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    strict: false,
-    defaultHook: (result, c) => {
-      if (!result.success) {
-        return problem(c, 400, {
-          detail: `the request's ${result.target} is invalid`,
-          errors: fieldErrors(result.error),
-        });
-      }
-    },
-  });
-}
+/** A router of this API's: the shared validation hook, with the caller in its context. */
+export const createRouter = () => apiRouter<AppEnv>();

@@ -1,14 +1,15 @@
 import { AuditEntry } from "@dotmac/contracts";
+import { json, problems, route } from "@dotmac/http/router";
 import { auditLogs, tenants } from "@dotmac/platform-db";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
 import { requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
-import { json, Limit, problems } from "./common.ts";
+import { Limit } from "./common.ts";
 
-const query = createRoute({
+const query = route({
   method: "get",
   path: "/audit",
   tags: ["audit"],

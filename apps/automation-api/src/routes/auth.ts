@@ -1,4 +1,6 @@
 import { LoginRequest, Me } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
 import { platformSessions, platformUsers } from "@dotmac/platform-db";
 import {
@@ -9,21 +11,18 @@ import {
   newSecret,
   verifyPassword,
 } from "@dotmac/platform-db/secrets";
-import { createRoute } from "@hono/zod-openapi";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { audit } from "../audit.ts";
 import { forgetCredential, principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
-import { json, jsonBody, problems } from "./common.ts";
 
 const SESSION_HOURS = 12;
 const tags = ["auth"];
 
-const login = createRoute({
+const login = route({
   method: "post",
   path: "/auth/login",
   tags,
@@ -32,7 +31,7 @@ const login = createRoute({
   responses: { 200: json(Me, "signed in"), ...problems(400, 429) },
 });
 
-const logout = createRoute({
+const logout = route({
   method: "post",
   path: "/auth/logout",
   tags,
@@ -40,7 +39,7 @@ const logout = createRoute({
   responses: { 204: { description: "signed out" } },
 });
 
-const me = createRoute({
+const me = route({
   method: "get",
   path: "/auth/me",
   tags,

@@ -1,14 +1,14 @@
 import { FeatureFlag, FlagKey } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { featureFlags, tenants } from "@dotmac/platform-db";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
-import { json, jsonBody, problems } from "./common.ts";
 
 const tags = ["feature flags"];
 const KeyParam = z.object({ key: FlagKey });
@@ -17,7 +17,7 @@ const TenantKeyParams = KeyParam.extend({
 });
 const FlagValue = z.object({ enabled: z.boolean() }).strict();
 
-const list = createRoute({
+const list = route({
   method: "get",
   path: "/flags",
   tags,
@@ -26,7 +26,7 @@ const list = createRoute({
   responses: { 200: json(z.object({ items: z.array(FeatureFlag) }), "flags"), ...problems() },
 });
 
-const setGlobal = createRoute({
+const setGlobal = route({
   method: "put",
   path: "/flags/{key}",
   tags,
@@ -36,7 +36,7 @@ const setGlobal = createRoute({
   responses: { 200: json(FeatureFlag, "set"), ...problems(400) },
 });
 
-const setOverride = createRoute({
+const setOverride = route({
   method: "put",
   path: "/tenants/{slug}/flags/{key}",
   tags,
@@ -46,7 +46,7 @@ const setOverride = createRoute({
   responses: { 200: json(FeatureFlag, "set"), ...problems(400, 404) },
 });
 
-const clearOverride = createRoute({
+const clearOverride = route({
   method: "delete",
   path: "/tenants/{slug}/flags/{key}",
   tags,
@@ -56,7 +56,7 @@ const clearOverride = createRoute({
   responses: { 204: { description: "removed" }, ...problems(404) },
 });
 
-const evaluate = createRoute({
+const evaluate = route({
   method: "get",
   path: "/flags/evaluate",
   tags,

@@ -1,17 +1,17 @@
 import { FleetRolloutRequest, OperationAccepted, TenantSpecChange } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { tenants } from "@dotmac/platform-db";
-import { createRoute } from "@hono/zod-openapi";
 import { and, asc, inArray, notInArray } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
 import { idempotency, queueOnce } from "../services/idempotency.ts";
 import { insertOperation } from "../services/operations.ts";
-import { IdempotencyHeader, json, jsonBody, problems } from "./common.ts";
+import { IdempotencyHeader } from "./common.ts";
 
-const rollout = createRoute({
+const rollout = route({
   method: "post",
   path: "/fleet/rollouts",
   tags: ["fleet"],

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import type { AppEnv } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
-import type { AppEnv } from "../lib/router.ts";
 
 /** Liveness, readiness (database and queue), and Prometheus metrics; outside the API's auth. */
 export function healthRouter(deps: Deps) {

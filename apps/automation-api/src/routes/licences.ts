@@ -1,14 +1,15 @@
 import { Licence, PlanTier, tiers } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { licences, tenants } from "@dotmac/platform-db";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, eq, ne } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { isoOrNull } from "../lib/json.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
-import { json, jsonBody, problems, SlugParam } from "./common.ts";
+import { SlugParam } from "./common.ts";
 
 const tags = ["licences"];
 
@@ -19,7 +20,7 @@ const LicenceChange = z
   })
   .strict();
 
-const get = createRoute({
+const get = route({
   method: "get",
   path: "/tenants/{slug}/licence",
   tags,
@@ -29,7 +30,7 @@ const get = createRoute({
   responses: { 200: json(Licence, "the licence"), ...problems(404) },
 });
 
-const put = createRoute({
+const put = route({
   method: "put",
   path: "/tenants/{slug}/licence",
   tags,

@@ -1,15 +1,15 @@
 import { NasNetworks, NasNetworksResult, TenantSpec } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { tenants } from "@dotmac/platform-db";
-import { createRoute } from "@hono/zod-openapi";
 import { and, eq, ne } from "drizzle-orm";
 import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
 import { changeTenant } from "../services/operations.ts";
-import { json, jsonBody, problems, SlugParam } from "./common.ts";
+import { SlugParam } from "./common.ts";
 
-const put = createRoute({
+const put = route({
   method: "put",
   path: "/tenants/{slug}/nas-networks",
   tags: ["tenants"],

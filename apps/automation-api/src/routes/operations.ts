@@ -1,6 +1,8 @@
 import { Operation, OperationAccepted, OperationEvent, OperationStatus } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, problems, route } from "@dotmac/http/router";
 import { operationEvents, operations, tenants } from "@dotmac/platform-db";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { streamSSE } from "hono/streaming";
 import { audit } from "../audit.ts";
@@ -8,16 +10,15 @@ import { principalOf, requirePermission } from "../auth/principal.ts";
 import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
 import { insertOperation } from "../services/operations.ts";
-import { IdParam, json, Limit, problems } from "./common.ts";
+import { IdParam, Limit } from "./common.ts";
 import { presentOperation } from "./presenters.ts";
 
 const tags = ["operations"];
 const read = [requirePermission("platform:tenants:read")];
 
-const list = createRoute({
+const list = route({
   method: "get",
   path: "/operations",
   tags,
@@ -38,7 +39,7 @@ const list = createRoute({
   },
 });
 
-const get = createRoute({
+const get = route({
   method: "get",
   path: "/operations/{id}",
   tags,
@@ -48,7 +49,7 @@ const get = createRoute({
   responses: { 200: json(Operation, "the operation"), ...problems(404) },
 });
 
-const cancel = createRoute({
+const cancel = route({
   method: "post",
   path: "/operations/{id}/cancel",
   tags,
@@ -58,7 +59,7 @@ const cancel = createRoute({
   responses: { 202: json(Operation, "cancelled, or asked to stop"), ...problems(404, 409) },
 });
 
-const retry = createRoute({
+const retry = route({
   method: "post",
   path: "/operations/{id}/retry",
   tags,
@@ -68,7 +69,7 @@ const retry = createRoute({
   responses: { 202: json(OperationAccepted, "queued"), ...problems(404, 409) },
 });
 
-const events = createRoute({
+const events = route({
   method: "get",
   path: "/operations/{id}/events",
   tags,

@@ -11,26 +11,28 @@ import {
   TenantSpecRequest,
   TenantStatus,
 } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { licences, operations, tenants } from "@dotmac/platform-db";
-import { createRoute, type RouteHandler, z } from "@hono/zod-openapi";
+import { type RouteHandler, z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Context, TypedResponse } from "hono";
 import { audit } from "../audit.ts";
+import type { AppEnv } from "../auth/principal.ts";
 import { principalOf, requirePermission } from "../auth/principal.ts";
 import type { TenantRow } from "../engine/store.ts";
 import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import type { Deps } from "../lib/deps.ts";
-import { ProblemError } from "../lib/problem.ts";
-import { type AppEnv, createRouter } from "../lib/router.ts";
+import { createRouter } from "../lib/router.ts";
 import { claimHosts } from "../services/hosts.ts";
 import { accept, type Idempotency, idempotency, isUnique, queueOnce } from "../services/idempotency.ts";
 import { type Actor, changeTenant, insertOperation, type Tx } from "../services/operations.ts";
-import { IdempotencyHeader, json, jsonBody, Limit, problems, SlugParam } from "./common.ts";
+import { IdempotencyHeader, Limit, SlugParam } from "./common.ts";
 import { presentOperation, presentTenant } from "./presenters.ts";
 
 const tags = ["tenants"];
 
-const list = createRoute({
+const list = route({
   method: "get",
   path: "/tenants",
   tags,
@@ -48,7 +50,7 @@ const list = createRoute({
   responses: { 200: json(TenantPage, "a page of tenants, newest first"), ...problems(400) },
 });
 
-const create = createRoute({
+const create = route({
   method: "post",
   path: "/tenants",
   tags,
@@ -58,7 +60,7 @@ const create = createRoute({
   responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 409, 413) },
 });
 
-const get = createRoute({
+const get = route({
   method: "get",
   path: "/tenants/{slug}",
   tags,
@@ -68,7 +70,7 @@ const get = createRoute({
   responses: { 200: json(Tenant, "the tenant"), ...problems(404) },
 });
 
-const patch = createRoute({
+const patch = route({
   method: "patch",
   path: "/tenants/{slug}",
   tags,
@@ -79,7 +81,7 @@ const patch = createRoute({
 });
 
 const lifecycle = (action: "suspend" | "resume" | "refresh") =>
-  createRoute({
+  route({
     method: "post",
     path: `/tenants/{slug}/${action}`,
     tags,
@@ -93,7 +95,7 @@ const lifecycle = (action: "suspend" | "resume" | "refresh") =>
     responses: { 202: json(OperationAccepted, "queued"), ...problems(404, 409) },
   });
 
-const preview = createRoute({
+const preview = route({
   method: "post",
   path: "/tenants/{slug}/preview",
   tags,
@@ -118,7 +120,7 @@ const preview = createRoute({
   },
 });
 
-const previewNew = createRoute({
+const previewNew = route({
   method: "post",
   path: "/tenants/preview",
   tags,
@@ -136,7 +138,7 @@ const previewNew = createRoute({
   },
 });
 
-const remove = createRoute({
+const remove = route({
   method: "delete",
   path: "/tenants/{slug}",
   tags,

@@ -1,20 +1,21 @@
 import { ApiToken, ApiTokenRequest, permits } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { apiTokens } from "@dotmac/platform-db";
 import { hashSecret, newSecret } from "@dotmac/platform-db/secrets";
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { forgetCredential, type Principal, principalOf, requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso, isoOrNull } from "../lib/json.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { createRouter } from "../lib/router.ts";
-import { IdParam, json, jsonBody, problems } from "./common.ts";
+import { IdParam } from "./common.ts";
 
 const tags = ["tokens"];
 const guard = [requirePermission("platform:tokens:write")];
 
-const list = createRoute({
+const list = route({
   method: "get",
   path: "/tokens",
   tags,
@@ -23,7 +24,7 @@ const list = createRoute({
   responses: { 200: json(z.object({ items: z.array(ApiToken) }), "tokens"), ...problems() },
 });
 
-const create = createRoute({
+const create = route({
   method: "post",
   path: "/tokens",
   tags,
@@ -36,7 +37,7 @@ const create = createRoute({
   },
 });
 
-const revoke = createRoute({
+const revoke = route({
   method: "delete",
   path: "/tokens/{id}",
   tags,

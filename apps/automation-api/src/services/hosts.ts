@@ -1,6 +1,6 @@
 import { type TenantSpec, tenantHosts } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
 import { sql } from "drizzle-orm";
-import { ProblemError } from "../lib/problem.ts";
 import type { Tx } from "./operations.ts";
 
 /** Taken by every transaction that gives a tenant host names, so two cannot take one name at once. */

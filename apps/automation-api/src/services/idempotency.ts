@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
+import { ProblemError } from "@dotmac/http/problem";
 import { operations } from "@dotmac/platform-db";
 import { and, eq } from "drizzle-orm";
 import type { OperationRow } from "../engine/store.ts";
 import type { Deps } from "../lib/deps.ts";
-import { ProblemError } from "../lib/problem.ts";
 import { type Actor, requesterOf } from "./operations.ts";
 
 /** A request's Idempotency-Key, and what it was sent with: the same key means the same request. */

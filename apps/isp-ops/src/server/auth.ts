@@ -1,5 +1,6 @@
 import type { StaffPermission } from "@dotmac/contracts";
 import type { IspOpsProcessEnv } from "@dotmac/contracts/app-env";
+import { ProblemError } from "@dotmac/http/problem";
 import { sessionCookie } from "@dotmac/http/session-cookie";
 import {
   dummyPasswordHash,
@@ -12,7 +13,6 @@ import {
 import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { ispOpsProcessEnv } from "./env.ts";
-import { Problem } from "./problem.ts";
 
 /** The staff session's cookie (`__Host-dotmac_staff`, Secure unless ISP_OPS_PLAIN_HTTP). */
 export const staffCookie = (env: Pick<IspOpsProcessEnv, "ISP_OPS_PLAIN_HTTP"> = ispOpsProcessEnv()) =>
@@ -49,7 +49,7 @@ export async function login(
       targetId: row?.user.id ?? null,
       after: { email: email.toLowerCase() },
     });
-    throw new Problem(401, "Unauthorized", "wrong e-mail or password");
+    throw new ProblemError(401, { detail: "wrong e-mail or password" });
   }
   const token = newSecret("dmo");
   // A hash made under weaker parameters is redone now, the one moment the password is known.
@@ -94,18 +94,12 @@ export async function staffForToken(db: TenantDb, token: string | undefined): Pr
   return row ? toStaff(row.user, row.role) : undefined;
 }
 
-export function requirePermission(staff: Staff, permission: StaffPermission): void {
-  if (!staff.permissions.includes(permission)) {
-    throw new Problem(403, "Forbidden", `this needs the ${permission} permission`);
-  }
-}
-
 function toStaff(user: typeof staffUsers.$inferSelect, role: typeof staffRoles.$inferSelect): Staff {
   return {
     id: user.id,
     email: user.email,
     displayName: user.displayName,
     role: role.name,
-    permissions: role.permissions as StaffPermission[],
+    permissions: role.permissions,
   };
 }

@@ -1,7 +1,7 @@
 import type { DeviceCreate } from "@dotmac/contracts";
 import { auditLogs, devices, type TenantDb } from "@dotmac/tenant-db";
 import type { Staff } from "./auth.ts";
-import { constraintProblem } from "./problem.ts";
+import { constraintProblem } from "./constraints.ts";
 
 export async function listDevices(db: TenantDb, q: string | undefined) {
   const pg = db.$client;

@@ -24,12 +24,13 @@ export function radiusDisconnector(controlUrl: string, box: SecretBox): SessionD
     const answer = (await res.json().catch(() => ({}))) as {
       outcome?: string;
       errorCause?: string;
-      error?: unknown;
+      /** A refusal is problem+json. */
+      detail?: string;
     };
     if (!res.ok)
       return {
         outcome: "error",
-        errorCause: `RADIUS control answered ${res.status}: ${JSON.stringify(answer.error)}`,
+        errorCause: `RADIUS control answered ${res.status}: ${answer.detail ?? "no detail"}`,
       };
     return {
       outcome: answer.outcome ?? "error",

@@ -1,4 +1,5 @@
 import { type FieldError, fieldErrors, SubscriberCreate } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
 import {
   auditLogs,
   radiusCredentials,
@@ -10,8 +11,8 @@ import {
 } from "@dotmac/tenant-db";
 import { inArray } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
+import { constraintProblem } from "./constraints.ts";
 import { csvLine, parseCsv } from "./csv.ts";
-import { constraintProblem, Problem } from "./problem.ts";
 
 export const IMPORT_COLUMNS = [
   "name",
@@ -36,22 +37,24 @@ export async function importSubscribers(db: TenantDb, box: SecretBox, staff: Sta
   try {
     rows = parseCsv(text);
   } catch (error) {
-    throw new Problem(400, "Invalid input", `the file is not valid CSV: ${(error as Error).message}`);
+    throw new ProblemError(400, { detail: `the file is not valid CSV: ${(error as Error).message}` });
   }
   const [header, ...data] = rows;
-  if (!header) throw new Problem(400, "Invalid input", "the file is empty");
+  if (!header) throw new ProblemError(400, { detail: "the file is empty" });
   const columns = header.map((h) => h.trim());
   const missing = REQUIRED.filter((c) => !columns.includes(c));
   const unknown = columns.filter((c) => !IMPORT_COLUMNS.includes(c));
   if (missing.length || unknown.length) {
-    throw new Problem(400, "Invalid input", "the header row is wrong", [
-      ...missing.map((c) => ({ path: "header", message: `missing column ${c}` })),
-      ...unknown.map((c) => ({ path: "header", message: `unknown column ${c}` })),
-    ]);
+    throw new ProblemError(400, {
+      detail: "the header row is wrong",
+      errors: [
+        ...missing.map((c) => ({ path: "header", message: `missing column ${c}` })),
+        ...unknown.map((c) => ({ path: "header", message: `unknown column ${c}` })),
+      ],
+    });
   }
-  if (data.length === 0) throw new Problem(400, "Invalid input", "the file has no rows");
-  if (data.length > MAX_ROWS)
-    throw new Problem(413, "Payload Too Large", `at most ${MAX_ROWS} rows per file`);
+  if (data.length === 0) throw new ProblemError(400, { detail: "the file has no rows" });
+  if (data.length > MAX_ROWS) throw new ProblemError(413, { detail: `at most ${MAX_ROWS} rows per file` });
 
   const plans = new Map((await db.select().from(servicePlans)).map((p) => [p.name, p.id]));
   const errors: FieldError[] = [];
@@ -107,12 +110,10 @@ export async function importSubscribers(db: TenantDb, box: SecretBox, staff: Sta
   }
   if (errors.length > 0) {
     errors.sort((a, b) => Number(a.path.split(/[ .]/)[1]) - Number(b.path.split(/[ .]/)[1]));
-    throw new Problem(
-      400,
-      "Invalid input",
-      `nothing was imported: ${errors.length} problem(s) in the file`,
+    throw new ProblemError(400, {
+      detail: `nothing was imported: ${errors.length} problem(s) in the file`,
       errors,
-    );
+    });
   }
 
   try {

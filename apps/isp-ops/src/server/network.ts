@@ -1,4 +1,5 @@
 import type { NasCreate, NasUpdate } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
 import {
   accountingSessions,
   auditLogs,
@@ -10,7 +11,7 @@ import {
 } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
-import { constraintProblem, Problem } from "./problem.ts";
+import { constraintProblem } from "./constraints.ts";
 
 /** What may be shown of a NAS: everything but its secret (sealed at rest, never returned). */
 const nasView = {
@@ -64,7 +65,7 @@ export async function updateNas(db: TenantDb, box: SecretBox, staff: Staff, id: 
   try {
     return await db.transaction(async (tx) => {
       const [before] = await tx.select(nasView).from(nasClients).where(eq(nasClients.id, id)).for("update");
-      if (!before) throw new Problem(404, "Not Found", "no such NAS");
+      if (!before) throw new ProblemError(404, { detail: "no such NAS" });
       const { secret, ...settings } = input;
       const [after] = await tx
         .update(nasClients)
@@ -86,7 +87,7 @@ export async function updateNas(db: TenantDb, box: SecretBox, staff: Staff, id: 
       return after;
     });
   } catch (error) {
-    if (error instanceof Problem) throw error;
+    if (error instanceof ProblemError) throw error;
     throw constraintProblem(error);
   }
 }
@@ -127,9 +128,8 @@ export async function disconnectSession(
   sessionId: string,
   disconnect: SessionDisconnector | undefined,
 ) {
-  if (!disconnect)
-    throw new Problem(503, "Service Unavailable", "no RADIUS server is configured to disconnect");
-  if (!/^\d{1,18}$/.test(sessionId)) throw new Problem(404, "Not Found", "no such session");
+  if (!disconnect) throw new ProblemError(503, { detail: "no RADIUS server is configured to disconnect" });
+  if (!/^\d{1,18}$/.test(sessionId)) throw new ProblemError(404, { detail: "no such session" });
   const [row] = await db
     .select({
       nasId: nasClients.id,
@@ -144,8 +144,8 @@ export async function disconnectSession(
     .from(accountingSessions)
     .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
     .where(eq(accountingSessions.id, Number(sessionId)));
-  if (!row) throw new Problem(404, "Not Found", "no such session");
-  if (row.stoppedAt) throw new Problem(409, "Conflict", "the session has already ended");
+  if (!row) throw new ProblemError(404, { detail: "no such session" });
+  if (row.stoppedAt) throw new ProblemError(409, { detail: "the session has already ended" });
   const result = await disconnect(row);
   await db.insert(auditLogs).values({
     actorType: "staff",

@@ -1,29 +1,13 @@
 import type { PlanCreate } from "@dotmac/contracts";
+import type { PlanListItem } from "@dotmac/contracts/isp-ops-responses";
 import { auditLogs, servicePlans, type TenantDb } from "@dotmac/tenant-db";
 import { asc } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
-import { constraintProblem } from "./problem.ts";
+import { constraintProblem } from "./constraints.ts";
 
 export async function listPlans(db: TenantDb) {
   const pg = db.$client;
-  return pg<
-    {
-      id: string;
-      name: string;
-      downloadKbps: number;
-      uploadKbps: number;
-      burstDownloadKbps: number | null;
-      burstUploadKbps: number | null;
-      dataCapBytes: number | null;
-      capMode: string;
-      priceMinor: number;
-      currency: string;
-      billingCycle: string;
-      active: boolean;
-      vendorAttributes: Record<string, string>;
-      subscribers: number;
-    }[]
-  >`
+  return pg<PlanListItem[]>`
     select p.id, p.name, p.download_kbps as "downloadKbps", p.upload_kbps as "uploadKbps",
            p.burst_download_kbps as "burstDownloadKbps", p.burst_upload_kbps as "burstUploadKbps",
            p.data_cap_bytes::float8 as "dataCapBytes", p.cap_mode as "capMode", p.price_minor as "priceMinor",

@@ -1,9 +1,10 @@
 import { type StaffCreate, StaffPermission } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
 import { hashPassword } from "@dotmac/platform-db/secrets";
 import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
-import { constraintProblem, Problem } from "./problem.ts";
+import { constraintProblem } from "./constraints.ts";
 
 /** A role and one staff member holding it (first admin of a tenant, tests, local seed data). */
 export async function createStaff(
@@ -73,17 +74,19 @@ export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
   // Nobody hands out more than they hold: settings:write alone does not make a billing clerk.
   const beyond = wanted.filter((p) => !actor.permissions.includes(p));
   if (beyond.length > 0) {
-    throw new Problem(403, "Forbidden", `you cannot grant what you do not hold: ${beyond.join(", ")}`, [
-      { path: "permissions", message: `not yours to grant: ${beyond.join(", ")}` },
-    ]);
+    throw new ProblemError(403, {
+      detail: `you cannot grant what you do not hold: ${beyond.join(", ")}`,
+      errors: [{ path: "permissions", message: `not yours to grant: ${beyond.join(", ")}` }],
+    });
   }
   try {
     return await db.transaction(async (tx) => {
       const [existing] = await tx.select().from(staffRoles).where(eq(staffRoles.name, input.role));
       if (existing && [...existing.permissions].sort().join() !== wanted.join()) {
-        throw new Problem(409, "Conflict", `the role ${input.role} exists with other permissions`, [
-          { path: "role", message: "this role exists with other permissions" },
-        ]);
+        throw new ProblemError(409, {
+          detail: `the role ${input.role} exists with other permissions`,
+          errors: [{ path: "role", message: "this role exists with other permissions" }],
+        });
       }
       const role =
         existing ??
@@ -110,7 +113,7 @@ export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
       return user;
     });
   } catch (error) {
-    if (error instanceof Problem) throw error;
+    if (error instanceof ProblemError) throw error;
     throw constraintProblem(error);
   }
 }
@@ -120,14 +123,14 @@ export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
  * session, so the next one is refused). Not oneself: a tenant must not lock out its last admin.
  */
 export async function disableStaff(db: TenantDb, actor: Staff, id: string) {
-  if (id === actor.id) throw new Problem(409, "Conflict", "you cannot disable yourself");
+  if (id === actor.id) throw new ProblemError(409, { detail: "you cannot disable yourself" });
   return db.transaction(async (tx) => {
     const [user] = await tx
       .update(staffUsers)
       .set({ disabledAt: sql`coalesce(${staffUsers.disabledAt}, now())` })
       .where(eq(staffUsers.id, id))
       .returning({ id: staffUsers.id, email: staffUsers.email, disabledAt: staffUsers.disabledAt });
-    if (!user) throw new Problem(404, "Not Found", "no such staff member");
+    if (!user) throw new ProblemError(404, { detail: "no such staff member" });
     const ended = await tx
       .delete(staffSessions)
       .where(eq(staffSessions.userId, id))

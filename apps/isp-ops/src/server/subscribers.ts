@@ -6,6 +6,7 @@ import {
   type SubscriberStatus,
   type SubscriberUpdate,
 } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
 import {
   auditLogs,
   changeSubscriberStatus,
@@ -19,7 +20,7 @@ import {
 } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
-import { constraintProblem, Problem } from "./problem.ts";
+import { constraintProblem } from "./constraints.ts";
 
 export interface SubscriberRow {
   id: string;
@@ -150,7 +151,7 @@ export async function updateSubscriber(db: TenantDb, staff: Staff, id: string, i
   try {
     return await db.transaction(async (tx) => {
       const [before] = await tx.select().from(subscribers).where(eq(subscribers.id, id)).for("update");
-      if (!before) throw new Problem(404, "Not Found", "no such subscriber");
+      if (!before) throw new ProblemError(404, { detail: "no such subscriber" });
       const [after] = await tx
         .update(subscribers)
         .set({ ...input, updatedAt: sql`now()` })
@@ -169,7 +170,7 @@ export async function updateSubscriber(db: TenantDb, staff: Staff, id: string, i
       return after;
     });
   } catch (error) {
-    if (error instanceof Problem) throw error;
+    if (error instanceof ProblemError) throw error;
     throw constraintProblem(error);
   }
 }
@@ -187,7 +188,7 @@ export async function resetCredentials(
     .set({ passwordEncrypted: box.seal(password, sealedFor.radiusPassword(id)), updatedAt: sql`now()` })
     .where(eq(radiusCredentials.subscriberId, id))
     .returning({ id: radiusCredentials.subscriberId });
-  if (updated.length === 0) throw new Problem(404, "Not Found", "no such subscriber");
+  if (updated.length === 0) throw new ProblemError(404, { detail: "no such subscriber" });
   await db.insert(auditLogs).values({
     actorType: "staff",
     actorId: staff.id,
@@ -206,12 +207,15 @@ export async function setStatus(
   disconnect: SessionDisconnector | undefined,
 ) {
   const [exists] = await db.select({ id: subscribers.id }).from(subscribers).where(eq(subscribers.id, id));
-  if (!exists) throw new Problem(404, "Not Found", "no such subscriber");
+  if (!exists) throw new ProblemError(404, { detail: "no such subscriber" });
   try {
     return await changeSubscriberStatus(db, { subscriberId: id, to, actor: staff.id, reason }, disconnect);
   } catch (error) {
     if (error instanceof TransitionError) {
-      throw new Problem(409, "Conflict", error.message, [{ path: "to", message: error.message }]);
+      throw new ProblemError(409, {
+        detail: error.message,
+        errors: [{ path: "to", message: error.message }],
+      });
     }
     throw error;
   }

@@ -5,7 +5,9 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export interface ProblemInit {
   readonly detail?: string;
   readonly errors?: readonly FieldError[];
+  /** The permission a 403 is about. */
   readonly permission?: string;
+  /** The policy rules a 422 broke. */
   readonly violations?: readonly { rule: string; message: string }[];
   /** A 429's or 503's Retry-After. */
   readonly retryAfterSeconds?: number;
@@ -23,10 +25,11 @@ const titles: Record<number, string> = {
   422: "Unprocessable Content",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  502: "Bad Gateway",
   503: "Service Unavailable",
 };
 
-/** Thrown anywhere in a handler; onError turns it into an RFC 9457 response. */
+/** Thrown anywhere in a handler or a service; the edge's onError turns it into an RFC 9457 response. */
 export class ProblemError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
@@ -37,10 +40,9 @@ export class ProblemError extends Error {
   }
 }
 
-/** An RFC 9457 problem+json response. `type` names the status; `instance` is the request id. */
-export function problem(c: Context, status: ContentfulStatusCode, init: ProblemInit = {}): Response {
-  const requestId = c.get("requestId") as string | undefined;
-  const body = {
+/** The RFC 9457 body: `type` names the status, `instance` the request (its id is in our logs). */
+export function problemBody(status: number, init: ProblemInit = {}, requestId?: string) {
+  return {
     type: `https://docs.dotmac.io/problems/${status}`,
     title: titles[status] ?? `HTTP ${status}`,
     status,
@@ -50,8 +52,15 @@ export function problem(c: Context, status: ContentfulStatusCode, init: ProblemI
     ...(init.permission ? { permission: init.permission } : {}),
     ...(init.violations ? { violations: init.violations } : {}),
   };
-  return c.body(JSON.stringify(body), status, {
-    "content-type": "application/problem+json",
-    ...(init.retryAfterSeconds ? { "retry-after": String(init.retryAfterSeconds) } : {}),
-  });
+}
+
+export const problemHeaders = (init: ProblemInit = {}): Record<string, string> => ({
+  "content-type": "application/problem+json",
+  ...(init.retryAfterSeconds ? { "retry-after": String(init.retryAfterSeconds) } : {}),
+});
+
+/** An RFC 9457 problem+json response for a Hono context. */
+export function problem(c: Context, status: ContentfulStatusCode, init: ProblemInit = {}): Response {
+  const requestId = c.get("requestId") as string | undefined;
+  return c.body(JSON.stringify(problemBody(status, init, requestId)), status, problemHeaders(init));
 }

@@ -1,0 +1,48 @@
+import type { StaffPermission } from "@dotmac/contracts";
+import type { RequestIdEnv } from "@dotmac/http/edge";
+import { permissionGuard } from "@dotmac/http/permission";
+import { ProblemError } from "@dotmac/http/problem";
+import { createRouter as apiRouter } from "@dotmac/http/router";
+import { z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { IspOpsDeps } from "../api.ts";
+import type { Staff } from "../auth.ts";
+
+/** What every isp-ops handler may read: the request id, the tenant's dependencies, who is calling. */
+export interface IspOpsEnv extends RequestIdEnv {
+  Variables: { requestId: string; deps: IspOpsDeps; staff: Staff | undefined };
+}
+
+export const createRouter = () => apiRouter<IspOpsEnv>();
+
+const signIn = "sign in first";
+
+/** Refuses a caller without a staff session (401) or without one of the permissions (403, naming it). */
+export const requirePermission = permissionGuard<StaffPermission, IspOpsEnv>({
+  whoIs: (c) => c.get("staff"),
+  signIn,
+});
+
+/** For what any signed-in staff member may do (their own session). */
+export const signedIn: MiddlewareHandler<IspOpsEnv> = async (c, next) => {
+  if (!c.get("staff")) throw new ProblemError(401, { detail: signIn });
+  await next();
+};
+
+/** The caller, once a guard has run. */
+export function staffOf(c: { get(key: "staff"): Staff | undefined }): Staff {
+  const staff = c.get("staff");
+  if (!staff) throw new ProblemError(401, { detail: signIn });
+  return staff;
+}
+
+/** A resource's id in a path. */
+export const IdParam = z.object({ id: z.string().openapi({ format: "uuid" }) });
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id that is no UUID names nothing: a 404, as an unknown one is, not a 400. */
+export function knownId(id: string, what: string): string {
+  if (!uuid.test(id)) throw new ProblemError(404, { detail: `no such ${what}` });
+  return id;
+}
