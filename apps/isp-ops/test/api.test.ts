@@ -7,77 +7,30 @@ import {
   devices,
   nasClients,
   radiusCredentials,
-  SecretBox,
+  type SecretBox,
   sealedFor,
   staffUsers,
   subscribers,
   type TenantDb,
 } from "@dotmac/tenant-db";
-import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIspOpsApi } from "../src/server/api.ts";
 import { staffCookie } from "../src/server/auth.ts";
 import { createStaff } from "../src/server/staff.ts";
-
-type Json = any;
-const PASSWORD = "correct horse battery";
+import { type Json, PASSWORD, startApi } from "./harness.ts";
 
 describe("isp-ops API", () => {
-  let t: Awaited<ReturnType<typeof startTenantDatabase>>;
+  let h: Awaited<ReturnType<typeof startApi>>;
   let db: TenantDb;
-  const box = new SecretBox(Buffer.alloc(32, 4));
-  const disconnected: string[] = [];
-  let api: ReturnType<typeof createIspOpsApi>;
+  let box: SecretBox;
+  let api: Awaited<ReturnType<typeof startApi>>["api"];
   let admin: Record<string, string>;
+  let disconnected: string[];
   let planId: string;
-
-  const call = async (
-    path: string,
-    init: { method?: string; json?: unknown; csv?: string; cookie?: Record<string, string> } = {},
-  ) => {
-    const res = await api.request(`/api/v1${path}`, {
-      method: init.method ?? "GET",
-      headers: {
-        ...(init.cookie ?? {}),
-        ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
-        ...(init.csv !== undefined ? { "content-type": "text/csv" } : {}),
-      },
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-      ...(init.csv !== undefined ? { body: init.csv } : {}),
-    });
-    const text = await res.text();
-    if (res.headers.get("content-type")?.startsWith("text/csv")) {
-      return {
-        status: res.status,
-        type: res.headers.get("content-type"),
-        setCookie: null,
-        body: text as Json,
-      };
-    }
-    return {
-      status: res.status,
-      type: res.headers.get("content-type"),
-      setCookie: res.headers.get("set-cookie"),
-      retryAfter: res.headers.get("retry-after"),
-      body: (text ? JSON.parse(text) : null) as Json,
-    };
-  };
-  const signIn = async (email: string) => {
-    const res = await call("/auth/login", { method: "POST", json: { email, password: PASSWORD } });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return { cookie: (res.setCookie ?? "").split(";")[0] ?? "" };
-  };
-  const staffWith = async (name: string, permissions: StaffPermission[]) => {
-    await createStaff(db, {
-      email: `${name}@isp.test`,
-      displayName: name,
-      password: PASSWORD,
-      role: name,
-      permissions,
-    });
-    return signIn(`${name}@isp.test`);
-  };
+  const call = (...args: Parameters<typeof h.call>) => h.call(...args);
+  const signIn = (email: string) => h.signIn(email);
+  const staffWith = (name: string, permissions: StaffPermission[]) => h.staffWith(name, permissions);
   let n = 0;
   const newSubscriber = (extra: Record<string, unknown> = {}) => ({
     name: `Subscriber ${++n}`,
@@ -89,17 +42,8 @@ describe("isp-ops API", () => {
   });
 
   beforeAll(async () => {
-    t = await startTenantDatabase();
-    db = t.db;
-    api = createIspOpsApi({
-      db,
-      box,
-      disconnect: async (s) => {
-        disconnected.push(s.acctSessionId);
-        return { outcome: "ack" };
-      },
-    });
-    admin = await staffWith("admin", [...StaffPermission.options]);
+    h = await startApi();
+    ({ db, box, api, admin, disconnected } = h);
     const plan = await call("/plans", {
       method: "POST",
       cookie: admin,
@@ -115,7 +59,7 @@ describe("isp-ops API", () => {
     planId = plan.body.id;
   });
   afterAll(async () => {
-    await t?.stop();
+    await h?.stop();
   });
 
   it("signs staff in with a host-only, Secure, HttpOnly, SameSite=Strict session and out again", async () => {
@@ -290,6 +234,40 @@ describe("isp-ops API", () => {
       ["POST", `/subscribers/${someId}/status`, "customers:write", { to: "active" }],
       // No such session: past authorisation it is a 404 (or 503 with no RADIUS to ask).
       ["POST", "/sessions/999999/disconnect", "network:manage"],
+      ["GET", "/billing/settings", "billing:read"],
+      ["PATCH", "/billing/settings", "billing:write", { paymentTermsDays: 14 }],
+      ["GET", "/billing/tax-rates", "billing:read"],
+      [
+        "POST",
+        "/billing/tax-rates",
+        "billing:write",
+        { name: "Perm levy", basisPoints: 100, inclusive: false },
+      ],
+      ["GET", "/invoices", "billing:read"],
+      [
+        "POST",
+        "/invoices",
+        "billing:write",
+        { subscriberId: someId, lines: [{ description: "Router", unitMinor: 100 }] },
+      ],
+      ["GET", `/invoices/${crypto.randomUUID()}`, "billing:read"],
+      ["POST", `/invoices/${crypto.randomUUID()}/void`, "billing:write", { reason: "perm" }],
+      [
+        "POST",
+        `/invoices/${crypto.randomUUID()}/credit-notes`,
+        "billing:write",
+        { amountMinor: 1, reason: "perm" },
+      ],
+      [
+        "POST",
+        "/payments",
+        "billing:write",
+        { subscriberId: someId, amountMinor: 100, currency: "EUR", method: "cash" },
+      ],
+      ["GET", `/subscribers/${someId}/billing`, "billing:read"],
+      // A day long past: the run bills nothing here.
+      ["POST", "/billing/runs", "billing:write", { asOf: "2000-01-01" }],
+      ["GET", "/billing/runs", "billing:read"],
     ];
     for (const [method, path, permission, payload] of routes) {
       const csv =

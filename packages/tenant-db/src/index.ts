@@ -1,3 +1,4 @@
+export * from "./billing-schema.ts";
 export { createTenantDb, type TenantDb } from "./client.ts";
 export { SecretBox, sealedFor } from "./crypto.ts";
 export {

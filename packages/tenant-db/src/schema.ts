@@ -6,7 +6,6 @@ import {
   boolean,
   check,
   cidr,
-  customType,
   index,
   inet,
   integer,
@@ -20,13 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-/** Encrypted secrets: nonce, tag and ciphertext in one column (see crypto.ts). */
-const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
-
-const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
-const oneOf = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(", ")})`);
+import { bytea, createdAt, oneOf } from "./columns.ts";
 
 // Every permission a role may hold (checked by the app; listed here for the record).
 export const staffPermissions = StaffPermission.options;

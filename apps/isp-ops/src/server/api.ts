@@ -8,6 +8,7 @@ import { getCookie } from "hono/cookie";
 import { staffCookie, staffForToken } from "./auth.ts";
 import type { NasNetworkReporter } from "./nas-network-reporter.ts";
 import { authRouter } from "./routes/auth.ts";
+import { billingRouter } from "./routes/billing.ts";
 import type { IspOpsEnv } from "./routes/context.ts";
 import { devicesRouter } from "./routes/devices.ts";
 import { networkRouter } from "./routes/network.ts";
@@ -36,7 +37,8 @@ function apiRoutes(cookie: SessionCookie, signIns: SignInLimiter) {
     .route("/", plansRouter())
     .route("/", networkRouter())
     .route("/", devicesRouter())
-    .route("/", staffRouter());
+    .route("/", staffRouter())
+    .route("/", billingRouter());
 }
 export type IspOpsRoutes = ReturnType<typeof apiRoutes>;
 

@@ -12,6 +12,7 @@ export const constraintProblem = constraintProblems({
   staff_users_email: { field: "email", message: "a staff member has this e-mail" },
   subscribers_plan_id_service_plans_id_fk: { field: "planId", message: "no such plan", status: 400 },
   nas_clients_name_unique: { field: "name", message: "a NAS has this name" },
+  tax_rates_name_unique: { field: "name", message: "a tax rate has this name" },
   nas_clients_network: { field: "network", message: "a NAS has this network" },
   devices_serial: { field: "serial", message: "a device has this serial" },
   devices_mac: { field: "mac", message: "a device has this MAC" },

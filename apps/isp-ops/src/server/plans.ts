@@ -3,6 +3,7 @@ import type { PlanListItem } from "@dotmac/contracts/isp-ops-responses";
 import { auditLogs, servicePlans, type TenantDb } from "@dotmac/tenant-db";
 import { asc } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
+import { checkPlanCurrency } from "./billing/settings.ts";
 import { constraintProblem } from "./constraints.ts";
 
 export async function listPlans(db: TenantDb) {
@@ -24,6 +25,7 @@ export async function planOptions(db: TenantDb) {
 }
 
 export async function createPlan(db: TenantDb, staff: Staff, input: PlanCreate) {
+  await checkPlanCurrency(db, input.currency);
   try {
     return await db.transaction(async (tx) => {
       const [plan] = await tx.insert(servicePlans).values(input).returning();

@@ -1,0 +1,84 @@
+import type { LedgerKind } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import {
+  auditLogs,
+  billingSettings,
+  ledgerEntries,
+  subscribers,
+  type TenantDb,
+  taxRates,
+} from "@dotmac/tenant-db";
+import { eq, sql } from "drizzle-orm";
+
+export type Tx = Parameters<Parameters<TenantDb["transaction"]>[0]>[0];
+export type Db = TenantDb | Tx;
+
+/** The tenant's billing settings (the migration inserts the one row). */
+export async function settingsOf(db: Db) {
+  const [settings] = await db.select().from(billingSettings).where(eq(billingSettings.id, 1));
+  if (!settings) throw new Error("billing_settings has no row: the tenant database is not migrated");
+  return settings;
+}
+
+export const activeTaxRates = (db: Db) =>
+  db
+    .select({ name: taxRates.name, basisPoints: taxRates.basisPoints, inclusive: taxRates.inclusive })
+    .from(taxRates)
+    .where(eq(taxRates.active, true))
+    .orderBy(taxRates.name);
+
+export interface Entry {
+  readonly subscriberId: string;
+  readonly kind: LedgerKind;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly description: string;
+  readonly actor: string;
+  readonly invoiceId?: string;
+  readonly paymentId?: string;
+}
+
+export async function post(tx: Tx, entry: Entry): Promise<void> {
+  await tx.insert(ledgerEntries).values(entry);
+}
+
+/** What the subscriber owes (positive) or has in credit (negative): the sum of their ledger. */
+export async function balanceOf(db: Db, subscriberId: string): Promise<number> {
+  const [row] = await db
+    .select({ balance: sql<string>`coalesce(sum(${ledgerEntries.amountMinor}), 0)` })
+    .from(ledgerEntries)
+    .where(eq(ledgerEntries.subscriberId, subscriberId));
+  return Number(row?.balance ?? 0);
+}
+
+/** A staff or system billing action, in the action's own transaction. */
+export async function auditBilling(
+  tx: Tx,
+  actor: string,
+  action: string,
+  target: { type: string; id: string | null },
+  after?: unknown,
+  before?: unknown,
+): Promise<void> {
+  await tx.insert(auditLogs).values({
+    actorType: actor === "system" ? "system" : "staff",
+    actorId: actor,
+    action,
+    targetType: target.type,
+    targetId: target.id,
+    before: before ?? null,
+    after: after ?? null,
+  });
+}
+
+/** A subscriber a body names must exist: a 400 naming the field, not a foreign-key error. */
+export async function requireSubscriber(db: Db, id: string): Promise<void> {
+  const [subscriber] = await db
+    .select({ id: subscribers.id })
+    .from(subscribers)
+    .where(eq(subscribers.id, id));
+  if (!subscriber) {
+    const message = "no such subscriber";
+    throw new ProblemError(400, { detail: message, errors: [{ path: "subscriberId", message }] });
+  }
+}

@@ -1,0 +1,103 @@
+import type { PaymentCreate } from "@dotmac/contracts";
+import { ProblemError } from "@dotmac/http/problem";
+import { paymentAllocations, payments } from "@dotmac/tenant-db";
+import { sql } from "drizzle-orm";
+import { openAmount, openInvoices, settle } from "./invoices.ts";
+import { auditBilling, type Db, post, requireSubscriber, settingsOf, type Tx } from "./ledger.ts";
+
+/** Payments of a subscriber with money not yet allocated to an invoice: their credit. */
+async function unallocated(tx: Tx, subscriberId: string) {
+  const rows = await tx.execute<{ id: string; left: string }>(sql`
+    select p.id, p.amount_minor - coalesce(sum(a.amount_minor), 0) as left
+      from payments p left join payment_allocations a on a.payment_id = p.id
+     where p.subscriber_id = ${subscriberId}
+     group by p.id
+    having p.amount_minor - coalesce(sum(a.amount_minor), 0) > 0
+     order by p.received_at, p.id`);
+  return rows.map((r) => ({ id: r.id, left: Number(r.left) }));
+}
+
+/**
+ * Spends a subscriber's unallocated payments on their open invoices: the preferred ones first,
+ * then the oldest due. Called after a payment and after an invoice is issued, so credit from an
+ * overpayment pays the next invoice by itself.
+ */
+export async function allocate(tx: Tx, subscriberId: string, preferred: readonly string[] = []) {
+  const money = await unallocated(tx, subscriberId);
+  const made: { invoiceId: string; paymentId: string; amountMinor: number }[] = [];
+  for (const invoiceId of await openInvoices(tx, subscriberId, preferred)) {
+    let { open } = await openAmount(tx, invoiceId);
+    for (const payment of money) {
+      if (open <= 0) break;
+      const take = Math.min(open, payment.left);
+      if (take <= 0) continue;
+      await tx
+        .insert(paymentAllocations)
+        .values({ paymentId: payment.id, invoiceId, amountMinor: take })
+        .onConflictDoUpdate({
+          target: [paymentAllocations.paymentId, paymentAllocations.invoiceId],
+          set: { amountMinor: sql`${paymentAllocations.amountMinor} + ${take}` },
+        });
+      payment.left -= take;
+      open -= take;
+      made.push({ invoiceId, paymentId: payment.id, amountMinor: take });
+    }
+    await settle(tx, invoiceId);
+    if (money.every((p) => p.left <= 0)) break;
+  }
+  return made;
+}
+
+/** A payment staff took (cash, transfer, mobile money): on the ledger, then on the invoices. */
+export async function recordPayment(db: Db, actor: string, input: PaymentCreate) {
+  return db.transaction(async (tx) => {
+    const settings = await settingsOf(tx);
+    if (input.currency !== settings.currency) {
+      const message = `this tenant bills in ${settings.currency}`;
+      throw new ProblemError(400, { detail: message, errors: [{ path: "currency", message }] });
+    }
+    await requireSubscriber(tx, input.subscriberId);
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        subscriberId: input.subscriberId,
+        method: input.method,
+        reference: input.reference ?? null,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        recordedBy: actor,
+      })
+      .returning();
+    if (!payment) throw new Error("insert returned nothing");
+    await post(tx, {
+      subscriberId: input.subscriberId,
+      kind: "payment",
+      amountMinor: -input.amountMinor,
+      currency: input.currency,
+      description: `Payment (${input.method.replace("_", " ")})${input.reference ? ` ${input.reference}` : ""}`,
+      actor,
+      paymentId: payment.id,
+    });
+    const allocations = (await allocate(tx, input.subscriberId, input.invoiceIds)).filter(
+      (a) => a.paymentId === payment.id,
+    );
+    const allocated = allocations.reduce((a, x) => a + x.amountMinor, 0);
+    await auditBilling(
+      tx,
+      actor,
+      "payment.record",
+      { type: "payment", id: payment.id },
+      {
+        subscriberId: input.subscriberId,
+        amountMinor: input.amountMinor,
+        method: input.method,
+        allocations,
+      },
+    );
+    return {
+      id: payment.id,
+      allocations: allocations.map(({ invoiceId, amountMinor }) => ({ invoiceId, amountMinor })),
+      creditMinor: input.amountMinor - allocated,
+    };
+  });
+}

@@ -1,0 +1,157 @@
+import {
+  BillingRun,
+  BillingRunListItem,
+  BillingRunRequest,
+  BillingSettings,
+  BillingSettingsUpdate,
+  CreditNoteCreate,
+  CreditNoteCreated,
+  InvoiceCreated,
+  InvoiceDetail,
+  InvoicePage,
+  InvoiceQuery,
+  InvoiceVoid,
+  InvoiceVoided,
+  OneOffInvoiceCreate,
+  PaymentCreate,
+  PaymentRecorded,
+  SubscriberBilling,
+  TaxRate,
+  TaxRateCreate,
+} from "@dotmac/contracts";
+import { json, jsonBody, problems, route } from "@dotmac/http/router";
+import { z } from "@hono/zod-openapi";
+import { IdParam, requirePermission } from "./context.ts";
+
+const tags = ["billing"];
+const read = [requirePermission("billing:read")];
+const write = [requirePermission("billing:write")];
+
+export const settings = route({
+  method: "get",
+  path: "/billing/settings",
+  tags,
+  summary: "The tenant's currency, billing day, invoice prefix and payment terms",
+  middleware: read,
+  responses: { 200: json(BillingSettings, "the settings"), ...problems() },
+});
+
+export const updateSettings = route({
+  method: "patch",
+  path: "/billing/settings",
+  tags,
+  summary: "Change the billing settings (the currency only while nothing is invoiced)",
+  middleware: write,
+  request: { body: jsonBody(BillingSettingsUpdate) },
+  responses: { 200: json(BillingSettings, "changed"), ...problems(400, 409, 415) },
+});
+
+export const taxRates = route({
+  method: "get",
+  path: "/billing/tax-rates",
+  tags,
+  summary: "The tax rates every line carries",
+  middleware: read,
+  responses: { 200: json(z.object({ items: z.array(TaxRate) }), "the rates"), ...problems() },
+});
+
+export const createTaxRate = route({
+  method: "post",
+  path: "/billing/tax-rates",
+  tags,
+  summary: "Add a tax rate, included in prices or added on top",
+  middleware: write,
+  request: { body: jsonBody(TaxRateCreate) },
+  responses: { 201: json(TaxRate, "added"), ...problems(400, 409, 415) },
+});
+
+export const listInvoices = route({
+  method: "get",
+  path: "/invoices",
+  tags,
+  summary: "Invoices and credit notes, newest first: by status or subscriber, or found by number or name",
+  middleware: read,
+  request: { query: InvoiceQuery },
+  responses: { 200: json(InvoicePage, "one page"), ...problems(400) },
+});
+
+export const createInvoice = route({
+  method: "post",
+  path: "/invoices",
+  tags,
+  summary: "Invoice one-off charges (installation, equipment) to a subscriber; issued at once",
+  middleware: write,
+  request: { body: jsonBody(OneOffInvoiceCreate) },
+  responses: { 201: json(InvoiceCreated, "issued"), ...problems(400, 415) },
+});
+
+export const invoice = route({
+  method: "get",
+  path: "/invoices/{id}",
+  tags,
+  summary: "An invoice: its lines and taxes, what paid it, its credit notes, what is open",
+  middleware: read,
+  request: { params: IdParam },
+  responses: { 200: json(InvoiceDetail, "the invoice"), ...problems(404) },
+});
+
+export const voidInvoice = route({
+  method: "post",
+  path: "/invoices/{id}/void",
+  tags,
+  summary: "Cancel an invoice nothing has paid or credited (its charge is reversed)",
+  middleware: write,
+  request: { params: IdParam, body: jsonBody(InvoiceVoid) },
+  responses: { 200: json(InvoiceVoided, "voided"), ...problems(400, 404, 409, 415) },
+});
+
+export const creditNote = route({
+  method: "post",
+  path: "/invoices/{id}/credit-notes",
+  tags,
+  summary: "Issue a credit note against an invoice, for at most what is open on it",
+  middleware: write,
+  request: { params: IdParam, body: jsonBody(CreditNoteCreate) },
+  responses: { 201: json(CreditNoteCreated, "issued"), ...problems(400, 404, 409, 415) },
+});
+
+export const recordPayment = route({
+  method: "post",
+  path: "/payments",
+  tags,
+  summary:
+    "Record a cash, bank transfer or mobile-money payment: it pays the chosen, else the oldest, invoices",
+  middleware: write,
+  request: { body: jsonBody(PaymentCreate) },
+  responses: { 201: json(PaymentRecorded, "recorded"), ...problems(400, 415) },
+});
+
+export const subscriberBilling = route({
+  method: "get",
+  path: "/subscribers/{id}/billing",
+  tags,
+  summary: "A subscriber's balance, ledger, invoices and payments",
+  middleware: read,
+  request: { params: IdParam },
+  responses: { 200: json(SubscriberBilling, "their account"), ...problems(404) },
+});
+
+export const runBilling = route({
+  method: "post",
+  path: "/billing/runs",
+  tags,
+  summary:
+    "Invoice every period that has started by a day (today by default); running it again invoices nothing twice",
+  middleware: write,
+  request: { body: jsonBody(BillingRunRequest) },
+  responses: { 200: json(BillingRun, "finished"), ...problems(400, 415) },
+});
+
+export const billingRuns = route({
+  method: "get",
+  path: "/billing/runs",
+  tags,
+  summary: "The latest billing runs and how far each got",
+  middleware: read,
+  responses: { 200: json(z.object({ items: z.array(BillingRunListItem) }), "the runs"), ...problems() },
+});
