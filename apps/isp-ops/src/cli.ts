@@ -1,12 +1,13 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import { slugFromLocalHost } from "@dotmac/contracts";
+import { BillingRunRequest, slugFromLocalHost } from "@dotmac/contracts";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
 import { createTenantDb, subscribers } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import { count } from "drizzle-orm";
 import next from "next";
+import { runBilling } from "./server/billing/runs.ts";
 import { ispOpsProcessEnv, ispOpsTenantEnv } from "./server/env.ts";
 import { localTenants } from "./server/local-tenants.ts";
 import { createIspOpsMetrics } from "./server/metrics.ts";
@@ -133,13 +134,35 @@ async function bootstrap(): Promise<void> {
   await prepare(DATABASE_URL, env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL, env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD);
 }
 
-const commands: Record<string, () => Promise<void>> = { serve, "bootstrap-admin": bootstrap };
+/**
+ * `dotmac-isp-ops billing-run [YYYY-MM-DD]`: invoices every period that has started by that day
+ * (today by default) and marks what is past due overdue, then exits; what a schedule runs. Safe
+ * to kill at any moment and to run again (each invoice is whole, numbered without gaps, once).
+ */
+async function billingRun(): Promise<void> {
+  const { DATABASE_URL } = ispOpsTenantEnv(process.env);
+  const asOf = BillingRunRequest.parse({ asOf: process.argv[3] }).asOf;
+  await migrateTenantDb(DATABASE_URL);
+  const { db, close } = createTenantDb(DATABASE_URL, { max: 2 });
+  try {
+    process.stdout.write(`${JSON.stringify(await runBilling(db, "system", asOf))}\n`);
+  } finally {
+    await close();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  serve,
+  "bootstrap-admin": bootstrap,
+  "billing-run": billingRun,
+};
 const command = commands[process.argv[2] ?? ""];
 if (!command) {
   process.stdout.write(
     [
       "dotmac-isp-ops serve             (DATABASE_URL, TENANT_SECRETS_KEY, TENANT_SLUG, HOST, PORT; see README)",
       "dotmac-isp-ops bootstrap-admin   (DATABASE_URL, TENANT_SECRETS_KEY, ISP_OPS_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD)",
+      "dotmac-isp-ops billing-run [day] (DATABASE_URL, TENANT_SECRETS_KEY): invoice every period started by that day",
       "",
     ].join("\n"),
   );
@@ -147,7 +170,7 @@ if (!command) {
 }
 command().then(
   () => {
-    if (command === bootstrap) process.exit(0);
+    if (command !== serve) process.exit(0);
   },
   (error: unknown) => {
     process.stderr.write(`dotmac-isp-ops: ${error instanceof Error ? error.message : String(error)}\n`);
