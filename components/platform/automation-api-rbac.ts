@@ -30,6 +30,9 @@ export const tenantManagerRules = [
   { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: WRITE },
   { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: WRITE },
   { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: WRITE },
+  // The daily billing run; its Jobs are the CronJob controller's, so only read.
+  { apiGroups: ["batch"], resources: ["cronjobs"], verbs: WRITE },
+  { apiGroups: ["batch"], resources: ["jobs"], verbs: READ },
 ];
 
 /**

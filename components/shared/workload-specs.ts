@@ -72,7 +72,8 @@ export interface ContainerInput {
   readonly image: string;
   readonly resources: { readonly requests: Resources; readonly limits: Resources };
   readonly ports: readonly { name: string; containerPort: number; protocol?: "TCP" | "UDP" }[];
-  readonly probe: ProbeTarget;
+  /** Absent only for a batch container (a Job's), which serves nothing to probe. */
+  readonly probe?: ProbeTarget;
   readonly env?: readonly pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
   readonly envFrom?: readonly pulumi.Input<k8s.types.input.core.v1.EnvFromSource>[];
   readonly args?: readonly string[];
@@ -96,7 +97,7 @@ export function hardenedContainer(c: ContainerInput): Container {
     },
     securityContext: containerSecurityContext(),
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(c.volumeMounts ?? [])],
-    ...probes(c.probe),
+    ...(c.probe ? probes(c.probe) : {}),
   };
 }
 

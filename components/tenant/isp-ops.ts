@@ -50,12 +50,16 @@ export interface IspOpsArgs extends Scheduling {
   readonly platformApi?: { readonly url: string; readonly credentialSecretName: pulumi.Input<string> };
 }
 
-/** The tenant's isp-ops app: config, Deployment, Service, Ingress (with TLS), HPA and PDB. */
+/** When the billing run starts each day (UTC): after midnight's rollover, before the working day. */
+export const BILLING_RUN_SCHEDULE = "15 2 * * *";
+
+/** The tenant's isp-ops app: config, Deployment, Service, Ingress (with TLS), HPA, PDB and the daily billing run. */
 export class IspOps extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
   readonly service: k8s.core.v1.Service;
   readonly ingress: k8s.networking.v1.Ingress;
   readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+  readonly billingRun: k8s.batch.v1.CronJob;
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: IspOpsArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -78,6 +82,17 @@ export class IspOps extends pulumi.ComponentResource {
       { metadata: { namespace: args.namespace, labels }, data: ispOpsEnv(spec, args.platformApi?.url) },
       { parent: this },
     );
+
+    const tenantSecrets = [
+      {
+        name: "DATABASE_URL",
+        valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
+      },
+      {
+        name: "TENANT_SECRETS_KEY",
+        valueFrom: { secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" } },
+      },
+    ];
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
@@ -119,16 +134,7 @@ export class IspOps extends pulumi.ComponentResource {
                     { name: "HOST", value: "0.0.0.0" },
                     { name: "PORT", value: String(ISP_OPS_PORT) },
                     { name: "ISP_OPS_METRICS_PORT", value: String(ISP_OPS_METRICS_PORT) },
-                    {
-                      name: "DATABASE_URL",
-                      valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
-                    },
-                    {
-                      name: "TENANT_SECRETS_KEY",
-                      valueFrom: {
-                        secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" },
-                      },
-                    },
+                    ...tenantSecrets,
                     ...(args.platformApi
                       ? [
                           {
@@ -148,6 +154,57 @@ export class IspOps extends pulumi.ComponentResource {
               ],
               volumes: [{ name: "next-cache", emptyDir: { sizeLimit: "512Mi" } }],
             }),
+          },
+        },
+      },
+      { parent: this },
+    );
+
+    // Bills every started period once a day (`dotmac-isp-ops billing-run`): safe to kill and to
+    // repeat, so a missed or doubled start costs nothing; never two at once all the same.
+    const billingLabels = {
+      ...labels,
+      "app.kubernetes.io/name": "isp-ops-billing",
+      "app.kubernetes.io/component": "billing",
+    };
+    this.billingRun = new k8s.batch.v1.CronJob(
+      `${name}-billing`,
+      {
+        metadata: { name: "isp-ops-billing", namespace: args.namespace, labels: billingLabels },
+        spec: {
+          schedule: BILLING_RUN_SCHEDULE,
+          timeZone: "Etc/UTC",
+          concurrencyPolicy: "Forbid",
+          startingDeadlineSeconds: 3600,
+          suspend: args.suspended,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            spec: {
+              backoffLimit: 3,
+              activeDeadlineSeconds: 3 * 3600,
+              ttlSecondsAfterFinished: 7 * 86_400,
+              template: {
+                metadata: { labels: billingLabels },
+                spec: {
+                  ...hardenedPodSpec({
+                    serviceAccountName: args.serviceAccountName,
+                    placement,
+                    containers: [
+                      hardenedContainer({
+                        name: "billing-run",
+                        image: spec.images.ispOps,
+                        args: ["billing-run"],
+                        resources,
+                        ports: [],
+                        env: tenantSecrets,
+                      }),
+                    ],
+                  }),
+                  restartPolicy: "Never",
+                },
+              },
+            },
           },
         },
       },

@@ -29,7 +29,7 @@ export interface NetworkPolicyOptions {
   readonly platformApiUrl?: string;
 }
 
-type Part = "isp-ops" | "radius" | "genieacs" | "mongodb" | "prometheus" | "grafana";
+type Part = "isp-ops" | "isp-ops-billing" | "radius" | "genieacs" | "mongodb" | "prometheus" | "grafana";
 type Port = { protocol: "TCP" | "UDP"; port: pulumi.Input<number> };
 type Peer =
   | {
@@ -107,6 +107,7 @@ function partPolicy(part: Part, rules: { ingress?: Rule[]; egress?: Rule[] }): N
  * ports it needs (one policy per part, so `kubectl get netpol` reads as the list of parts):
  * - isp-ops: from the ingress controller on its port, Prometheus on its metrics port; to the database, RADIUS
  *   control, the GenieACS NBI, the automation API, and HTTPS out (payment and message gateways);
+ * - isp-ops-billing (the billing run's CronJob): from nobody; to the database only;
  * - RADIUS: from the NAS networks (auth, accounting), isp-ops (control), Prometheus (metrics); to
  *   the database and the NAS networks (CoA and Disconnect, RFC 5176);
  * - GenieACS: its NBI (which reboots and reconfigures routers) from isp-ops only; to MongoDB;
@@ -162,6 +163,7 @@ export function networkPolicySpecs(
         ...(opts.platformApiUrl ? [platformApiEgress(opts.platformApiUrl)] : []),
       ],
     }),
+    partPolicy("isp-ops-billing", { egress: [database] }),
   ];
   if (opts.radius) {
     policies.push(

@@ -30,6 +30,7 @@ describe("tenant specs (pure)", () => {
       "default-deny",
       "allow-dns",
       "allow-isp-ops",
+      "allow-isp-ops-billing",
       "allow-radius",
       "allow-genieacs",
       "allow-mongodb",
@@ -37,7 +38,7 @@ describe("tenant specs (pure)", () => {
       "allow-grafana",
     ]);
     const bare = networkPolicySpecs(spec, { ...opts, radius: false, genieacs: false, grafana: false });
-    expect(names(bare)).toEqual(["default-deny", "allow-dns", "allow-isp-ops"]);
+    expect(names(bare)).toEqual(["default-deny", "allow-dns", "allow-isp-ops", "allow-isp-ops-billing"]);
     // isp-ops calls neither RADIUS control nor the NBI where those parts do not run.
     expect(JSON.stringify(bare)).not.toMatch(/9813|7557/);
     // No NAS networks: RADIUS takes packets from no one.

@@ -1,6 +1,7 @@
 import { type PlanTier, TenantSpec, type TenantSpecInput, tiers } from "@dotmac/contracts";
 import { IspOpsProcessEnv, IspOpsTenantEnv, RadiusEnv } from "@dotmac/contracts/app-env";
 import { beforeEach, describe, expect, it } from "vitest";
+import { tenantManagerRules } from "../platform/automation-api-rbac.ts";
 import {
   containerEnv,
   type Registered,
@@ -234,6 +235,9 @@ describe("TenantStamp", () => {
       );
     expect(egressPorts("isp-ops")).toEqual([5432, 9813, 7557, 443]);
     expect(egressPorts("radius")).toEqual([5432, 3799]);
+    // The billing run reaches its database and nothing else; nothing reaches it.
+    expect(egressPorts("isp-ops-billing")).toEqual([5432]);
+    expect(policies["allow-isp-ops-billing"].policyTypes).toEqual(["Egress"]);
     expect(egressPorts("genieacs")).toEqual([27017]);
     expect(egressPorts("mongodb")).toEqual([]);
     expect(egressPorts("grafana")).toEqual([9090]);
@@ -314,6 +318,60 @@ describe("TenantStamp", () => {
         }
       }
     }
+  });
+
+  it("creates nothing the automation API's tenant-manager role may not write (or it could not run this stack)", async () => {
+    await stamp({ plan: "enterprise", seats: 20 });
+    const kinds = new Set(
+      registered
+        .map((r) => r.type)
+        .filter((t) => t.startsWith("kubernetes:") && t !== "kubernetes:core/v1:Namespace"),
+    );
+    expect(kinds.size).toBeGreaterThan(10);
+    const plural = (kind: string) => kind.toLowerCase().replace(/y$/, "ie").replace(/(s)$/, "$1e") + "s";
+    for (const type of kinds) {
+      const [, groupVersion = "", kind = ""] = type.split(":");
+      const group = groupVersion.includes("/") ? (groupVersion.split("/")[0] ?? "") : "";
+      const apiGroup = group === "core" ? "" : group;
+      const allowed = tenantManagerRules.some(
+        (r) =>
+          r.apiGroups.includes(apiGroup) && r.resources.includes(plural(kind)) && r.verbs.includes("create"),
+      );
+      expect(allowed, `${type}: ${apiGroup}/${plural(kind)}`).toBe(true);
+    }
+  });
+
+  it("bills every day with a hardened CronJob of the isp-ops image, never two runs at once", async () => {
+    const { one } = await stamp({ plan: "professional", seats: 20 });
+    const cron = one("kubernetes:batch/v1:CronJob", "isp-ops-billing").inputs;
+    expect(cron.spec).toMatchObject({
+      schedule: "15 2 * * *",
+      timeZone: "Etc/UTC",
+      concurrencyPolicy: "Forbid",
+      suspend: false,
+    });
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    const deployment = one("kubernetes:apps/v1:Deployment", "isp-ops").inputs.spec.template.spec;
+    const [container] = pod.containers;
+    expect(container).toMatchObject({
+      image: deployment.containers[0].image,
+      args: ["billing-run"],
+      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+    });
+    expect(pod).toMatchObject({ restartPolicy: "Never", automountServiceAccountToken: false });
+    // Its own label: the isp-ops Service must not send requests to a billing pod.
+    expect(cron.spec.jobTemplate.spec.template.metadata.labels["app.kubernetes.io/name"]).toBe(
+      "isp-ops-billing",
+    );
+    expect(
+      container.env.map((e: { name: string; valueFrom?: unknown }) => [e.name, e.valueFrom !== undefined]),
+    ).toEqual([
+      ["DATABASE_URL", true],
+      ["TENANT_SECRETS_KEY", true],
+    ]);
+    resetMocks();
+    const suspended = await stamp({}, { suspended: true });
+    expect(suspended.one("kubernetes:batch/v1:CronJob", "isp-ops-billing").inputs.spec.suspend).toBe(true);
   });
 
   it("gives isp-ops the seed's environment, its ingress with TLS for every host, and a PDB", async () => {
