@@ -8,15 +8,8 @@ const config: NextConfig = {
   output: "standalone",
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@dotmac/contracts", "@dotmac/ui", "@dotmac/tenant-db", "@dotmac/platform-db"],
-  serverExternalPackages: ["postgres"],
-  // The API's reference page serves Swagger UI's files, read at run time (so not traced on their own).
-  outputFileTracingIncludes: {
-    "/api/v1/[[...path]]": [
-      "../../node_modules/swagger-ui-dist/package.json",
-      "../../node_modules/swagger-ui-dist/swagger-ui.css",
-      "../../node_modules/swagger-ui-dist/swagger-ui-bundle.js",
-    ],
-  },
+  // swagger-ui-dist stays a package at run time, so it can say where its files are.
+  serverExternalPackages: ["postgres", "swagger-ui-dist"],
   poweredByHeader: false,
   reactStrictMode: true,
   headers: async () => [{ source: "/:path*", headers: [{ key: "Content-Security-Policy", value: csp }] }],

@@ -134,6 +134,32 @@ describe("isp-ops in a browser", () => {
     await page.getByRole("link", { name: "Ada Lovelace" }).waitFor();
     await shot("subscriber-search");
 
+    // Billing: a run invoices Ada's first period (she was activated today: a whole period), a
+    // payment by hand settles it, and her page shows the balance.
+    await page.getByRole("link", { name: "Billing", exact: true }).click();
+    await page.getByText("No invoices yet").waitFor();
+    await page.getByRole("button", { name: "Run billing now" }).click();
+    await page.getByRole("status").filter({ hasText: "Billing run done: 1 invoice(s)" }).waitFor();
+    const number = `INV-${new Date().getUTCFullYear()}-000001`;
+    await page.getByRole("link", { name: number }).click();
+    await page.getByRole("heading", { name: new RegExp(`Invoice ${number}`) }).waitFor();
+    // Net, tax and total: no tax rate is set up here.
+    const totals = await page
+      .getByRole("row", { name: /^Total/ })
+      .getByRole("cell")
+      .allTextContents();
+    expect(totals).toEqual(["", "39.99 EUR", "0.00 EUR", "39.99 EUR"]);
+    await shot("invoice-issued");
+    await page.getByLabel("Amount (EUR)").fill("39.99");
+    await page.getByLabel("Method").selectOption("bank_transfer");
+    await page.getByLabel("Reference").fill("TRX-E2E-1");
+    await page.getByRole("button", { name: "Record payment" }).click();
+    await page.locator(".ui-badge", { hasText: "paid" }).waitFor();
+    await page.getByText("39.99 EUR by bank transfer (TRX-E2E-1)").waitFor();
+    await shot("invoice-paid");
+    await page.getByRole("link", { name: "Ada Lovelace" }).click();
+    await page.getByText("Balance: 0.00 EUR owed").waitFor();
+
     // The network side: a NAS added from the RADIUS page, its secret not shown back.
     await page.getByRole("link", { name: "RADIUS", exact: true }).click();
     await page.getByText("No NAS yet").waitFor();

@@ -1,9 +1,10 @@
+/// <reference path="./vendor.d.ts" />
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Env, Hono } from "hono";
-
-const swaggerDir = () => join(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"), "..");
+// The package's own answer to where it is: a bundler that inlines require.resolve (Next's does)
+// leaves this alone when the package is external (isp-ops's next.config.ts says so).
+import swaggerDir from "swagger-ui-dist/absolute-path.js";
 
 /**
  * An API reference page at `at` (Swagger UI, served from the swagger-ui-dist package, so it
@@ -31,7 +32,9 @@ export function mountReference<E extends Env>(
     ["swagger-ui.css", "text/css"],
     ["swagger-ui-bundle.js", "text/javascript"],
   ] as const) {
-    const body = readFileSync(join(dir, file));
+    // Not traced: Next's tracer, unable to work the path out, would copy the whole app (sources,
+    // tests, next.config.ts) into the standalone output. The isp-ops image copies these files.
+    const body = readFileSync(join(/*turbopackIgnore: true*/ dir, file));
     app.get(`${at}/${file}`, (c) =>
       c.body(body, 200, { "content-type": type, "cache-control": "public, max-age=86400" }),
     );

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { PodHost } from "../net/pod-network.ts";
@@ -169,10 +170,20 @@ export async function runPod(store: ContainerStore, spec: PodRun): Promise<Runni
     },
     exec: (command, env = {}) =>
       podman("exec", ...Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]), id, ...command),
-    logs: async () => {
-      const out = await run("podman", ["logs", id], { env: store.env }).catch((e: Error) => e.message);
-      return out;
-    },
+    // Both streams, interleaved as they come: `podman logs` gives the container's stderr on its own.
+    logs: () =>
+      new Promise<string>((resolve) => {
+        const child = spawn("podman", ["logs", id], { env: store.env });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+        });
+        child.stderr.on("data", (d: Buffer) => {
+          out += d.toString();
+        });
+        child.on("error", (e) => resolve(e.message));
+        child.on("close", () => resolve(out));
+      }),
     exitCode,
     terminate: async () => {
       const started = performance.now();

@@ -26,6 +26,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <Link href="/dashboard/plans">Plans</Link>
             </li>
           ) : null}
+          {can("billing:read") ? (
+            <li>
+              <Link href="/dashboard/billing">Billing</Link>
+            </li>
+          ) : null}
           {can("network:manage") ? (
             <li>
               <Link href="/dashboard/radius">RADIUS</Link>

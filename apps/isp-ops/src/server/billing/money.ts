@@ -126,3 +126,6 @@ export function lineAmounts(grossMinor: number, rates: readonly TaxRate[]): Line
   const taxMinor = taxes.reduce((a, t) => a + t.amountMinor, 0);
   return { netMinor, taxMinor, totalMinor: netMinor + taxMinor, taxes };
 }
+
+/** An amount as staff read it: 16.45 EUR. */
+export const formatMoney = (minor: number, currency: string) => `${(minor / 100).toFixed(2)} ${currency}`;

@@ -5,6 +5,9 @@ import { notFound } from "next/navigation";
 import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
 import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
+import { settingsOf } from "../../../../server/billing/ledger.ts";
+import { formatMoney } from "../../../../server/billing/money.ts";
+import { subscriberBilling } from "../../../../server/billing/views.ts";
 import { planOptions } from "../../../../server/plans.ts";
 import { deps } from "../../../../server/runtime.ts";
 import { staffWith } from "../../../../server/session.ts";
@@ -19,7 +22,13 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   if (!uuid.test(id)) notFound();
   const { db } = await deps();
-  const [s, plans] = await Promise.all([subscriberDetail(db, id), planOptions(db)]);
+  const canBill = staff.permissions.includes("billing:read");
+  const [s, plans, billing, settings] = await Promise.all([
+    subscriberDetail(db, id),
+    planOptions(db),
+    canBill ? subscriberBilling(db, id) : undefined,
+    canBill ? settingsOf(db) : undefined,
+  ]);
   if (!s) notFound();
   const canWrite = staff.permissions.includes("customers:write");
   return (
@@ -125,6 +134,31 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
           </ul>
         )}
       </section>
+      {billing && settings ? (
+        <section className="card" aria-labelledby="billing">
+          <h3 id="billing">Billing</h3>
+          <p>
+            Balance:{" "}
+            <strong>
+              {billing.balanceMinor < 0
+                ? `${formatMoney(-billing.balanceMinor, settings.currency)} in credit`
+                : `${formatMoney(billing.balanceMinor, settings.currency)} owed`}
+            </strong>
+          </p>
+          {billing.invoices.length === 0 ? (
+            <p>No invoices yet.</p>
+          ) : (
+            <ul>
+              {billing.invoices.map((i) => (
+                <li key={i.id}>
+                  <Link href={`/dashboard/billing/${i.id}`}>{i.number}</Link>{" "}
+                  {formatMoney(i.totalMinor, i.currency)} · {i.status.replace("_", " ")}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
       <section className="card" aria-labelledby="history">
         <h3 id="history">History</h3>
         {s.history.length === 0 ? (

@@ -1,0 +1,122 @@
+"use client";
+
+import { Field, JsonForm } from "@dotmac/ui";
+
+const minor = (v: FormDataEntryValue | null) => Math.round(Number(v ?? 0) * 100);
+
+/** Bills every period that has started by today (what the nightly CronJob does). */
+export function BillingRunForm() {
+  return (
+    <JsonForm
+      apiBase="/api/v1"
+      path="/billing/runs"
+      submit="Run billing now"
+      done={(b) => `Billing run done: ${b.invoices} invoice(s) for ${b.subscribers} subscriber(s).`}
+      toJson={() => ({})}
+    >
+      {() => <h3>Billing run</h3>}
+    </JsonForm>
+  );
+}
+
+export function PaymentForm({
+  subscriberId,
+  invoiceId,
+  currency,
+}: {
+  subscriberId: string;
+  invoiceId: string;
+  currency: string;
+}) {
+  return (
+    <JsonForm
+      apiBase="/api/v1"
+      path="/payments"
+      submit="Record payment"
+      done={(b) =>
+        b.creditMinor > 0
+          ? `Payment recorded; ${(b.creditMinor / 100).toFixed(2)} left as credit.`
+          : "Payment recorded."
+      }
+      toJson={(d) => ({
+        subscriberId,
+        invoiceIds: [invoiceId],
+        amountMinor: minor(d.get("amount")),
+        currency,
+        method: d.get("method"),
+        reference: d.get("reference") || undefined,
+      })}
+    >
+      {(errors) => (
+        <>
+          <h3>Record a payment</h3>
+          <Field
+            label={`Amount (${currency})`}
+            name="amount"
+            type="number"
+            step="0.01"
+            min="0.01"
+            required
+            error={errors.amountMinor}
+          />
+          <div className="ui-field">
+            <label htmlFor="field-method">Method</label>
+            <select id="field-method" name="method" defaultValue="cash">
+              <option value="cash">Cash</option>
+              <option value="bank_transfer">Bank transfer</option>
+              <option value="mobile_money">Mobile money</option>
+            </select>
+          </div>
+          <Field label="Reference" name="reference" error={errors.reference} />
+        </>
+      )}
+    </JsonForm>
+  );
+}
+
+export function CreditNoteForm({ invoiceId }: { invoiceId: string }) {
+  return (
+    <JsonForm
+      apiBase="/api/v1"
+      path={`/invoices/${invoiceId}/credit-notes`}
+      submit="Issue credit note"
+      done="Credit note issued."
+      toJson={(d) => ({ amountMinor: minor(d.get("creditAmount")), reason: d.get("creditReason") })}
+    >
+      {(errors) => (
+        <>
+          <h3>Credit note</h3>
+          <Field
+            label="Amount"
+            name="creditAmount"
+            type="number"
+            step="0.01"
+            min="0.01"
+            required
+            error={errors.amountMinor}
+          />
+          <Field label="Reason" name="creditReason" required error={errors.reason} />
+        </>
+      )}
+    </JsonForm>
+  );
+}
+
+export function VoidForm({ invoiceId }: { invoiceId: string }) {
+  return (
+    <JsonForm
+      apiBase="/api/v1"
+      path={`/invoices/${invoiceId}/void`}
+      submit="Void invoice"
+      done="Invoice voided."
+      toJson={(d) => ({ reason: d.get("voidReason") })}
+    >
+      {(errors) => (
+        <>
+          <h3>Void</h3>
+          <Field label="Reason" name="voidReason" required error={errors.reason} />
+        </>
+      )}
+    </JsonForm>
+  );
+}
