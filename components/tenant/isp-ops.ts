@@ -160,8 +160,8 @@ export class IspOps extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Bills every started period once a day (`dotmac-isp-ops billing-run`): safe to kill and to
-    // repeat, so a missed or doubled start costs nothing; never two at once all the same.
+    // Bills every started period once a day, then takes the dunning steps due
+    // (`dotmac-isp-ops billing-run`): safe to kill and to repeat, so a missed or doubled start costs nothing; never two at once all the same.
     const billingLabels = {
       ...labels,
       "app.kubernetes.io/name": "isp-ops-billing",
@@ -197,6 +197,8 @@ export class IspOps extends pulumi.ComponentResource {
                         args: ["billing-run"],
                         resources,
                         ports: [],
+                        // RADIUS_CONTROL_URL among them: dunning moves live sessions through RADIUS.
+                        envFrom: [{ configMapRef: { name: config.metadata.name } }],
                         env: tenantSecrets,
                       }),
                     ],

@@ -107,8 +107,10 @@ function partPolicy(part: Part, rules: { ingress?: Rule[]; egress?: Rule[] }): N
  * ports it needs (one policy per part, so `kubectl get netpol` reads as the list of parts):
  * - isp-ops: from the ingress controller on its port, Prometheus on its metrics port; to the database, RADIUS
  *   control, the GenieACS NBI, the automation API, and HTTPS out (payment and message gateways);
- * - isp-ops-billing (the billing run's CronJob): from nobody; to the database only;
- * - RADIUS: from the NAS networks (auth, accounting), isp-ops (control), Prometheus (metrics); to
+ * - isp-ops-billing (the billing run's CronJob): from nobody; to the database and RADIUS control
+ *   (dunning's walled garden and suspensions reach live sessions through it);
+ * - RADIUS: from the NAS networks (auth, accounting), isp-ops and its billing run (control),
+ *   Prometheus (metrics); to
  *   the database and the NAS networks (CoA and Disconnect, RFC 5176);
  * - GenieACS: its NBI (which reboots and reconfigures routers) from isp-ops only; to MongoDB;
  * - MongoDB: from GenieACS only;
@@ -163,14 +165,16 @@ export function networkPolicySpecs(
         ...(opts.platformApiUrl ? [platformApiEgress(opts.platformApiUrl)] : []),
       ],
     }),
-    partPolicy("isp-ops-billing", { egress: [database] }),
+    partPolicy("isp-ops-billing", {
+      egress: [database, { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_CONTROL_PORT) }],
+    }),
   ];
   if (opts.radius) {
     policies.push(
       partPolicy("radius", {
         ingress: [
           { peers: nas, ports: udp(RADIUS_AUTH_PORT, RADIUS_ACCT_PORT) },
-          { peers: [pods("isp-ops")], ports: tcp(RADIUS_CONTROL_PORT) },
+          { peers: [pods("isp-ops"), pods("isp-ops-billing")], ports: tcp(RADIUS_CONTROL_PORT) },
           { peers: prometheus, ports: tcp(RADIUS_METRICS_PORT) },
         ],
         egress: [database, { peers: nas, ports: udp(RADIUS_COA_PORT) }],

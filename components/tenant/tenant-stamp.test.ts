@@ -221,7 +221,7 @@ describe("TenantStamp", () => {
           { protocol: "UDP", port: 1813 },
         ],
       },
-      { from: [pods("isp-ops")], ports: [tcp(9813)] },
+      { from: [pods("isp-ops"), pods("isp-ops-billing")], ports: [tcp(9813)] },
       { from: [pods("prometheus")], ports: [tcp(9812)] },
     ]);
     expect(ingress("genieacs")).toEqual([{ from: [pods("isp-ops")], ports: [tcp(7557)] }]);
@@ -235,8 +235,8 @@ describe("TenantStamp", () => {
       );
     expect(egressPorts("isp-ops")).toEqual([5432, 9813, 7557, 443]);
     expect(egressPorts("radius")).toEqual([5432, 3799]);
-    // The billing run reaches its database and nothing else; nothing reaches it.
-    expect(egressPorts("isp-ops-billing")).toEqual([5432]);
+    // The billing run reaches its database and RADIUS control (dunning) and nothing else; nothing reaches it.
+    expect(egressPorts("isp-ops-billing")).toEqual([5432, 9813]);
     expect(policies["allow-isp-ops-billing"].policyTypes).toEqual(["Egress"]);
     expect(egressPorts("genieacs")).toEqual([27017]);
     expect(egressPorts("mongodb")).toEqual([]);
@@ -369,6 +369,9 @@ describe("TenantStamp", () => {
       ["DATABASE_URL", true],
       ["TENANT_SECRETS_KEY", true],
     ]);
+    // The rest (RADIUS_CONTROL_URL among it) from the isp-ops ConfigMap, which holds no secret.
+    expect(container.envFrom).toEqual(deployment.containers[0].envFrom);
+    expect(container.envFrom).toHaveLength(1);
     resetMocks();
     const suspended = await stamp({}, { suspended: true });
     expect(suspended.one("kubernetes:batch/v1:CronJob", "isp-ops-billing").inputs.spec.suspend).toBe(true);

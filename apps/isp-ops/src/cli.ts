@@ -3,11 +3,13 @@ import { fileURLToPath } from "node:url";
 import { BillingRunRequest, slugFromLocalHost } from "@dotmac/contracts";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
-import { createTenantDb, subscribers } from "@dotmac/tenant-db";
+import { createTenantDb, SecretBox, subscribers } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import { count } from "drizzle-orm";
 import next from "next";
+import { runDunning } from "./server/billing/dunning.ts";
 import { runBilling } from "./server/billing/runs.ts";
+import { radiusDisconnector, radiusReauthorizer } from "./server/disconnector.ts";
 import { ispOpsProcessEnv, ispOpsTenantEnv } from "./server/env.ts";
 import { localTenants } from "./server/local-tenants.ts";
 import { createIspOpsMetrics } from "./server/metrics.ts";
@@ -136,16 +138,27 @@ async function bootstrap(): Promise<void> {
 
 /**
  * `dotmac-isp-ops billing-run [YYYY-MM-DD]`: invoices every period that has started by that day
- * (today by default) and marks what is past due overdue, then exits; what a schedule runs. Safe
- * to kill at any moment and to run again (each invoice is whole, numbered without gaps, once).
+ * (today by default) and marks what is past due overdue, then takes the dunning steps due (through
+ * RADIUS_CONTROL_URL, when set, for live sessions), then exits; what a schedule runs. Safe to kill
+ * at any moment and to run again (each invoice is whole, numbered without gaps, once; each dunning
+ * step once per invoice).
  */
 async function billingRun(): Promise<void> {
-  const { DATABASE_URL } = ispOpsTenantEnv(process.env);
+  const { DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL } = ispOpsTenantEnv(process.env);
   const asOf = BillingRunRequest.parse({ asOf: process.argv[3] }).asOf;
   await migrateTenantDb(DATABASE_URL);
   const { db, close } = createTenantDb(DATABASE_URL, { max: 2 });
+  const box = SecretBox.fromEnv(TENANT_SECRETS_KEY);
+  const net = RADIUS_CONTROL_URL
+    ? {
+        disconnect: radiusDisconnector(RADIUS_CONTROL_URL, box),
+        reauthorize: radiusReauthorizer(RADIUS_CONTROL_URL, box),
+      }
+    : {};
   try {
-    process.stdout.write(`${JSON.stringify(await runBilling(db, "system", asOf))}\n`);
+    const billing = await runBilling(db, "system", asOf);
+    const dunning = await runDunning(db, net, "system", asOf);
+    process.stdout.write(`${JSON.stringify({ ...billing, dunning })}\n`);
   } finally {
     await close();
   }
@@ -162,7 +175,7 @@ if (!command) {
     [
       "dotmac-isp-ops serve             (DATABASE_URL, TENANT_SECRETS_KEY, TENANT_SLUG, HOST, PORT; see README)",
       "dotmac-isp-ops bootstrap-admin   (DATABASE_URL, TENANT_SECRETS_KEY, ISP_OPS_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD)",
-      "dotmac-isp-ops billing-run [day] (DATABASE_URL, TENANT_SECRETS_KEY): invoice every period started by that day",
+      "dotmac-isp-ops billing-run [day] (DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL): invoice every period started by that day, then dun",
       "",
     ].join("\n"),
   );

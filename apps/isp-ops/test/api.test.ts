@@ -268,6 +268,9 @@ describe("isp-ops API", () => {
       // A day long past: the run bills nothing here.
       ["POST", "/billing/runs", "billing:write", { asOf: "2000-01-01" }],
       ["GET", "/billing/runs", "billing:read"],
+      ["GET", `/subscribers/${someId}/dunning`, "billing:read"],
+      ["PUT", `/subscribers/${someId}/dunning`, "billing:write", { until: null }],
+      ["POST", "/billing/dunning-runs", "billing:write", { asOf: "2000-01-01" }],
     ];
     for (const [method, path, permission, payload] of routes) {
       const csv =

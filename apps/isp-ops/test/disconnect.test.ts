@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
+import { mkdtemp } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StaffPermission } from "@dotmac/contracts";
-import { freePorts, repoRoot } from "@dotmac/devkit";
+import { type RadiusProcess, startRadiusProcess } from "@dotmac/devkit";
 import { accountingSessions, auditLogs, nasClients, SecretBox, sealedFor } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
@@ -24,7 +25,7 @@ const NAS_SECRET = "bng-coa-secret";
  */
 describe("suspend → Disconnect-Request at the NAS", () => {
   let t: Awaited<ReturnType<typeof startTenantDatabase>>;
-  let server: ChildProcess;
+  let server: RadiusProcess | undefined;
   const box = new SecretBox(Buffer.alloc(32, 6));
   const seen: Record<string, unknown>[] = [];
   const nas = createSocket("udp4");
@@ -42,36 +43,15 @@ describe("suspend → Disconnect-Request at the NAS", () => {
       );
     });
     await new Promise<void>((r) => nas.bind(0, "127.0.0.1", () => r()));
-    const [auth, acct, metrics, control] = (await freePorts(4)) as [number, number, number, number];
-    controlUrl = `http://127.0.0.1:${control}`;
-    server = spawn(process.execPath, [join(repoRoot, "apps/radius/bin/dotmac-radius.js"), "serve"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        TENANT_SECRETS_KEY: Buffer.alloc(32, 6).toString("base64"),
-        RADIUS_HOST: "127.0.0.1",
-        RADIUS_AUTH_PORT: String(auth),
-        RADIUS_ACCT_PORT: String(acct),
-        RADIUS_METRICS_PORT: String(metrics),
-        RADIUS_CONTROL_PORT: String(control),
-        LOG_LEVEL: "error",
-      },
-      stdio: "ignore",
-    });
-    for (
-      let i = 0;
-      i < 100 &&
-      !(await fetch(`http://127.0.0.1:${metrics}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    server = await startRadiusProcess(
+      "radius-disconnect-test",
+      { DATABASE_URL: t.url, TENANT_SECRETS_KEY: Buffer.alloc(32, 6).toString("base64"), LOG_LEVEL: "error" },
+      join(await mkdtemp(join(tmpdir(), "radius-")), "radius.log"),
+    );
+    controlUrl = `http://127.0.0.1:${server.controlPort}`;
   });
   afterAll(async () => {
-    server?.kill("SIGTERM");
+    await server?.service.stop();
     nas.close();
     await t?.stop();
   });

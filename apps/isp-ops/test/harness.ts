@@ -2,7 +2,8 @@ import { StaffPermission } from "@dotmac/contracts";
 import { SecretBox } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { expect } from "vitest";
-import { createIspOpsApi } from "../src/server/api.ts";
+import { createIspOpsApi, type IspOpsDeps } from "../src/server/api.ts";
+import { radiusDisconnector, radiusReauthorizer } from "../src/server/disconnector.ts";
 import { createStaff } from "../src/server/staff.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are read field by field in assertions.
@@ -18,20 +19,25 @@ export interface CallInit {
 
 /**
  * The isp-ops API on a throwaway tenant database, called as its pages call it, with staff of any
- * permissions; Disconnect-Requests are recorded in `disconnected` and acknowledged.
+ * permissions; Disconnect-Requests are recorded in `disconnected` and acknowledged, until
+ * `routeThroughRadius` hands them to a RADIUS server.
  */
 export async function startApi() {
   const t = await startTenantDatabase();
-  const box = new SecretBox(Buffer.alloc(32, 4));
+  const secretsKey = Buffer.alloc(32, 4);
+  const box = new SecretBox(secretsKey);
   const disconnected: string[] = [];
-  const api = createIspOpsApi({
-    db: t.db,
-    box,
+  let net: Pick<IspOpsDeps, "disconnect" | "reauthorize"> = {
     disconnect: async (s) => {
       disconnected.push(s.acctSessionId);
       return { outcome: "ack" };
     },
-  });
+  };
+  const api = createIspOpsApi(async () => ({ db: t.db, box, ...net }));
+  /** From now on RFC 5176 requests go through a real RADIUS server's control endpoint. */
+  const routeThroughRadius = (url: string) => {
+    net = { disconnect: radiusDisconnector(url, box), reauthorize: radiusReauthorizer(url, box) };
+  };
   const call = async (path: string, init: CallInit = {}) => {
     const res = await api.request(`/api/v1${path}`, {
       method: init.method ?? "GET",
@@ -76,5 +82,19 @@ export async function startApi() {
     return signIn(`${name}@isp.test`);
   };
   const admin = await staffWith("admin", [...StaffPermission.options]);
-  return { t, db: t.db, box, api, call, signIn, staffWith, admin, disconnected, stop: () => t.stop() };
+  return {
+    t,
+    db: t.db,
+    box,
+    /** TENANT_SECRETS_KEY for another process of the tenant (its RADIUS server). */
+    secretsKey: secretsKey.toString("base64"),
+    api,
+    call,
+    signIn,
+    staffWith,
+    admin,
+    disconnected,
+    routeThroughRadius,
+    stop: () => t.stop(),
+  };
 }

@@ -9,7 +9,7 @@ export type AuthResult =
   | { accept: true; attributes: ReplyAttribute[]; subscriberId: string; msChap?: MsChapV2Success }
   | { accept: false; reason: string };
 
-interface Row {
+export interface Standing {
   subscriber_id: string;
   refusal: string | null;
   static_ip: string | null;
@@ -23,6 +23,39 @@ interface Row {
 }
 
 /**
+ * A login's standing and what an Access-Accept would carry, in one round trip: radius_standing is
+ * also what the FreeRADIUS views decide from, one rule for both servers. In the walled garden the
+ * tenant's walled-garden attributes replace the plan's of the same name.
+ */
+export async function standingOf(db: TenantDb, username: string): Promise<Standing | undefined> {
+  const [row] = await db.$client<Standing[]>`
+    select r.subscriber_id, r.refusal, r.static_ip, r.password_encrypted,
+           p.download_kbps, p.upload_kbps, p.session_timeout_seconds, p.interim_interval_seconds,
+           radius_mikrotik_rate_limit(p) as rate_limit,
+           case when r.walled_garden
+                then coalesce(p.vendor_attributes, '{}') || (select walled_garden_attributes from billing_settings)
+                else p.vendor_attributes end as vendor_attributes
+      from radius_standing r
+      left join service_plans p on p.id = r.plan_id
+     where r.username = ${username}`;
+  return row;
+}
+
+/** The attributes of an Access-Accept for a login in good standing. */
+export const acceptFor = (row: Standing): ReplyAttribute[] =>
+  acceptAttributes(
+    {
+      rateLimit: row.rate_limit,
+      vendorAttributes: row.vendor_attributes ?? {},
+      downloadKbps: row.download_kbps,
+      uploadKbps: row.upload_kbps,
+      sessionTimeoutSeconds: row.session_timeout_seconds,
+      interimIntervalSeconds: row.interim_interval_seconds,
+    },
+    row.static_ip,
+  );
+
+/**
  * Checks an Access-Request's credentials (PAP, CHAP or MS-CHAPv2) and the subscriber's standing in one round
  * trip, and says what to answer. The password is opened only here and never logged.
  */
@@ -33,15 +66,7 @@ export async function authenticate(
 ): Promise<AuthResult> {
   const username = request.attributes["User-Name"];
   if (typeof username !== "string" || username.length === 0) return { accept: false, reason: "no user name" };
-  const pg = db.$client;
-  // radius_standing is also what the FreeRADIUS views decide from: one rule for both servers.
-  const [row] = await pg<Row[]>`
-    select r.subscriber_id, r.refusal, r.static_ip, r.password_encrypted,
-           p.download_kbps, p.upload_kbps, p.session_timeout_seconds, p.interim_interval_seconds,
-           radius_mikrotik_rate_limit(p) as rate_limit, p.vendor_attributes
-      from radius_standing r
-      left join service_plans p on p.id = r.plan_id
-     where r.username = ${username}`;
+  const row = await standingOf(db, username);
   if (!row) return { accept: false, reason: "unknown user" };
   const password = box.open(row.password_encrypted, sealedFor.radiusPassword(row.subscriber_id));
   const pap = request.attributes["User-Password"];
@@ -63,16 +88,6 @@ export async function authenticate(
     accept: true,
     subscriberId: row.subscriber_id,
     ...(msChap ? { msChap } : {}),
-    attributes: acceptAttributes(
-      {
-        rateLimit: row.rate_limit,
-        vendorAttributes: row.vendor_attributes ?? {},
-        downloadKbps: row.download_kbps,
-        uploadKbps: row.upload_kbps,
-        sessionTimeoutSeconds: row.session_timeout_seconds,
-        interimIntervalSeconds: row.interim_interval_seconds,
-      },
-      row.static_ip,
-    ),
+    attributes: acceptFor(row),
   };
 }

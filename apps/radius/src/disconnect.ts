@@ -19,6 +19,8 @@ export interface SessionSelector {
 
 export interface DisconnectResult {
   readonly outcome: "ack" | "nak" | "timeout";
+  /** What was sent: a CoA-Request, or a Disconnect-Request. */
+  readonly via: "coa" | "disconnect";
   readonly attempts: number;
   /** RFC 5176 Error-Cause on a NAK, e.g. "Session-Context-Not-Found". */
   readonly errorCause?: string;
@@ -26,22 +28,26 @@ export interface DisconnectResult {
 }
 
 /**
- * Sends an RFC 5176 Disconnect-Request and waits for the NAS's ACK or NAK, retransmitting the same
- * packet (same identifier and authenticator, so the NAS can spot the duplicate) on each timeout.
- * Answers that do not verify against the secret are ignored. The caller records the result.
+ * Sends an RFC 5176 Disconnect-Request (end the session) or CoA-Request (change it: `attributes`
+ * are its new authorization) and waits for the NAS's ACK or NAK, retransmitting the same packet
+ * (same identifier and authenticator, so the NAS can spot the duplicate) on each timeout. Answers
+ * that do not verify against the secret are ignored. The caller records the result.
  */
-export async function disconnect(
+export async function dynamicAuthorization(
+  via: "coa" | "disconnect",
   target: DisconnectTarget,
   session: SessionSelector,
-  opts: { timeoutMs?: number; retries?: number } = {},
+  opts: { timeoutMs?: number; retries?: number; attributes?: readonly ReplyAttribute[] } = {},
 ): Promise<DisconnectResult> {
   const timeoutMs = opts.timeoutMs ?? 2000;
   const attempts = 1 + (opts.retries ?? 2);
+  const code = via === "coa" ? "CoA" : "Disconnect";
   const attributes: ReplyAttribute[] = [["User-Name", session.username]];
   if (session.acctSessionId) attributes.push(["Acct-Session-Id", session.acctSessionId]);
   if (session.framedIp) attributes.push(["Framed-IP-Address", session.framedIp]);
+  attributes.push(...(opts.attributes ?? []));
   const identifier = randomInt(256);
-  const sent = request("Disconnect-Request", identifier, target.secret, attributes);
+  const sent = request(`${code}-Request`, identifier, target.secret, attributes);
   const socket = createSocket(target.host.includes(":") ? "udp6" : "udp4");
   const started = performance.now();
   try {
@@ -64,17 +70,25 @@ export async function disconnect(
       if (!answer) continue;
       const decoded = decodeResponse(answer, target.secret);
       const elapsedMs = performance.now() - started;
-      if (decoded.code === "Disconnect-ACK") return { outcome: "ack", attempts: attempt, elapsedMs };
+      if (decoded.code === `${code}-ACK`) return { outcome: "ack", via, attempts: attempt, elapsedMs };
       const cause = decoded.attributes["Error-Cause"];
       return {
         outcome: "nak",
+        via,
         attempts: attempt,
         elapsedMs,
         ...(cause !== undefined ? { errorCause: String(cause) } : {}),
       };
     }
-    return { outcome: "timeout", attempts, elapsedMs: performance.now() - started };
+    return { outcome: "timeout", via, attempts, elapsedMs: performance.now() - started };
   } finally {
     socket.close();
   }
 }
+
+/** Ends a session at its NAS. */
+export const disconnect = (
+  target: DisconnectTarget,
+  session: SessionSelector,
+  opts: { timeoutMs?: number; retries?: number } = {},
+) => dynamicAuthorization("disconnect", target, session, opts);

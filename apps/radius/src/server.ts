@@ -189,7 +189,7 @@ export async function startRadius(opts: RadiusServerOptions): Promise<RunningRad
       });
     });
   const http = serve(healthApp(opts.db, opts.nas, metrics.registry));
-  const controlHttp = serve(controlApp(opts.box, opts.nas, opts.log));
+  const controlHttp = serve(controlApp(opts.db, opts.box, opts.nas, opts.log));
   const metricsPort = await listen(http, opts.metricsPort);
   const controlPort = await listen(controlHttp, opts.controlPort);
   // A safety net under the notifications, not the way changes normally arrive.

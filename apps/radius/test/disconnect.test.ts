@@ -182,6 +182,26 @@ describe("RFC 5176 Disconnect client", () => {
         "Acct-Session-Id": "live-1",
         "Framed-IP-Address": "100.64.0.20",
       });
+      // Reauthorizing a session whose login would be refused now ends it, rather than changing it;
+      // without the token, nothing is sent.
+      const reauthorize = `http://127.0.0.1:${radius.controlPort}/control/reauthorize`;
+      const session = { nasId, nasIp: "127.0.0.1", username: "ada", acctSessionId: "live-1", framedIp: null };
+      expect(
+        (
+          await fetch(reauthorize, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(session),
+          })
+        ).status,
+      ).toBe(401);
+      const reauthorized = await fetch(reauthorize, {
+        method: "POST",
+        headers: authorised,
+        body: JSON.stringify(session),
+      });
+      expect(await reauthorized.json()).toMatchObject({ outcome: "ack", via: "disconnect" });
+      expect(nas.seen.map((p) => p.code)).toEqual(["Disconnect-Request", "Disconnect-Request"]);
     } finally {
       await radius?.stop();
       await t.stop();

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { radclient } from "@dotmac/devkit";
 import {
   accountingSessions,
   nasClients,
@@ -13,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { challengeHash, challengeResponse, ntPasswordHash } from "../src/mschap.ts";
 import type { RunningRadius } from "../src/server.ts";
 import { type RunningFreeRadius, startFreeRadius } from "./freeradius.ts";
-import { addLocalNas, addSubscriber, radclient, serveRadius } from "./harness.ts";
+import { addLocalNas, addSubscriber, serveRadius } from "./harness.ts";
 
 const SECRET = "shared-by-both-servers";
 

@@ -1,7 +1,7 @@
 import { TenantStamp } from "@dotmac/components";
 import { containerEnv, record, resetMocks, settled } from "@dotmac/components/testing";
 import { TenantSpec } from "@dotmac/contracts";
-import { devkitEnv } from "@dotmac/devkit";
+import { devkitEnv, radclient } from "@dotmac/devkit";
 import {
   buildImages,
   containerStore,
@@ -18,7 +18,7 @@ import {
 import { SecretBox, servicePlans } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addLocalNas, addSubscriber, radclient } from "./harness.ts";
+import { addLocalNas, addSubscriber } from "./harness.ts";
 
 const SECRET = "image-nas-secret";
 const KEY = Buffer.alloc(32, 5);

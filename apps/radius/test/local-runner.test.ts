@@ -7,12 +7,13 @@ import {
   ensureToolchain,
   type LocalCluster,
   LocalRadiusRunner,
+  radclient,
   startCluster,
 } from "@dotmac/devkit";
 import { radiusCredentials, SecretBox, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addLocalNas, radclient } from "./harness.ts";
+import { addLocalNas } from "./harness.ts";
 
 const SECRET = "local-nas-secret";
 const NS = "tenant-localrun";

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { freePorts, repoRoot } from "@dotmac/devkit";
+import { freePorts, radclient, repoRoot } from "@dotmac/devkit";
 import {
   accountingSessions,
   nasClients,
@@ -13,7 +13,7 @@ import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningRadius } from "../src/server.ts";
-import { addLocalNas, addSubscriber, radclient, serveRadius } from "./harness.ts";
+import { addLocalNas, addSubscriber, serveRadius } from "./harness.ts";
 
 const SECRET = "nas-shared-secret-1";
 

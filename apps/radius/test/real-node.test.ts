@@ -1,5 +1,5 @@
 import { dashboards } from "@dotmac/components/tenant";
-import { databaseUrl, run } from "@dotmac/devkit";
+import { databaseUrl, radclient, run } from "@dotmac/devkit";
 import {
   configureRealNodeTenant,
   createPodHost,
@@ -15,7 +15,7 @@ import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addLocalNas, addPlan, addSubscriber, radclient } from "./harness.ts";
+import { addLocalNas, addPlan, addSubscriber } from "./harness.ts";
 
 const SECRET = "real-node-nas-secret";
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VendorAttributes } from "./isp-ops-api.ts";
 
 /** Every amount is an integer in the currency's minor unit (cents): no floating point anywhere. */
 export const MinorUnits = z.number().int().min(-1_000_000_000_000).max(1_000_000_000_000);
@@ -28,6 +29,62 @@ export type LedgerKind = z.infer<typeof LedgerKind>;
 export const PaymentMethod = z.enum(["cash", "bank_transfer", "mobile_money", "card"]);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
+/**
+ * What dunning does as an invoice ages: remind and notify (mail), move the subscriber's sessions
+ * into the walled garden (RADIUS accepts with the tenant's walled-garden attributes, live sessions
+ * get a CoA-Request), suspend (RADIUS refuses, live sessions get a Disconnect-Request), terminate.
+ */
+export const DunningAction = z.enum(["reminder", "notice", "walled_garden", "suspend", "terminate"]);
+export type DunningAction = z.infer<typeof DunningAction>;
+
+/** What dunning records: its steps, and the restore when the subscriber has paid. */
+export const DunningEventKind = z.enum([...DunningAction.options, "restore"]);
+export type DunningEventKind = z.infer<typeof DunningEventKind>;
+
+/** A step of the policy: its action once the oldest open invoice is this many days past due. */
+export const DunningStep = z
+  .object({
+    /** Negative: before the due date (a reminder). */
+    daysOverdue: z.number().int().min(-60).max(365),
+    action: DunningAction,
+  })
+  .strict();
+export type DunningStep = z.infer<typeof DunningStep>;
+
+export const DunningPolicy = z
+  .array(DunningStep)
+  .max(20)
+  .superRefine((steps, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, step] of steps.entries()) {
+      if (seen.has(step.action))
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "action"],
+          message: `${step.action} is in the policy twice`,
+        });
+      seen.add(step.action);
+    }
+    const day = (action: DunningAction) => steps.find((s) => s.action === action)?.daysOverdue;
+    const [walled, suspend, terminate] = [day("walled_garden"), day("suspend"), day("terminate")];
+    // A harsher step never comes before a milder one: the network follows the invoice's age.
+    for (const [a, b, name] of [
+      [walled, suspend, "suspend"],
+      [suspend, terminate, "terminate"],
+      [walled, terminate, "terminate"],
+    ] as const) {
+      if (a !== undefined && b !== undefined && b < a) {
+        const i = steps.findIndex((s) => s.action === name);
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "daysOverdue"],
+          message: `${name} comes before a milder step`,
+        });
+      }
+    }
+  });
+export type DunningPolicy = z.infer<typeof DunningPolicy>;
+
 export const BillingSettingsUpdate = z
   .object({
     currency: Currency,
@@ -35,6 +92,11 @@ export const BillingSettingsUpdate = z
     billingDay: z.number().int().min(1).max(28).nullable(),
     invoicePrefix: z.string().regex(/^[A-Z0-9-]{1,12}$/, { message: "1–12 capitals, digits or -" }),
     paymentTermsDays: z.number().int().min(0).max(120),
+    dunningPolicy: DunningPolicy,
+    /** What RADIUS adds to (or replaces in) a walled-garden subscriber's Access-Accept. */
+    walledGardenAttributes: VendorAttributes.refine((a) => Object.keys(a).length > 0, {
+      message: "at least one attribute, or the walled garden is the open internet",
+    }),
   })
   .partial()
   .strict()
@@ -113,6 +175,39 @@ export const BillingSettings = z.object({
   billingDay: z.number().nullable(),
   invoicePrefix: z.string(),
   paymentTermsDays: z.number(),
+  dunningPolicy: z.array(z.object({ daysOverdue: z.number(), action: DunningAction })),
+  walledGardenAttributes: z.record(z.string(), z.string()),
+});
+
+/** Staff hold dunning for a subscriber until a day (a promise to pay), or lift the hold (null). */
+export const DunningPause = z
+  .object({ until: day.nullable(), reason: z.string().trim().min(1).max(500).optional() })
+  .strict();
+export type DunningPause = z.infer<typeof DunningPause>;
+
+export const DunningState = z.object({
+  /** How many days the oldest open invoice is past due (negative: not yet due); null: none open. */
+  daysOverdue: z.number().nullable(),
+  walledGardenSince: at.nullable(),
+  /** Whether the subscriber's suspension is dunning's (and so lifts when they pay). */
+  suspendedByDunning: z.boolean(),
+  pausedUntil: z.string().nullable(),
+  events: z.array(
+    z.object({
+      id: z.number(),
+      at,
+      kind: DunningEventKind,
+      invoiceId: z.uuid().nullable(),
+      detail: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+
+export const DunningRun = z.object({
+  asOf: z.string(),
+  subscribers: z.number(),
+  steps: z.number(),
+  restored: z.number(),
 });
 
 export const TaxRate = z.object({

@@ -142,8 +142,9 @@ export const StaffLogin = z
   .strict();
 
 /**
- * What isp-ops asks its tenant's RADIUS server to do on a suspension (POST /control/disconnect):
- * send an RFC 5176 Disconnect-Request for one open session to the NAS it runs on.
+ * One open session isp-ops asks its tenant's RADIUS server to act on: end it (POST
+ * /control/disconnect, on a suspension) or bring it in line with the subscriber's standing (POST
+ * /control/reauthorize, into or out of the walled garden), with an RFC 5176 request to its NAS.
  */
 export const SessionDisconnectRequest = z
   .object({

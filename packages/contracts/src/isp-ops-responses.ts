@@ -145,8 +145,15 @@ export const OnlineSession = z.object({
   outputOctets: z.number(),
 });
 
-/** What the NAS answered to a Disconnect-Request: ack, nak (with its Error-Cause), timeout or error. */
-export const DisconnectResult = z.object({ outcome: z.string(), errorCause: z.string().optional() });
+/**
+ * What the NAS answered to an RFC 5176 request: ack, nak (with its Error-Cause), timeout or error;
+ * `via` says which request it was (a reauthorization may end in a Disconnect-Request).
+ */
+export const DisconnectResult = z.object({
+  outcome: z.string(),
+  via: z.enum(["coa", "disconnect"]).optional(),
+  errorCause: z.string().optional(),
+});
 
 export const Device = z.object({
   id: z.uuid(),

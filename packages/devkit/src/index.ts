@@ -16,6 +16,8 @@ export { createThrowawayDatabase, type ThrowawayDatabase } from "./postgres/data
 export { databaseUrl, type PostgresServer, startPostgres } from "./postgres/server.ts";
 export { CommandError, run } from "./process.ts";
 export { type Log, step } from "./progress.ts";
+export { radclient } from "./radclient.ts";
+export { type RadiusProcess, startRadiusProcess } from "./radius-process.ts";
 export { type LocalAutomationApi, localSecret, startLocalAutomationApi } from "./services.ts";
 export { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
 export { versions } from "./toolchain/tools.ts";

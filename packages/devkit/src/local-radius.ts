@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ApiCredentials } from "./cluster/api.ts";
 import { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
-import { repoRoot } from "./env.ts";
-import { freePorts } from "./ports.ts";
-import { isAlive, type Service, sleep, startService } from "./process.ts";
+import type { Service } from "./process.ts";
+import { startRadiusProcess } from "./radius-process.ts";
 
 export interface LocalRadius {
   readonly slug: string;
@@ -80,50 +79,13 @@ export class LocalRadiusRunner {
   }
 
   private async start(key: string, slug: string, env: Record<string, string>): Promise<void> {
-    const [authPort, acctPort, metricsPort, controlPort] = (await freePorts(4)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
     const dir = join(this.opts.stateDir, "radius");
     await mkdir(dir, { recursive: true });
-    const logFile = join(dir, `${slug}.log`);
-    const service = startService(
+    const { service, authPort, acctPort, metricsPort, controlPort, logFile } = await startRadiusProcess(
       `radius-${slug}`,
-      process.execPath,
-      [join(repoRoot, "apps/radius/bin/dotmac-radius.js"), "serve"],
-      {
-        logFile,
-        env: {
-          ...process.env,
-          ...env,
-          RADIUS_HOST: "127.0.0.1",
-          RADIUS_AUTH_PORT: String(authPort),
-          RADIUS_ACCT_PORT: String(acctPort),
-          RADIUS_METRICS_PORT: String(metricsPort),
-          RADIUS_CONTROL_PORT: String(controlPort),
-        },
-      },
+      env,
+      join(dir, `${slug}.log`),
     );
-    // Healthy, or why not: a server that exits (a bad environment) is reported at once.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const healthy = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (healthy) break;
-      if (!isAlive(service.pid) || Date.now() > deadline) {
-        await service.stop();
-        const log = await readFile(logFile, "utf8").catch(() => "");
-        const tail = log.trim().split("\n").slice(-3).join(" / ");
-        throw new Error(
-          `${isAlive(service.pid) ? "not healthy in 30 s" : "it exited"}: ${tail} (log: ${logFile})`,
-        );
-      }
-      await sleep(100);
-    }
     const radius: Running = {
       slug,
       authPort,

@@ -1,4 +1,12 @@
-import { InvoiceKind, InvoiceLineKind, InvoiceStatus, LedgerKind, PaymentMethod } from "@dotmac/contracts";
+import {
+  type DunningAction,
+  DunningEventKind,
+  InvoiceKind,
+  InvoiceLineKind,
+  InvoiceStatus,
+  LedgerKind,
+  PaymentMethod,
+} from "@dotmac/contracts";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -32,6 +40,21 @@ export const billingSettings = pgTable(
     billingDay: smallint(),
     invoicePrefix: text().notNull().default("INV"),
     paymentTermsDays: integer().notNull().default(14),
+    /** Steps by days past due; the default stops short of termination, which an ISP must choose. */
+    dunningPolicy: jsonb()
+      .$type<{ daysOverdue: number; action: DunningAction }[]>()
+      .notNull()
+      .default([
+        { daysOverdue: -3, action: "reminder" },
+        { daysOverdue: 1, action: "notice" },
+        { daysOverdue: 7, action: "walled_garden" },
+        { daysOverdue: 14, action: "suspend" },
+      ]),
+    /** What RADIUS puts in a walled-garden login's Access-Accept, over the plan's own attributes. */
+    walledGardenAttributes: jsonb()
+      .$type<Record<string, string>>()
+      .notNull()
+      .default({ "Mikrotik-Address-List": "walled-garden" }),
     updatedAt: createdAt(),
   },
   (t) => [
@@ -242,3 +265,39 @@ export const billingRuns = pgTable("billing_runs", {
   error: text(),
   startedBy: text().notNull(),
 });
+
+/**
+ * Where dunning stands for a subscriber: in the walled garden since when (radius_standing reads
+ * it), suspended by dunning (so paying lifts it, and only then), held by staff until a day.
+ */
+export const dunningStates = pgTable("dunning_states", {
+  subscriberId: uuid()
+    .primaryKey()
+    .references(() => subscribers.id),
+  walledGardenSince: timestamp({ withTimezone: true }),
+  suspendedAt: timestamp({ withTimezone: true }),
+  pausedUntil: date(),
+  updatedAt: createdAt(),
+});
+
+/** What dunning did, once per step and invoice (the unique index makes a rerun a no-op). */
+export const dunningEvents = pgTable(
+  "dunning_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    subscriberId: uuid()
+      .notNull()
+      .references(() => subscribers.id),
+    /** The oldest open invoice the step was for; none for a restore. */
+    invoiceId: uuid().references(() => invoices.id),
+    kind: text().$type<DunningEventKind>().notNull(),
+    at: createdAt(),
+    /** What happened: sessions changed and their NAS's answers, mail, or why it was skipped. */
+    detail: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    uniqueIndex("dunning_events_step").on(t.invoiceId, t.kind).where(sql`${t.invoiceId} is not null`),
+    index("dunning_events_subscriber").on(t.subscriberId, t.at),
+    check("dunning_events_kind", oneOf("kind", DunningEventKind.options)),
+  ],
+);

@@ -4,6 +4,8 @@ export { SecretBox, sealedFor } from "./crypto.ts";
 export {
   changeSubscriberStatus,
   type OpenSession,
+  openSessionColumns,
+  openSessions,
   type SessionDisconnector,
   TransitionError,
 } from "./lifecycle.ts";

@@ -20,7 +20,28 @@ export interface OpenSession {
  * Disconnect-Request (only RADIUS pods may reach the NAS networks); the result of each attempt is
  * written to the audit log either way.
  */
-export type SessionDisconnector = (session: OpenSession) => Promise<{ outcome: string; errorCause?: string }>;
+export type SessionDisconnector = (
+  session: OpenSession,
+) => Promise<{ outcome: string; via?: "coa" | "disconnect"; errorCause?: string }>;
+
+/** The columns of an OpenSession, selected from accounting_sessions joined to nas_clients. */
+export const openSessionColumns = {
+  nasId: nasClients.id,
+  nasNetwork: nasClients.network,
+  coaPort: nasClients.coaPort,
+  nasIp: accountingSessions.nasIp,
+  username: accountingSessions.username,
+  acctSessionId: accountingSessions.acctSessionId,
+  framedIp: accountingSessions.framedIp,
+};
+
+/** A subscriber's sessions that have not stopped, with the NAS each runs on. */
+export const openSessions = (db: TenantDb, subscriberId: string): Promise<OpenSession[]> =>
+  db
+    .select(openSessionColumns)
+    .from(accountingSessions)
+    .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
+    .where(and(eq(accountingSessions.subscriberId, subscriberId), isNull(accountingSessions.stoppedAt)));
 
 export class TransitionError extends Error {
   constructor(
@@ -64,7 +85,7 @@ export async function changeSubscriberStatus(
       actor: input.actor,
     });
     await tx.insert(auditLogs).values({
-      actorType: "staff",
+      actorType: input.actor === "system" ? "system" : "staff",
       actorId: input.actor,
       action: `subscriber.${input.to}`,
       targetType: "subscriber",
@@ -76,21 +97,7 @@ export async function changeSubscriberStatus(
   });
   let disconnected = 0;
   if (disconnect && from === "active") {
-    const open = await db
-      .select({
-        nasId: nasClients.id,
-        nasNetwork: nasClients.network,
-        coaPort: nasClients.coaPort,
-        nasIp: accountingSessions.nasIp,
-        username: accountingSessions.username,
-        acctSessionId: accountingSessions.acctSessionId,
-        framedIp: accountingSessions.framedIp,
-      })
-      .from(accountingSessions)
-      .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
-      .where(
-        and(eq(accountingSessions.subscriberId, input.subscriberId), isNull(accountingSessions.stoppedAt)),
-      );
+    const open = await openSessions(db, input.subscriberId);
     for (const session of open) {
       const result = await disconnect(session).catch((error: unknown) => ({
         outcome: "error",

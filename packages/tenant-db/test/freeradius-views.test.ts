@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dunningStates } from "../src/billing-schema.ts";
 import type { TenantDb } from "../src/client.ts";
 import { SecretBox, sealedFor } from "../src/crypto.ts";
 import {
@@ -192,6 +193,53 @@ describe("FreeRADIUS compatibility views", () => {
     const clients = await radius.unsafe(freeradius.clients);
     expect(clients.map((c) => [c.nasname, c.shortname, c.secret])).toEqual([
       ["192.0.2.0/24", "olt-1", "s3cret"],
+    ]);
+  });
+
+  it("puts a walled-garden subscriber in its plan's walled-garden group: the tenant's attributes over the plan's", async () => {
+    const [silver] = await db
+      .insert(servicePlans)
+      .values({
+        name: "silver",
+        downloadKbps: 50_000,
+        uploadKbps: 10_000,
+        priceMinor: 1999,
+        currency: "EUR",
+        vendorAttributes: { "Mikrotik-Address-List": "customers", "Mikrotik-Group": "ppp-silver" },
+      })
+      .returning();
+    const [s] = await db
+      .insert(subscribers)
+      .values({ name: "owes", serviceAddress: "1 Road", status: "active", planId: silver?.id ?? null })
+      .returning();
+    await db.insert(radiusCredentials).values({
+      subscriberId: s?.id ?? "",
+      username: "owes@isp",
+      passwordEncrypted: box.seal("pw-owes", sealedFor.radiusPassword(s?.id ?? "")),
+    });
+    const groups = async () => (await radius.unsafe(freeradius.groups, ["owes@isp"])).map((r) => r.groupname);
+    expect(await groups()).toEqual(["silver"]);
+    await db.insert(dunningStates).values({ subscriberId: s?.id ?? "", walledGardenSince: new Date() });
+    expect(await groups()).toEqual(["silver [walled garden]"]);
+    // Accepted, not refused: the same password and no Reply-Message.
+    expect(await rows(freeradius.check, "owes@isp")).toEqual([["Cleartext-Password", ":=", "pw-owes"]]);
+    expect(await rows(freeradius.reply, "owes@isp")).toEqual([]);
+    const vendor = async (group: string) =>
+      (await rows(freeradius.groupReply, group)).filter(
+        ([name]) => String(name).startsWith("Mikrotik-") && name !== "Mikrotik-Rate-Limit",
+      );
+    expect(await vendor("silver")).toEqual([
+      ["Mikrotik-Address-List", ":=", "customers"],
+      ["Mikrotik-Group", ":=", "ppp-silver"],
+    ]);
+    expect(await vendor("silver [walled garden]")).toEqual([
+      ["Mikrotik-Address-List", ":=", "walled-garden"],
+      ["Mikrotik-Group", ":=", "ppp-silver"],
+    ]);
+    // The speeds stay the plan's.
+    expect((await rows(freeradius.groupReply, "silver [walled garden]")).slice(0, 2)).toEqual([
+      ["Acct-Interim-Interval", ":=", "300"],
+      ["Mikrotik-Rate-Limit", ":=", "10M/50M"],
     ]);
   });
 

@@ -120,3 +120,39 @@ export function VoidForm({ invoiceId }: { invoiceId: string }) {
     </JsonForm>
   );
 }
+
+/** Holds dunning until a day (the subscriber promised to pay), or lifts the hold. */
+export function DunningPauseForm({
+  subscriberId,
+  pausedUntil,
+}: {
+  subscriberId: string;
+  pausedUntil: string | null;
+}) {
+  return (
+    <JsonForm
+      apiBase="/api/v1"
+      path={`/subscribers/${subscriberId}/dunning`}
+      method="PUT"
+      submit={pausedUntil ? "Change the hold" : "Hold dunning"}
+      done={(b) => (b.pausedUntil ? `Dunning held until ${b.pausedUntil}.` : "Dunning resumed.")}
+      toJson={(d) => ({
+        until: d.get("pauseUntil") || null,
+        reason: d.get("pauseReason") || undefined,
+      })}
+    >
+      {(errors) => (
+        <>
+          <Field
+            label="Hold until (empty: resume)"
+            name="pauseUntil"
+            type="date"
+            defaultValue={pausedUntil ?? ""}
+            error={errors.until}
+          />
+          <Field label="Reason" name="pauseReason" error={errors.reason} />
+        </>
+      )}
+    </JsonForm>
+  );
+}

@@ -22,6 +22,8 @@ export interface IspOpsDeps {
   readonly box: SecretBox;
   /** Ends a suspended subscriber's sessions at their NAS (RFC 5176); absent, only logins are refused. */
   readonly disconnect?: SessionDisconnector;
+  /** Moves live sessions into or out of the walled garden (RFC 5176 CoA); absent, at the next login. */
+  readonly reauthorize?: SessionDisconnector;
   /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
   readonly nasReporter?: NasNetworkReporter;
 }

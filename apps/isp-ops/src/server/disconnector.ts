@@ -2,10 +2,10 @@ import { RADIUS_CONTROL_PURPOSE, type SessionDisconnectRequest } from "@dotmac/c
 import type { SecretBox, SessionDisconnector } from "@dotmac/tenant-db";
 
 /**
- * Asks the tenant's RADIUS server (RADIUS_CONTROL_URL, its control port) to disconnect a session:
- * only RADIUS pods may reach the NAS networks, and they hold the NAS secrets opened already.
+ * Asks the tenant's RADIUS server (RADIUS_CONTROL_URL, its control port) to act on a session at
+ * its NAS: only RADIUS pods may reach the NAS networks, and they hold the NAS secrets opened already.
  */
-export function radiusDisconnector(controlUrl: string, box: SecretBox): SessionDisconnector {
+function radiusControl(controlUrl: string, box: SecretBox, path: string): SessionDisconnector {
   const token = box.derive(RADIUS_CONTROL_PURPOSE);
   return async (session) => {
     const body: SessionDisconnectRequest = {
@@ -15,7 +15,7 @@ export function radiusDisconnector(controlUrl: string, box: SecretBox): SessionD
       acctSessionId: session.acctSessionId,
       framedIp: session.framedIp,
     };
-    const res = await fetch(new URL("/control/disconnect", controlUrl), {
+    const res = await fetch(new URL(path, controlUrl), {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -23,6 +23,7 @@ export function radiusDisconnector(controlUrl: string, box: SecretBox): SessionD
     });
     const answer = (await res.json().catch(() => ({}))) as {
       outcome?: string;
+      via?: "coa" | "disconnect";
       errorCause?: string;
       /** A refusal is problem+json. */
       detail?: string;
@@ -34,7 +35,19 @@ export function radiusDisconnector(controlUrl: string, box: SecretBox): SessionD
       };
     return {
       outcome: answer.outcome ?? "error",
+      ...(answer.via ? { via: answer.via } : {}),
       ...(answer.errorCause ? { errorCause: answer.errorCause } : {}),
     };
   };
 }
+
+/** Ends a session (RFC 5176 Disconnect-Request). */
+export const radiusDisconnector = (controlUrl: string, box: SecretBox) =>
+  radiusControl(controlUrl, box, "/control/disconnect");
+
+/**
+ * Brings a session in line with its subscriber's standing now (into or out of the walled garden):
+ * a CoA-Request, or a Disconnect-Request where the NAS cannot change the session.
+ */
+export const radiusReauthorizer = (controlUrl: string, box: SecretBox) =>
+  radiusControl(controlUrl, box, "/control/reauthorize");

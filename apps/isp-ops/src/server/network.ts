@@ -4,6 +4,7 @@ import {
   accountingSessions,
   auditLogs,
   nasClients,
+  openSessionColumns,
   type SecretBox,
   type SessionDisconnector,
   sealedFor,
@@ -131,16 +132,7 @@ export async function disconnectSession(
   if (!disconnect) throw new ProblemError(503, { detail: "no RADIUS server is configured to disconnect" });
   if (!/^\d{1,18}$/.test(sessionId)) throw new ProblemError(404, { detail: "no such session" });
   const [row] = await db
-    .select({
-      nasId: nasClients.id,
-      nasNetwork: nasClients.network,
-      coaPort: nasClients.coaPort,
-      nasIp: accountingSessions.nasIp,
-      username: accountingSessions.username,
-      acctSessionId: accountingSessions.acctSessionId,
-      framedIp: accountingSessions.framedIp,
-      stoppedAt: accountingSessions.stoppedAt,
-    })
+    .select({ ...openSessionColumns, stoppedAt: accountingSessions.stoppedAt })
     .from(accountingSessions)
     .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
     .where(eq(accountingSessions.id, Number(sessionId)));

@@ -3,7 +3,7 @@ import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { headers } from "next/headers";
 import type { IspOpsDeps } from "./api.ts";
-import { radiusDisconnector } from "./disconnector.ts";
+import { radiusDisconnector, radiusReauthorizer } from "./disconnector.ts";
 import { ispOpsTenantEnv } from "./env.ts";
 import { localTenants } from "./local-tenants.ts";
 import { NasNetworkReporter } from "./nas-network-reporter.ts";
@@ -79,7 +79,9 @@ export async function deps(): Promise<IspOpsDeps> {
     found = {
       db,
       box,
-      ...(control ? { disconnect: radiusDisconnector(control, box) } : {}),
+      ...(control
+        ? { disconnect: radiusDisconnector(control, box), reauthorize: radiusReauthorizer(control, box) }
+        : {}),
       ...(nasReporter ? { nasReporter } : {}),
     };
     state.ispOpsDeps.set(cacheKey, found);

@@ -192,7 +192,7 @@ export async function voidInvoice(db: Db, actor: string, id: string, reason: str
       { reason },
       { status: invoice.status },
     );
-    return { id, status: "void" as const };
+    return { id, status: "void" as const, subscriberId: invoice.subscriberId };
   });
 }
 
@@ -240,7 +240,7 @@ export async function creditNote(db: Db, actor: string, id: string, input: Credi
       ],
     );
     const status = await settle(tx, id);
-    return { id: noteId, invoiceStatus: status };
+    return { id: noteId, invoiceStatus: status, subscriberId: invoice.subscriberId };
   });
 }
 

@@ -10,6 +10,8 @@ const view = (s: Awaited<ReturnType<typeof settingsOf>>) => ({
   billingDay: s.billingDay,
   invoicePrefix: s.invoicePrefix,
   paymentTermsDays: s.paymentTermsDays,
+  dunningPolicy: s.dunningPolicy,
+  walledGardenAttributes: s.walledGardenAttributes,
 });
 
 export const billingSettingsView = async (db: TenantDb) => view(await settingsOf(db));

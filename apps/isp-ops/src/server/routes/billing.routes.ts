@@ -6,6 +6,9 @@ import {
   BillingSettingsUpdate,
   CreditNoteCreate,
   CreditNoteCreated,
+  DunningPause,
+  DunningRun,
+  DunningState,
   InvoiceCreated,
   InvoiceDetail,
   InvoicePage,
@@ -154,4 +157,36 @@ export const billingRuns = route({
   summary: "The latest billing runs and how far each got",
   middleware: read,
   responses: { 200: json(z.object({ items: z.array(BillingRunListItem) }), "the runs"), ...problems() },
+});
+
+export const dunning = route({
+  method: "get",
+  path: "/subscribers/{id}/dunning",
+  tags,
+  summary:
+    "Where dunning stands for a subscriber (days past due, walled garden, suspension, pause) and what it did",
+  middleware: read,
+  request: { params: IdParam },
+  responses: { 200: json(DunningState, "their dunning"), ...problems(404) },
+});
+
+export const pauseDunning = route({
+  method: "put",
+  path: "/subscribers/{id}/dunning",
+  tags,
+  summary: "Hold dunning for a subscriber until a day (a promise to pay), or lift the hold with null",
+  middleware: write,
+  request: { params: IdParam, body: jsonBody(DunningPause) },
+  responses: { 200: json(DunningState, "held or released"), ...problems(400, 404, 415) },
+});
+
+export const runDunning = route({
+  method: "post",
+  path: "/billing/dunning-runs",
+  tags,
+  summary:
+    "Take every dunning step due by a day (today by default) and lift what paid accounts no longer deserve; each step once per invoice",
+  middleware: write,
+  request: { body: jsonBody(BillingRunRequest) },
+  responses: { 200: json(DunningRun, "finished"), ...problems(400, 415) },
 });

@@ -1,6 +1,8 @@
 import { ProblemError } from "@dotmac/http/problem";
 import { billingRuns, subscribers } from "@dotmac/tenant-db";
 import { desc, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import { dunningState, pauseDunning, restoreIfSettled, runDunning } from "../billing/dunning.ts";
 import { createInvoice, creditNote, voidInvoice } from "../billing/invoices.ts";
 import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { recordPayment } from "../billing/payments.ts";
@@ -13,7 +15,26 @@ import {
 } from "../billing/settings.ts";
 import { invoiceDetail, listInvoices, subscriberBilling } from "../billing/views.ts";
 import * as routes from "./billing.routes.ts";
-import { createRouter, knownId, staffOf } from "./context.ts";
+import { createRouter, type IspOpsEnv, knownId, staffOf } from "./context.ts";
+
+type Ctx = Context<IspOpsEnv>;
+
+/** After money arrives or a debt shrinks: lift dunning's walled garden or suspension once settled. */
+async function restoreAfter(c: Ctx, subscriberId: string) {
+  const { db, disconnect, reauthorize } = c.var.deps;
+  await restoreIfSettled(db, { disconnect, reauthorize }, staffOf(c).id, subscriberId);
+}
+
+/** A subscriber named in a path must exist. */
+async function subscriberIn(c: Ctx, id: string) {
+  knownId(id, "subscriber");
+  const [subscriber] = await c.var.deps.db
+    .select({ id: subscribers.id })
+    .from(subscribers)
+    .where(eq(subscribers.id, id));
+  if (!subscriber) throw new ProblemError(404, { detail: "no such subscriber" });
+  return id;
+}
 
 export function billingRouter() {
   return createRouter()
@@ -51,24 +72,41 @@ export function billingRouter() {
     })
     .openapi(routes.voidInvoice, async (c) => {
       const id = knownId(c.req.valid("param").id, "invoice");
-      return c.json(await voidInvoice(c.var.deps.db, staffOf(c).id, id, c.req.valid("json").reason), 200);
+      const voided = await voidInvoice(c.var.deps.db, staffOf(c).id, id, c.req.valid("json").reason);
+      await restoreAfter(c, voided.subscriberId);
+      return c.json({ id: voided.id, status: voided.status }, 200);
     })
     .openapi(routes.creditNote, async (c) => {
       const id = knownId(c.req.valid("param").id, "invoice");
-      return c.json(await creditNote(c.var.deps.db, staffOf(c).id, id, c.req.valid("json")), 201);
+      const credited = await creditNote(c.var.deps.db, staffOf(c).id, id, c.req.valid("json"));
+      await restoreAfter(c, credited.subscriberId);
+      return c.json({ id: credited.id, invoiceStatus: credited.invoiceStatus }, 201);
     })
-    .openapi(routes.recordPayment, async (c) =>
-      c.json(await recordPayment(c.var.deps.db, staffOf(c).id, c.req.valid("json")), 201),
-    )
+    .openapi(routes.recordPayment, async (c) => {
+      const input = c.req.valid("json");
+      const recorded = await recordPayment(c.var.deps.db, staffOf(c).id, input);
+      await restoreAfter(c, input.subscriberId);
+      return c.json(recorded, 201);
+    })
     .openapi(routes.subscriberBilling, async (c) => {
-      const id = knownId(c.req.valid("param").id, "subscriber");
-      const { db } = c.var.deps;
-      const [subscriber] = await db
-        .select({ id: subscribers.id })
-        .from(subscribers)
-        .where(eq(subscribers.id, id));
-      if (!subscriber) throw new ProblemError(404, { detail: "no such subscriber" });
-      return c.json(await subscriberBilling(db, id), 200);
+      const id = await subscriberIn(c, c.req.valid("param").id);
+      return c.json(await subscriberBilling(c.var.deps.db, id), 200);
+    })
+    .openapi(routes.dunning, async (c) => {
+      const id = await subscriberIn(c, c.req.valid("param").id);
+      return c.json(await dunningState(c.var.deps.db, id), 200);
+    })
+    .openapi(routes.pauseDunning, async (c) => {
+      const id = await subscriberIn(c, c.req.valid("param").id);
+      await pauseDunning(c.var.deps.db, staffOf(c).id, id, c.req.valid("json"));
+      return c.json(await dunningState(c.var.deps.db, id), 200);
+    })
+    .openapi(routes.runDunning, async (c) => {
+      const { db, disconnect, reauthorize } = c.var.deps;
+      return c.json(
+        await runDunning(db, { disconnect, reauthorize }, staffOf(c).id, c.req.valid("json").asOf),
+        200,
+      );
     })
     .openapi(routes.runBilling, async (c) =>
       c.json(await runBilling(c.var.deps.db, staffOf(c).id, c.req.valid("json").asOf), 200),

@@ -2,9 +2,11 @@ import { SubscriberStatus, subscriberTransitions } from "@dotmac/contracts";
 import { BarChart, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DunningPauseForm } from "../../../../components/billing-forms.tsx";
 import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
 import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
+import { dunningState } from "../../../../server/billing/dunning.ts";
 import { settingsOf } from "../../../../server/billing/ledger.ts";
 import { formatMoney } from "../../../../server/billing/money.ts";
 import { subscriberBilling } from "../../../../server/billing/views.ts";
@@ -23,11 +25,12 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
   if (!uuid.test(id)) notFound();
   const { db } = await deps();
   const canBill = staff.permissions.includes("billing:read");
-  const [s, plans, billing, settings] = await Promise.all([
+  const [s, plans, billing, settings, dunning] = await Promise.all([
     subscriberDetail(db, id),
     planOptions(db),
     canBill ? subscriberBilling(db, id) : undefined,
     canBill ? settingsOf(db) : undefined,
+    canBill ? dunningState(db, id) : undefined,
   ]);
   if (!s) notFound();
   const canWrite = staff.permissions.includes("customers:write");
@@ -157,6 +160,36 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
               ))}
             </ul>
           )}
+        </section>
+      ) : null}
+      {dunning ? (
+        <section className="card" aria-labelledby="dunning">
+          <h3 id="dunning">Dunning</h3>
+          <p>
+            {dunning.daysOverdue === null
+              ? "Nothing open."
+              : dunning.daysOverdue > 0
+                ? `Oldest open invoice ${dunning.daysOverdue} days past due.`
+                : "Nothing past due."}
+            {dunning.walledGardenSince
+              ? ` In the walled garden since ${dunning.walledGardenSince.slice(0, 10)}.`
+              : ""}
+            {dunning.suspendedByDunning ? " Suspended for non-payment: paying lifts it." : ""}
+            {dunning.pausedUntil ? ` Held until ${dunning.pausedUntil}.` : ""}
+          </p>
+          {dunning.events.length > 0 ? (
+            <ol>
+              {dunning.events.map((e) => (
+                <li key={e.id}>
+                  {e.at.replace("T", " ").slice(0, 16)}: {e.kind.replace("_", " ")}
+                  {typeof e.detail.skipped === "string" ? ` (skipped: ${e.detail.skipped})` : ""}
+                </li>
+              ))}
+            </ol>
+          ) : null}
+          {staff.permissions.includes("billing:write") ? (
+            <DunningPauseForm subscriberId={id} pausedUntil={dunning.pausedUntil} />
+          ) : null}
         </section>
       ) : null}
       <section className="card" aria-labelledby="history">

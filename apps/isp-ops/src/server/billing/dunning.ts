@@ -1,0 +1,303 @@
+import type { DunningAction, DunningPause, SubscriberStatus } from "@dotmac/contracts";
+import {
+  auditLogs,
+  changeSubscriberStatus,
+  dunningEvents,
+  dunningStates,
+  type OpenSession,
+  openSessions,
+  type SessionDisconnector,
+  subscribers,
+  type TenantDb,
+} from "@dotmac/tenant-db";
+import { desc, eq, sql } from "drizzle-orm";
+import { auditBilling, settingsOf } from "./ledger.ts";
+
+/** How dunning reaches the network: through the tenant's RADIUS server (absent: logins only). */
+export interface NetworkControl {
+  /** Ends a session (a suspension). */
+  readonly disconnect?: SessionDisconnector | undefined;
+  /** Brings a session in line with the subscriber's standing (into or out of the walled garden). */
+  readonly reauthorize?: SessionDisconnector | undefined;
+}
+
+const BATCH = 500;
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Sends the request to each open session of the subscriber and writes each answer to the audit
+ * log, as a suspension's Disconnect-Requests are. Without a control, says that nothing live changed.
+ */
+async function actOnSessions(db: TenantDb, subscriberId: string, act: SessionDisconnector | undefined) {
+  const sessions = await openSessions(db, subscriberId);
+  if (!act)
+    return {
+      sessions: sessions.length,
+      changed: 0,
+      note: "no RADIUS control: takes effect at the next login",
+    };
+  let changed = 0;
+  for (const session of sessions) {
+    const result = await act(session).catch((error: unknown) => ({
+      outcome: "error",
+      errorCause: (error as Error).message,
+    }));
+    if (result.outcome === "ack") changed++;
+    await audit(db, "system", "session.reauthorize", session, result);
+  }
+  return { sessions: sessions.length, changed };
+}
+
+const audit = (db: TenantDb, actor: string, action: string, session: OpenSession, result: object) =>
+  db.insert(auditLogs).values({
+    actorType: "system",
+    actorId: actor,
+    action,
+    targetType: "accounting_session",
+    targetId: session.acctSessionId,
+    after: { nasId: session.nasId, ...result },
+  });
+
+interface Candidate {
+  subscriberId: string;
+  invoiceId: string;
+  number: string;
+  dueOn: string;
+  days: number;
+  status: SubscriberStatus;
+  walledGardenSince: Date | null;
+  suspendedAt: Date | null;
+  /** The steps already taken for this invoice. */
+  done: DunningAction[];
+}
+
+/**
+ * One step for one subscriber. Network first, record last: a run killed between them repeats the
+ * step's network half on the next run (a CoA or Disconnect sent twice is harmless), and the unique
+ * (invoice, step) index records it once.
+ */
+async function takeStep(
+  db: TenantDb,
+  net: NetworkControl,
+  actor: string,
+  c: Candidate,
+  action: DunningAction,
+): Promise<Record<string, unknown>> {
+  const why = `invoice ${c.number} ${c.days >= 0 ? `${c.days} days past due` : `due on ${c.dueOn}`}`;
+  switch (action) {
+    case "reminder":
+    case "notice":
+      // Mail is the e-mail item's: until a tenant has a mail transport, the step is recorded only.
+      return { invoice: c.number, dueOn: c.dueOn, mail: "not sent: no mail transport configured" };
+    case "walled_garden": {
+      if (c.status !== "active") return { skipped: `the subscriber is ${c.status}` };
+      await db
+        .insert(dunningStates)
+        .values({ subscriberId: c.subscriberId, walledGardenSince: sql`now()` })
+        .onConflictDoUpdate({
+          target: dunningStates.subscriberId,
+          set: {
+            walledGardenSince: sql`coalesce(${dunningStates.walledGardenSince}, now())`,
+            updatedAt: sql`now()`,
+          },
+        });
+      return { reason: why, ...(await actOnSessions(db, c.subscriberId, net.reauthorize)) };
+    }
+    case "suspend": {
+      // Marked first, so a run killed after the suspension still knows it was dunning's to lift.
+      if (c.status === "suspended" && c.suspendedAt) return { reason: why, recovered: true };
+      if (c.status !== "active") return { skipped: `the subscriber is ${c.status}` };
+      await db
+        .insert(dunningStates)
+        .values({ subscriberId: c.subscriberId, suspendedAt: sql`now()` })
+        .onConflictDoUpdate({
+          target: dunningStates.subscriberId,
+          set: { suspendedAt: sql`now()`, updatedAt: sql`now()` },
+        });
+      const { disconnected } = await changeSubscriberStatus(
+        db,
+        { subscriberId: c.subscriberId, to: "suspended", actor, reason: `dunning: ${why}` },
+        net.disconnect,
+      );
+      return { reason: why, disconnected };
+    }
+    case "terminate": {
+      if (c.status === "terminated") return { recovered: true };
+      const { disconnected } = await changeSubscriberStatus(
+        db,
+        { subscriberId: c.subscriberId, to: "terminated", actor, reason: `dunning: ${why}` },
+        net.disconnect,
+      );
+      // Terminated is final: nothing for a payment to lift.
+      await db
+        .update(dunningStates)
+        .set({ suspendedAt: null, walledGardenSince: null, updatedAt: sql`now()` })
+        .where(eq(dunningStates.subscriberId, c.subscriberId));
+      return { reason: why, disconnected };
+    }
+  }
+}
+
+/**
+ * Lifts what dunning did once the invoices it acted on are settled (paid, or credited): resumes a
+ * suspension that was dunning's (never one staff made) and takes live sessions out of the walled
+ * garden with a CoA-Request. Should another invoice be past due by then, the next run takes its
+ * steps afresh. The restore is recorded in the same transaction that clears the state; a run
+ * killed before the CoA leaves the session to get its normal attributes at its next login.
+ */
+export async function restoreIfSettled(
+  db: TenantDb,
+  net: NetworkControl,
+  actor: string,
+  subscriberId: string,
+): Promise<boolean> {
+  const [row] = await db.$client<
+    { walled: boolean; suspended: boolean; status: SubscriberStatus; overdue: number }[]
+  >`
+    select d.walled_garden_since is not null as walled, d.suspended_at is not null as suspended, s.status,
+           (select count(*) from invoices i
+             where i.subscriber_id = d.subscriber_id and i.status in ('issued', 'partially_paid', 'overdue')
+               and exists (select 1 from dunning_events e
+                            where e.invoice_id = i.id and e.kind in ('walled_garden', 'suspend')))::int as overdue
+      from dunning_states d join subscribers s on s.id = d.subscriber_id
+     where d.subscriber_id = ${subscriberId}`;
+  if (!row || (!row.walled && !row.suspended) || row.overdue > 0) return false;
+  const lifted: Record<string, unknown> = { walledGarden: row.walled, suspension: row.suspended };
+  if (row.suspended && row.status === "suspended") {
+    await changeSubscriberStatus(db, { subscriberId, to: "active", actor, reason: "dunning: paid" });
+    lifted.resumed = true;
+  }
+  await db.transaction(async (tx) => {
+    await tx
+      .update(dunningStates)
+      .set({ walledGardenSince: null, suspendedAt: null, updatedAt: sql`now()` })
+      .where(eq(dunningStates.subscriberId, subscriberId));
+    await tx.insert(dunningEvents).values({ subscriberId, kind: "restore", detail: lifted });
+    await auditBilling(tx, actor, "dunning.restore", { type: "subscriber", id: subscriberId }, lifted);
+  });
+  if (row.walled && (row.status === "active" || lifted.resumed)) {
+    await actOnSessions(db, subscriberId, net.reauthorize);
+  }
+  return true;
+}
+
+/**
+ * Takes every step of the tenant's policy that is due for each subscriber's oldest open invoice
+ * (in the policy's order, each once per invoice), after lifting what settled accounts no longer
+ * deserve. Subscribers staff paused are left alone until the day after their pause.
+ */
+export async function runDunning(db: TenantDb, net: NetworkControl, actor: string, asOf = today()) {
+  const pg = db.$client;
+  let restored = 0;
+  for (const { subscriberId } of await pg<{ subscriberId: string }[]>`
+      select subscriber_id as "subscriberId" from dunning_states
+       where walled_garden_since is not null or suspended_at is not null`) {
+    if (await restoreIfSettled(db, net, actor, subscriberId)) restored += 1;
+  }
+  const policy = [...(await settingsOf(db)).dunningPolicy].sort((a, b) => a.daysOverdue - b.daysOverdue);
+  let subscriberCount = 0;
+  let steps = 0;
+  const earliest = policy[0]?.daysOverdue;
+  if (earliest === undefined) return { asOf, subscribers: 0, steps: 0, restored };
+  let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const batch = await pg<Candidate[]>`
+      select distinct on (i.subscriber_id)
+             i.subscriber_id as "subscriberId", i.id as "invoiceId", i.number, i.due_on::text as "dueOn",
+             (${asOf}::date - i.due_on) as days, s.status,
+             d.walled_garden_since as "walledGardenSince", d.suspended_at as "suspendedAt",
+             array(select e.kind from dunning_events e where e.invoice_id = i.id) as done
+        from invoices i
+        join subscribers s on s.id = i.subscriber_id
+        left join dunning_states d on d.subscriber_id = i.subscriber_id
+       where i.kind = 'invoice' and i.status in ('issued', 'partially_paid', 'overdue') and i.subscriber_id > ${after}
+         and i.due_on <= ${asOf}::date - ${earliest}::int
+         and (d.paused_until is null or d.paused_until < ${asOf})
+       order by i.subscriber_id, i.due_on, i.id
+       limit ${BATCH}`;
+    if (batch.length === 0) break;
+    for (const c of batch) {
+      const due = policy.filter((step) => step.daysOverdue <= c.days && !c.done.includes(step.action));
+      if (due.length > 0) subscriberCount += 1;
+      for (const step of due) {
+        const detail = await takeStep(db, net, actor, c, step.action);
+        if (step.action === "suspend" && !detail.skipped) c.status = "suspended";
+        if (step.action === "terminate" && !detail.skipped) c.status = "terminated";
+        await db.transaction(async (tx) => {
+          const [event] = await tx
+            .insert(dunningEvents)
+            .values({ subscriberId: c.subscriberId, invoiceId: c.invoiceId, kind: step.action, detail })
+            .onConflictDoNothing()
+            .returning({ id: dunningEvents.id });
+          if (event) {
+            await auditBilling(
+              tx,
+              actor,
+              `dunning.${step.action}`,
+              { type: "subscriber", id: c.subscriberId },
+              {
+                invoiceId: c.invoiceId,
+                ...detail,
+              },
+            );
+          }
+        });
+        steps += 1;
+      }
+    }
+    after = batch[batch.length - 1]?.subscriberId ?? after;
+  }
+  return { asOf, subscribers: subscriberCount, steps, restored };
+}
+
+/** Staff hold dunning for a subscriber until a day (a promise to pay), or lift the hold. */
+export async function pauseDunning(db: TenantDb, actor: string, subscriberId: string, input: DunningPause) {
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(dunningStates)
+      .values({ subscriberId, pausedUntil: input.until })
+      .onConflictDoUpdate({
+        target: dunningStates.subscriberId,
+        set: { pausedUntil: input.until, updatedAt: sql`now()` },
+      });
+    await auditBilling(
+      tx,
+      actor,
+      input.until ? "dunning.pause" : "dunning.resume",
+      { type: "subscriber", id: subscriberId },
+      input,
+    );
+  });
+}
+
+/** Where dunning stands for a subscriber, and what it did. */
+export async function dunningState(db: TenantDb, subscriberId: string, asOf = today()) {
+  const [state] = await db.select().from(dunningStates).where(eq(dunningStates.subscriberId, subscriberId));
+  const [oldest] = await db.$client<{ days: number }[]>`
+    select (${asOf}::date - due_on) as days from invoices
+     where subscriber_id = ${subscriberId} and kind = 'invoice' and status in ('issued', 'partially_paid', 'overdue') and due_on is not null
+     order by due_on limit 1`;
+  const events = await db
+    .select()
+    .from(dunningEvents)
+    .where(eq(dunningEvents.subscriberId, subscriberId))
+    .orderBy(desc(dunningEvents.at), desc(dunningEvents.id))
+    .limit(100);
+  const [subscriber] = await db
+    .select({ status: subscribers.status })
+    .from(subscribers)
+    .where(eq(subscribers.id, subscriberId));
+  return {
+    daysOverdue: oldest?.days ?? null,
+    walledGardenSince: state?.walledGardenSince?.toISOString() ?? null,
+    suspendedByDunning: subscriber?.status === "suspended" && Boolean(state?.suspendedAt),
+    pausedUntil: state?.pausedUntil ?? null,
+    events: events.map((e) => ({
+      id: e.id,
+      at: e.at.toISOString(),
+      kind: e.kind,
+      invoiceId: e.invoiceId,
+      detail: e.detail,
+    })),
+  };
+}
