@@ -12,6 +12,8 @@ function stampSettings(config: pulumi.Config) {
     storageClassName: config.get("storageClassName") || undefined,
     postgresAppHost: config.get("postgresAppHost") || undefined,
     platformApiUrl: config.get("platformApiUrl") || undefined,
+    mailFrom: config.get("mailFrom") || undefined,
+    smtpPort: config.getNumber("smtpPort", { min: 1, max: 65_535 }),
     scheduling: schedulingOf(config),
   };
 }
@@ -43,6 +45,16 @@ export async function run() {
           platformApi: {
             url: settings.platformApiUrl,
             credential: config.requireSecret("platformCredential"),
+          },
+        }
+      : {}),
+    // Mail needs both: the sender (config) and the relay (a secret, `pulumi config set --secret dotmac:smtpUrl`).
+    ...(settings.mailFrom
+      ? {
+          mail: {
+            from: settings.mailFrom,
+            smtpUrl: config.requireSecret("smtpUrl"),
+            ...(settings.smtpPort ? { smtpPort: settings.smtpPort } : {}),
           },
         }
       : {}),

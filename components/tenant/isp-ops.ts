@@ -6,7 +6,11 @@ import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "
 import { ISP_OPS_METRICS_PORT, ISP_OPS_PORT, RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
 
 /** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
-export function ispOpsEnv(spec: TenantSpec, platformApiUrl?: string): Record<string, string> {
+export function ispOpsEnv(
+  spec: TenantSpec,
+  platformApiUrl?: string,
+  mailFrom?: string,
+): Record<string, string> {
   const features = effectiveFeatures(spec);
   return {
     TENANT_ID: spec.tenantId,
@@ -25,6 +29,8 @@ export function ispOpsEnv(spec: TenantSpec, platformApiUrl?: string): Record<str
       : {}),
     // NAS devices added in isp-ops open the tenant's RADIUS to them through the platform.
     ...(platformApiUrl ? { PLATFORM_API_URL: platformApiUrl } : {}),
+    // Notices and receipts; the relay's URL (with its credentials) is in a Secret.
+    ...(mailFrom ? { MAIL_FROM: mailFrom } : {}),
   };
 }
 
@@ -48,6 +54,8 @@ export interface IspOpsArgs extends Scheduling {
   readonly suspended: boolean;
   /** The automation API, and the Secret holding the tenant's credential for it (PLATFORM_API_TOKEN). */
   readonly platformApi?: { readonly url: string; readonly credentialSecretName: pulumi.Input<string> };
+  /** Who the tenant's mail is from, and the Secret holding SMTP_URL (the relay, with credentials). */
+  readonly mail?: { readonly from: string; readonly smtpSecretName: pulumi.Input<string> };
 }
 
 /** When the billing run starts each day (UTC): after midnight's rollover, before the working day. */
@@ -79,7 +87,10 @@ export class IspOps extends pulumi.ComponentResource {
     // Deployment, instead of replacing a fixed-name ConfigMap and, behind it, the Deployment.
     const config = new k8s.core.v1.ConfigMap(
       `${name}-config`,
-      { metadata: { namespace: args.namespace, labels }, data: ispOpsEnv(spec, args.platformApi?.url) },
+      {
+        metadata: { namespace: args.namespace, labels },
+        data: ispOpsEnv(spec, args.platformApi?.url, args.mail?.from),
+      },
       { parent: this },
     );
 
@@ -92,6 +103,14 @@ export class IspOps extends pulumi.ComponentResource {
         name: "TENANT_SECRETS_KEY",
         valueFrom: { secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" } },
       },
+      ...(args.mail
+        ? [
+            {
+              name: "SMTP_URL",
+              valueFrom: { secretKeyRef: { name: args.mail.smtpSecretName, key: "SMTP_URL" } },
+            },
+          ]
+        : []),
     ];
 
     this.deployment = new k8s.apps.v1.Deployment(

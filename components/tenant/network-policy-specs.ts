@@ -27,6 +27,8 @@ export interface NetworkPolicyOptions {
   readonly grafana: boolean;
   /** The automation API, which isp-ops reports NAS networks to. */
   readonly platformApiUrl?: string;
+  /** The SMTP relay's port, when the tenant sends mail (isp-ops and its billing run). */
+  readonly smtpPort?: number;
 }
 
 type Part = "isp-ops" | "isp-ops-billing" | "radius" | "genieacs" | "mongodb" | "prometheus" | "grafana";
@@ -109,6 +111,7 @@ function partPolicy(part: Part, rules: { ingress?: Rule[]; egress?: Rule[] }): N
  *   control, the GenieACS NBI, the automation API, and HTTPS out (payment and message gateways);
  * - isp-ops-billing (the billing run's CronJob): from nobody; to the database and RADIUS control
  *   (dunning's walled garden and suspensions reach live sessions through it);
+ * - both, when the tenant mails: to the SMTP relay's port;
  * - RADIUS: from the NAS networks (auth, accounting), isp-ops and its billing run (control),
  *   Prometheus (metrics); to
  *   the database and the NAS networks (CoA and Disconnect, RFC 5176);
@@ -132,6 +135,8 @@ export function networkPolicySpecs(
   };
   const nas = spec.nasCidrs.map((cidr) => ({ ipBlock: { cidr } }));
   const prometheus = opts.grafana ? [pods("prometheus")] : [];
+  // The relay may be anywhere: its port alone is opened, as for HTTPS.
+  const smtp = opts.smtpPort && opts.smtpPort !== 443 ? [{ peers: anywhere, ports: tcp(opts.smtpPort) }] : [];
   const policies: NetworkPolicySpec[] = [
     { name: "default-deny", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
     {
@@ -163,10 +168,15 @@ export function networkPolicySpecs(
         { peers: opts.genieacs ? [pods("genieacs")] : [], ports: tcp(GENIEACS_NBI_PORT) },
         { peers: anywhere, ports: tcp(443) },
         ...(opts.platformApiUrl ? [platformApiEgress(opts.platformApiUrl)] : []),
+        ...smtp,
       ],
     }),
     partPolicy("isp-ops-billing", {
-      egress: [database, { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_CONTROL_PORT) }],
+      egress: [
+        database,
+        { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_CONTROL_PORT) },
+        ...smtp,
+      ],
     }),
   ];
   if (opts.radius) {

@@ -472,6 +472,54 @@ describe("TenantStamp", () => {
     );
   });
 
+  it("mails through the tenant's relay: its URL only as a secret, the sender in config, its port opened", async () => {
+    const { one, of } = await stamp(
+      { plan: "starter", seats: 3 },
+      {
+        mail: {
+          smtpUrl: "smtp://relay:pw@smtp.example.net:2525",
+          smtpPort: 2525,
+          from: "Fibre <billing@fibre.example>",
+        },
+      },
+    );
+    expect(one("kubernetes:core/v1:Secret", "isp-ops-smtp").inputs.stringData).toEqual({
+      [SECRET_SIG]: SECRET_VALUE,
+      value: { SMTP_URL: "smtp://relay:pw@smtp.example.net:2525" },
+    });
+    const [config] = of("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.data?.TENANT_SLUG);
+    expect(config?.inputs.data.MAIL_FROM).toBe("Fibre <billing@fibre.example>");
+    expect(JSON.stringify(config?.inputs.data)).not.toContain("relay:pw");
+    const smtpEnv = {
+      name: "SMTP_URL",
+      valueFrom: { secretKeyRef: { name: "isp-ops-smtp", key: "SMTP_URL" } },
+    };
+    expect(
+      one("kubernetes:apps/v1:Deployment", "isp-ops").inputs.spec.template.spec.containers[0].env,
+    ).toContainEqual(smtpEnv);
+    const billing = one("kubernetes:batch/v1:CronJob", "isp-ops-billing").inputs.spec.jobTemplate.spec
+      .template.spec;
+    expect(billing.containers[0].env).toContainEqual(smtpEnv);
+    for (const part of ["allow-isp-ops", "allow-isp-ops-billing"]) {
+      const egress = one("kubernetes:networking.k8s.io/v1:NetworkPolicy", part).inputs.spec.egress;
+      expect(egress, part).toContainEqual({
+        to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }],
+        ports: [{ protocol: "TCP", port: 2525 }],
+      });
+    }
+    // Without mail, no relay, no sender, no SMTP port.
+    resetMocks();
+    const without = await stamp({ plan: "starter", seats: 3 });
+    expect(without.of("kubernetes:core/v1:Secret").map((x) => x.inputs.metadata.name)).not.toContain(
+      "isp-ops-smtp",
+    );
+    const billingEgress = without.one(
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "allow-isp-ops-billing",
+    ).inputs.spec.egress;
+    expect(JSON.stringify(billingEgress)).not.toContain("2525");
+  });
+
   it("places each part where the stack's placement says, and sizes requests by its profile", async () => {
     const real = { nodeSelector: { "dotmac.io/node": "real" } };
     const elsewhere = {

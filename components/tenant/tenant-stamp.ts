@@ -52,6 +52,15 @@ export interface TenantStampArgs extends Scheduling {
    * there. Without it, NAS networks change only through the platform (the spec's `nasCidrs`).
    */
   readonly platformApi?: { readonly url: string; readonly credential: pulumi.Input<string> };
+  /**
+   * The tenant's outgoing mail (dunning notices, receipts): the SMTP relay's URL with its
+   * credentials (kept in a Secret), its port (opened in the network policy) and the sender.
+   */
+  readonly mail?: {
+    readonly smtpUrl: pulumi.Input<string>;
+    readonly smtpPort?: number;
+    readonly from: string;
+  };
 }
 
 /**
@@ -150,6 +159,7 @@ export class TenantStamp extends pulumi.ComponentResource {
       genieacs: features.has("genieacs"),
       grafana: features.has("grafana"),
       ...(args.platformApi ? { platformApiUrl: args.platformApi.url } : {}),
+      ...(args.mail ? { smtpPort: args.mail.smtpPort ?? 587 } : {}),
     }).map(
       (p) =>
         new k8s.networking.v1.NetworkPolicy(
@@ -209,6 +219,18 @@ export class TenantStamp extends pulumi.ComponentResource {
         )
       : undefined;
 
+    const smtp = args.mail
+      ? new k8s.core.v1.Secret(
+          `${name}-smtp`,
+          {
+            metadata: inNs("isp-ops-smtp"),
+            type: "Opaque",
+            stringData: { SMTP_URL: pulumi.secret(args.mail.smtpUrl) },
+          },
+          child,
+        )
+      : undefined;
+
     // Workloads start once the guard rails they run under exist.
     const workloads = { parent: this, dependsOn: [ns, apiAccess, quota, limits, ...policies] };
     const common = {
@@ -236,6 +258,7 @@ export class TenantStamp extends pulumi.ComponentResource {
               },
             }
           : {}),
+        ...(args.mail && smtp ? { mail: { from: args.mail.from, smtpSecretName: smtp.metadata.name } } : {}),
       },
       workloads,
     );

@@ -12,6 +12,7 @@ import { runBilling } from "./server/billing/runs.ts";
 import { radiusDisconnector, radiusReauthorizer } from "./server/disconnector.ts";
 import { ispOpsProcessEnv, ispOpsTenantEnv } from "./server/env.ts";
 import { localTenants } from "./server/local-tenants.ts";
+import { tenantMail } from "./server/mail.ts";
 import { createIspOpsMetrics } from "./server/metrics.ts";
 import { bootstrapAdmin } from "./server/staff.ts";
 
@@ -144,11 +145,13 @@ async function bootstrap(): Promise<void> {
  * step once per invoice).
  */
 async function billingRun(): Promise<void> {
-  const { DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL } = ispOpsTenantEnv(process.env);
+  const env = ispOpsTenantEnv(process.env);
+  const { DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL } = env;
   const asOf = BillingRunRequest.parse({ asOf: process.argv[3] }).asOf;
   await migrateTenantDb(DATABASE_URL);
   const { db, close } = createTenantDb(DATABASE_URL, { max: 2 });
   const box = SecretBox.fromEnv(TENANT_SECRETS_KEY);
+  const mail = tenantMail(env);
   const net = RADIUS_CONTROL_URL
     ? {
         disconnect: radiusDisconnector(RADIUS_CONTROL_URL, box),
@@ -157,7 +160,7 @@ async function billingRun(): Promise<void> {
     : {};
   try {
     const billing = await runBilling(db, "system", asOf);
-    const dunning = await runDunning(db, net, "system", asOf);
+    const dunning = await runDunning(db, { ...net, mail }, "system", asOf);
     process.stdout.write(`${JSON.stringify({ ...billing, dunning })}\n`);
   } finally {
     await close();
@@ -175,7 +178,7 @@ if (!command) {
     [
       "dotmac-isp-ops serve             (DATABASE_URL, TENANT_SECRETS_KEY, TENANT_SLUG, HOST, PORT; see README)",
       "dotmac-isp-ops bootstrap-admin   (DATABASE_URL, TENANT_SECRETS_KEY, ISP_OPS_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD)",
-      "dotmac-isp-ops billing-run [day] (DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL): invoice every period started by that day, then dun",
+      "dotmac-isp-ops billing-run [day] (DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL, SMTP_URL, MAIL_FROM): invoice, then dun",
       "",
     ].join("\n"),
   );

@@ -3,7 +3,15 @@ import { mkdtemp } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RadiusProcess, radclient, repoRoot, startRadiusProcess } from "@dotmac/devkit";
+import {
+  devkitEnv,
+  type Mailpit,
+  type RadiusProcess,
+  radclient,
+  repoRoot,
+  startMailpit,
+  startRadiusProcess,
+} from "@dotmac/devkit";
 import { auditLogs, dunningEvents, invoices, subscribers } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +36,7 @@ const addDays = (day: string, n: number) =>
 describe("dunning that acts on the network", () => {
   let h: Awaited<ReturnType<typeof startApi>>;
   let server: RadiusProcess | undefined;
+  let mailpit: Mailpit | undefined;
   const bng = createSocket("udp4");
   /** What the BNG received: code, user, the session and the MikroTik address list asked for. */
   const received: { code: string; user: string; session: string; addressList: string | undefined }[] = [];
@@ -61,12 +70,15 @@ describe("dunning that acts on the network", () => {
     (await h.db.select({ status: subscribers.status }).from(subscribers).where(eq(subscribers.id, id)))[0]
       ?.status;
   const sentTo = (user: string) => received.filter((r) => r.user === user);
+  const mailTo = async (user: string) =>
+    (await mailpit?.messages())?.filter((m) => m.to.includes(`${user}@home.test`)) ?? [];
 
   /** An active subscriber on the plan with an open session, billed today: their first invoice. */
   const billedSubscriber = async (user: string) => {
     const created = await asAdmin("/subscribers", "POST", {
       name: user,
       serviceAddress: "9 Dunning Lane",
+      email: `${user}@home.test`,
       planId,
       username: user,
       password: `${user}-router-pw`,
@@ -114,6 +126,8 @@ describe("dunning that acts on the network", () => {
       join(await mkdtemp(join(tmpdir(), "radius-")), "radius.log"),
     );
     h.routeThroughRadius(`http://127.0.0.1:${server.controlPort}`);
+    mailpit = await startMailpit(devkitEnv());
+    h.mailThrough(mailpit.smtpUrl);
     const nas = await asAdmin("/nas", "POST", {
       name: "bng-1",
       network: "127.0.0.1/32",
@@ -133,6 +147,7 @@ describe("dunning that acts on the network", () => {
   });
   afterAll(async () => {
     await server?.service.stop();
+    await mailpit?.stop();
     bng.close();
     await h?.stop();
   });
@@ -146,6 +161,20 @@ describe("dunning that acts on the network", () => {
     expect(await dun(addDays(ada.dueOn, 1))).toMatchObject({ steps: 1 });
     expect((await stateOf(ada.id)).events.map((e: Json) => e.kind)).toEqual(["notice", "reminder"]);
     expect(received).toEqual([]);
+    // Each step mailed Ada, in the tenant's name and colours, naming the invoice and what is open.
+    const [reminder, notice] = await mailTo("ada");
+    const [number] = (reminder?.subject.match(/INV-\d{4}-\d+/) ?? []) as string[];
+    expect(reminder).toMatchObject({
+      from: "billing@fibre.test",
+      subject: `Invoice ${number} is due on ${ada.dueOn}`,
+      messageId: `dunning-reminder-${ada.invoiceId}@fibre.dotmac`,
+    });
+    expect(reminder?.text).toContain(`invoice ${number} (30.00 EUR) is due on ${ada.dueOn}`);
+    expect(reminder?.html).toContain("background:#0057b8");
+    expect(reminder?.html).toContain("Fibre Test");
+    expect(notice?.subject).toBe(`Invoice ${number} is past due`);
+    const [event] = (await stateOf(ada.id)).events;
+    expect(event.detail.mail).toMatch(/^sent to ada@home\.test/);
 
     // Seven days past due: the live session is moved into the walled garden by CoA, and a new
     // login is accepted with the walled-garden address list (and the plan's speeds).
@@ -158,6 +187,7 @@ describe("dunning that acts on the network", () => {
     expect(walled).toMatch(/Mikrotik-Address-List = "walled-garden"/);
     expect(walled).toMatch(/Mikrotik-Rate-Limit = "10M\/50M"/);
     expect((await stateOf(ada.id)).walledGardenSince).not.toBeNull();
+    expect((await mailTo("ada")).at(-1)?.subject).toMatch(/^Your internet access is limited: invoice INV-/);
 
     // Run again the same day: nothing is done twice, nothing is sent again.
     expect(await dun(addDays(ada.dueOn, 7))).toMatchObject({ steps: 0 });
@@ -183,6 +213,16 @@ describe("dunning that acts on the network", () => {
     expect(await statusOf(ada.id)).toBe("suspended");
     expect((await pay(100)).status).toBe(201);
     expect(await statusOf(ada.id)).toBe("active");
+    // A receipt for each payment; four notices before them, none sent twice.
+    const mails = await mailTo("ada");
+    expect(mails.map((m) => m.subject.replace(/INV-\S+ /, "").split(":")[0])).toEqual([
+      "Invoice is due on " + ada.dueOn,
+      "Invoice is past due",
+      "Your internet access is limited",
+      "Your service is suspended",
+      "Receipt for your payment of 29.00 EUR",
+      "Receipt for your payment of 1.00 EUR",
+    ]);
     const restored = await login("ada");
     expect(restored).toMatch(/Received Access-Accept/);
     expect(restored).not.toMatch(/walled-garden/);

@@ -4,11 +4,13 @@ import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { expect } from "vitest";
 import { createIspOpsApi, type IspOpsDeps } from "../src/server/api.ts";
 import { radiusDisconnector, radiusReauthorizer } from "../src/server/disconnector.ts";
+import { smtpMailer } from "../src/server/mail.ts";
 import { createStaff } from "../src/server/staff.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are read field by field in assertions.
 export type Json = any;
 export const PASSWORD = "correct horse battery";
+export const testBrand = { slug: "fibre", name: "Fibre Test", logoUrl: null, primaryColor: "#0057b8" };
 
 export interface CallInit {
   method?: string;
@@ -27,16 +29,21 @@ export async function startApi() {
   const secretsKey = Buffer.alloc(32, 4);
   const box = new SecretBox(secretsKey);
   const disconnected: string[] = [];
-  let net: Pick<IspOpsDeps, "disconnect" | "reauthorize"> = {
+  const deps: { -readonly [K in keyof IspOpsDeps]?: IspOpsDeps[K] } = {
     disconnect: async (s) => {
       disconnected.push(s.acctSessionId);
       return { outcome: "ack" };
     },
   };
-  const api = createIspOpsApi(async () => ({ db: t.db, box, ...net }));
+  const api = createIspOpsApi(async () => ({ db: t.db, box, ...deps }));
   /** From now on RFC 5176 requests go through a real RADIUS server's control endpoint. */
   const routeThroughRadius = (url: string) => {
-    net = { disconnect: radiusDisconnector(url, box), reauthorize: radiusReauthorizer(url, box) };
+    deps.disconnect = radiusDisconnector(url, box);
+    deps.reauthorize = radiusReauthorizer(url, box);
+  };
+  /** From now on the tenant (Fibre Test, in #0057b8) mails through this SMTP server. */
+  const mailThrough = (smtpUrl: string) => {
+    deps.mail = { send: smtpMailer(smtpUrl, "Fibre Test <billing@fibre.test>"), brand: testBrand };
   };
   const call = async (path: string, init: CallInit = {}) => {
     const res = await api.request(`/api/v1${path}`, {
@@ -95,6 +102,7 @@ export async function startApi() {
     admin,
     disconnected,
     routeThroughRadius,
+    mailThrough,
     stop: () => t.stop(),
   };
 }

@@ -79,6 +79,10 @@ export const IspOpsTenantEnv = z.object({
   NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: flag,
   /** The tenant's RADIUS control endpoint: suspensions end live sessions through it. */
   RADIUS_CONTROL_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The SMTP relay the tenant's mail goes through, its credentials in the URL (a Secret). */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** Who the tenant's mail is from, e.g. "Fibre Co <billing@fibre.example>". */
+  MAIL_FROM: z.string().min(3).max(320).optional(),
   /** The automation API, and the tenant's credential for it: NAS networks are reported there. */
   PLATFORM_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PLATFORM_API_TOKEN: z.string().startsWith("dmt_", "a tenant credential (dmt_…)").optional(),

@@ -10,6 +10,7 @@ export { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
 export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 export { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 export { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
+export { type CaughtMail, type Mailpit, startMailpit } from "./mail/mailpit.ts";
 export { clientChunkText, clientModules, firstLoadJs } from "./next-bundles.ts";
 export { freePort, freePorts } from "./ports.ts";
 export { createThrowawayDatabase, type ThrowawayDatabase } from "./postgres/databases.ts";

@@ -6,6 +6,7 @@ import type { SecretBox, SessionDisconnector, TenantDb } from "@dotmac/tenant-db
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { staffCookie, staffForToken } from "./auth.ts";
+import type { TenantMail } from "./mail.ts";
 import type { NasNetworkReporter } from "./nas-network-reporter.ts";
 import { authRouter } from "./routes/auth.ts";
 import { billingRouter } from "./routes/billing.ts";
@@ -24,6 +25,8 @@ export interface IspOpsDeps {
   readonly disconnect?: SessionDisconnector;
   /** Moves live sessions into or out of the walled garden (RFC 5176 CoA); absent, at the next login. */
   readonly reauthorize?: SessionDisconnector;
+  /** The tenant's outgoing mail (dunning notices, receipts); absent, nothing is mailed. */
+  readonly mail?: TenantMail;
   /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
   readonly nasReporter?: NasNetworkReporter;
 }

@@ -3,17 +3,12 @@ import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { headers } from "next/headers";
 import type { IspOpsDeps } from "./api.ts";
+import { type Branding, brandingOf } from "./branding.ts";
 import { radiusDisconnector, radiusReauthorizer } from "./disconnector.ts";
 import { ispOpsTenantEnv } from "./env.ts";
 import { localTenants } from "./local-tenants.ts";
+import { tenantMail } from "./mail.ts";
 import { NasNetworkReporter } from "./nas-network-reporter.ts";
-
-export interface Branding {
-  readonly slug: string;
-  readonly name: string;
-  readonly logoUrl: string | null;
-  readonly primaryColor: string;
-}
 
 const parsed = new Map<string, { source: Record<string, string | undefined>; env: IspOpsTenantEnv }>();
 
@@ -40,13 +35,7 @@ async function tenantEnv(): Promise<{ key: string; env: IspOpsTenantEnv }> {
 }
 
 export async function branding(): Promise<Branding> {
-  const { env } = await tenantEnv();
-  return {
-    slug: env.TENANT_SLUG,
-    name: env.NEXT_PUBLIC_TENANT_NAME || env.TENANT_SLUG,
-    logoUrl: env.NEXT_PUBLIC_TENANT_LOGO_URL || null,
-    primaryColor: env.NEXT_PUBLIC_PRIMARY_COLOR,
-  };
+  return brandingOf((await tenantEnv()).env);
 }
 
 // Pools per tenant and database, kept across Next's module reloads in development.
@@ -66,6 +55,7 @@ export async function deps(): Promise<IspOpsDeps> {
     const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
     const { db } = createTenantDb(url, { max: env.DATABASE_POOL_SIZE });
     const control = env.RADIUS_CONTROL_URL;
+    const mail = tenantMail(env);
     const nasReporter =
       env.PLATFORM_API_URL && env.PLATFORM_API_TOKEN
         ? new NasNetworkReporter({
@@ -83,6 +73,7 @@ export async function deps(): Promise<IspOpsDeps> {
         ? { disconnect: radiusDisconnector(control, box), reauthorize: radiusReauthorizer(control, box) }
         : {}),
       ...(nasReporter ? { nasReporter } : {}),
+      ...(mail ? { mail } : {}),
     };
     state.ispOpsDeps.set(cacheKey, found);
     // Started by the first request (in a pod, the first readiness probe).

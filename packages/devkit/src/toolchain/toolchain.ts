@@ -17,6 +17,8 @@ export interface Toolchain {
   readonly nodeBinaries: Readonly<Record<NodeBinary, string>>;
   /** Holds kwok and kwok-stages.yaml. */
   readonly kwokBinDir: string;
+  /** Mailpit, the SMTP server tenant mail goes to locally and in tests. */
+  readonly mailpit: string;
   /** PULUMI_HOME with our provider plugins installed. */
   readonly pulumiHome: string;
   /** What was compiled this time (empty when everything came from the cache). */
@@ -64,6 +66,7 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
   for (const [binary, build] of Object.entries(nodeBuilds) as [NodeBinary, string][]) {
     nodeBinaries[binary] = join(await ensure(build), binary);
   }
+  const mailpit = join(await ensure("mailpit"), "mailpit");
   const pulumiHome = join(env.cacheDir, "pulumi-home");
 
   for (const plugin of plugins) {
@@ -79,7 +82,7 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
   }
   // The engine finds the language host next to the CLI or on PATH; keep both binaries in one place.
   const binDir = ambient ?? (await sameDir(pulumiBinDir, languageBinDir));
-  return { pulumiBinDir: binDir, kubernetesBinDir, kwokBinDir, nodeBinaries, pulumiHome, built };
+  return { pulumiBinDir: binDir, kubernetesBinDir, kwokBinDir, nodeBinaries, mailpit, pulumiHome, built };
 }
 
 /** Compares dotted versions numerically: -1, 0 or 1. */

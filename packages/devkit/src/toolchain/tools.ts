@@ -15,6 +15,7 @@ export const versions = {
   /** The NetworkPolicy controller embedded in our agent (see toolchain/netpol). */
   kubeRouter: "2.1.0",
   distribution: "3.1.2",
+  mailpit: "1.33.1",
 } as const;
 
 export interface GoBuild {
@@ -136,6 +137,14 @@ export const goBuilds: readonly GoBuild[] = [
     packages: ["github.com/distribution/distribution/v3/cmd/registry"],
     ldflags: [`-X github.com/distribution/distribution/v3/version.version=v${versions.distribution}`],
     binaries: ["registry"],
+  },
+  {
+    name: "mailpit",
+    version: versions.mailpit,
+    moduleDir: join(toolchainDir, "mailpit"),
+    packages: ["github.com/axllent/mailpit"],
+    ldflags: [`-X github.com/axllent/mailpit/config.Version=v${versions.mailpit}`],
+    binaries: ["mailpit"],
   },
   {
     name: "pause",

@@ -11,14 +11,21 @@ import {
   type TenantDb,
 } from "@dotmac/tenant-db";
 import { desc, eq, sql } from "drizzle-orm";
+import type { TenantMail } from "../mail.ts";
+import { openAmount } from "./invoices.ts";
 import { auditBilling, settingsOf } from "./ledger.ts";
+import { dunningNotice } from "./notices.ts";
 
-/** How dunning reaches the network: through the tenant's RADIUS server (absent: logins only). */
+/**
+ * How dunning reaches the network, through the tenant's RADIUS server (absent: at the next
+ * login), and the subscriber, by mail (absent: the step is recorded, nothing is sent).
+ */
 export interface NetworkControl {
   /** Ends a session (a suspension). */
   readonly disconnect?: SessionDisconnector | undefined;
   /** Brings a session in line with the subscriber's standing (into or out of the walled garden). */
   readonly reauthorize?: SessionDisconnector | undefined;
+  readonly mail?: TenantMail | undefined;
 }
 
 const BATCH = 500;
@@ -60,6 +67,9 @@ const audit = (db: TenantDb, actor: string, action: string, session: OpenSession
 
 interface Candidate {
   subscriberId: string;
+  name: string;
+  email: string | null;
+  currency: string;
   invoiceId: string;
   number: string;
   dueOn: string;
@@ -87,8 +97,7 @@ async function takeStep(
   switch (action) {
     case "reminder":
     case "notice":
-      // Mail is the e-mail item's: until a tenant has a mail transport, the step is recorded only.
-      return { invoice: c.number, dueOn: c.dueOn, mail: "not sent: no mail transport configured" };
+      return { invoice: c.number, dueOn: c.dueOn };
     case "walled_garden": {
       if (c.status !== "active") return { skipped: `the subscriber is ${c.status}` };
       await db
@@ -135,6 +144,32 @@ async function takeStep(
         .where(eq(dunningStates.subscriberId, c.subscriberId));
       return { reason: why, disconnected };
     }
+  }
+}
+
+/**
+ * Tells the subscriber what the step means, by mail; says what became of the message. A notice
+ * sent again (a run killed before it recorded the step) has the same Message-ID.
+ */
+async function notify(db: TenantDb, mail: TenantMail | undefined, c: Candidate, step: DunningAction) {
+  if (!mail) return "not sent: no mail transport configured";
+  if (!c.email) return "not sent: the subscriber has no e-mail address";
+  const { open } = await openAmount(db, c.invoiceId);
+  const notice = dunningNotice(mail.brand, step, {
+    to: c.email,
+    name: c.name,
+    invoiceId: c.invoiceId,
+    number: c.number,
+    dueOn: c.dueOn,
+    days: c.days,
+    openMinor: open,
+    currency: c.currency,
+  });
+  try {
+    const { messageId } = await mail.send(notice);
+    return `sent to ${c.email} (${messageId})`;
+  } catch (error) {
+    return `not sent: ${(error as Error).message}`;
   }
 }
 
@@ -203,7 +238,8 @@ export async function runDunning(db: TenantDb, net: NetworkControl, actor: strin
   for (;;) {
     const batch = await pg<Candidate[]>`
       select distinct on (i.subscriber_id)
-             i.subscriber_id as "subscriberId", i.id as "invoiceId", i.number, i.due_on::text as "dueOn",
+             i.subscriber_id as "subscriberId", s.name, s.email, i.currency,
+             i.id as "invoiceId", i.number, i.due_on::text as "dueOn",
              (${asOf}::date - i.due_on) as days, s.status,
              d.walled_garden_since as "walledGardenSince", d.suspended_at as "suspendedAt",
              array(select e.kind from dunning_events e where e.invoice_id = i.id) as done
@@ -223,6 +259,7 @@ export async function runDunning(db: TenantDb, net: NetworkControl, actor: strin
         const detail = await takeStep(db, net, actor, c, step.action);
         if (step.action === "suspend" && !detail.skipped) c.status = "suspended";
         if (step.action === "terminate" && !detail.skipped) c.status = "terminated";
+        if (!detail.skipped && !detail.recovered) detail.mail = await notify(db, net.mail, c, step.action);
         await db.transaction(async (tx) => {
           const [event] = await tx
             .insert(dunningEvents)

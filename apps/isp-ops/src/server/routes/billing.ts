@@ -1,10 +1,12 @@
+import type { PaymentCreate } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { billingRuns, subscribers } from "@dotmac/tenant-db";
+import { auditLogs, billingRuns, subscribers } from "@dotmac/tenant-db";
 import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { dunningState, pauseDunning, restoreIfSettled, runDunning } from "../billing/dunning.ts";
 import { createInvoice, creditNote, voidInvoice } from "../billing/invoices.ts";
 import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
+import { receipt } from "../billing/notices.ts";
 import { recordPayment } from "../billing/payments.ts";
 import { runBilling } from "../billing/runs.ts";
 import {
@@ -23,6 +25,39 @@ type Ctx = Context<IspOpsEnv>;
 async function restoreAfter(c: Ctx, subscriberId: string) {
   const { db, disconnect, reauthorize } = c.var.deps;
   await restoreIfSettled(db, { disconnect, reauthorize }, staffOf(c).id, subscriberId);
+}
+
+/** A receipt to the subscriber, when the tenant mails and they have an address; audited either way. */
+async function sendReceipt(c: Ctx, input: PaymentCreate, payment: { id: string; creditMinor: number }) {
+  const { db, mail } = c.var.deps;
+  if (!mail) return;
+  const [s] = await db
+    .select({ name: subscribers.name, email: subscribers.email })
+    .from(subscribers)
+    .where(eq(subscribers.id, input.subscriberId));
+  if (!s?.email) return;
+  const outcome = await mail
+    .send(
+      receipt(mail.brand, {
+        to: s.email,
+        name: s.name,
+        paymentId: payment.id,
+        ...input,
+        creditMinor: payment.creditMinor,
+      }),
+    )
+    .then(
+      ({ messageId }) => ({ sent: messageId }),
+      (error: unknown) => ({ failed: (error as Error).message }),
+    );
+  await db.insert(auditLogs).values({
+    actorType: "system",
+    actorId: "mail",
+    action: "payment.receipt",
+    targetType: "payment",
+    targetId: payment.id,
+    after: { to: s.email, ...outcome },
+  });
 }
 
 /** A subscriber named in a path must exist. */
@@ -86,6 +121,7 @@ export function billingRouter() {
       const input = c.req.valid("json");
       const recorded = await recordPayment(c.var.deps.db, staffOf(c).id, input);
       await restoreAfter(c, input.subscriberId);
+      await sendReceipt(c, input, recorded);
       return c.json(recorded, 201);
     })
     .openapi(routes.subscriberBilling, async (c) => {
@@ -102,9 +138,9 @@ export function billingRouter() {
       return c.json(await dunningState(c.var.deps.db, id), 200);
     })
     .openapi(routes.runDunning, async (c) => {
-      const { db, disconnect, reauthorize } = c.var.deps;
+      const { db, disconnect, reauthorize, mail } = c.var.deps;
       return c.json(
-        await runDunning(db, { disconnect, reauthorize }, staffOf(c).id, c.req.valid("json").asOf),
+        await runDunning(db, { disconnect, reauthorize, mail }, staffOf(c).id, c.req.valid("json").asOf),
         200,
       );
     })

@@ -1,0 +1,16 @@
+import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
+
+/** How the tenant presents itself: pages, e-mail. */
+export interface Branding {
+  readonly slug: string;
+  readonly name: string;
+  readonly logoUrl: string | null;
+  readonly primaryColor: string;
+}
+
+export const brandingOf = (env: IspOpsTenantEnv): Branding => ({
+  slug: env.TENANT_SLUG,
+  name: env.NEXT_PUBLIC_TENANT_NAME || env.TENANT_SLUG,
+  logoUrl: env.NEXT_PUBLIC_TENANT_LOGO_URL || null,
+  primaryColor: env.NEXT_PUBLIC_PRIMARY_COLOR,
+});

@@ -1,0 +1,63 @@
+import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
+import { createTransport } from "nodemailer";
+import { type Branding, brandingOf } from "./branding.ts";
+
+export interface Mail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /**
+   * Stable for the same notice (an invoice's dunning step), so a notice sent again after a crash
+   * carries the same Message-ID and mail clients show it once.
+   */
+  readonly messageId?: string;
+}
+
+/** Sends one message; resolves with the Message-ID the transport used. */
+export type Mailer = (mail: Mail) => Promise<{ messageId: string }>;
+
+/** The tenant's outgoing mail: who it is (for the templates) and how it sends. */
+export interface TenantMail {
+  readonly send: Mailer;
+  readonly brand: Branding;
+}
+
+/**
+ * Mail over SMTP (SMTP_URL, smtp:// or smtps:// with the relay's credentials in it) from
+ * MAIL_FROM. One pooled connection per tenant process.
+ */
+export function smtpMailer(url: string, from: string): Mailer {
+  const transport = createTransport(url, { from });
+  return async (mail) => {
+    const info = await transport.sendMail({
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      ...(mail.messageId ? { messageId: mail.messageId } : {}),
+    });
+    return { messageId: info.messageId };
+  };
+}
+
+/** The tenant's mail when its environment names an SMTP relay and a sender. */
+export function tenantMail(env: IspOpsTenantEnv): TenantMail | undefined {
+  if (!env.SMTP_URL || !env.MAIL_FROM) return undefined;
+  return { send: smtpMailer(env.SMTP_URL, env.MAIL_FROM), brand: brandingOf(env) };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A message in the tenant's colours: its name (and logo) in a band of its primary colour, the
+ * paragraphs, and the same paragraphs as plain text for clients that want it.
+ */
+export function branded(brand: Branding, to: string, subject: string, paragraphs: readonly string[]): Mail {
+  const logo = brand.logoUrl ? `<img src="${escapeHtml(brand.logoUrl)}" alt="" height="32"> ` : "";
+  const html = `<!doctype html><html><body style="font-family:sans-serif;margin:0">
+<div style="background:${brand.primaryColor};color:#fff;padding:16px 24px;font-size:20px">${logo}${escapeHtml(brand.name)}</div>
+<div style="padding:24px">${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}</div>
+</body></html>`;
+  return { to, subject, html, text: `${paragraphs.join("\n\n")}\n\n${brand.name}\n` };
+}
