@@ -30,6 +30,15 @@ export function stackSettings(env: ApiEnv): StackSettings {
     placement: env.DOTMAC_PLACEMENT,
     sizing: env.DOTMAC_SIZING,
     platformApiUrl: env.DOTMAC_PLATFORM_API_URL,
+    ...(env.DOTMAC_TENANT_SMTP_URL
+      ? {
+          tenantMail: {
+            smtpUrl: env.DOTMAC_TENANT_SMTP_URL,
+            smtpPort: env.DOTMAC_TENANT_SMTP_PORT,
+            from: env.DOTMAC_TENANT_MAIL_FROM,
+          },
+        }
+      : {}),
   };
 }
 

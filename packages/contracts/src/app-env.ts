@@ -131,6 +131,15 @@ export const AutomationApiEnv = z.object({
   DOTMAC_SIZING: SizingProfile.optional(),
   /** The URL tenants' isp-ops reach this API on (in a cluster, its Service's); unset, they cannot report NAS networks. */
   DOTMAC_PLATFORM_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The SMTP relay tenants mail through (credentials in the URL); unset, tenants send no mail. */
+  DOTMAC_TENANT_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** The relay's port as tenant pods reach it (opened in their network policy): the URL's when unset. */
+  DOTMAC_TENANT_SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  /** Each tenant's sender address, {slug} standing for the tenant's slug, e.g. billing@{slug}.example.net. */
+  DOTMAC_TENANT_MAIL_FROM: z
+    .string()
+    .regex(/^[^\s<>@]+@[^\s<>@]+$/, "an address such as billing@{slug}.example.net")
+    .default("billing@{slug}.localhost"),
   PULUMI_BACKEND_URL: PulumiBackendUrl,
   /** The Pulumi CLI's own folder (plugin locks, workspace settings): read by the engine the API runs. */
   PULUMI_HOME: z.string().min(1).optional(),

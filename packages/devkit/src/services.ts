@@ -49,6 +49,8 @@ export async function startLocalAutomationApi(opts: {
    * the cluster's placement; a compact sizing so a tenant fits beside the control plane.
    */
   tenantPods?: { postgresAppHost: string; placement: StackPlacement; platformApiUrl: string };
+  /** The SMTP relay tenants mail through (Mailpit), as their isp-ops reach it. */
+  tenantSmtpUrl?: string;
 }): Promise<LocalAutomationApi> {
   const dir = join(opts.stateDir, "automation-api");
   await mkdir(join(dir, "workspaces"), { recursive: true });
@@ -83,6 +85,7 @@ export async function startLocalAutomationApi(opts: {
               DOTMAC_SIZING: "compact",
             }
           : {}),
+        ...(opts.tenantSmtpUrl ? { DOTMAC_TENANT_SMTP_URL: opts.tenantSmtpUrl } : {}),
         DOTMAC_BOOTSTRAP_ADMIN_EMAIL: adminEmail,
         DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       },

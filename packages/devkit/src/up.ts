@@ -9,6 +9,7 @@ import type { DevkitEnv } from "./env.ts";
 import { buildImages, builtImageArchives } from "./images/app-images.ts";
 import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
+import { startMailpit } from "./mail/mailpit.ts";
 import { ensurePodBridge, HOST_IP, offerToPods } from "./net/pod-network.ts";
 import { freePort, isFree } from "./ports.ts";
 import { startPostgres } from "./postgres/server.ts";
@@ -107,6 +108,14 @@ export async function up(env: DevkitEnv): Promise<void> {
       : await freePort();
   // Pods reach the API (isp-ops reports NAS networks) at the pod bridge's host address.
   const apiForPods = realNode ? await offerToPods({ host: "127.0.0.1", port: apiPort }, apiPort) : undefined;
+  // Every tenant's mail (dunning notices, receipts) lands in one Mailpit, kept in .dotmac/mailpit.
+  const mailpit = await step("Mailpit (tenants' mail)", () =>
+    startMailpit(env, { dir: join(env.stateDir, "mailpit") }),
+  );
+  const smtpPort = Number(new URL(mailpit.smtpUrl).port);
+  const mailForPods = realNode
+    ? await offerToPods({ host: "127.0.0.1", port: smtpPort }, smtpPort)
+    : undefined;
   const api = await step("automation API", () =>
     startLocalAutomationApi({
       stateDir: env.stateDir,
@@ -115,6 +124,7 @@ export async function up(env: DevkitEnv): Promise<void> {
       backendUrl: pulumi.backendUrl,
       passphrase: pulumi.passphrase,
       port: apiPort,
+      tenantSmtpUrl: mailForPods ? `smtp://${HOST_IP}:${smtpPort}` : mailpit.smtpUrl,
       ...(realNode && cluster && pg.podHost
         ? {
             tenantPods: {
@@ -154,6 +164,7 @@ export async function up(env: DevkitEnv): Promise<void> {
   out(`  Automation API  ${api.url}/api/platform/v1  (reference: ${api.url}/reference, log: ${api.logFile})`);
   out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
   out(`  Platform admin  ${admin.url}  (same sign-in; log: ${admin.logFile})`);
+  out(`  Mailpit         ${mailpit.httpUrl}  (every tenant's mail: dunning notices, receipts)`);
   for (const line of tenants?.describe() ?? []) out(line);
   if (local?.problem) {
     out();
@@ -181,6 +192,10 @@ export async function up(env: DevkitEnv): Promise<void> {
   await step("automation API", async () => {
     await api.service.stop();
     await apiForPods?.close();
+  });
+  await step("Mailpit", async () => {
+    await mailForPods?.close();
+    await mailpit.stop();
   });
   if (cluster) await step(cluster.node ? "cluster and real node" : "cluster", () => cluster.stop());
   await step("Postgres", () => pg.stop());

@@ -185,6 +185,7 @@ describe("npm start with the real node", () => {
       const subscriber = await staff("POST", "/api/v1/subscribers", {
         name: "First Subscriber",
         serviceAddress: "1 Fibre Street",
+        email: "first@home.test",
         planId: JSON.parse(plan.text).id,
         username: "first-sub",
         password: "first-sub-password",
@@ -226,6 +227,26 @@ describe("npm start with the real node", () => {
 
       // A router outside the tenant's NAS networks gets nothing.
       expect(await radclient(nasOutside)).not.toMatch(/Received/);
+
+      // Billed, paid: the isp-ops pod mails the receipt in the ISP's name through the relay the
+      // platform gave its stack (a Secret, its port opened in the tenant's policy) to Mailpit.
+      expect((await staff("POST", "/api/v1/billing/runs", {})).status).toBe(200);
+      const paid = await staff("POST", "/api/v1/payments", {
+        subscriberId: JSON.parse(subscriber.text).id,
+        amountMinor: 2_500,
+        currency: "EUR",
+        method: "cash",
+      });
+      expect(paid.status, paid.text).toBe(201);
+      const mailpit = /Mailpit {9}(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? "";
+      const messages = (await (await fetch(`${mailpit}/api/v1/messages`)).json()) as {
+        messages: { From: { Name: string; Address: string }; To: { Address: string }[]; Subject: string }[];
+      };
+      expect(messages.messages.map((m) => [m.From, m.To[0]?.Address, m.Subject])).toContainEqual([
+        { Name: "Start Fibre", Address: `billing@${slug}.localhost` },
+        "first@home.test",
+        "Receipt for your payment of 25.00 EUR",
+      ]);
     },
     20 * 60_000,
   );

@@ -28,6 +28,30 @@ export interface StackSettings {
   readonly sizing?: SizingProfile | undefined;
   /** Where tenants' isp-ops reach this API (to report NAS networks); unset, they do not. */
   readonly platformApiUrl?: string | undefined;
+  /** The relay tenants mail through, and each one's sender ({slug} replaced); unset, no mail. */
+  readonly tenantMail?: TenantMailSettings | undefined;
+}
+
+export interface TenantMailSettings {
+  readonly smtpUrl: string;
+  readonly smtpPort?: number | undefined;
+  readonly from: string;
+}
+
+/**
+ * A tenant stack's mail config: the sender in the ISP's own name at its address, the relay (a
+ * secret: its credentials are in the URL) and the port its pods reach the relay on.
+ */
+export function mailConfig(spec: TenantSpec, mail: TenantMailSettings) {
+  const { port, protocol } = new URL(mail.smtpUrl);
+  const smtpPort = mail.smtpPort ?? (port ? Number(port) : protocol === "smtps:" ? 465 : 587);
+  // The name is quoted: an ISP's name may hold a comma or other specials of RFC 5322.
+  const name = (spec.branding.name ?? spec.displayName).replace(/["\\]/g, "");
+  return {
+    "dotmac:mailFrom": { value: `"${name}" <${mail.from.replaceAll("{slug}", spec.slug)}>`, secret: false },
+    "dotmac:smtpUrl": { value: mail.smtpUrl, secret: true },
+    "dotmac:smtpPort": { value: String(smtpPort), secret: false },
+  };
 }
 
 export interface RunRequest {
@@ -125,6 +149,7 @@ async function configure(stack: Stack, settings: StackSettings, req: RunRequest)
     const credential = req.credential ? await req.credential(current) : "issued-at-onboarding";
     config[CREDENTIAL_KEY] = { value: credential, secret: true };
   }
+  if (settings.tenantMail) Object.assign(config, mailConfig(spec, settings.tenantMail));
   await stack.workspace.setAllConfigJson(stack.name, JSON.stringify(config));
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
@@ -33,11 +33,18 @@ export interface Mailpit {
  * Mailpit (built from the Go module proxy) on free ports of 127.0.0.1, storing in a scratch
  * folder: a real SMTP server that keeps what it is sent, read back through its HTTP API.
  */
-export async function startMailpit(env: DevkitEnv, log: Log = stderrLog): Promise<Mailpit> {
+export async function startMailpit(
+  env: DevkitEnv,
+  opts: {
+    log?: Log /** Keeps the mail there across runs (a scratch folder, removed at stop, when absent). */;
+    dir?: string;
+  } = {},
+): Promise<Mailpit> {
   const build = goBuilds.find((b) => b.name === "mailpit");
   if (!build) throw new Error("no mailpit build");
-  const { binDir } = await ensureGoBuild(env, build, log);
-  const dir = await mkdtemp(join(tmpdir(), "dotmac-mailpit-"));
+  const { binDir } = await ensureGoBuild(env, build, opts.log ?? stderrLog);
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "dotmac-mailpit-")));
+  await mkdir(dir, { recursive: true });
   const [smtpPort, httpPort] = (await freePorts(2)) as [number, number];
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const service = startService(
@@ -100,7 +107,7 @@ export async function startMailpit(env: DevkitEnv, log: Log = stderrLog): Promis
     },
     stop: async () => {
       await service.stop();
-      await rm(dir, { recursive: true, force: true });
+      if (!opts.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,30 @@
+import { TenantSpec } from "@dotmac/contracts";
+import { describe, expect, it } from "vitest";
+import { mailConfig } from "./stack-runner.ts";
+
+const spec = TenantSpec.parse({
+  slug: "fast-fiber",
+  tenantId: "5b3c1f0e-8d2a-4c7b-9f3e-2a1d4c5b6e7f",
+  displayName: 'Fast "Fiber", Inc',
+  plan: "professional",
+  seats: 40,
+});
+
+describe("a tenant stack's mail config", () => {
+  it("sends in the ISP's name from its own address, the relay a secret, its port from the URL", () => {
+    expect(
+      mailConfig(spec, { smtpUrl: "smtp://u:p@relay.example.net:2525", from: "billing@{slug}.example.net" }),
+    ).toEqual({
+      "dotmac:mailFrom": { value: '"Fast Fiber, Inc" <billing@fast-fiber.example.net>', secret: false },
+      "dotmac:smtpUrl": { value: "smtp://u:p@relay.example.net:2525", secret: true },
+      "dotmac:smtpPort": { value: "2525", secret: false },
+    });
+    const port = (smtpUrl: string, smtpPort?: number) =>
+      mailConfig(spec, { smtpUrl, smtpPort, from: "x@{slug}.net" })["dotmac:smtpPort"].value;
+    expect([
+      port("smtp://relay.example.net"),
+      port("smtps://relay.example.net"),
+      port("smtp://relay:25", 3025),
+    ]).toEqual(["587", "465", "3025"]);
+  });
+});
