@@ -58,6 +58,15 @@ export async function run() {
           },
         }
       : {}),
+    // The ISP's own Stripe account: `pulumi config set --secret dotmac:stripeSecretKey` and dotmac:stripeWebhookSecret.
+    ...(config.get("stripeSecretKey")
+      ? {
+          stripe: {
+            secretKey: config.requireSecret("stripeSecretKey"),
+            webhookSecret: config.requireSecret("stripeWebhookSecret"),
+          },
+        }
+      : {}),
     ...(spec.database.target === "postgres"
       ? {
           postgres: {

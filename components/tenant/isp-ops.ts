@@ -56,6 +56,8 @@ export interface IspOpsArgs extends Scheduling {
   readonly platformApi?: { readonly url: string; readonly credentialSecretName: pulumi.Input<string> };
   /** Who the tenant's mail is from, and the Secret holding SMTP_URL (the relay, with credentials). */
   readonly mail?: { readonly from: string; readonly smtpSecretName: pulumi.Input<string> };
+  /** The Secret holding STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (card payments). */
+  readonly stripeSecretName?: pulumi.Input<string>;
 }
 
 /** When the billing run starts each day (UTC): after midnight's rollover, before the working day. */
@@ -112,6 +114,14 @@ export class IspOps extends pulumi.ComponentResource {
           ]
         : []),
     ];
+    // Card payments are the web app's alone (checkout pages and Stripe's webhook): not the billing run's.
+    const stripeSecretName = args.stripeSecretName;
+    const stripeSecrets = stripeSecretName
+      ? ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"].map((key) => ({
+          name: key,
+          valueFrom: { secretKeyRef: { name: stripeSecretName, key } },
+        }))
+      : [];
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
@@ -154,6 +164,7 @@ export class IspOps extends pulumi.ComponentResource {
                     { name: "PORT", value: String(ISP_OPS_PORT) },
                     { name: "ISP_OPS_METRICS_PORT", value: String(ISP_OPS_METRICS_PORT) },
                     ...tenantSecrets,
+                    ...stripeSecrets,
                     ...(args.platformApi
                       ? [
                           {

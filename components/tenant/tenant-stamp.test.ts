@@ -520,6 +520,23 @@ describe("TenantStamp", () => {
     expect(JSON.stringify(billingEgress)).not.toContain("2525");
   });
 
+  it("gives the web app alone the ISP's Stripe keys, only as a secret", async () => {
+    const { one } = await stamp(
+      { plan: "starter", seats: 3 },
+      { stripe: { secretKey: "sk_live_isp", webhookSecret: "whsec_isp" } },
+    );
+    expect(one("kubernetes:core/v1:Secret", "isp-ops-stripe").inputs.stringData).toEqual({
+      [SECRET_SIG]: SECRET_VALUE,
+      value: { STRIPE_SECRET_KEY: "sk_live_isp", STRIPE_WEBHOOK_SECRET: "whsec_isp" },
+    });
+    const env = one("kubernetes:apps/v1:Deployment", "isp-ops").inputs.spec.template.spec.containers[0].env;
+    for (const key of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"])
+      expect(env).toContainEqual({ name: key, valueFrom: { secretKeyRef: { name: "isp-ops-stripe", key } } });
+    const billing = one("kubernetes:batch/v1:CronJob", "isp-ops-billing").inputs.spec.jobTemplate.spec
+      .template.spec;
+    expect(JSON.stringify(billing)).not.toContain("STRIPE");
+  });
+
   it("places each part where the stack's placement says, and sizes requests by its profile", async () => {
     const real = { nodeSelector: { "dotmac.io/node": "real" } };
     const elsewhere = {

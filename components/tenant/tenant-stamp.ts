@@ -61,6 +61,11 @@ export interface TenantStampArgs extends Scheduling {
     readonly smtpPort?: number;
     readonly from: string;
   };
+  /** The ISP's own Stripe account, for card payments (kept in a Secret; Stripe is reached on 443). */
+  readonly stripe?: {
+    readonly secretKey: pulumi.Input<string>;
+    readonly webhookSecret: pulumi.Input<string>;
+  };
 }
 
 /**
@@ -231,6 +236,21 @@ export class TenantStamp extends pulumi.ComponentResource {
         )
       : undefined;
 
+    const stripe = args.stripe
+      ? new k8s.core.v1.Secret(
+          `${name}-stripe`,
+          {
+            metadata: inNs("isp-ops-stripe"),
+            type: "Opaque",
+            stringData: pulumi.secret({
+              STRIPE_SECRET_KEY: args.stripe.secretKey,
+              STRIPE_WEBHOOK_SECRET: args.stripe.webhookSecret,
+            }),
+          },
+          child,
+        )
+      : undefined;
+
     // Workloads start once the guard rails they run under exist.
     const workloads = { parent: this, dependsOn: [ns, apiAccess, quota, limits, ...policies] };
     const common = {
@@ -259,6 +279,7 @@ export class TenantStamp extends pulumi.ComponentResource {
             }
           : {}),
         ...(args.mail && smtp ? { mail: { from: args.mail.from, smtpSecretName: smtp.metadata.name } } : {}),
+        ...(stripe ? { stripeSecretName: stripe.metadata.name } : {}),
       },
       workloads,
     );

@@ -271,6 +271,7 @@ describe("isp-ops API", () => {
       ["GET", `/subscribers/${someId}/dunning`, "billing:read"],
       ["PUT", `/subscribers/${someId}/dunning`, "billing:write", { until: null }],
       ["POST", "/billing/dunning-runs", "billing:write", { asOf: "2000-01-01" }],
+      ["POST", `/invoices/${crypto.randomUUID()}/checkout`, "billing:write"],
     ];
     for (const [method, path, permission, payload] of routes) {
       const csv =
@@ -297,7 +298,8 @@ describe("isp-ops API", () => {
       expect([401, 403], said).not.toContain(allowed.status);
       expect(allowed.status, said).toBeLessThan(500);
     }
-    // Every route the API documents is in the matrix above, or is a staff member's own session.
+    // Every route the API documents is in the matrix above, or is a staff member's own session, or
+    // Stripe's webhook (no session: its signature authenticates it; see card-payments.test.ts).
     const doc = (await call("/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace("/api/v1", "")}`),
@@ -307,7 +309,7 @@ describe("isp-ops API", () => {
         ([method, path]) => `${method} ${String(path).replace(/[0-9a-f-]{36}|\d{6}/g, "{id}")}`,
       ),
     );
-    const own = ["POST /auth/login", "POST /auth/logout", "GET /auth/me"];
+    const own = ["POST /auth/login", "POST /auth/logout", "GET /auth/me", "POST /payments/stripe/webhook"];
     expect(documented.filter((r) => !own.includes(r)).sort()).toEqual([...covered].sort());
     // Plans are read for billing or for customers: either permission, and nothing else, opens them.
     const neither = await staffWith(

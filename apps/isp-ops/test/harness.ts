@@ -3,6 +3,7 @@ import { SecretBox } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { expect } from "vitest";
 import { createIspOpsApi, type IspOpsDeps } from "../src/server/api.ts";
+import type { PaymentGateway } from "../src/server/billing/gateway.ts";
 import { radiusDisconnector, radiusReauthorizer } from "../src/server/disconnector.ts";
 import { smtpMailer } from "../src/server/mail.ts";
 import { createStaff } from "../src/server/staff.ts";
@@ -40,6 +41,10 @@ export async function startApi() {
   const routeThroughRadius = (url: string) => {
     deps.disconnect = radiusDisconnector(url, box);
     deps.reauthorize = radiusReauthorizer(url, box);
+  };
+  /** From now on the tenant takes card payments through this gateway. */
+  const acceptCards = (gateway: PaymentGateway) => {
+    deps.gateway = gateway;
   };
   /** From now on the tenant (Fibre Test, in #0057b8) mails through this SMTP server. */
   const mailThrough = (smtpUrl: string) => {
@@ -103,6 +108,7 @@ export async function startApi() {
     disconnected,
     routeThroughRadius,
     mailThrough,
+    acceptCards,
     stop: () => t.stop(),
   };
 }

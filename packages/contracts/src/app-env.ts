@@ -83,6 +83,15 @@ export const IspOpsTenantEnv = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** Who the tenant's mail is from, e.g. "Fibre Co <billing@fibre.example>". */
   MAIL_FROM: z.string().min(3).max(320).optional(),
+  /** The tenant's own Stripe account (a Secret): card payments through Stripe Checkout. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, "a Stripe secret key (sk_…)")
+    .optional(),
+  /** The signing secret of the tenant's Stripe webhook endpoint (a Secret). */
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "a webhook signing secret (whsec_…)").optional(),
+  /** Another address for Stripe's API: stripe-mock, locally and in tests. */
+  STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The automation API, and the tenant's credential for it: NAS networks are reported there. */
   PLATFORM_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PLATFORM_API_TOKEN: z.string().startsWith("dmt_", "a tenant credential (dmt_…)").optional(),

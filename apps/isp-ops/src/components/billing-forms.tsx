@@ -156,3 +156,18 @@ export function DunningPauseForm({
     </JsonForm>
   );
 }
+
+/** A card payment page (Stripe Checkout) for what is open, to send the subscriber. */
+export function CheckoutForm({ invoiceId }: { invoiceId: string }) {
+  return (
+    <JsonForm
+      apiBase="/api/v1"
+      path={`/invoices/${invoiceId}/checkout`}
+      submit="Make a card payment link"
+      done={(b) => `Card payment link for the subscriber: ${b.url}`}
+      toJson={() => ({})}
+    >
+      {() => <h3>Pay by card</h3>}
+    </JsonForm>
+  );
+}

@@ -6,9 +6,11 @@ import type { SecretBox, SessionDisconnector, TenantDb } from "@dotmac/tenant-db
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { staffCookie, staffForToken } from "./auth.ts";
+import type { PaymentGateway } from "./billing/gateway.ts";
 import type { TenantMail } from "./mail.ts";
 import type { NasNetworkReporter } from "./nas-network-reporter.ts";
 import { authRouter } from "./routes/auth.ts";
+import { STRIPE_WEBHOOK_PATH } from "./routes/billing.routes.ts";
 import { billingRouter } from "./routes/billing.ts";
 import type { IspOpsEnv } from "./routes/context.ts";
 import { devicesRouter } from "./routes/devices.ts";
@@ -25,6 +27,8 @@ export interface IspOpsDeps {
   readonly disconnect?: SessionDisconnector;
   /** Moves live sessions into or out of the walled garden (RFC 5176 CoA); absent, at the next login. */
   readonly reauthorize?: SessionDisconnector;
+  /** Card payments (Stripe Checkout); absent, only staff record payments. */
+  readonly gateway?: PaymentGateway;
   /** The tenant's outgoing mail (dunning notices, receipts); absent, nothing is mailed. */
   readonly mail?: TenantMail;
   /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
@@ -62,6 +66,8 @@ export function createIspOpsApi(
     basePath: ISP_OPS_API_BASE,
     maxBodyBytes: (path) =>
       path === `${ISP_OPS_API_BASE}/subscribers/import` ? IMPORT_MAX_BYTES : MAX_BODY_BYTES,
+    // Stripe's deliveries carry no cookie: their signature is what authenticates them.
+    notAmbient: (c) => c.req.path === `${ISP_OPS_API_BASE}${STRIPE_WEBHOOK_PATH}`,
     logError: (error, where) => console.error({ err: error.message, ...where }, "unhandled error"),
   });
   // Who is calling, from the session cookie; the routes' guards decide what they may do.

@@ -3,6 +3,7 @@ import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { headers } from "next/headers";
 import type { IspOpsDeps } from "./api.ts";
+import { stripeGateway } from "./billing/gateway.ts";
 import { type Branding, brandingOf } from "./branding.ts";
 import { radiusDisconnector, radiusReauthorizer } from "./disconnector.ts";
 import { ispOpsTenantEnv } from "./env.ts";
@@ -56,6 +57,14 @@ export async function deps(): Promise<IspOpsDeps> {
     const { db } = createTenantDb(url, { max: env.DATABASE_POOL_SIZE });
     const control = env.RADIUS_CONTROL_URL;
     const mail = tenantMail(env);
+    const gateway =
+      env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET
+        ? stripeGateway({
+            secretKey: env.STRIPE_SECRET_KEY,
+            webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+            apiUrl: env.STRIPE_API_URL,
+          })
+        : undefined;
     const nasReporter =
       env.PLATFORM_API_URL && env.PLATFORM_API_TOKEN
         ? new NasNetworkReporter({
@@ -74,6 +83,7 @@ export async function deps(): Promise<IspOpsDeps> {
         : {}),
       ...(nasReporter ? { nasReporter } : {}),
       ...(mail ? { mail } : {}),
+      ...(gateway ? { gateway } : {}),
     };
     state.ispOpsDeps.set(cacheKey, found);
     // Started by the first request (in a pod, the first readiness probe).

@@ -1,12 +1,8 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
 import { freePorts } from "../ports.ts";
-import { startService, waitFor } from "../process.ts";
-import { type Log, stderrLog } from "../progress.ts";
-import { ensureGoBuild } from "../toolchain/build.ts";
-import { goBuilds } from "../toolchain/tools.ts";
+import type { Log } from "../progress.ts";
+import { answers, startBuiltService } from "../toolchain/built-service.ts";
 
 /** A message as Mailpit's API lists it, with its text body. */
 export interface CaughtMail {
@@ -36,21 +32,15 @@ export interface Mailpit {
 export async function startMailpit(
   env: DevkitEnv,
   opts: {
-    log?: Log /** Keeps the mail there across runs (a scratch folder, removed at stop, when absent). */;
+    log?: Log;
+    /** Keeps the mail there across runs (a scratch folder, removed at stop, when absent). */
     dir?: string;
   } = {},
 ): Promise<Mailpit> {
-  const build = goBuilds.find((b) => b.name === "mailpit");
-  if (!build) throw new Error("no mailpit build");
-  const { binDir } = await ensureGoBuild(env, build, opts.log ?? stderrLog);
-  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "dotmac-mailpit-")));
-  await mkdir(dir, { recursive: true });
   const [smtpPort, httpPort] = (await freePorts(2)) as [number, number];
   const httpUrl = `http://127.0.0.1:${httpPort}`;
-  const service = startService(
-    "mailpit",
-    join(binDir, "mailpit"),
-    [
+  const service = await startBuiltService(env, "mailpit", {
+    args: (dir) => [
       "--smtp",
       `127.0.0.1:${smtpPort}`,
       "--listen",
@@ -58,19 +48,10 @@ export async function startMailpit(
       "--database",
       join(dir, "mail.db"),
     ],
-    { logFile: join(dir, "mailpit.log") },
-  );
-  await waitFor(
-    `Mailpit on ${httpUrl}`,
-    async () =>
-      (await fetch(`${httpUrl}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-        ? true
-        : undefined,
-    { timeoutMs: 30_000, intervalMs: 100 },
-  );
+    ready: () => answers(`${httpUrl}/readyz`),
+    ...(opts.dir ? { keep: opts.dir } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   const api = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${httpUrl}/api/v1${path}`);
     if (!res.ok) throw new Error(`Mailpit answered ${res.status} for ${path}`);
@@ -105,9 +86,6 @@ export async function startMailpit(
         html: m.HTML,
       }));
     },
-    stop: async () => {
-      await service.stop();
-      if (!opts.dir) await rm(dir, { recursive: true, force: true });
-    },
+    stop: () => service.stop(),
   };
 }

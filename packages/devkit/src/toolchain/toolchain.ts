@@ -19,6 +19,8 @@ export interface Toolchain {
   readonly kwokBinDir: string;
   /** Mailpit, the SMTP server tenant mail goes to locally and in tests. */
   readonly mailpit: string;
+  /** stripe-mock, Stripe's mock of its API, that card payments are tested against. */
+  readonly stripeMock: string;
   /** PULUMI_HOME with our provider plugins installed. */
   readonly pulumiHome: string;
   /** What was compiled this time (empty when everything came from the cache). */
@@ -67,6 +69,7 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
     nodeBinaries[binary] = join(await ensure(build), binary);
   }
   const mailpit = join(await ensure("mailpit"), "mailpit");
+  const stripeMock = join(await ensure("stripe-mock"), "stripe-mock");
   const pulumiHome = join(env.cacheDir, "pulumi-home");
 
   for (const plugin of plugins) {
@@ -82,7 +85,16 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
   }
   // The engine finds the language host next to the CLI or on PATH; keep both binaries in one place.
   const binDir = ambient ?? (await sameDir(pulumiBinDir, languageBinDir));
-  return { pulumiBinDir: binDir, kubernetesBinDir, kwokBinDir, nodeBinaries, mailpit, pulumiHome, built };
+  return {
+    pulumiBinDir: binDir,
+    kubernetesBinDir,
+    kwokBinDir,
+    nodeBinaries,
+    mailpit,
+    stripeMock,
+    pulumiHome,
+    built,
+  };
 }
 
 /** Compares dotted versions numerically: -1, 0 or 1. */

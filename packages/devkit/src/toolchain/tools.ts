@@ -16,6 +16,7 @@ export const versions = {
   kubeRouter: "2.1.0",
   distribution: "3.1.2",
   mailpit: "1.33.1",
+  stripeMock: "0.203.0",
 } as const;
 
 export interface GoBuild {
@@ -145,6 +146,14 @@ export const goBuilds: readonly GoBuild[] = [
     packages: ["github.com/axllent/mailpit"],
     ldflags: [`-X github.com/axllent/mailpit/config.Version=v${versions.mailpit}`],
     binaries: ["mailpit"],
+  },
+  {
+    name: "stripe-mock",
+    version: versions.stripeMock,
+    moduleDir: join(toolchainDir, "stripe-mock"),
+    packages: ["github.com/stripe/stripe-mock"],
+    ldflags: [],
+    binaries: ["stripe-mock"],
   },
   {
     name: "pause",

@@ -1,7 +1,8 @@
-import type { PaymentCreate } from "@dotmac/contracts";
+import type { PaymentCreate, PaymentMethod } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import { paymentAllocations, payments } from "@dotmac/tenant-db";
 import { sql } from "drizzle-orm";
+import type { Settlement } from "./gateway.ts";
 import { openAmount, openInvoices, settle } from "./invoices.ts";
 import { auditBilling, type Db, post, requireSubscriber, settingsOf, type Tx } from "./ledger.ts";
 
@@ -48,56 +49,94 @@ export async function allocate(tx: Tx, subscriberId: string, preferred: readonly
   return made;
 }
 
+interface Taken {
+  readonly subscriberId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly method: PaymentMethod;
+  readonly reference?: string | undefined;
+  readonly invoiceIds?: readonly string[] | undefined;
+  readonly gatewayEventId?: string | undefined;
+}
+
+/**
+ * A payment onto the ledger, then onto the invoices (the named ones first), in the caller's
+ * transaction; undefined when a gateway event was recorded already (its unique index).
+ */
+async function take(tx: Tx, actor: string, input: Taken) {
+  const settings = await settingsOf(tx);
+  if (input.currency !== settings.currency) {
+    const message = `this tenant bills in ${settings.currency}`;
+    throw new ProblemError(400, { detail: message, errors: [{ path: "currency", message }] });
+  }
+  await requireSubscriber(tx, input.subscriberId);
+  const [payment] = await tx
+    .insert(payments)
+    .values({
+      subscriberId: input.subscriberId,
+      method: input.method,
+      reference: input.reference ?? null,
+      amountMinor: input.amountMinor,
+      currency: input.currency,
+      recordedBy: actor,
+      gatewayEventId: input.gatewayEventId ?? null,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!payment) return undefined;
+  await post(tx, {
+    subscriberId: input.subscriberId,
+    kind: "payment",
+    amountMinor: -input.amountMinor,
+    currency: input.currency,
+    description: `Payment (${input.method.replace("_", " ")})${input.reference ? ` ${input.reference}` : ""}`,
+    actor,
+    paymentId: payment.id,
+  });
+  const allocations = (await allocate(tx, input.subscriberId, input.invoiceIds)).filter(
+    (a) => a.paymentId === payment.id,
+  );
+  const allocated = allocations.reduce((a, x) => a + x.amountMinor, 0);
+  await auditBilling(
+    tx,
+    actor,
+    input.gatewayEventId ? "payment.gateway" : "payment.record",
+    { type: "payment", id: payment.id },
+    {
+      subscriberId: input.subscriberId,
+      amountMinor: input.amountMinor,
+      method: input.method,
+      ...(input.gatewayEventId ? { gatewayEventId: input.gatewayEventId } : {}),
+      allocations,
+    },
+  );
+  return {
+    id: payment.id,
+    allocations: allocations.map(({ invoiceId, amountMinor }) => ({ invoiceId, amountMinor })),
+    creditMinor: input.amountMinor - allocated,
+  };
+}
+
 /** A payment staff took (cash, transfer, mobile money): on the ledger, then on the invoices. */
 export async function recordPayment(db: Db, actor: string, input: PaymentCreate) {
   return db.transaction(async (tx) => {
-    const settings = await settingsOf(tx);
-    if (input.currency !== settings.currency) {
-      const message = `this tenant bills in ${settings.currency}`;
-      throw new ProblemError(400, { detail: message, errors: [{ path: "currency", message }] });
-    }
-    await requireSubscriber(tx, input.subscriberId);
-    const [payment] = await tx
-      .insert(payments)
-      .values({
-        subscriberId: input.subscriberId,
-        method: input.method,
-        reference: input.reference ?? null,
-        amountMinor: input.amountMinor,
-        currency: input.currency,
-        recordedBy: actor,
-      })
-      .returning();
-    if (!payment) throw new Error("insert returned nothing");
-    await post(tx, {
-      subscriberId: input.subscriberId,
-      kind: "payment",
-      amountMinor: -input.amountMinor,
-      currency: input.currency,
-      description: `Payment (${input.method.replace("_", " ")})${input.reference ? ` ${input.reference}` : ""}`,
-      actor,
-      paymentId: payment.id,
-    });
-    const allocations = (await allocate(tx, input.subscriberId, input.invoiceIds)).filter(
-      (a) => a.paymentId === payment.id,
-    );
-    const allocated = allocations.reduce((a, x) => a + x.amountMinor, 0);
-    await auditBilling(
-      tx,
-      actor,
-      "payment.record",
-      { type: "payment", id: payment.id },
-      {
-        subscriberId: input.subscriberId,
-        amountMinor: input.amountMinor,
-        method: input.method,
-        allocations,
-      },
-    );
-    return {
-      id: payment.id,
-      allocations: allocations.map(({ invoiceId, amountMinor }) => ({ invoiceId, amountMinor })),
-      creditMinor: input.amountMinor - allocated,
-    };
+    const taken = await take(tx, actor, input);
+    if (!taken) throw new Error("a payment without a gateway event cannot be a duplicate");
+    return taken;
   });
+}
+
+/** A card payment a gateway's verified webhook reports, once however often it is delivered. */
+export async function recordSettlement(db: Db, s: Settlement) {
+  return db.transaction((tx) =>
+    take(tx, "system", {
+      subscriberId: s.subscriberId,
+      amountMinor: s.amountMinor,
+      currency: s.currency,
+      method: "card",
+      reference: s.reference,
+      invoiceIds: [s.invoiceId],
+      gatewayEventId: s.eventId,
+    }),
+  );
 }

@@ -190,3 +190,31 @@ export const runDunning = route({
   request: { body: jsonBody(BillingRunRequest) },
   responses: { 200: json(DunningRun, "finished"), ...problems(400, 415) },
 });
+
+export const checkout = route({
+  method: "post",
+  path: "/invoices/{id}/checkout",
+  tags,
+  summary: "A card payment page (Stripe Checkout) for what is open on an invoice, to hand the subscriber",
+  middleware: write,
+  request: { params: IdParam },
+  responses: {
+    201: json(z.object({ sessionId: z.string(), url: z.url() }), "the page"),
+    ...problems(404, 409, 503),
+  },
+});
+
+/** Where the tenant's Stripe webhook endpoint points (under /api/v1). */
+export const STRIPE_WEBHOOK_PATH = "/payments/stripe/webhook";
+
+export const stripeWebhook = route({
+  method: "post",
+  path: STRIPE_WEBHOOK_PATH,
+  tags,
+  summary:
+    "Stripe's webhook: a checkout.session.completed event, its Stripe-Signature verified, records the card payment once per event",
+  responses: {
+    200: json(z.object({ received: z.literal(true), recorded: z.boolean() }), "taken"),
+    ...problems(400, 503),
+  },
+});

@@ -1,13 +1,13 @@
 import type { PaymentCreate } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { auditLogs, billingRuns, subscribers } from "@dotmac/tenant-db";
+import { auditLogs, billingRuns, invoices, subscribers } from "@dotmac/tenant-db";
 import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { dunningState, pauseDunning, restoreIfSettled, runDunning } from "../billing/dunning.ts";
 import { createInvoice, creditNote, voidInvoice } from "../billing/invoices.ts";
 import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { receipt } from "../billing/notices.ts";
-import { recordPayment } from "../billing/payments.ts";
+import { recordPayment, recordSettlement } from "../billing/payments.ts";
 import { runBilling } from "../billing/runs.ts";
 import {
   billingSettingsView,
@@ -28,7 +28,11 @@ async function restoreAfter(c: Ctx, subscriberId: string) {
 }
 
 /** A receipt to the subscriber, when the tenant mails and they have an address; audited either way. */
-async function sendReceipt(c: Ctx, input: PaymentCreate, payment: { id: string; creditMinor: number }) {
+async function sendReceipt(
+  c: Ctx,
+  input: Pick<PaymentCreate, "subscriberId" | "amountMinor" | "currency">,
+  payment: { id: string; creditMinor: number },
+) {
   const { db, mail } = c.var.deps;
   if (!mail) return;
   const [s] = await db
@@ -136,6 +140,57 @@ export function billingRouter() {
       const id = await subscriberIn(c, c.req.valid("param").id);
       await pauseDunning(c.var.deps.db, staffOf(c).id, id, c.req.valid("json"));
       return c.json(await dunningState(c.var.deps.db, id), 200);
+    })
+    .openapi(routes.checkout, async (c) => {
+      const { db, gateway } = c.var.deps;
+      const found = await invoiceDetail(db, knownId(c.req.valid("param").id, "invoice"));
+      if (!found) throw new ProblemError(404, { detail: "no such invoice" });
+      if (!gateway) throw new ProblemError(503, { detail: "this tenant takes no card payments" });
+      if (found.kind !== "invoice" || found.openMinor <= 0 || !found.number || found.status === "void")
+        throw new ProblemError(409, {
+          detail: `nothing is open on this ${found.status.replace("_", " ")} invoice`,
+        });
+      const [s] = await db
+        .select({ email: subscribers.email })
+        .from(subscribers)
+        .where(eq(subscribers.id, found.subscriberId));
+      const page = await gateway.checkout({
+        invoiceId: found.id,
+        subscriberId: found.subscriberId,
+        number: found.number,
+        amountMinor: found.openMinor,
+        currency: found.currency,
+        email: s?.email ?? null,
+        returnUrl: new URL(`/dashboard/billing/${found.id}`, c.req.url).toString(),
+      });
+      await db.insert(auditLogs).values({
+        actorType: "staff",
+        actorId: staffOf(c).id,
+        action: "invoice.checkout",
+        targetType: "invoice",
+        targetId: found.id,
+        after: { gateway: gateway.name, sessionId: page.sessionId, amountMinor: found.openMinor },
+      });
+      return c.json(page, 201);
+    })
+    .openapi(routes.stripeWebhook, async (c) => {
+      const { db, gateway } = c.var.deps;
+      if (!gateway) throw new ProblemError(503, { detail: "this tenant takes no card payments" });
+      const settled = gateway.settlement(await c.req.text(), c.req.header("stripe-signature"));
+      if (!settled) return c.json({ received: true as const, recorded: false }, 200);
+      const [invoice] = await db
+        .select({ subscriberId: invoices.subscriberId })
+        .from(invoices)
+        .where(eq(invoices.id, settled.invoiceId));
+      // Signed by the tenant's own endpoint secret, but a metadata pair we never wrote is refused.
+      if (invoice?.subscriberId !== settled.subscriberId)
+        throw new ProblemError(400, { detail: "the event names an invoice of another subscriber, or none" });
+      const recorded = await recordSettlement(db, settled);
+      if (recorded) {
+        await restoreIfSettled(db, c.var.deps, "system", settled.subscriberId);
+        await sendReceipt(c, settled, recorded);
+      }
+      return c.json({ received: true as const, recorded: recorded !== undefined }, 200);
     })
     .openapi(routes.runDunning, async (c) => {
       const { db, disconnect, reauthorize, mail } = c.var.deps;

@@ -1,7 +1,12 @@
 import { StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { CreditNoteForm, PaymentForm, VoidForm } from "../../../../components/billing-forms.tsx";
+import {
+  CheckoutForm,
+  CreditNoteForm,
+  PaymentForm,
+  VoidForm,
+} from "../../../../components/billing-forms.tsx";
 import { formatMoney } from "../../../../server/billing/money.ts";
 import { invoiceDetail } from "../../../../server/billing/views.ts";
 import { deps } from "../../../../server/runtime.ts";
@@ -13,7 +18,8 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
   const staff = await staffWith("billing:read");
   const { id } = await params;
   if (!uuid.test(id)) notFound();
-  const invoice = await invoiceDetail((await deps()).db, id);
+  const { db, gateway } = await deps();
+  const invoice = await invoiceDetail(db, id);
   if (!invoice) notFound();
   const money = (minor: number) => formatMoney(minor, invoice.currency);
   const open = invoice.kind === "invoice" && ["issued", "partially_paid", "overdue"].includes(invoice.status);
@@ -110,6 +116,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
             invoiceId={invoice.id}
             currency={invoice.currency}
           />
+          {gateway ? <CheckoutForm invoiceId={invoice.id} /> : null}
           <CreditNoteForm invoiceId={invoice.id} />
           {invoice.openMinor === invoice.totalMinor ? <VoidForm invoiceId={invoice.id} /> : null}
         </>

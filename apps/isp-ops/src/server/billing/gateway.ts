@@ -1,0 +1,114 @@
+import { ProblemError } from "@dotmac/http/problem";
+import Stripe from "stripe";
+
+/** A hosted page where the subscriber pays an invoice by card. */
+export interface CardCheckout {
+  readonly sessionId: string;
+  readonly url: string;
+}
+
+/** What a verified gateway event says was paid. */
+export interface Settlement {
+  /** The gateway's event id: the same delivery twice records one payment. */
+  readonly eventId: string;
+  readonly invoiceId: string;
+  readonly subscriberId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  /** The gateway's own reference for the payment, shown to staff. */
+  readonly reference: string;
+}
+
+/**
+ * A card payment gateway: Stripe today, any other behind the same two calls (a checkout page for
+ * an invoice, and the settlement its signed webhook reports).
+ */
+export interface PaymentGateway {
+  readonly name: string;
+  checkout(input: {
+    invoiceId: string;
+    subscriberId: string;
+    number: string;
+    amountMinor: number;
+    currency: string;
+    email: string | null;
+    returnUrl: string;
+  }): Promise<CardCheckout>;
+  /**
+   * A webhook delivery, its signature checked (a 400 when it does not verify): the payment it
+   * settles, or null for an event that settles nothing.
+   */
+  settlement(rawBody: string, signature: string | undefined): Settlement | null;
+}
+
+/**
+ * Stripe Checkout through the stripe SDK: a Checkout Session per invoice (its id in the metadata),
+ * settled by `checkout.session.completed` once paid. `apiUrl` aims the SDK elsewhere than Stripe
+ * itself: stripe-mock, locally and in tests.
+ */
+export function stripeGateway(opts: {
+  secretKey: string;
+  webhookSecret: string;
+  apiUrl?: string | undefined;
+}): PaymentGateway {
+  const api = opts.apiUrl ? new URL(opts.apiUrl) : undefined;
+  const stripe = new Stripe(
+    opts.secretKey,
+    api
+      ? {
+          host: api.hostname,
+          port: api.port || (api.protocol === "https:" ? 443 : 80),
+          protocol: api.protocol === "https:" ? "https" : "http",
+        }
+      : {},
+  );
+  return {
+    name: "stripe",
+    async checkout(input) {
+      const metadata = { invoiceId: input.invoiceId, subscriberId: input.subscriberId };
+      const session = await stripe.checkout.sessions.create({
+        mode: "payment",
+        client_reference_id: input.invoiceId,
+        ...(input.email ? { customer_email: input.email } : {}),
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: input.currency.toLowerCase(),
+              unit_amount: input.amountMinor,
+              product_data: { name: `Invoice ${input.number}` },
+            },
+          },
+        ],
+        metadata,
+        payment_intent_data: { metadata },
+        success_url: input.returnUrl,
+        cancel_url: input.returnUrl,
+      });
+      if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
+      return { sessionId: session.id, url: session.url };
+    },
+    settlement(rawBody, signature) {
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(rawBody, signature ?? "", opts.webhookSecret);
+      } catch {
+        throw new ProblemError(400, { detail: "the Stripe-Signature header does not verify" });
+      }
+      if (event.type !== "checkout.session.completed") return null;
+      const session = event.data.object;
+      const { invoiceId, subscriberId } = session.metadata ?? {};
+      if (session.payment_status !== "paid" || !invoiceId || !subscriberId || !session.amount_total)
+        return null;
+      const intent = session.payment_intent;
+      return {
+        eventId: event.id,
+        invoiceId,
+        subscriberId,
+        amountMinor: session.amount_total,
+        currency: (session.currency ?? "").toUpperCase(),
+        reference: typeof intent === "string" ? intent : (intent?.id ?? session.id),
+      };
+    },
+  };
+}
