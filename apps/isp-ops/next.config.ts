@@ -8,8 +8,8 @@ const config: NextConfig = {
   output: "standalone",
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@dotmac/contracts", "@dotmac/ui", "@dotmac/tenant-db", "@dotmac/platform-db"],
-  // swagger-ui-dist stays a package at run time, so it can say where its files are.
-  serverExternalPackages: ["postgres", "swagger-ui-dist"],
+  // swagger-ui-dist and pdfkit stay packages at run time, so they find their own files.
+  serverExternalPackages: ["postgres", "swagger-ui-dist", "pdfkit"],
   poweredByHeader: false,
   reactStrictMode: true,
   headers: async () => [{ source: "/:path*", headers: [{ key: "Content-Security-Policy", value: csp }] }],

@@ -1,4 +1,8 @@
-import { invoices, ledgerEntries, payments, subscriberStatusHistory } from "@dotmac/tenant-db";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "@dotmac/devkit";
+import { invoices, ledgerEntries, payments, subscriberStatusHistory, subscribers } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvoice } from "../src/server/billing/invoices.ts";
@@ -262,5 +266,34 @@ describe("billing", () => {
         "invoice.void",
       ]),
     );
+  });
+
+  it("renders an invoice as a PDF in the tenant's branding whose text has the number, each tax and the totals", async () => {
+    const id = await activeSubscriber("Pdf Reader", "2026-03-15");
+    // A name the PDF standard fonts cannot write.
+    await h.db.update(subscribers).set({ name: "Łucja Żółć-Ψ" }).where(eq(subscribers.id, id));
+    await asAdmin("/billing/runs", "POST", { asOf: "2026-03-20" });
+    const [invoice] = await invoicesOf(id);
+    const res = await h.api.request(`/api/v1/invoices/${invoice.id}/pdf`, { headers: h.admin });
+    expect([res.status, res.headers.get("content-type")]).toEqual([200, "application/pdf"]);
+    const dir = await mkdtemp(join(tmpdir(), "invoice-pdf-"));
+    const file = join(dir, "invoice.pdf");
+    await writeFile(file, Buffer.from(await res.arrayBuffer()));
+    const text = (await run("pdftotext", ["-layout", file, "-"])).replace(/ +/g, " ");
+    expect(text).toContain(`Invoice ${invoice.number}`);
+    expect(text).toContain("Łucja Żółć-Ψ");
+    expect(text).toContain("Service period: 2026-03-15 to 2026-04-01");
+    expect(text).toContain("VAT 20 % included: 2.74 EUR");
+    expect(text).toMatch(/Net 13\.71 EUR/);
+    expect(text).toMatch(/Total 16\.45 EUR/);
+    expect(text).toMatch(/Open 16\.45 EUR/);
+    expect(text).toContain("Your ISP");
+    // One page, rendered as a reader would (the PNG is what the e2e's screenshots show).
+    await run("pdftoppm", ["-png", "-r", "50", "-singlefile", file, join(dir, "page")]);
+    const png = await readFile(join(dir, "page.png"));
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect((await run("pdfinfo", [file])).match(/Pages:\s+(\d+)/)?.[1]).toBe("1");
+    expect((await asAdmin(`/invoices/${crypto.randomUUID()}/pdf`)).status).toBe(404);
+    await rm(dir, { recursive: true, force: true });
   });
 });

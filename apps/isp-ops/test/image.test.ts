@@ -1,7 +1,10 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TenantStamp } from "@dotmac/components";
 import { containerEnv, record, resetMocks, settled } from "@dotmac/components/testing";
 import { TenantSpec } from "@dotmac/contracts";
-import { devkitEnv } from "@dotmac/devkit";
+import { devkitEnv, run } from "@dotmac/devkit";
 import {
   buildImages,
   containerStore,
@@ -114,6 +117,35 @@ describe("the isp-ops image, run as the TenantStamp runs it", () => {
     expect(doc.info.title).toBe("DotMac isp-ops API");
     const bundle = await fetch(`${base}/api/v1/reference/swagger-ui-bundle.js`);
     expect([bundle.status, bundle.headers.get("content-type")]).toEqual([200, "text/javascript"]);
+
+    // An invoice PDF from the image: pdfkit's own files and the DejaVu fonts are in it.
+    const post = (path: string, json: unknown) =>
+      fetch(`${base}/api/v1${path}`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/json" },
+        body: JSON.stringify(json),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { id: string } }));
+    const subscriber = await post("/subscribers", {
+      name: "Zoë Image",
+      serviceAddress: "1 Container Road",
+      username: "zoe-image",
+      password: "zoe-image-password",
+    });
+    expect(subscriber.status).toBe(201);
+    const invoice = await post("/invoices", {
+      subscriberId: subscriber.body.id,
+      lines: [{ description: "Installation", unitMinor: 5000 }],
+    });
+    expect(invoice.status).toBe(201);
+    const pdf = await fetch(`${base}/api/v1/invoices/${invoice.body.id}/pdf`, { headers: { cookie } });
+    expect([pdf.status, pdf.headers.get("content-type")]).toEqual([200, "application/pdf"]);
+    const dir = await mkdtemp(join(tmpdir(), "image-pdf-"));
+    await writeFile(join(dir, "invoice.pdf"), Buffer.from(await pdf.arrayBuffer()));
+    const text = await run("pdftotext", [join(dir, "invoice.pdf"), "-"]);
+    await rm(dir, { recursive: true, force: true });
+    expect(text).toContain("Image Test Fibre");
+    expect(text).toContain("Zoë Image");
+    expect(text).toContain("Installation");
   });
 
   it("serves Prometheus metrics on its metrics port only: requests by route and status, subscribers", async () => {

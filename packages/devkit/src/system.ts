@@ -28,6 +28,8 @@ export const systemTools: readonly SystemTool[] = [
   { command: "chromium", debianPackage: "chromium" },
   // The RADIUS fault tests make the host refuse a reply, as a firewall would.
   { command: "iptables", debianPackage: "iptables" },
+  // The invoice PDF test reads its text back and renders a page, as a reader would.
+  { command: "pdftotext", debianPackage: "poppler-utils" },
 ];
 
 const onPath = (command: string) =>

@@ -7,6 +7,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { staffCookie, staffForToken } from "./auth.ts";
 import type { PaymentGateway } from "./billing/gateway.ts";
+import type { Branding } from "./branding.ts";
 import type { TenantMail } from "./mail.ts";
 import type { NasNetworkReporter } from "./nas-network-reporter.ts";
 import { authRouter } from "./routes/auth.ts";
@@ -27,6 +28,8 @@ export interface IspOpsDeps {
   readonly disconnect?: SessionDisconnector;
   /** Moves live sessions into or out of the walled garden (RFC 5176 CoA); absent, at the next login. */
   readonly reauthorize?: SessionDisconnector;
+  /** The tenant's name, logo and colour, for what it sends (PDFs); absent, a neutral one. */
+  readonly brand?: Branding;
   /** Card payments (Stripe Checkout); absent, only staff record payments. */
   readonly gateway?: PaymentGateway;
   /** The tenant's outgoing mail (dunning notices, receipts); absent, nothing is mailed. */

@@ -14,3 +14,11 @@ export const brandingOf = (env: IspOpsTenantEnv): Branding => ({
   logoUrl: env.NEXT_PUBLIC_TENANT_LOGO_URL || null,
   primaryColor: env.NEXT_PUBLIC_PRIMARY_COLOR,
 });
+
+/** Where no branding is configured (a test's API): a plain name and colour. */
+export const neutralBrand: Branding = {
+  slug: "isp",
+  name: "Your ISP",
+  logoUrl: null,
+  primaryColor: "#334155",
+};

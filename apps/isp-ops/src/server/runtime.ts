@@ -84,6 +84,7 @@ export async function deps(): Promise<IspOpsDeps> {
       ...(nasReporter ? { nasReporter } : {}),
       ...(mail ? { mail } : {}),
       ...(gateway ? { gateway } : {}),
+      brand: brandingOf(env),
     };
     state.ispOpsDeps.set(cacheKey, found);
     // Started by the first request (in a pod, the first readiness probe).

@@ -218,3 +218,19 @@ export const stripeWebhook = route({
     ...problems(400, 503),
   },
 });
+
+export const invoicePdf = route({
+  method: "get",
+  path: "/invoices/{id}/pdf",
+  tags,
+  summary: "An invoice or credit note as a PDF in the tenant's branding",
+  middleware: read,
+  request: { params: IdParam },
+  responses: {
+    200: {
+      description: "the PDF",
+      content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...problems(404),
+  },
+});

@@ -8,6 +8,7 @@ import { createInvoice, creditNote, voidInvoice } from "../billing/invoices.ts";
 import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { receipt } from "../billing/notices.ts";
 import { recordPayment, recordSettlement } from "../billing/payments.ts";
+import { invoicePdf } from "../billing/pdf.ts";
 import { runBilling } from "../billing/runs.ts";
 import {
   billingSettingsView,
@@ -16,6 +17,7 @@ import {
   updateBillingSettings,
 } from "../billing/settings.ts";
 import { invoiceDetail, listInvoices, subscriberBilling } from "../billing/views.ts";
+import { neutralBrand } from "../branding.ts";
 import * as routes from "./billing.routes.ts";
 import { createRouter, type IspOpsEnv, knownId, staffOf } from "./context.ts";
 
@@ -140,6 +142,20 @@ export function billingRouter() {
       const id = await subscriberIn(c, c.req.valid("param").id);
       await pauseDunning(c.var.deps.db, staffOf(c).id, id, c.req.valid("json"));
       return c.json(await dunningState(c.var.deps.db, id), 200);
+    })
+    .openapi(routes.invoicePdf, async (c) => {
+      const { db, brand } = c.var.deps;
+      const found = await invoiceDetail(db, knownId(c.req.valid("param").id, "invoice"));
+      if (!found) throw new ProblemError(404, { detail: "no such invoice" });
+      const [s] = await db
+        .select({ serviceAddress: subscribers.serviceAddress })
+        .from(subscribers)
+        .where(eq(subscribers.id, found.subscriberId));
+      const pdf = await invoicePdf(brand ?? neutralBrand, found, s?.serviceAddress ?? "");
+      return c.body(new Uint8Array(pdf), 200, {
+        "content-type": "application/pdf",
+        "content-disposition": `inline; filename="${found.number ?? found.id}.pdf"`,
+      });
     })
     .openapi(routes.checkout, async (c) => {
       const { db, gateway } = c.var.deps;

@@ -33,6 +33,10 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         {invoice.kind === "credit_note" ? "Credit note" : "Invoice"} {invoice.number}{" "}
         <StatusBadge status={invoice.status} />
       </h2>
+      <p>
+        {/* A plain link: the browser shows the PDF itself (not a client-side route). */}
+        <a href={`/api/v1/invoices/${invoice.id}/pdf`}>PDF</a>
+      </p>
       <dl className="facts">
         <dt>Subscriber</dt>
         <dd>
