@@ -7,6 +7,7 @@ import { createTenantDb, SecretBox, subscribers } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import { count } from "drizzle-orm";
 import next from "next";
+import { deliverInvoices } from "./server/billing/deliveries.ts";
 import { runDunning } from "./server/billing/dunning.ts";
 import { runBilling } from "./server/billing/runs.ts";
 import { radiusDisconnector, radiusReauthorizer } from "./server/disconnector.ts";
@@ -160,8 +161,9 @@ async function billingRun(): Promise<void> {
     : {};
   try {
     const billing = await runBilling(db, "system", asOf);
+    const mailed = await deliverInvoices(db, mail);
     const dunning = await runDunning(db, { ...net, mail }, "system", asOf);
-    process.stdout.write(`${JSON.stringify({ ...billing, dunning })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...billing, mailed, dunning })}\n`);
   } finally {
     await close();
   }

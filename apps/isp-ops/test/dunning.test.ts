@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   devkitEnv,
+  freePort,
   type Mailpit,
   type RadiusProcess,
   radclient,
@@ -12,7 +13,7 @@ import {
   startMailpit,
   startRadiusProcess,
 } from "@dotmac/devkit";
-import { auditLogs, dunningEvents, invoices, subscribers } from "@dotmac/tenant-db";
+import { auditLogs, dunningEvents, invoiceDeliveries, invoices, subscribers } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Json, startApi } from "./harness.ts";
@@ -162,7 +163,15 @@ describe("dunning that acts on the network", () => {
     expect((await stateOf(ada.id)).events.map((e: Json) => e.kind)).toEqual(["notice", "reminder"]);
     expect(received).toEqual([]);
     // Each step mailed Ada, in the tenant's name and colours, naming the invoice and what is open.
-    const [reminder, notice] = await mailTo("ada");
+    const [invoiceMail, reminder, notice] = await mailTo("ada");
+    // The invoice itself came first, its PDF attached.
+    expect(invoiceMail?.subject).toMatch(/^Invoice INV-\d{4}-\d+ from Fibre Test$/);
+    expect(invoiceMail?.attachments).toEqual([
+      expect.objectContaining({
+        fileName: expect.stringMatching(/^INV-.*\.pdf$/),
+        contentType: "application/pdf",
+      }),
+    ]);
     const [number] = (reminder?.subject.match(/INV-\d{4}-\d+/) ?? []) as string[];
     expect(reminder).toMatchObject({
       from: "billing@fibre.test",
@@ -213,9 +222,10 @@ describe("dunning that acts on the network", () => {
     expect(await statusOf(ada.id)).toBe("suspended");
     expect((await pay(100)).status).toBe(201);
     expect(await statusOf(ada.id)).toBe("active");
-    // A receipt for each payment; four notices before them, none sent twice.
+    // The invoice, four notices, then a receipt for each payment: none sent twice.
     const mails = await mailTo("ada");
     expect(mails.map((m) => m.subject.replace(/INV-\S+ /, "").split(":")[0])).toEqual([
+      "Invoice from Fibre Test",
       "Invoice is due on " + ada.dueOn,
       "Invoice is past due",
       "Your internet access is limited",
@@ -353,5 +363,23 @@ describe("dunning that acts on the network", () => {
       "reminder",
     ]);
     expect(await statusOf(dee.id)).toBe("suspended");
+  });
+
+  it("mails each invoice once, and leaves them for the next run while the relay is down", async () => {
+    h.mailThrough(`smtp://127.0.0.1:${await freePort()}`);
+    const eve = await billedSubscriber("eve");
+    expect(await mailTo("eve")).toEqual([]);
+    expect(
+      await h.db.select().from(invoiceDeliveries).where(eq(invoiceDeliveries.invoiceId, eve.invoiceId)),
+    ).toEqual([]);
+    h.mailThrough(mailpit?.smtpUrl ?? "");
+    for (let run = 0; run < 2; run++) expect((await asAdmin("/billing/runs", "POST", {})).status).toBe(200);
+    const mails = await mailTo("eve");
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^Invoice INV-.* from Fibre Test$/)]);
+    const [delivery] = await h.db
+      .select()
+      .from(invoiceDeliveries)
+      .where(eq(invoiceDeliveries.invoiceId, eve.invoiceId));
+    expect(delivery?.outcome).toMatch(/^sent to eve@home\.test/);
   });
 });

@@ -301,3 +301,13 @@ export const dunningEvents = pgTable(
     check("dunning_events_kind", oneOf("kind", DunningEventKind.options)),
   ],
 );
+
+/** Which issued invoices (and credit notes) were mailed to their subscriber, and how that went. */
+export const invoiceDeliveries = pgTable("invoice_deliveries", {
+  invoiceId: uuid()
+    .primaryKey()
+    .references(() => invoices.id),
+  at: createdAt(),
+  /** "sent to … (<message id>)", or why not (no address, the relay's refusal). */
+  outcome: text().notNull(),
+});

@@ -12,6 +12,7 @@ export interface Mail {
    * carries the same Message-ID and mail clients show it once.
    */
   readonly messageId?: string;
+  readonly attachments?: readonly { filename: string; content: Buffer; contentType: string }[];
 }
 
 /** Sends one message; resolves with the Message-ID the transport used. */
@@ -36,6 +37,7 @@ export function smtpMailer(url: string, from: string): Mailer {
       text: mail.text,
       html: mail.html,
       ...(mail.messageId ? { messageId: mail.messageId } : {}),
+      ...(mail.attachments ? { attachments: [...mail.attachments] } : {}),
     });
     return { messageId: info.messageId };
   };

@@ -13,6 +13,7 @@ export interface CaughtMail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  readonly attachments: { fileName: string; contentType: string; size: number }[];
 }
 
 export interface Mailpit {
@@ -72,6 +73,7 @@ export async function startMailpit(
             Subject: string;
             Text: string;
             HTML: string;
+            Attachments: { FileName: string; ContentType: string; Size: number }[];
           }>(`/message/${m.ID}`),
         ),
       );
@@ -84,6 +86,11 @@ export async function startMailpit(
         subject: m.Subject,
         text: m.Text,
         html: m.HTML,
+        attachments: (m.Attachments ?? []).map((a) => ({
+          fileName: a.FileName,
+          contentType: a.ContentType,
+          size: a.Size,
+        })),
       }));
     },
     stop: () => service.stop(),

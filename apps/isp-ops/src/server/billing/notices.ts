@@ -68,3 +68,33 @@ export function receipt(
   ]);
   return { ...mail, messageId: `<receipt-${f.paymentId}@${brand.slug}.dotmac>` };
 }
+
+/** An issued invoice (or credit note), its PDF attached. */
+export function invoiceMail(
+  brand: Branding,
+  f: {
+    to: string;
+    name: string;
+    invoiceId: string;
+    kind: "invoice" | "credit_note";
+    number: string;
+    totalMinor: number;
+    currency: string;
+    dueOn: string | null;
+    pdf: Buffer;
+  },
+): Mail {
+  const what = f.kind === "credit_note" ? "Credit note" : "Invoice";
+  const amount = formatMoney(f.totalMinor, f.currency);
+  const mail = branded(brand, f.to, `${what} ${f.number} from ${brand.name}`, [
+    `Dear ${f.name},`,
+    f.kind === "credit_note"
+      ? `Attached is credit note ${f.number} of ${amount}.`
+      : `Attached is invoice ${f.number} of ${amount}${f.dueOn ? `, due on ${f.dueOn}` : ""}.`,
+  ]);
+  return {
+    ...mail,
+    messageId: `<invoice-${f.invoiceId}@${brand.slug}.dotmac>`,
+    attachments: [{ filename: `${f.number}.pdf`, content: f.pdf, contentType: "application/pdf" }],
+  };
+}

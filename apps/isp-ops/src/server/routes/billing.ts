@@ -3,6 +3,7 @@ import { ProblemError } from "@dotmac/http/problem";
 import { auditLogs, billingRuns, invoices, subscribers } from "@dotmac/tenant-db";
 import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { deliverInvoices } from "../billing/deliveries.ts";
 import { dunningState, pauseDunning, restoreIfSettled, runDunning } from "../billing/dunning.ts";
 import { createInvoice, creditNote, voidInvoice } from "../billing/invoices.ts";
 import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
@@ -104,6 +105,7 @@ export function billingRouter() {
           lines: input.lines.map((l) => ({ kind: "one_off", ...l })),
         });
       });
+      await deliverInvoices(db, c.var.deps.mail);
       return c.json({ id }, 201);
     })
     .openapi(routes.invoice, async (c) => {
@@ -121,6 +123,7 @@ export function billingRouter() {
       const id = knownId(c.req.valid("param").id, "invoice");
       const credited = await creditNote(c.var.deps.db, staffOf(c).id, id, c.req.valid("json"));
       await restoreAfter(c, credited.subscriberId);
+      await deliverInvoices(c.var.deps.db, c.var.deps.mail);
       return c.json({ id: credited.id, invoiceStatus: credited.invoiceStatus }, 201);
     })
     .openapi(routes.recordPayment, async (c) => {
@@ -215,9 +218,12 @@ export function billingRouter() {
         200,
       );
     })
-    .openapi(routes.runBilling, async (c) =>
-      c.json(await runBilling(c.var.deps.db, staffOf(c).id, c.req.valid("json").asOf), 200),
-    )
+    .openapi(routes.runBilling, async (c) => {
+      const { db, mail } = c.var.deps;
+      const run = await runBilling(db, staffOf(c).id, c.req.valid("json").asOf);
+      await deliverInvoices(db, mail);
+      return c.json(run, 200);
+    })
     .openapi(routes.billingRuns, async (c) => {
       const items = await c.var.deps.db
         .select()
