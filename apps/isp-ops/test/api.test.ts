@@ -272,6 +272,7 @@ describe("isp-ops API", () => {
       ["PUT", `/subscribers/${someId}/dunning`, "billing:write", { until: null }],
       ["POST", "/billing/dunning-runs", "billing:write", { asOf: "2000-01-01" }],
       ["POST", `/invoices/${crypto.randomUUID()}/checkout`, "billing:write"],
+      ["GET", `/invoices/${crypto.randomUUID()}/pdf`, "billing:read"],
     ];
     for (const [method, path, permission, payload] of routes) {
       const csv =
