@@ -150,6 +150,11 @@ describe("isp-ops in a browser", () => {
       .allTextContents();
     expect(totals).toEqual(["", "39.99 EUR", "0.00 EUR", "39.99 EUR"]);
     await shot("invoice-issued");
+    // Its PDF, with the browser's session.
+    const pdfHref = (await page.getByRole("link", { name: "PDF", exact: true }).getAttribute("href")) ?? "";
+    const pdf = await page.request.get(new URL(pdfHref, page.url()).toString());
+    expect([pdf.status(), pdf.headers()["content-type"]]).toEqual([200, "application/pdf"]);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
     await page.getByLabel("Amount (EUR)").fill("39.99");
     await page.getByLabel("Method").selectOption("bank_transfer");
     await page.getByLabel("Reference").fill("TRX-E2E-1");
@@ -159,6 +164,10 @@ describe("isp-ops in a browser", () => {
     await shot("invoice-paid");
     await page.getByRole("link", { name: "Ada Lovelace" }).click();
     await page.getByText("Balance: 0.00 EUR owed").waitFor();
+    // Staff hold dunning for her until a day (a promise to pay).
+    await page.getByLabel("Hold until (empty: resume)").fill("2030-01-31");
+    await page.getByRole("button", { name: "Hold dunning" }).click();
+    await page.getByRole("status").filter({ hasText: "Dunning held until 2030-01-31." }).waitFor();
 
     // The network side: a NAS added from the RADIUS page, its secret not shown back.
     await page.getByRole("link", { name: "RADIUS", exact: true }).click();

@@ -150,7 +150,7 @@ export function DunningPauseForm({
             defaultValue={pausedUntil ?? ""}
             error={errors.until}
           />
-          <Field label="Reason" name="pauseReason" error={errors.reason} />
+          <Field label="Why (a promise to pay, say)" name="pauseReason" error={errors.reason} />
         </>
       )}
     </JsonForm>
