@@ -43,6 +43,37 @@ export const openSessions = (db: TenantDb, subscriberId: string): Promise<OpenSe
     .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
     .where(and(eq(accountingSessions.subscriberId, subscriberId), isNull(accountingSessions.stoppedAt)));
 
+/**
+ * Sends `act` (an RFC 5176 request through RADIUS) to each open session of a subscriber and
+ * writes each answer to the audit log as `action`; how many there were and how many the NAS acked.
+ */
+export async function actOnOpenSessions(
+  db: TenantDb,
+  subscriberId: string,
+  act: SessionDisconnector,
+  action: string,
+  actorId: string,
+): Promise<{ sessions: number; acked: number }> {
+  const open = await openSessions(db, subscriberId);
+  let acked = 0;
+  for (const session of open) {
+    const result = await act(session).catch((error: unknown) => ({
+      outcome: "error",
+      errorCause: (error as Error).message,
+    }));
+    if (result.outcome === "ack") acked++;
+    await db.insert(auditLogs).values({
+      actorType: "system",
+      actorId,
+      action,
+      targetType: "accounting_session",
+      targetId: session.acctSessionId,
+      after: { nasId: session.nasId, ...result },
+    });
+  }
+  return { sessions: open.length, acked };
+}
+
 export class TransitionError extends Error {
   constructor(
     readonly from: SubscriberStatus,
@@ -95,24 +126,10 @@ export async function changeSubscriberStatus(
     });
     return current;
   });
-  let disconnected = 0;
-  if (disconnect && from === "active") {
-    const open = await openSessions(db, input.subscriberId);
-    for (const session of open) {
-      const result = await disconnect(session).catch((error: unknown) => ({
-        outcome: "error",
-        errorCause: (error as Error).message,
-      }));
-      if (result.outcome === "ack") disconnected++;
-      await db.insert(auditLogs).values({
-        actorType: "system",
-        actorId: "disconnect",
-        action: "session.disconnect",
-        targetType: "accounting_session",
-        targetId: session.acctSessionId,
-        after: { nasId: session.nasId, ...result },
-      });
-    }
-  }
+  const disconnected =
+    disconnect && from === "active"
+      ? (await actOnOpenSessions(db, input.subscriberId, disconnect, "session.disconnect", "disconnect"))
+          .acked
+      : 0;
   return { from, to: input.to, disconnected };
 }

@@ -1,10 +1,9 @@
 import type { DunningAction, DunningPause, SubscriberStatus } from "@dotmac/contracts";
 import {
-  auditLogs,
+  actOnOpenSessions,
   changeSubscriberStatus,
   dunningEvents,
   dunningStates,
-  type OpenSession,
   openSessions,
   type SessionDisconnector,
   subscribers,
@@ -36,34 +35,15 @@ const today = () => new Date().toISOString().slice(0, 10);
  * log, as a suspension's Disconnect-Requests are. Without a control, says that nothing live changed.
  */
 async function actOnSessions(db: TenantDb, subscriberId: string, act: SessionDisconnector | undefined) {
-  const sessions = await openSessions(db, subscriberId);
   if (!act)
     return {
-      sessions: sessions.length,
+      sessions: (await openSessions(db, subscriberId)).length,
       changed: 0,
       note: "no RADIUS control: takes effect at the next login",
     };
-  let changed = 0;
-  for (const session of sessions) {
-    const result = await act(session).catch((error: unknown) => ({
-      outcome: "error",
-      errorCause: (error as Error).message,
-    }));
-    if (result.outcome === "ack") changed++;
-    await audit(db, "system", "session.reauthorize", session, result);
-  }
-  return { sessions: sessions.length, changed };
+  const { sessions, acked } = await actOnOpenSessions(db, subscriberId, act, "session.reauthorize", "system");
+  return { sessions, changed: acked };
 }
-
-const audit = (db: TenantDb, actor: string, action: string, session: OpenSession, result: object) =>
-  db.insert(auditLogs).values({
-    actorType: "system",
-    actorId: actor,
-    action,
-    targetType: "accounting_session",
-    targetId: session.acctSessionId,
-    after: { nasId: session.nasId, ...result },
-  });
 
 interface Candidate {
   subscriberId: string;
