@@ -265,6 +265,7 @@ describe("isp-ops API", () => {
         { subscriberId: someId, amountMinor: 100, currency: "EUR", method: "cash" },
       ],
       ["GET", `/subscribers/${someId}/billing`, "billing:read"],
+      ["POST", `/subscribers/${someId}/refunds`, "billing:write", { amountMinor: 1, reason: "perm" }],
       // A day long past: the run bills nothing here.
       ["POST", "/billing/runs", "billing:write", { asOf: "2000-01-01" }],
       ["GET", "/billing/runs", "billing:read"],

@@ -101,10 +101,15 @@ describe("a billing run killed with SIGKILL", () => {
         from ledger_entries where kind = 'charge'`);
     expect(ledger).toEqual({ charges: SUBSCRIBERS * 3, sum: ledger?.total, total: ledger?.total });
 
-    // A third run finds nothing to do; the killed run stays on record as unfinished.
+    // The next run found the killed one's lock free and marked it interrupted; a third finds
+    // nothing to do.
     const third = await run("2026-05-15").exited;
     expect(JSON.parse(third.output.trim().split("\n").at(-1) ?? "{}")).toMatchObject({ invoices: 0 });
     const runs = await t.db.select().from(billingRuns).orderBy(billingRuns.startedAt);
-    expect(runs.map((r) => r.finishedAt !== null)).toEqual([false, true, true]);
+    expect(runs.map((r) => [r.finishedAt !== null, r.error?.split(":")[0] ?? null])).toEqual([
+      [true, "interrupted"],
+      [true, null],
+      [true, null],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "@dotmac/devkit";
-import { invoices, ledgerEntries, payments, subscriberStatusHistory, subscribers } from "@dotmac/tenant-db";
+import { billingRuns, invoices, ledgerEntries, payments, subscribers } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvoice } from "../src/server/billing/invoices.ts";
@@ -21,24 +21,7 @@ describe("billing", () => {
     (await asAdmin(`/subscribers/${id}/billing`)).body.balanceMinor as number;
   const year = new Date().getUTCFullYear();
 
-  /** A subscriber made active on `day` (the history row is back-dated: activation decides the first period). */
-  const activeSubscriber = async (name: string, day: string) => {
-    const created = await asAdmin("/subscribers", "POST", {
-      name,
-      serviceAddress: "1 Billing Road",
-      planId,
-      username: `${name.toLowerCase().replaceAll(" ", "-")}-${Date.now()}`,
-      password: "router-password",
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.id as string;
-    expect((await asAdmin(`/subscribers/${id}/status`, "POST", { to: "active" })).status).toBe(200);
-    await h.db
-      .update(subscriberStatusHistory)
-      .set({ at: new Date(`${day}T09:00:00Z`) })
-      .where(eq(subscriberStatusHistory.subscriberId, id));
-    return id;
-  };
+  const activeSubscriber = (name: string, day: string) => h.activeSince(name, day, planId);
 
   beforeAll(async () => {
     h = await startApi();
@@ -125,6 +108,30 @@ describe("billing", () => {
     expect((await invoicesOf(late)).map((i) => i.periodStart)).toEqual(["2026-04-01"]);
     const runs = (await asAdmin("/billing/runs")).body.items as Json[];
     expect(runs.every((r) => r.finishedAt && r.error === null)).toBe(true);
+  });
+
+  it("marks a run that died unfinished as interrupted, and leaves one still running alone", async () => {
+    const [dead, alive] = await h.db
+      .insert(billingRuns)
+      .values([
+        { asOf: "2026-04-02", startedBy: "killed" },
+        { asOf: "2026-04-02", startedBy: "elsewhere" },
+      ])
+      .returning();
+    // Another process's run holds its lock on its own connection.
+    const other = await h.db.$client.reserve();
+    try {
+      await other`select pg_advisory_lock(hashtextextended(${`billing_run:${alive?.id}`}, 0))`;
+      expect((await asAdmin("/billing/runs", "POST", { asOf: "2026-04-02" })).status).toBe(200);
+      const rows = await h.db.select().from(billingRuns);
+      const byId = (id?: string) => rows.find((r) => r.id === id);
+      expect(byId(dead?.id)?.error).toMatch(/^interrupted: /);
+      expect(byId(dead?.id)?.finishedAt).not.toBeNull();
+      expect(byId(alive?.id)).toMatchObject({ finishedAt: null, error: null });
+    } finally {
+      other.release();
+    }
+    await h.db.delete(billingRuns).where(eq(billingRuns.id, alive?.id ?? ""));
   });
 
   it("numbers issued invoices without gaps, even when an issuing transaction fails", async () => {

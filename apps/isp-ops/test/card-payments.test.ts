@@ -143,4 +143,44 @@ describe("card payments (Stripe)", () => {
     // A paid invoice has nothing left to pay by card.
     expect((await asAdmin(`/invoices/${invoice.id}/checkout`, "POST")).status).toBe(409);
   });
+
+  it("credits a card-paid period its unused days when the service ends, and gives that back to the card", async () => {
+    // Served from today: ended today, none of the paid period was used.
+    const ended = await asAdmin(`/subscribers/${subscriberId}/status`, "POST", {
+      to: "terminated",
+      reason: "moved away",
+    });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    const account = (await asAdmin(`/subscribers/${subscriberId}/billing`)).body;
+    expect([account.balanceMinor, account.creditMinor]).toEqual([-invoice.openMinor, invoice.openMinor]);
+    const notes = (account.invoices as Json[]).filter((i) => i.kind === "credit_note");
+    expect(notes.map((n) => n.totalMinor)).toEqual([invoice.openMinor]);
+
+    const tooMuch = await asAdmin(`/subscribers/${subscriberId}/refunds`, "POST", {
+      amountMinor: invoice.openMinor + 1,
+      reason: "moved away",
+    });
+    expect([tooMuch.status, tooMuch.body.errors]).toEqual([
+      400,
+      [{ path: "amountMinor", message: `at most the account's credit, ${invoice.openMinor}` }],
+    ]);
+    const made = await asAdmin(`/subscribers/${subscriberId}/refunds`, "POST", {
+      amountMinor: invoice.openMinor,
+      reason: "moved away",
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body).toMatchObject({
+      creditMinor: 0,
+      refunds: [{ amountMinor: invoice.openMinor, method: "card", reference: expect.stringMatching(/^re_/) }],
+    });
+    const after = (await asAdmin(`/subscribers/${subscriberId}/billing`)).body;
+    expect([after.balanceMinor, after.creditMinor, after.refunds.length]).toEqual([0, 0, 1]);
+    expect(after.ledger[0]).toMatchObject({ kind: "refund", amountMinor: invoice.openMinor });
+    // Nothing is left to give back.
+    const again = await asAdmin(`/subscribers/${subscriberId}/refunds`, "POST", {
+      amountMinor: 1,
+      reason: "twice",
+    });
+    expect(again.status).toBe(400);
+  });
 });

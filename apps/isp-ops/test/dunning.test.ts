@@ -16,6 +16,7 @@ import {
 import { auditLogs, dunningEvents, invoiceDeliveries, invoices, subscribers } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, prorate } from "../src/server/billing/money.ts";
 import { type Json, startApi } from "./harness.ts";
 
 const radius = createRequire(import.meta.url)("radius") as {
@@ -26,8 +27,6 @@ const radius = createRequire(import.meta.url)("radius") as {
 radius.add_dictionary(join(repoRoot, "apps/radius/dictionaries/dictionary.mikrotik"));
 
 const NAS_SECRET = "bng-dunning-secret";
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Dunning on real parts: the isp-ops API on Postgres, the tenant's RADIUS server as its own
@@ -90,11 +89,18 @@ describe("dunning that acts on the network", () => {
     expect(await accounting(user, "Start")).toMatch(/Received Accounting-Response/);
     expect((await asAdmin("/billing/runs", "POST", {})).status).toBe(200);
     const [invoice] = await h.db
-      .select({ id: invoices.id, dueOn: invoices.dueOn, total: invoices.totalMinor })
+      .select({
+        id: invoices.id,
+        dueOn: invoices.dueOn,
+        total: invoices.totalMinor,
+        start: invoices.periodStart,
+        end: invoices.periodEnd,
+      })
       .from(invoices)
       .where(eq(invoices.subscriberId, id));
-    if (!invoice?.dueOn) throw new Error(`no invoice for ${user}`);
-    return { id, invoiceId: invoice.id, dueOn: invoice.dueOn, total: invoice.total };
+    if (!invoice?.dueOn || !invoice.start || !invoice.end) throw new Error(`no invoice for ${user}`);
+    const period = { start: invoice.start, end: invoice.end };
+    return { id, invoiceId: invoice.id, dueOn: invoice.dueOn, total: invoice.total, period };
   };
 
   beforeAll(async () => {
@@ -209,6 +215,10 @@ describe("dunning that acts on the network", () => {
     expect(await login("ada")).toMatch(/Received Access-Reject/);
     expect(await accounting("ada", "Stop")).toMatch(/Received Accounting-Response/);
     expect((await stateOf(ada.id)).suspendedByDunning).toBe(true);
+    // Suspended days are not charged: the rest of the period is credited from the suspension's day.
+    const owed = (await asAdmin(`/subscribers/${ada.id}/billing`)).body.balanceMinor as number;
+    expect(ada.total - owed).toBe(prorate(ada.total, ada.period, addDays(ada.dueOn, 14), ada.period.end));
+    expect(owed).toBeGreaterThan(100);
 
     // Paying part leaves the suspension; paying the rest lifts it and the walled garden.
     const pay = (amountMinor: number) =>
@@ -218,7 +228,7 @@ describe("dunning that acts on the network", () => {
         currency: "EUR",
         method: "bank_transfer",
       });
-    expect((await pay(ada.total - 100)).status).toBe(201);
+    expect((await pay(owed - 100)).status).toBe(201);
     expect(await statusOf(ada.id)).toBe("suspended");
     expect((await pay(100)).status).toBe(201);
     expect(await statusOf(ada.id)).toBe("active");
@@ -230,7 +240,7 @@ describe("dunning that acts on the network", () => {
       "Invoice is past due",
       "Your internet access is limited",
       "Your service is suspended",
-      "Receipt for your payment of 29.00 EUR",
+      `Receipt for your payment of ${((owed - 100) / 100).toFixed(2)} EUR`,
       "Receipt for your payment of 1.00 EUR",
     ]);
     const restored = await login("ada");

@@ -1,6 +1,7 @@
 import { StaffPermission } from "@dotmac/contracts";
-import { SecretBox } from "@dotmac/tenant-db";
+import { SecretBox, subscriberStatusHistory } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
+import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { createIspOpsApi, type IspOpsDeps } from "../src/server/api.ts";
 import type { PaymentGateway } from "../src/server/billing/gateway.ts";
@@ -94,6 +95,36 @@ export async function startApi() {
     return signIn(`${name}@isp.test`);
   };
   const admin = await staffWith("admin", [...StaffPermission.options]);
+  /**
+   * A subscriber on `planId` made active on `day`: the history row is back-dated, because the
+   * activation decides the first billing period.
+   */
+  const activeSince = async (name: string, day: string, planId: string) => {
+    const created = await call("/subscribers", {
+      method: "POST",
+      cookie: admin,
+      json: {
+        name,
+        serviceAddress: "1 Billing Road",
+        planId,
+        username: `${name.toLowerCase().replaceAll(" ", "-")}-${Date.now()}`,
+        password: "router-password",
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    const activated = await call(`/subscribers/${id}/status`, {
+      method: "POST",
+      cookie: admin,
+      json: { to: "active" },
+    });
+    expect(activated.status).toBe(200);
+    await t.db
+      .update(subscriberStatusHistory)
+      .set({ at: new Date(`${day}T09:00:00Z`) })
+      .where(eq(subscriberStatusHistory.subscriberId, id));
+    return id;
+  };
   return {
     t,
     db: t.db,
@@ -105,6 +136,7 @@ export async function startApi() {
     signIn,
     staffWith,
     admin,
+    activeSince,
     disconnected,
     routeThroughRadius,
     mailThrough,

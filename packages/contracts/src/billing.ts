@@ -154,6 +154,19 @@ export const PaymentCreate = z
   .strict();
 export type PaymentCreate = z.infer<typeof PaymentCreate>;
 
+/**
+ * Money given back from a subscriber's credit (what payments left after their invoices): a card
+ * payment's part through its gateway, the rest by hand (the reference says how, a transfer's).
+ */
+export const RefundCreate = z
+  .object({
+    amountMinor: positiveMinor,
+    reason: z.string().trim().min(1).max(500),
+    reference: z.string().trim().max(200).optional(),
+  })
+  .strict();
+export type RefundCreate = z.infer<typeof RefundCreate>;
+
 export const InvoiceQuery = z.object({
   status: InvoiceStatus.optional(),
   subscriberId: z.uuid().optional(),
@@ -300,9 +313,27 @@ export const PaymentRecorded = z.object({
   creditMinor: z.number(),
 });
 
+const Refund = z.object({
+  id: z.uuid(),
+  paymentId: z.uuid(),
+  amountMinor: z.number(),
+  method: PaymentMethod,
+  reference: z.string().nullable(),
+});
+
+export const RefundsMade = z.object({
+  /** One per payment the money came from, the latest payment first. */
+  refunds: z.array(Refund),
+  /** The credit left on the account. */
+  creditMinor: z.number(),
+});
+
 export const SubscriberBilling = z.object({
   /** Positive: owed; negative: credit. */
   balanceMinor: z.number(),
+  /** What payments left unspent on invoices: what can be refunded. */
+  creditMinor: z.number(),
+  refunds: z.array(Refund.extend({ reason: z.string(), at })),
   ledger: z.array(
     z.object({
       id: z.number(),

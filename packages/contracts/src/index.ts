@@ -30,6 +30,8 @@ export {
   PaymentCreate,
   PaymentMethod,
   PaymentRecorded,
+  RefundCreate,
+  RefundsMade,
   SubscriberBilling,
   TaxRate,
   TaxRateCreate,

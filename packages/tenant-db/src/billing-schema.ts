@@ -87,6 +87,11 @@ export const billingAccounts = pgTable("billing_accounts", {
   anchorDay: smallint().notNull(),
   /** The first day not yet invoiced; the next billing run starts the next period here. */
   billedThrough: date().notNull(),
+  /**
+   * Which stretch of unchanged service is being billed: a plan change, suspension or termination
+   * starts the next one, so the days after the change can be billed again (once per segment).
+   */
+  segment: integer().notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -121,6 +126,14 @@ export const invoices = pgTable(
     /** The service period a cycle's invoice is for ([start, end)); none for one-off invoices. */
     periodStart: date(),
     periodEnd: date(),
+    /** A cycle invoice's service segment (billing_accounts.segment when it was billed). */
+    segment: integer(),
+    /**
+     * The plan's price for the whole cycle the period lies in, and that cycle's first day: what a
+     * service change's credit for the unused days is prorated from, whatever the plan costs later.
+     */
+    cyclePriceMinor: bigint({ mode: "number" }),
+    cycleStart: date(),
     issuedAt: timestamp({ withTimezone: true }),
     dueOn: date(),
     netMinor: money(),
@@ -132,10 +145,10 @@ export const invoices = pgTable(
   },
   (t) => [
     uniqueIndex("invoices_number").on(t.number),
-    // One invoice per subscriber and period: a billing run that is repeated (or crashed and
-    // restarted) cannot bill a period twice.
+    // One invoice per subscriber, service segment and period: a billing run that is repeated (or
+    // crashed and restarted) cannot bill a period twice.
     uniqueIndex("invoices_subscriber_period")
-      .on(t.subscriberId, t.periodStart)
+      .on(t.subscriberId, t.segment, t.periodStart)
       .where(sql`${t.kind} = 'invoice' and ${t.periodStart} is not null and ${t.status} <> 'void'`),
     index("invoices_subscriber").on(t.subscriberId, t.createdAt),
     index("invoices_status_due").on(t.status, t.dueOn),
@@ -202,6 +215,35 @@ export const payments = pgTable(
   ],
 );
 
+/**
+ * Money given back from a subscriber's credit (what their payments left unallocated), by the way
+ * it came: a card payment through its gateway, the rest by hand.
+ */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    subscriberId: uuid()
+      .notNull()
+      .references(() => subscribers.id),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    amountMinor: money(),
+    currency: text().notNull(),
+    reason: text().notNull(),
+    /** The gateway's refund id, or the reference staff gave (a transfer's). */
+    reference: text(),
+    recordedBy: text().notNull(),
+    at: createdAt(),
+  },
+  (t) => [
+    index("refunds_payment").on(t.paymentId),
+    index("refunds_subscriber").on(t.subscriberId, t.at),
+    check("refunds_positive", sql`${t.amountMinor} > 0`),
+  ],
+);
+
 /** Which invoices a payment paid, and how much of each. */
 export const paymentAllocations = pgTable(
   "payment_allocations",
@@ -239,6 +281,7 @@ export const ledgerEntries = pgTable(
     currency: text().notNull(),
     invoiceId: uuid().references(() => invoices.id),
     paymentId: uuid().references(() => payments.id),
+    refundId: uuid().references(() => refunds.id),
     description: text().notNull(),
     actor: text().notNull(),
   },

@@ -9,3 +9,6 @@ export function createTenantDb(databaseUrl: string, opts: { max?: number } = {})
 }
 
 export type TenantDb = ReturnType<typeof createTenantDb>["db"];
+
+/** The handle inside `db.transaction(...)`. */
+export type TenantTx = Parameters<Parameters<TenantDb["transaction"]>[0]>[0];

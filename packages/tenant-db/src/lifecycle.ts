@@ -1,6 +1,6 @@
 import { canTransition, SubscriberStatus } from "@dotmac/contracts";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { TenantDb } from "./client.ts";
+import type { TenantDb, TenantTx } from "./client.ts";
 import { accountingSessions, auditLogs, nasClients, subscriberStatusHistory, subscribers } from "./schema.ts";
 
 /** An open session the NAS should end (RFC 5176 Disconnect-Request). */
@@ -84,9 +84,15 @@ export class TransitionError extends Error {
   }
 }
 
+/** What else a status change does in its own transaction (billing stops or starts with it). */
+export type DuringStatusChange = (
+  tx: TenantTx,
+  change: { subscriberId: string; from: SubscriberStatus; to: SubscriberStatus; actor: string },
+) => Promise<void>;
+
 /**
  * Moves a subscriber to a new status: checked against the lifecycle, recorded in the history
- * (who, when, why) and the audit log, in one transaction. Leaving `active` (suspend, terminate)
+ * (who, when, why) and the audit log, in one transaction with `during`. Leaving `active` (suspend, terminate)
  * then disconnects the subscriber's open sessions; RADIUS already refuses new logins, because it
  * reads the status on every Access-Request.
  */
@@ -94,6 +100,7 @@ export async function changeSubscriberStatus(
   db: TenantDb,
   input: { subscriberId: string; to: SubscriberStatus; actor: string; reason?: string | undefined },
   disconnect?: SessionDisconnector,
+  during?: DuringStatusChange,
 ): Promise<{ from: SubscriberStatus; to: SubscriberStatus; disconnected: number }> {
   const from = await db.transaction(async (tx) => {
     const [row] = await tx
@@ -124,6 +131,7 @@ export async function changeSubscriberStatus(
       before: { status: current },
       after: { status: input.to, ...(input.reason ? { reason: input.reason } : {}) },
     });
+    await during?.(tx, { subscriberId: row.id, from: current, to: input.to, actor: input.actor });
     return current;
   });
   const disconnected =

@@ -20,6 +20,8 @@ import {
 } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
+import { today } from "./billing/money.ts";
+import { billStatusChange, startBilling, stopBilling } from "./billing/service-changes.ts";
 import { constraintProblem } from "./constraints.ts";
 
 export interface SubscriberRow {
@@ -152,12 +154,17 @@ export async function updateSubscriber(db: TenantDb, staff: Staff, id: string, i
     return await db.transaction(async (tx) => {
       const [before] = await tx.select().from(subscribers).where(eq(subscribers.id, id)).for("update");
       if (!before) throw new ProblemError(404, { detail: "no such subscriber" });
+      // A new plan while served: the old one is billed to yesterday, the new one from today.
+      const newPlan =
+        input.planId !== undefined && input.planId !== before.planId && before.status === "active";
+      if (newPlan) await stopBilling(tx, id, today(), staff.id);
       const [after] = await tx
         .update(subscribers)
         .set({ ...input, updatedAt: sql`now()` })
         .where(eq(subscribers.id, id))
         .returning();
       if (!after) throw new Error("update returned nothing");
+      if (newPlan) await startBilling(tx, id, today());
       await tx.insert(auditLogs).values({
         actorType: "staff",
         actorId: staff.id,
@@ -209,7 +216,12 @@ export async function setStatus(
   const [exists] = await db.select({ id: subscribers.id }).from(subscribers).where(eq(subscribers.id, id));
   if (!exists) throw new ProblemError(404, { detail: "no such subscriber" });
   try {
-    return await changeSubscriberStatus(db, { subscriberId: id, to, actor: staff.id, reason }, disconnect);
+    return await changeSubscriberStatus(
+      db,
+      { subscriberId: id, to, actor: staff.id, reason },
+      disconnect,
+      billStatusChange(today()),
+    );
   } catch (error) {
     if (error instanceof TransitionError) {
       throw new ProblemError(409, {

@@ -13,7 +13,9 @@ import { desc, eq, sql } from "drizzle-orm";
 import type { TenantMail } from "../mail.ts";
 import { openAmount } from "./invoices.ts";
 import { auditBilling, settingsOf } from "./ledger.ts";
+import { today } from "./money.ts";
 import { dunningNotice } from "./notices.ts";
+import { billStatusChange } from "./service-changes.ts";
 
 /**
  * How dunning reaches the network, through the tenant's RADIUS server (absent: at the next
@@ -28,7 +30,6 @@ export interface NetworkControl {
 }
 
 const BATCH = 500;
-const today = () => new Date().toISOString().slice(0, 10);
 
 /**
  * Sends the request to each open session of the subscriber and writes each answer to the audit
@@ -72,6 +73,7 @@ async function takeStep(
   actor: string,
   c: Candidate,
   action: DunningAction,
+  on: string,
 ): Promise<Record<string, unknown>> {
   const why = `invoice ${c.number} ${c.days >= 0 ? `${c.days} days past due` : `due on ${c.dueOn}`}`;
   switch (action) {
@@ -107,6 +109,7 @@ async function takeStep(
         db,
         { subscriberId: c.subscriberId, to: "suspended", actor, reason: `dunning: ${why}` },
         net.disconnect,
+        billStatusChange(on),
       );
       return { reason: why, disconnected };
     }
@@ -116,6 +119,7 @@ async function takeStep(
         db,
         { subscriberId: c.subscriberId, to: "terminated", actor, reason: `dunning: ${why}` },
         net.disconnect,
+        billStatusChange(on),
       );
       // Terminated is final: nothing for a payment to lift.
       await db
@@ -179,7 +183,12 @@ export async function restoreIfSettled(
   if (!row || (!row.walled && !row.suspended) || row.overdue > 0) return false;
   const lifted: Record<string, unknown> = { walledGarden: row.walled, suspension: row.suspended };
   if (row.suspended && row.status === "suspended") {
-    await changeSubscriberStatus(db, { subscriberId, to: "active", actor, reason: "dunning: paid" });
+    await changeSubscriberStatus(
+      db,
+      { subscriberId, to: "active", actor, reason: "dunning: paid" },
+      undefined,
+      billStatusChange(today()),
+    );
     lifted.resumed = true;
   }
   await db.transaction(async (tx) => {
@@ -236,7 +245,7 @@ export async function runDunning(db: TenantDb, net: NetworkControl, actor: strin
       const due = policy.filter((step) => step.daysOverdue <= c.days && !c.done.includes(step.action));
       if (due.length > 0) subscriberCount += 1;
       for (const step of due) {
-        const detail = await takeStep(db, net, actor, c, step.action);
+        const detail = await takeStep(db, net, actor, c, step.action, asOf);
         if (step.action === "suspend" && !detail.skipped) c.status = "suspended";
         if (step.action === "terminate" && !detail.skipped) c.status = "terminated";
         if (!detail.skipped && !detail.recovered) detail.mail = await notify(db, net.mail, c, step.action);

@@ -39,6 +39,11 @@ export interface PaymentGateway {
    * settles, or null for an event that settles nothing.
    */
   settlement(rawBody: string, signature: string | undefined): Settlement | null;
+  /**
+   * Gives back part of a card payment (its settlement's reference); `idempotencyKey` makes a
+   * retried call refund once. Answers the gateway's reference for the refund.
+   */
+  refund(input: { paymentReference: string; amountMinor: number; idempotencyKey: string }): Promise<string>;
 }
 
 /**
@@ -87,6 +92,17 @@ export function stripeGateway(opts: {
       });
       if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
       return { sessionId: session.id, url: session.url };
+    },
+    async refund(input) {
+      try {
+        const refund = await stripe.refunds.create(
+          { payment_intent: input.paymentReference, amount: input.amountMinor },
+          { idempotencyKey: input.idempotencyKey },
+        );
+        return refund.id;
+      } catch (error) {
+        throw new ProblemError(502, { detail: `Stripe refused the refund: ${(error as Error).message}` });
+      }
     },
     settlement(rawBody, signature) {
       let event: Stripe.Event;

@@ -3,7 +3,7 @@ import { ProblemError } from "@dotmac/http/problem";
 import { invoiceCounters, invoiceLines, invoices } from "@dotmac/tenant-db";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { activeTaxRates, auditBilling, type Db, post, settingsOf, type Tx } from "./ledger.ts";
-import { addDays, type LineAmounts, lineAmounts, type Period } from "./money.ts";
+import { addDays, type LineAmounts, lineAmounts, type Period, today } from "./money.ts";
 
 export interface DraftLine {
   readonly kind: InvoiceLineKind;
@@ -19,12 +19,12 @@ export interface DraftInvoice {
   readonly lines: readonly DraftLine[];
   readonly actor: string;
   readonly period?: Period;
+  /** For a cycle's invoice: its service segment, and the whole cycle's price and first day. */
+  readonly cycle?: { readonly segment: number; readonly priceMinor: number; readonly start: string };
   readonly kind?: InvoiceKind;
   readonly creditsInvoiceId?: string;
   readonly note?: string;
 }
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 type PricedLine = DraftLine & LineAmounts;
 
@@ -50,6 +50,9 @@ async function insertAndIssue(tx: Tx, draft: Omit<DraftInvoice, "lines">, priced
       currency: draft.currency,
       periodStart: draft.period?.start ?? null,
       periodEnd: draft.period?.end ?? null,
+      segment: draft.cycle?.segment ?? null,
+      cyclePriceMinor: draft.cycle?.priceMinor ?? null,
+      cycleStart: draft.cycle?.start ?? null,
       netMinor: sum("netMinor"),
       taxMinor: sum("taxMinor"),
       totalMinor: sum("totalMinor"),
@@ -196,10 +199,48 @@ export async function voidInvoice(db: Db, actor: string, id: string, reason: str
   });
 }
 
+type Invoice = typeof invoices.$inferSelect;
+
 /**
- * A credit note against an issued invoice, for at most what is still open on it; its taxes are
- * the invoice's, in proportion.
+ * Issues a credit note of `amountMinor` against `invoice`: one line whose net and tax split as
+ * the invoice's did. The caller has checked the amount and settles the invoice after.
  */
+export async function creditInvoice(
+  tx: Tx,
+  actor: string,
+  invoice: Invoice,
+  amountMinor: number,
+  reason: string,
+  description = `Credit for invoice ${invoice.number}: ${reason}`,
+) {
+  const taxMinor =
+    invoice.totalMinor === 0 ? 0 : Math.round((amountMinor * invoice.taxMinor) / invoice.totalMinor);
+  return insertAndIssue(
+    tx,
+    {
+      subscriberId: invoice.subscriberId,
+      currency: invoice.currency,
+      kind: "credit_note",
+      creditsInvoiceId: invoice.id,
+      actor,
+      note: reason,
+    },
+    [
+      {
+        kind: "one_off",
+        description,
+        quantity: 1,
+        unitMinor: amountMinor,
+        netMinor: amountMinor - taxMinor,
+        taxMinor,
+        totalMinor: amountMinor,
+        taxes: [],
+      },
+    ],
+  );
+}
+
+/** A credit note staff issue against an issued invoice, for at most what is still open on it. */
 export async function creditNote(db: Db, actor: string, id: string, input: CreditNoteCreate) {
   return db.transaction(async (tx) => {
     const invoice = await lockInvoice(tx, id);
@@ -213,32 +254,7 @@ export async function creditNote(db: Db, actor: string, id: string, input: Credi
       const message = `at most the invoice's open amount, ${open}`;
       throw new ProblemError(400, { detail: message, errors: [{ path: "amountMinor", message }] });
     }
-    // One line whose net and tax split as the invoice's did.
-    const taxMinor =
-      invoice.totalMinor === 0 ? 0 : Math.round((input.amountMinor * invoice.taxMinor) / invoice.totalMinor);
-    const noteId = await insertAndIssue(
-      tx,
-      {
-        subscriberId: invoice.subscriberId,
-        currency: invoice.currency,
-        kind: "credit_note",
-        creditsInvoiceId: id,
-        actor,
-        note: input.reason,
-      },
-      [
-        {
-          kind: "one_off",
-          description: `Credit for invoice ${invoice.number}: ${input.reason}`,
-          quantity: 1,
-          unitMinor: input.amountMinor,
-          netMinor: input.amountMinor - taxMinor,
-          taxMinor,
-          totalMinor: input.amountMinor,
-          taxes: [],
-        },
-      ],
-    );
+    const noteId = await creditInvoice(tx, actor, invoice, input.amountMinor, input.reason);
     const status = await settle(tx, id);
     return { id: noteId, invoiceStatus: status, subscriberId: invoice.subscriberId };
   });

@@ -6,11 +6,12 @@ import {
   ledgerEntries,
   subscribers,
   type TenantDb,
+  type TenantTx,
   taxRates,
 } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 
-export type Tx = Parameters<Parameters<TenantDb["transaction"]>[0]>[0];
+export type Tx = TenantTx;
 export type Db = TenantDb | Tx;
 
 /** The tenant's billing settings (the migration inserts the one row). */
@@ -36,6 +37,7 @@ export interface Entry {
   readonly actor: string;
   readonly invoiceId?: string;
   readonly paymentId?: string;
+  readonly refundId?: string;
 }
 
 export async function post(tx: Tx, entry: Entry): Promise<void> {

@@ -6,16 +6,26 @@ import type { Settlement } from "./gateway.ts";
 import { openAmount, openInvoices, settle } from "./invoices.ts";
 import { auditBilling, type Db, post, requireSubscriber, settingsOf, type Tx } from "./ledger.ts";
 
-/** Payments of a subscriber with money not yet allocated to an invoice: their credit. */
-async function unallocated(tx: Tx, subscriberId: string) {
-  const rows = await tx.execute<{ id: string; left: string }>(sql`
-    select p.id, p.amount_minor - coalesce(sum(a.amount_minor), 0) as left
-      from payments p left join payment_allocations a on a.payment_id = p.id
-     where p.subscriber_id = ${subscriberId}
-     group by p.id
-    having p.amount_minor - coalesce(sum(a.amount_minor), 0) > 0
-     order by p.received_at, p.id`);
-  return rows.map((r) => ({ id: r.id, left: Number(r.left) }));
+/**
+ * Payments of a subscriber with money neither allocated to an invoice nor refunded: their credit,
+ * oldest payment first.
+ */
+export async function unallocated(db: Db, subscriberId: string) {
+  const rows = await db.execute<{
+    id: string;
+    method: PaymentMethod;
+    reference: string | null;
+    left: string;
+  }>(sql`
+    select * from (
+      select p.id, p.method, p.reference, p.received_at,
+             p.amount_minor
+               - coalesce((select sum(a.amount_minor) from payment_allocations a where a.payment_id = p.id), 0)
+               - coalesce((select sum(r.amount_minor) from refunds r where r.payment_id = p.id), 0) as left
+        from payments p where p.subscriber_id = ${subscriberId}) m
+     where m.left > 0
+     order by m.received_at, m.id`);
+  return rows.map((r) => ({ id: r.id, method: r.method, reference: r.reference, left: Number(r.left) }));
 }
 
 /**

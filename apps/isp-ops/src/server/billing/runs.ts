@@ -1,14 +1,14 @@
 import type { BillingCycle } from "@dotmac/contracts";
 import { billingAccounts, billingRuns, invoices, type TenantDb } from "@dotmac/tenant-db";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { createInvoice, type DraftLine } from "./invoices.ts";
 import { settingsOf, type Tx } from "./ledger.ts";
-import { periodContaining, prorate } from "./money.ts";
+import { periodContaining, prorate, today } from "./money.ts";
 import { allocate } from "./payments.ts";
 
 const BATCH = 500;
 
-interface Billable {
+export interface Billable {
   id: string;
   planName: string;
   priceMinor: number;
@@ -23,7 +23,13 @@ interface Billable {
  * advance (prepaid), each in the same transaction as its number: a run killed at any moment
  * leaves whole invoices and no gap in the numbering; run again, it carries on where it stopped.
  */
-async function billSubscriber(tx: Tx, s: Billable, billingDay: number | null, asOf: string, actor: string) {
+export async function billSubscriber(
+  tx: Tx,
+  s: Billable,
+  billingDay: number | null,
+  asOf: string,
+  actor: string,
+) {
   await tx
     .insert(billingAccounts)
     .values({
@@ -56,12 +62,18 @@ async function billSubscriber(tx: Tx, s: Billable, billingDay: number | null, as
           quantity: 1,
           unitMinor: prorate(s.priceMinor, period, from, period.end),
         };
-    // The unique (subscriber, period start) index makes a second invoice for the period impossible.
+    // The unique (subscriber, segment, period start) index makes a second invoice impossible.
     const [billed] = await tx
       .select({ id: invoices.id })
       .from(invoices)
       .where(
-        and(eq(invoices.subscriberId, s.id), eq(invoices.periodStart, from), eq(invoices.kind, "invoice")),
+        and(
+          eq(invoices.subscriberId, s.id),
+          eq(invoices.segment, account.segment),
+          eq(invoices.periodStart, from),
+          eq(invoices.kind, "invoice"),
+          ne(invoices.status, "void"),
+        ),
       );
     if (!billed) {
       await createInvoice(tx, {
@@ -69,6 +81,7 @@ async function billSubscriber(tx: Tx, s: Billable, billingDay: number | null, as
         currency: s.currency,
         lines: [line],
         period: { start: from, end: period.end },
+        cycle: { segment: account.segment, priceMinor: s.priceMinor, start: period.start },
         actor,
       });
       made += 1;
@@ -81,29 +94,70 @@ async function billSubscriber(tx: Tx, s: Billable, billingDay: number | null, as
   return made;
 }
 
+/** A subscriber's plan as billing needs it, and the day they last became active. */
+const billable = sql`
+  select s.id, p.name as "planName", p.price_minor as "priceMinor", p.currency, p.billing_cycle as cycle,
+         coalesce((select max(h.at) from subscriber_status_history h
+                    where h.subscriber_id = s.id and h.to_status = 'active'), s.created_at)::date::text as "activeSince"
+    from subscribers s join service_plans p on p.id = s.plan_id`;
+
+/** One subscriber's plan for billing, whatever their status; undefined without a plan. */
+export async function billableOf(tx: Tx, subscriberId: string): Promise<Billable | undefined> {
+  const [row] = await tx.execute<Billable & Record<string, unknown>>(
+    sql`${billable} where s.id = ${subscriberId}`,
+  );
+  return row;
+}
+
+/**
+ * Starts a run's record holding its session lock, taken in the same statement as the insert, so
+ * no other run sees the row unlocked. Runs left unfinished whose lock is free died (a SIGKILL, a
+ * lost node): they are marked interrupted, so their progress no longer reads as running.
+ */
+async function startRun(db: TenantDb, actor: string, asOf: string) {
+  const connection = await db.$client.reserve();
+  try {
+    const [run] = await connection<{ id: string }[]>`
+      with r as (insert into billing_runs (as_of, started_by) values (${asOf}, ${actor}) returning id)
+      select id, pg_advisory_lock(hashtextextended('billing_run:' || id::text, 0)) from r`;
+    if (!run) throw new Error("insert returned nothing");
+    for (const other of await connection<{ id: string }[]>`
+        select id from billing_runs where finished_at is null and id <> ${run.id}`) {
+      const key = `billing_run:${other.id}`;
+      const [free] = await connection<{ locked: boolean }[]>`
+        select pg_try_advisory_lock(hashtextextended(${key}, 0)) as locked`;
+      if (!free?.locked) continue;
+      await connection`
+        update billing_runs set finished_at = now(),
+               error = 'interrupted: the run stopped before it finished (its process was killed or lost)'
+         where id = ${other.id} and finished_at is null`;
+      await connection`select pg_advisory_unlock(hashtextextended(${key}, 0))`;
+    }
+    // The lock is the connection's: given back to the pool, it would outlive the run.
+    const finish = async () => {
+      await connection`select pg_advisory_unlock(hashtextextended(${`billing_run:${run.id}`}, 0))`;
+      connection.release();
+    };
+    return { id: run.id, finish };
+  } catch (error) {
+    connection.release();
+    throw error;
+  }
+}
+
 /** Bills every active subscriber with a plan up to `asOf`, and marks what is past due overdue. */
-export async function runBilling(db: TenantDb, actor: string, asOf = new Date().toISOString().slice(0, 10)) {
-  const [run] = await db
-    .insert(billingRuns)
-    .values({ asOf, startedBy: actor })
-    .returning({ id: billingRuns.id });
-  if (!run) throw new Error("insert returned nothing");
+export async function runBilling(db: TenantDb, actor: string, asOf = today()) {
+  const run = await startRun(db, actor, asOf);
   let subscribers = 0;
   let made = 0;
   try {
     const { billingDay } = await settingsOf(db);
-    const pg = db.$client;
     let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
-      const batch = await pg<Billable[]>`
-        select s.id, p.name as "planName", p.price_minor as "priceMinor", p.currency, p.billing_cycle as cycle,
-               coalesce((select max(h.at) from subscriber_status_history h
-                          where h.subscriber_id = s.id and h.to_status = 'active'), s.created_at)::date::text as "activeSince"
-          from subscribers s
-          join service_plans p on p.id = s.plan_id
+      const batch = await db.execute<Billable & Record<string, unknown>>(sql`${billable}
           left join billing_accounts a on a.subscriber_id = s.id
          where s.status = 'active' and s.id > ${after} and (a.billed_through is null or a.billed_through <= ${asOf})
-         order by s.id limit ${BATCH}`;
+         order by s.id limit ${BATCH}`);
       if (batch.length === 0) break;
       for (const s of batch) {
         made += await db.transaction((tx) => billSubscriber(tx, s, billingDay, asOf, actor));
@@ -133,5 +187,7 @@ export async function runBilling(db: TenantDb, actor: string, asOf = new Date().
       .set({ subscribers, invoices: made, finishedAt: sql`now()`, error: (error as Error).message })
       .where(eq(billingRuns.id, run.id));
     throw error;
+  } finally {
+    await run.finish();
   }
 }

@@ -1,6 +1,7 @@
-import type { InvoiceQuery } from "@dotmac/contracts";
+import type { InvoiceQuery, PaymentMethod } from "@dotmac/contracts";
 import type { TenantDb } from "@dotmac/tenant-db";
 import { balanceOf } from "./ledger.ts";
+import { unallocated } from "./payments.ts";
 
 const COUNT_LIMIT = 10_000;
 
@@ -115,7 +116,7 @@ export async function invoiceDetail(db: TenantDb, id: string) {
 /** A subscriber's billing tab: balance, latest ledger entries, invoices and payments. */
 export async function subscriberBilling(db: TenantDb, subscriberId: string) {
   const pg = db.$client;
-  const [ledger, invoices, paid] = await Promise.all([
+  const [ledger, invoices, paid, credit, refunded] = await Promise.all([
     pg<
       {
         id: number;
@@ -143,9 +144,27 @@ export async function subscriberBilling(db: TenantDb, subscriberId: string) {
     >`
       select id, method, reference, amount_minor::float8 as "amountMinor", currency, received_at as "receivedAt"
         from payments where subscriber_id = ${subscriberId} order by received_at desc limit 50`,
+    unallocated(db, subscriberId),
+    pg<
+      {
+        id: string;
+        paymentId: string;
+        amountMinor: number;
+        method: PaymentMethod;
+        reference: string | null;
+        reason: string;
+        at: Date;
+      }[]
+    >`
+      select r.id, r.payment_id as "paymentId", r.amount_minor::float8 as "amountMinor", p.method, r.reference,
+             r.reason, r.at
+        from refunds r join payments p on p.id = r.payment_id
+       where r.subscriber_id = ${subscriberId} order by r.at desc limit 50`,
   ]);
   return {
     balanceMinor: await balanceOf(db, subscriberId),
+    creditMinor: credit.reduce((a, p) => a + p.left, 0),
+    refunds: [...refunded],
     ledger: [...ledger],
     invoices: invoices.items,
     payments: [...paid],

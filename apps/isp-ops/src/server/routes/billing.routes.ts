@@ -18,6 +18,8 @@ import {
   OneOffInvoiceCreate,
   PaymentCreate,
   PaymentRecorded,
+  RefundCreate,
+  RefundsMade,
   SubscriberBilling,
   TaxRate,
   TaxRateCreate,
@@ -127,6 +129,17 @@ export const recordPayment = route({
   middleware: write,
   request: { body: jsonBody(PaymentCreate) },
   responses: { 201: json(PaymentRecorded, "recorded"), ...problems(400, 415) },
+});
+
+export const refund = route({
+  method: "post",
+  path: "/subscribers/{id}/refunds",
+  tags,
+  summary:
+    "Give back part of a subscriber's credit, from their latest payments: a card payment's part through its gateway",
+  middleware: write,
+  request: { params: IdParam, body: jsonBody(RefundCreate) },
+  responses: { 201: json(RefundsMade, "refunded"), ...problems(400, 404, 409, 415, 502) },
 });
 
 export const subscriberBilling = route({

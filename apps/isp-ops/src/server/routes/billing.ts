@@ -10,6 +10,7 @@ import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { receipt } from "../billing/notices.ts";
 import { recordPayment, recordSettlement } from "../billing/payments.ts";
 import { invoicePdf } from "../billing/pdf.ts";
+import { refund } from "../billing/refunds.ts";
 import { runBilling } from "../billing/runs.ts";
 import {
   billingSettingsView,
@@ -132,6 +133,11 @@ export function billingRouter() {
       await restoreAfter(c, input.subscriberId);
       await sendReceipt(c, input, recorded);
       return c.json(recorded, 201);
+    })
+    .openapi(routes.refund, async (c) => {
+      const id = await subscriberIn(c, c.req.valid("param").id);
+      const made = await refund(c.var.deps.db, c.var.deps.gateway, staffOf(c).id, id, c.req.valid("json"));
+      return c.json(made, 201);
     })
     .openapi(routes.subscriberBilling, async (c) => {
       const id = await subscriberIn(c, c.req.valid("param").id);
