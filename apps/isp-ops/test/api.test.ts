@@ -265,6 +265,9 @@ describe("isp-ops API", () => {
         { subscriberId: someId, amountMinor: 100, currency: "EUR", method: "cash" },
       ],
       ["GET", `/subscribers/${someId}/billing`, "billing:read"],
+      ["GET", "/billing/overview", "billing:read"],
+      // A bad address: checked after the permission (a real send is in dunning.test.ts).
+      ["POST", "/billing/mail-test", "billing:write", { to: "not-an-address" }],
       ["POST", `/subscribers/${someId}/refunds`, "billing:write", { amountMinor: 1, reason: "perm" }],
       // A day long past: the run bills nothing here.
       ["POST", "/billing/runs", "billing:write", { asOf: "2000-01-01" }],

@@ -392,4 +392,17 @@ describe("dunning that acts on the network", () => {
       .where(eq(invoiceDeliveries.invoiceId, eve.invoiceId));
     expect(delivery?.outcome).toMatch(/^sent to eve@home\.test/);
   });
+
+  it("sends a test message from the billing settings through the relay, and says so when the relay is down", async () => {
+    h.mailThrough(`smtp://127.0.0.1:${await freePort()}`);
+    const down = await asAdmin("/billing/mail-test", "POST", { to: "ops@home.test" });
+    expect([down.status, down.body.detail]).toEqual([502, expect.stringMatching(/^the mail relay refused/)]);
+    h.mailThrough(mailpit?.smtpUrl ?? "");
+    const sent = await asAdmin("/billing/mail-test", "POST", { to: "ops@home.test" });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const [message] = await mailTo("ops");
+    expect(message).toMatchObject({ from: "billing@fibre.test", subject: "Test message from Fibre Test" });
+    const audited = await h.db.select().from(auditLogs).where(eq(auditLogs.action, "billing.mail_test"));
+    expect(audited.map((a) => a.after)).toEqual([{ to: "ops@home.test", messageId: sent.body.messageId }]);
+  });
 });

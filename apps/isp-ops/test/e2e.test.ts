@@ -169,6 +169,22 @@ describe("isp-ops in a browser", () => {
     await page.getByRole("button", { name: "Hold dunning" }).click();
     await page.getByRole("status").filter({ hasText: "Dunning held until 2030-01-31." }).waitFor();
 
+    // The billing dashboard counts her plan and her payment; its settings page changes the terms
+    // and tries the mail relay (none here: it says so).
+    await page.getByRole("link", { name: "Billing", exact: true }).click();
+    await page.getByRole("region", { name: "MRR" }).getByText("39.99 EUR").waitFor();
+    await page.getByRole("region", { name: "Collected this month" }).getByText("39.99 EUR").waitFor();
+    await page.getByRole("region", { name: "Collection rate" }).getByText("100.0 %").waitFor();
+    await shot("billing-dashboard");
+    await page.getByRole("link", { name: "Billing settings" }).click();
+    await page.getByLabel("Payment terms (days)").fill("21");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("21 days", { exact: true }).waitFor();
+    await page.getByLabel("Send to").fill("ops@fastfiber.test");
+    await page.getByRole("button", { name: "Send a test message" }).click();
+    await page.getByRole("status").filter({ hasText: "this tenant has no mail relay configured" }).waitFor();
+    await shot("billing-settings");
+
     // The network side: a NAS added from the RADIUS page, its secret not shown back.
     await page.getByRole("link", { name: "RADIUS", exact: true }).click();
     await page.getByText("No NAS yet").waitFor();

@@ -49,7 +49,8 @@ export async function startApi() {
   };
   /** From now on the tenant (Fibre Test, in #0057b8) mails through this SMTP server. */
   const mailThrough = (smtpUrl: string) => {
-    deps.mail = { send: smtpMailer(smtpUrl, "Fibre Test <billing@fibre.test>"), brand: testBrand };
+    const from = "Fibre Test <billing@fibre.test>";
+    deps.mail = { send: smtpMailer(smtpUrl, from), brand: testBrand, from };
   };
   const call = async (path: string, init: CallInit = {}) => {
     const res = await api.request(`/api/v1${path}`, {

@@ -167,6 +167,9 @@ export const RefundCreate = z
   .strict();
 export type RefundCreate = z.infer<typeof RefundCreate>;
 
+/** A test message through the tenant's mail relay, to check its settings. */
+export const MailTest = z.object({ to: z.email().max(254) }).strict();
+
 export const InvoiceQuery = z.object({
   status: InvoiceStatus.optional(),
   subscriberId: z.uuid().optional(),
@@ -356,6 +359,27 @@ export const SubscriberBilling = z.object({
       receivedAt: at,
     }),
   ),
+});
+
+/** The billing dashboard's figures, in minor units of the tenant's currency. */
+export const BillingOverview = z.object({
+  asOf: z.string(),
+  /** What active subscribers' plans bring in a month (a quarterly plan counts a third). */
+  mrrMinor: z.number(),
+  activeSubscribers: z.number(),
+  thisMonth: z.object({ invoicedMinor: z.number(), collectedMinor: z.number() }),
+  /** The last six calendar months: invoices less credit notes, payments less refunds. */
+  months: z.array(z.object({ month: z.string(), invoicedMinor: z.number(), collectedMinor: z.number() })),
+  /** What is open on issued invoices, by days past due. */
+  receivables: z.array(
+    z.object({
+      bucket: z.enum(["current", "1-30", "31-60", "61-90", "90+"]),
+      openMinor: z.number(),
+      invoices: z.number(),
+    }),
+  ),
+  /** Of what the last six months invoiced, the share paid so far; null before any invoice. */
+  collectionRate: z.number().nullable(),
 });
 
 export const BillingRun = z.object({

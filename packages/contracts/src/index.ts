@@ -1,4 +1,5 @@
 export {
+  BillingOverview,
   BillingRun,
   BillingRunListItem,
   BillingRunRequest,
@@ -25,6 +26,7 @@ export {
   InvoiceVoid,
   InvoiceVoided,
   LedgerKind,
+  MailTest,
   MinorUnits,
   OneOffInvoiceCreate,
   PaymentCreate,
@@ -113,6 +115,7 @@ export {
 } from "./slug.ts";
 export {
   BillingCycle,
+  BillingMode,
   CapMode,
   canTransition,
   StaffPermission,

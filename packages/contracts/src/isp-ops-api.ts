@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Cidr, ipVersion } from "./net.ts";
-import { BillingCycle, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
+import { BillingCycle, BillingMode, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) =>
@@ -122,6 +122,9 @@ export const PlanCreate = z
     priceMinor: z.number().int().min(0).max(100_000_000),
     currency: z.string().regex(/^[A-Z]{3}$/, { message: "an ISO 4217 code such as EUR" }),
     billingCycle: BillingCycle.default("monthly"),
+    billingMode: BillingMode.default("prepaid"),
+    /** Postpaid plans with a cap: the price of each GB (10^9 octets) begun over it in a period. */
+    overagePerGbMinor: z.number().int().min(1).max(100_000_000).nullish(),
     sessionTimeoutSeconds: z.number().int().positive().nullish(),
     interimIntervalSeconds: z.number().int().min(60).max(86_400).default(300),
     vendorAttributes: VendorAttributes.default({}),
@@ -134,6 +137,10 @@ export const PlanCreate = z
   .refine((p) => !p.burstUploadKbps || p.burstUploadKbps >= p.uploadKbps, {
     message: "burst is at least the plan's speed",
     path: ["burstUploadKbps"],
+  })
+  .refine((p) => !p.overagePerGbMinor || (p.billingMode === "postpaid" && p.dataCapBytes), {
+    message: "usage over a cap is charged on postpaid plans with a data cap",
+    path: ["overagePerGbMinor"],
   });
 export type PlanCreate = z.infer<typeof PlanCreate>;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BillingCycle, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
+import { BillingCycle, BillingMode, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
 
 /** What the isp-ops API answers, as it is on the wire (times are ISO 8601 strings there). */
 
@@ -114,6 +114,8 @@ const planFields = {
   priceMinor: z.number(),
   currency: z.string(),
   billingCycle: BillingCycle,
+  billingMode: BillingMode,
+  overagePerGbMinor: z.number().nullable(),
   active: z.boolean(),
   vendorAttributes: z.record(z.string(), z.string()),
 };

@@ -35,6 +35,10 @@ export function canTransition(from: SubscriberStatus, to: SubscriberStatus): boo
 export const BillingCycle = z.enum(["monthly", "quarterly", "yearly"]);
 export type BillingCycle = z.infer<typeof BillingCycle>;
 
+/** When a period is invoiced: as it starts (prepaid), or once it has ended, with usage (postpaid). */
+export const BillingMode = z.enum(["prepaid", "postpaid"]);
+export type BillingMode = z.infer<typeof BillingMode>;
+
 /** What crossing a data cap does: refuse logins (hard) or only flag it (soft). */
 export const CapMode = z.enum(["hard", "soft"]);
 export type CapMode = z.infer<typeof CapMode>;

@@ -1,4 +1,11 @@
-import { BillingCycle, CapMode, type NasVendor, StaffPermission, SubscriberStatus } from "@dotmac/contracts";
+import {
+  BillingCycle,
+  BillingMode,
+  CapMode,
+  type NasVendor,
+  StaffPermission,
+  SubscriberStatus,
+} from "@dotmac/contracts";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -82,6 +89,9 @@ export const servicePlans = pgTable(
     priceMinor: integer().notNull(),
     currency: text().notNull(),
     billingCycle: text().$type<BillingCycle>().notNull().default("monthly"),
+    billingMode: text().$type<BillingMode>().notNull().default("prepaid"),
+    /** Postpaid with a cap: the price of each GB begun over the cap in a period. */
+    overagePerGbMinor: integer(),
     sessionTimeoutSeconds: integer(),
     interimIntervalSeconds: integer().notNull().default(300),
     /** Extra reply attributes for a vendor, e.g. {"Mikrotik-Address-List": "fibre"}. */
@@ -100,6 +110,11 @@ export const servicePlans = pgTable(
     check("service_plans_currency", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("service_plans_cycle", oneOf("billing_cycle", BillingCycle.options)),
     check("service_plans_cap_mode", oneOf("cap_mode", CapMode.options)),
+    check("service_plans_billing_mode", oneOf("billing_mode", BillingMode.options)),
+    check(
+      "service_plans_overage",
+      sql`${t.overagePerGbMinor} is null or (${t.overagePerGbMinor} > 0 and ${t.billingMode} = 'postpaid' and ${t.dataCapBytes} is not null)`,
+    ),
   ],
 );
 

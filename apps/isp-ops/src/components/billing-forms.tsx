@@ -4,6 +4,31 @@ import { Field, JsonForm } from "@dotmac/ui";
 
 const minor = (v: FormDataEntryValue | null) => Math.round(Number(v ?? 0) * 100);
 
+/** An amount in major units (the form sends minor ones), at most `max` when given. */
+function AmountField({
+  currency,
+  error,
+  max,
+}: {
+  currency: string;
+  error?: string | undefined;
+  max?: number;
+}) {
+  const most = max === undefined ? {} : { max: (max / 100).toFixed(2), defaultValue: (max / 100).toFixed(2) };
+  return (
+    <Field
+      label={`Amount (${currency})`}
+      name="amount"
+      type="number"
+      step="0.01"
+      min="0.01"
+      required
+      error={error}
+      {...most}
+    />
+  );
+}
+
 /** Bills every period that has started by today (what the nightly CronJob does). */
 export function BillingRunForm() {
   return (
@@ -50,15 +75,7 @@ export function PaymentForm({
       {(errors) => (
         <>
           <h3>Record a payment</h3>
-          <Field
-            label={`Amount (${currency})`}
-            name="amount"
-            type="number"
-            step="0.01"
-            min="0.01"
-            required
-            error={errors.amountMinor}
-          />
+          <AmountField currency={currency} error={errors.amountMinor} />
           <div className="ui-field">
             <label htmlFor="field-method">Method</label>
             <select id="field-method" name="method" defaultValue="cash">
@@ -168,6 +185,44 @@ export function CheckoutForm({ invoiceId }: { invoiceId: string }) {
       toJson={() => ({})}
     >
       {() => <h3>Pay by card</h3>}
+    </JsonForm>
+  );
+}
+
+/** Gives back part of the subscriber's credit: a card payment's part through the gateway. */
+export function RefundForm({
+  subscriberId,
+  creditMinor,
+  currency,
+}: {
+  subscriberId: string;
+  creditMinor: number;
+  currency: string;
+}) {
+  return (
+    <JsonForm
+      apiBase="/api/v1"
+      path={`/subscribers/${subscriberId}/refunds`}
+      submit="Refund"
+      done={(b) => `Refunded; ${(b.creditMinor / 100).toFixed(2)} ${currency} credit left.`}
+      toJson={(d) => ({
+        amountMinor: minor(d.get("amount")),
+        reason: d.get("reason"),
+        reference: d.get("refundReference") || undefined,
+      })}
+    >
+      {(errors) => (
+        <>
+          <h3>Refund credit</h3>
+          <AmountField currency={currency} error={errors.amountMinor} max={creditMinor} />
+          <Field label="Why" name="reason" required error={errors.reason} />
+          <Field
+            label="Transfer reference (not for card payments)"
+            name="refundReference"
+            error={errors.reference}
+          />
+        </>
+      )}
     </JsonForm>
   );
 }

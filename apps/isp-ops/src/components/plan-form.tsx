@@ -4,6 +4,7 @@ import { Field } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi, type FieldErrors } from "./api.ts";
+import { parseAttributeLines } from "./attribute-lines.ts";
 
 const number = (v: FormDataEntryValue | null) => (v === null || v === "" ? null : Number(v));
 
@@ -26,14 +27,13 @@ export function PlanForm() {
             downloadKbps: Math.round((number(d.get("downMbps")) ?? 0) * 1000),
             uploadKbps: Math.round((number(d.get("upMbps")) ?? 0) * 1000),
             dataCapBytes: capGb === null ? null : Math.round(capGb * 1e9),
+            capMode: d.get("capMode"),
             priceMinor: Math.round((number(d.get("price")) ?? 0) * 100),
+            billingCycle: d.get("billingCycle"),
+            billingMode: d.get("billingMode"),
+            overagePerGbMinor: d.get("overage") ? Math.round((number(d.get("overage")) ?? 0) * 100) : null,
             currency: String(d.get("currency") ?? "").toUpperCase(),
-            vendorAttributes: Object.fromEntries(
-              String(d.get("vendorAttributes") ?? "")
-                .split("\n")
-                .map((line) => line.split("=").map((part) => part.trim()))
-                .filter(([name, value]) => name && value),
-            ),
+            vendorAttributes: parseAttributeLines(String(d.get("vendorAttributes") ?? "")),
           },
         });
         if (res.ok) {
@@ -74,6 +74,36 @@ export function PlanForm() {
         min="1"
         step="any"
         error={errors.dataCapBytes}
+      />
+      <div className="ui-field">
+        <label htmlFor="field-capMode">At the cap</label>
+        <select id="field-capMode" name="capMode" defaultValue="hard">
+          <option value="hard">refuse logins</option>
+          <option value="soft">keep serving (postpaid plans can charge for it)</option>
+        </select>
+      </div>
+      <div className="ui-field">
+        <label htmlFor="field-billingCycle">Billing cycle</label>
+        <select id="field-billingCycle" name="billingCycle" defaultValue="monthly">
+          <option value="monthly">monthly</option>
+          <option value="quarterly">quarterly</option>
+          <option value="yearly">yearly</option>
+        </select>
+      </div>
+      <div className="ui-field">
+        <label htmlFor="field-billingMode">Invoiced</label>
+        <select id="field-billingMode" name="billingMode" defaultValue="prepaid">
+          <option value="prepaid">in advance (prepaid)</option>
+          <option value="postpaid">in arrears, with usage (postpaid)</option>
+        </select>
+      </div>
+      <Field
+        label="Price per GB over the cap (postpaid, empty for none)"
+        name="overage"
+        type="number"
+        min="0.01"
+        step="0.01"
+        error={errors.overagePerGbMinor}
       />
       <Field
         label="Price per cycle"

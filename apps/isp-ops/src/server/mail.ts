@@ -22,6 +22,8 @@ export type Mailer = (mail: Mail) => Promise<{ messageId: string }>;
 export interface TenantMail {
   readonly send: Mailer;
   readonly brand: Branding;
+  /** The sender every message carries (MAIL_FROM). */
+  readonly from: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export function smtpMailer(url: string, from: string): Mailer {
 /** The tenant's mail when its environment names an SMTP relay and a sender. */
 export function tenantMail(env: IspOpsTenantEnv): TenantMail | undefined {
   if (!env.SMTP_URL || !env.MAIL_FROM) return undefined;
-  return { send: smtpMailer(env.SMTP_URL, env.MAIL_FROM), brand: brandingOf(env) };
+  return { send: smtpMailer(env.SMTP_URL, env.MAIL_FROM), brand: brandingOf(env), from: env.MAIL_FROM };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

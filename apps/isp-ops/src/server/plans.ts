@@ -12,7 +12,8 @@ export async function listPlans(db: TenantDb) {
     select p.id, p.name, p.download_kbps as "downloadKbps", p.upload_kbps as "uploadKbps",
            p.burst_download_kbps as "burstDownloadKbps", p.burst_upload_kbps as "burstUploadKbps",
            p.data_cap_bytes::float8 as "dataCapBytes", p.cap_mode as "capMode", p.price_minor as "priceMinor",
-           p.currency, p.billing_cycle as "billingCycle", p.active, p.vendor_attributes as "vendorAttributes",
+           p.currency, p.billing_cycle as "billingCycle", p.billing_mode as "billingMode",
+           p.overage_per_gb_minor as "overagePerGbMinor", p.active, p.vendor_attributes as "vendorAttributes",
            (select count(*)::int from subscribers s where s.plan_id = p.id and s.status <> 'terminated') as subscribers
       from service_plans p order by p.name`;
 }

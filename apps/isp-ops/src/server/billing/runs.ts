@@ -1,4 +1,4 @@
-import type { BillingCycle } from "@dotmac/contracts";
+import type { BillingCycle, BillingMode } from "@dotmac/contracts";
 import { billingAccounts, billingRuns, invoices, type TenantDb } from "@dotmac/tenant-db";
 import { and, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { createInvoice, type DraftLine } from "./invoices.ts";
@@ -14,14 +14,42 @@ export interface Billable {
   priceMinor: number;
   currency: string;
   cycle: BillingCycle;
+  mode: BillingMode;
+  /** Octets a period includes, and the price of each GB begun over them (postpaid). */
+  capBytes: number | null;
+  overagePerGbMinor: number | null;
   /** The day they last became active (their first period starts there). */
   activeSince: string;
 }
 
+const GB = 1e9;
+
 /**
- * Invoices every period of one subscriber that has started by `asOf` and is not billed yet, in
- * advance (prepaid), each in the same transaction as its number: a run killed at any moment
- * leaves whole invoices and no gap in the numbering; run again, it carries on where it stopped.
+ * What a postpaid period used over its plan's cap, in GB begun: the octets of the sessions that
+ * started in it (a session counts in the period it began, as the cap check counts it).
+ */
+async function overageLine(tx: Tx, s: Billable, from: string, to: string): Promise<DraftLine | undefined> {
+  if (s.capBytes === null || s.overagePerGbMinor === null) return undefined;
+  const [row] = await tx.execute<{ used: string }>(sql`
+    select coalesce(sum(input_octets + output_octets), 0)::text as used from accounting_sessions
+     where subscriber_id = ${s.id} and started_at >= ${from}::date and started_at < ${to}::date`);
+  const over = Number(row?.used ?? 0) - s.capBytes;
+  if (over <= 0) return undefined;
+  const gb = Math.ceil(over / GB);
+  return {
+    kind: "usage",
+    description: `Data over the ${s.capBytes / GB} GB cap, ${from} to ${to}: ${gb} GB`,
+    quantity: gb,
+    unitMinor: s.overagePerGbMinor,
+  };
+}
+
+/**
+ * Invoices every period of one subscriber that is due by `asOf` and not billed yet: a prepaid
+ * period once it has started, a postpaid one once it has ended (with its usage over the cap).
+ * `stopOn` ends the service that day: a postpaid subscriber's days before it are billed now.
+ * Each invoice is made in the same transaction as its number: a run killed at any moment leaves
+ * whole invoices and no gap in the numbering; run again, it carries on where it stopped.
  */
 export async function billSubscriber(
   tx: Tx,
@@ -29,6 +57,7 @@ export async function billSubscriber(
   billingDay: number | null,
   asOf: string,
   actor: string,
+  stopOn?: string,
 ) {
   await tx
     .insert(billingAccounts)
@@ -46,22 +75,33 @@ export async function billSubscriber(
   if (!account) throw new Error(`no billing account for ${s.id}`);
   let from = account.billedThrough;
   let made = 0;
-  while (from <= asOf) {
+  for (;;) {
     const period = periodContaining(from, account.anchorDay, s.cycle);
-    const full = from === period.start;
-    const line: DraftLine = full
-      ? {
-          kind: "plan",
-          description: `${s.planName}, ${period.start} to ${period.end}`,
-          quantity: 1,
-          unitMinor: s.priceMinor,
-        }
-      : {
-          kind: "proration",
-          description: `${s.planName}, ${from} to ${period.end} (part of the period from ${period.start})`,
-          quantity: 1,
-          unitMinor: prorate(s.priceMinor, period, from, period.end),
-        };
+    let to = period.end;
+    if (s.mode === "prepaid") {
+      if (from > asOf) break;
+    } else if (stopOn !== undefined && stopOn < period.end) {
+      if (from >= stopOn) break;
+      to = stopOn;
+    } else if (period.end > asOf) break;
+    const whole = from === period.start && to === period.end;
+    const lines: DraftLine[] = [
+      whole
+        ? {
+            kind: "plan",
+            description: `${s.planName}, ${period.start} to ${period.end}`,
+            quantity: 1,
+            unitMinor: s.priceMinor,
+          }
+        : {
+            kind: "proration",
+            description: `${s.planName}, ${from} to ${to} (part of the period from ${period.start})`,
+            quantity: 1,
+            unitMinor: prorate(s.priceMinor, period, from, to),
+          },
+    ];
+    const usage = s.mode === "postpaid" ? await overageLine(tx, s, from, to) : undefined;
+    if (usage) lines.push(usage);
     // The unique (subscriber, segment, period start) index makes a second invoice impossible.
     const [billed] = await tx
       .select({ id: invoices.id })
@@ -79,14 +119,14 @@ export async function billSubscriber(
       await createInvoice(tx, {
         subscriberId: s.id,
         currency: s.currency,
-        lines: [line],
-        period: { start: from, end: period.end },
+        lines,
+        period: { start: from, end: to },
         cycle: { segment: account.segment, priceMinor: s.priceMinor, start: period.start },
         actor,
       });
       made += 1;
     }
-    from = period.end;
+    from = to;
   }
   await tx.update(billingAccounts).set({ billedThrough: from }).where(eq(billingAccounts.subscriberId, s.id));
   // Credit from an overpayment pays the new invoices.
@@ -97,6 +137,7 @@ export async function billSubscriber(
 /** A subscriber's plan as billing needs it, and the day they last became active. */
 const billable = sql`
   select s.id, p.name as "planName", p.price_minor as "priceMinor", p.currency, p.billing_cycle as cycle,
+         p.billing_mode as mode, p.data_cap_bytes::float8 as "capBytes", p.overage_per_gb_minor as "overagePerGbMinor",
          coalesce((select max(h.at) from subscriber_status_history h
                     where h.subscriber_id = s.id and h.to_status = 'active'), s.created_at)::date::text as "activeSince"
     from subscribers s join service_plans p on p.id = s.plan_id`;

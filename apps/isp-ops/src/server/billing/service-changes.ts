@@ -16,7 +16,7 @@ import { billableOf, billSubscriber } from "./runs.ts";
 /**
  * Billing follows the service by day. When a subscriber stops being served on day `on`
  * (suspension, termination, or the old plan of a plan change), every day before `on` is billed
- * and the days from `on` to the end of each invoiced period are credited, prorated from the
+ * and the days from `on` to the end of each period invoiced in advance are credited, prorated from the
  * cycle's price with `prorate` (money.ts); when service starts again, billing starts there. So
  * what a period costs is the sum of the prorated parts it was served: suspended days cost
  * nothing, and a plan change bills each plan for its own days.
@@ -25,7 +25,10 @@ export async function stopBilling(tx: Tx, subscriberId: string, on: string, acto
   const billable = await billableOf(tx, subscriberId);
   if (billable) {
     const { billingDay } = await settingsOf(tx);
-    await billSubscriber(tx, billable, billingDay, addDays(on, -1), actor);
+    // Prepaid: the periods begun before `on` (the last one is credited below). Postpaid: every day
+    // before `on`, in arrears, now.
+    if (billable.mode === "prepaid") await billSubscriber(tx, billable, billingDay, addDays(on, -1), actor);
+    else await billSubscriber(tx, billable, billingDay, on, actor, on);
   }
   const [account] = await tx
     .select()

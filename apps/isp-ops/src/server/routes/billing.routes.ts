@@ -1,4 +1,5 @@
 import {
+  BillingOverview,
   BillingRun,
   BillingRunListItem,
   BillingRunRequest,
@@ -15,6 +16,7 @@ import {
   InvoiceQuery,
   InvoiceVoid,
   InvoiceVoided,
+  MailTest,
   OneOffInvoiceCreate,
   PaymentCreate,
   PaymentRecorded,
@@ -150,6 +152,28 @@ export const subscriberBilling = route({
   middleware: read,
   request: { params: IdParam },
   responses: { 200: json(SubscriberBilling, "their account"), ...problems(404) },
+});
+
+export const mailTest = route({
+  method: "post",
+  path: "/billing/mail-test",
+  tags,
+  summary: "Send a test message through the tenant's mail relay (the SMTP settings its stack gives it)",
+  middleware: write,
+  request: { body: jsonBody(MailTest) },
+  responses: {
+    201: json(z.object({ messageId: z.string() }), "the relay took it"),
+    ...problems(400, 415, 502, 503),
+  },
+});
+
+export const overview = route({
+  method: "get",
+  path: "/billing/overview",
+  tags,
+  summary: "MRR, invoiced and collected by month, receivables by age and the collection rate",
+  middleware: read,
+  responses: { 200: json(BillingOverview, "the figures, as of today") },
 });
 
 export const runBilling = route({

@@ -8,6 +8,7 @@ import { dunningState, pauseDunning, restoreIfSettled, runDunning } from "../bil
 import { createInvoice, creditNote, voidInvoice } from "../billing/invoices.ts";
 import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { receipt } from "../billing/notices.ts";
+import { billingOverview } from "../billing/overview.ts";
 import { recordPayment, recordSettlement } from "../billing/payments.ts";
 import { invoicePdf } from "../billing/pdf.ts";
 import { refund } from "../billing/refunds.ts";
@@ -20,6 +21,7 @@ import {
 } from "../billing/settings.ts";
 import { invoiceDetail, listInvoices, subscriberBilling } from "../billing/views.ts";
 import { neutralBrand } from "../branding.ts";
+import { branded } from "../mail.ts";
 import * as routes from "./billing.routes.ts";
 import { createRouter, type IspOpsEnv, knownId, staffOf } from "./context.ts";
 
@@ -134,6 +136,30 @@ export function billingRouter() {
       await sendReceipt(c, input, recorded);
       return c.json(recorded, 201);
     })
+    .openapi(routes.mailTest, async (c) => {
+      const { db, mail } = c.var.deps;
+      if (!mail) throw new ProblemError(503, { detail: "this tenant has no mail relay configured" });
+      const { to } = c.req.valid("json");
+      const message = branded(mail.brand, to, `Test message from ${mail.brand.name}`, [
+        "This is a test message from your isp-ops billing settings: invoices, receipts and notices will be sent the same way.",
+      ]);
+      let messageId: string;
+      try {
+        ({ messageId } = await mail.send(message));
+      } catch (error) {
+        throw new ProblemError(502, { detail: `the mail relay refused: ${(error as Error).message}` });
+      }
+      await db.insert(auditLogs).values({
+        actorType: "staff",
+        actorId: staffOf(c).id,
+        action: "billing.mail_test",
+        targetType: "mail",
+        targetId: null,
+        after: { to, messageId },
+      });
+      return c.json({ messageId }, 201);
+    })
+    .openapi(routes.overview, async (c) => c.json(await billingOverview(c.var.deps.db), 200))
     .openapi(routes.refund, async (c) => {
       const id = await subscriberIn(c, c.req.valid("param").id);
       const made = await refund(c.var.deps.db, c.var.deps.gateway, staffOf(c).id, id, c.req.valid("json"));

@@ -1,10 +1,12 @@
 import { InvoiceQuery, InvoiceStatus } from "@dotmac/contracts";
 import { billingRuns } from "@dotmac/tenant-db";
-import { StatusBadge } from "@dotmac/ui";
+import { BarChart, StatCard, StatusBadge } from "@dotmac/ui";
 import { desc } from "drizzle-orm";
 import Link from "next/link";
 import { BillingRunForm } from "../../../components/billing-forms.tsx";
+import { settingsOf } from "../../../server/billing/ledger.ts";
 import { formatMoney } from "../../../server/billing/money.ts";
+import { billingOverview } from "../../../server/billing/overview.ts";
 import { listInvoices } from "../../../server/billing/views.ts";
 import { deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
@@ -15,13 +17,49 @@ export default async function Billing({ searchParams }: { searchParams: Promise<
   const parsed = InvoiceQuery.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "")));
   const query = parsed.success ? parsed.data : InvoiceQuery.parse({});
   const { db } = await deps();
-  const [page, runs] = await Promise.all([
+  const [page, runs, o, { currency }] = await Promise.all([
     listInvoices(db, query),
     db.select().from(billingRuns).orderBy(desc(billingRuns.startedAt)).limit(5),
+    billingOverview(db),
+    settingsOf(db),
   ]);
+  const money = (minor: number) => formatMoney(minor, currency);
+  const major = (minor: number) => Math.round(minor / 100);
   return (
     <>
       <h2>Billing</h2>
+      <p>
+        <Link href="/dashboard/billing/settings">Billing settings</Link>
+      </p>
+      <div className="grid">
+        <StatCard
+          label="MRR"
+          value={money(o.mrrMinor)}
+          hint={`${o.activeSubscribers} active subscriber(s)`}
+        />
+        <StatCard label="Invoiced this month" value={money(o.thisMonth.invoicedMinor)} />
+        <StatCard label="Collected this month" value={money(o.thisMonth.collectedMinor)} />
+        <StatCard
+          label="Collection rate"
+          value={o.collectionRate === null ? "—" : `${(o.collectionRate * 100).toFixed(1)} %`}
+          hint="of the last six months' invoices, paid so far"
+        />
+      </div>
+      <div className="grid" style={{ marginTop: "1rem" }}>
+        <BarChart
+          title={`Invoiced by month (${currency})`}
+          data={o.months.map((m) => ({ label: m.month, value: major(m.invoicedMinor) }))}
+        />
+        <BarChart
+          title={`Collected by month (${currency})`}
+          data={o.months.map((m) => ({ label: m.month, value: major(m.collectedMinor) }))}
+        />
+        <BarChart
+          title={`Receivables by days past due (${currency})`}
+          data={o.receivables.map((r) => ({ label: r.bucket, value: major(r.openMinor) }))}
+        />
+      </div>
+      <h3>Invoices</h3>
       <form className="toolbar" method="get">
         <label>
           Search <input name="q" defaultValue={query.q ?? ""} placeholder="invoice number or name" />

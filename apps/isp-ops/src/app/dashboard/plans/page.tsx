@@ -41,6 +41,9 @@ export default async function Plans() {
                 </td>
                 <td>
                   {(p.priceMinor / 100).toFixed(2)} {p.currency} / {p.billingCycle}
+                  {p.billingMode === "postpaid"
+                    ? `, in arrears${p.overagePerGbMinor ? `, ${(p.overagePerGbMinor / 100).toFixed(2)} ${p.currency} per GB over the cap` : ""}`
+                    : ""}
                 </td>
                 <td>
                   {Object.entries(p.vendorAttributes)

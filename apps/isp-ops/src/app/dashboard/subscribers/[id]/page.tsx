@@ -2,7 +2,7 @@ import { SubscriberStatus, subscriberTransitions } from "@dotmac/contracts";
 import { BarChart, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { DunningPauseForm } from "../../../../components/billing-forms.tsx";
+import { DunningPauseForm, RefundForm } from "../../../../components/billing-forms.tsx";
 import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
 import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
@@ -160,6 +160,23 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
               ))}
             </ul>
           )}
+          {billing.refunds.length > 0 ? (
+            <>
+              <h4>Refunds</h4>
+              <ul>
+                {billing.refunds.map((r) => (
+                  <li key={r.id}>
+                    {new Date(r.at).toISOString().slice(0, 10)}:{" "}
+                    {formatMoney(r.amountMinor, settings.currency)} ({r.method.replace("_", " ")}
+                    {r.reference ? ` ${r.reference}` : ""}): {r.reason}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          {billing.creditMinor > 0 && staff.permissions.includes("billing:write") ? (
+            <RefundForm subscriberId={id} creditMinor={billing.creditMinor} currency={settings.currency} />
+          ) : null}
         </section>
       ) : null}
       {dunning ? (

@@ -1,0 +1,4 @@
+ALTER TABLE "service_plans" ADD COLUMN "billing_mode" text DEFAULT 'prepaid' NOT NULL;--> statement-breakpoint
+ALTER TABLE "service_plans" ADD COLUMN "overage_per_gb_minor" integer;--> statement-breakpoint
+ALTER TABLE "service_plans" ADD CONSTRAINT "service_plans_billing_mode" CHECK (billing_mode in ('prepaid', 'postpaid'));--> statement-breakpoint
+ALTER TABLE "service_plans" ADD CONSTRAINT "service_plans_overage" CHECK ("service_plans"."overage_per_gb_minor" is null or ("service_plans"."overage_per_gb_minor" > 0 and "service_plans"."billing_mode" = 'postpaid' and "service_plans"."data_cap_bytes" is not null));
