@@ -1,8 +1,8 @@
 import type { CreditNoteCreate, InvoiceKind, InvoiceLineKind, InvoiceStatus } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { invoiceCounters, invoiceLines, invoices } from "@dotmac/tenant-db";
+import { invoiceCounters, invoiceLines, invoices, type TenantTx } from "@dotmac/tenant-db";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import { activeTaxRates, auditBilling, type Db, post, settingsOf, type Tx } from "./ledger.ts";
+import { activeTaxRates, auditBilling, type Db, post, settingsOf } from "./ledger.ts";
 import { addDays, type LineAmounts, lineAmounts, type Period, today } from "./money.ts";
 
 export interface DraftLine {
@@ -29,7 +29,7 @@ export interface DraftInvoice {
 type PricedLine = DraftLine & LineAmounts;
 
 /** Drafts an invoice with the tenant's active taxes on every line, and issues it. */
-export async function createInvoice(tx: Tx, draft: DraftInvoice): Promise<string> {
+export async function createInvoice(tx: TenantTx, draft: DraftInvoice): Promise<string> {
   const rates = await activeTaxRates(tx);
   return insertAndIssue(
     tx,
@@ -38,7 +38,11 @@ export async function createInvoice(tx: Tx, draft: DraftInvoice): Promise<string
   );
 }
 
-async function insertAndIssue(tx: Tx, draft: Omit<DraftInvoice, "lines">, priced: readonly PricedLine[]) {
+async function insertAndIssue(
+  tx: TenantTx,
+  draft: Omit<DraftInvoice, "lines">,
+  priced: readonly PricedLine[],
+) {
   const lines = priced.map((line, position) => ({ ...line, position }));
   const sum = (key: "netMinor" | "taxMinor" | "totalMinor") => lines.reduce((a, l) => a + l[key], 0);
   const [invoice] = await tx
@@ -72,7 +76,7 @@ async function insertAndIssue(tx: Tx, draft: Omit<DraftInvoice, "lines">, priced
  * Gives a draft its number and makes it count: the next of its prefix and year, taken under the
  * counter's row lock in this transaction (a rollback gives it back, so numbers have no gaps).
  */
-async function issue(tx: Tx, id: string, actor: string): Promise<void> {
+async function issue(tx: TenantTx, id: string, actor: string): Promise<void> {
   const settings = await settingsOf(tx);
   const year = new Date().getUTCFullYear();
   await tx.insert(invoiceCounters).values({ prefix: settings.invoicePrefix, year }).onConflictDoNothing();
@@ -123,7 +127,7 @@ async function issue(tx: Tx, id: string, actor: string): Promise<void> {
 export async function openAmount(
   db: Db,
   id: string,
-): Promise<{ total: number; covered: number; open: number }> {
+): Promise<{ total: number; paid: number; credited: number; covered: number; open: number }> {
   const [row] = await db.execute<{ total: string; paid: string; credited: string }>(sql`
     select i.total_minor as total,
            (select coalesce(sum(a.amount_minor), 0) from payment_allocations a where a.invoice_id = i.id) as paid,
@@ -131,12 +135,13 @@ export async function openAmount(
              where c.credits_invoice_id = i.id and c.status <> 'void') as credited
       from invoices i where i.id = ${id}`);
   if (!row) throw new ProblemError(404, { detail: "no such invoice" });
-  const covered = Number(row.paid) + Number(row.credited);
-  return { total: Number(row.total), covered, open: Number(row.total) - covered };
+  const [paid, credited] = [Number(row.paid), Number(row.credited)];
+  const covered = paid + credited;
+  return { total: Number(row.total), paid, credited, covered, open: Number(row.total) - covered };
 }
 
 /** Sets an issued invoice's status from what covers it and its due date. */
-export async function settle(tx: Tx, id: string, on = today()): Promise<InvoiceStatus> {
+export async function settle(tx: TenantTx, id: string, on = today()): Promise<InvoiceStatus> {
   const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, id));
   if (!invoice || invoice.status === "draft" || invoice.status === "void" || invoice.kind !== "invoice")
     return invoice?.status ?? "void";
@@ -153,7 +158,7 @@ export async function settle(tx: Tx, id: string, on = today()): Promise<InvoiceS
   return status;
 }
 
-async function lockInvoice(tx: Tx, id: string) {
+async function lockInvoice(tx: TenantTx, id: string) {
   const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, id)).for("update");
   if (!invoice) throw new ProblemError(404, { detail: "no such invoice" });
   return invoice;
@@ -206,7 +211,7 @@ type Invoice = typeof invoices.$inferSelect;
  * the invoice's did. The caller has checked the amount and settles the invoice after.
  */
 export async function creditInvoice(
-  tx: Tx,
+  tx: TenantTx,
   actor: string,
   invoice: Invoice,
   amountMinor: number,
@@ -261,7 +266,7 @@ export async function creditNote(db: Db, actor: string, id: string, input: Credi
 }
 
 /** Issued invoices of a subscriber with money open, oldest due first (what a payment pays). */
-export async function openInvoices(tx: Tx, subscriberId: string, preferred: readonly string[] = []) {
+export async function openInvoices(tx: TenantTx, subscriberId: string, preferred: readonly string[] = []) {
   const rows = await tx
     .select({ id: invoices.id, dueOn: invoices.dueOn })
     .from(invoices)

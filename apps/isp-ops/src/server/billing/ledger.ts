@@ -11,8 +11,7 @@ import {
 } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 
-export type Tx = TenantTx;
-export type Db = TenantDb | Tx;
+export type Db = TenantDb | TenantTx;
 
 /** The tenant's billing settings (the migration inserts the one row). */
 export async function settingsOf(db: Db) {
@@ -40,7 +39,7 @@ export interface Entry {
   readonly refundId?: string;
 }
 
-export async function post(tx: Tx, entry: Entry): Promise<void> {
+export async function post(tx: TenantTx, entry: Entry): Promise<void> {
   await tx.insert(ledgerEntries).values(entry);
 }
 
@@ -55,7 +54,7 @@ export async function balanceOf(db: Db, subscriberId: string): Promise<number> {
 
 /** A staff or system billing action, in the action's own transaction. */
 export async function auditBilling(
-  tx: Tx,
+  tx: TenantTx,
   actor: string,
   action: string,
   target: { type: string; id: string | null },

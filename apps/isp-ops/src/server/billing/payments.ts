@@ -1,10 +1,10 @@
 import type { PaymentCreate, PaymentMethod } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { paymentAllocations, payments } from "@dotmac/tenant-db";
+import { paymentAllocations, payments, type TenantTx } from "@dotmac/tenant-db";
 import { sql } from "drizzle-orm";
 import type { Settlement } from "./gateway.ts";
 import { openAmount, openInvoices, settle } from "./invoices.ts";
-import { auditBilling, type Db, post, requireSubscriber, settingsOf, type Tx } from "./ledger.ts";
+import { auditBilling, type Db, post, requireSubscriber, settingsOf } from "./ledger.ts";
 
 /**
  * Payments of a subscriber with money neither allocated to an invoice nor refunded: their credit,
@@ -33,7 +33,7 @@ export async function unallocated(db: Db, subscriberId: string) {
  * then the oldest due. Called after a payment and after an invoice is issued, so credit from an
  * overpayment pays the next invoice by itself.
  */
-export async function allocate(tx: Tx, subscriberId: string, preferred: readonly string[] = []) {
+export async function allocate(tx: TenantTx, subscriberId: string, preferred: readonly string[] = []) {
   const money = await unallocated(tx, subscriberId);
   const made: { invoiceId: string; paymentId: string; amountMinor: number }[] = [];
   for (const invoiceId of await openInvoices(tx, subscriberId, preferred)) {
@@ -73,7 +73,7 @@ interface Taken {
  * A payment onto the ledger, then onto the invoices (the named ones first), in the caller's
  * transaction; undefined when a gateway event was recorded already (its unique index).
  */
-async function take(tx: Tx, actor: string, input: Taken) {
+async function take(tx: TenantTx, actor: string, input: Taken) {
   const settings = await settingsOf(tx);
   if (input.currency !== settings.currency) {
     const message = `this tenant bills in ${settings.currency}`;

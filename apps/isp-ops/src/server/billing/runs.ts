@@ -1,8 +1,8 @@
 import type { BillingCycle, BillingMode } from "@dotmac/contracts";
-import { billingAccounts, billingRuns, invoices, type TenantDb } from "@dotmac/tenant-db";
+import { billingAccounts, billingRuns, invoices, type TenantDb, type TenantTx } from "@dotmac/tenant-db";
 import { and, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { createInvoice, type DraftLine } from "./invoices.ts";
-import { settingsOf, type Tx } from "./ledger.ts";
+import { settingsOf } from "./ledger.ts";
 import { periodContaining, prorate, today } from "./money.ts";
 import { allocate } from "./payments.ts";
 
@@ -28,7 +28,12 @@ const GB = 1e9;
  * What a postpaid period used over its plan's cap, in GB begun: the octets of the sessions that
  * started in it (a session counts in the period it began, as the cap check counts it).
  */
-async function overageLine(tx: Tx, s: Billable, from: string, to: string): Promise<DraftLine | undefined> {
+async function overageLine(
+  tx: TenantTx,
+  s: Billable,
+  from: string,
+  to: string,
+): Promise<DraftLine | undefined> {
   if (s.capBytes === null || s.overagePerGbMinor === null) return undefined;
   const [row] = await tx.execute<{ used: string }>(sql`
     select coalesce(sum(input_octets + output_octets), 0)::text as used from accounting_sessions
@@ -52,7 +57,7 @@ async function overageLine(tx: Tx, s: Billable, from: string, to: string): Promi
  * whole invoices and no gap in the numbering; run again, it carries on where it stopped.
  */
 export async function billSubscriber(
-  tx: Tx,
+  tx: TenantTx,
   s: Billable,
   billingDay: number | null,
   asOf: string,
@@ -143,7 +148,7 @@ const billable = sql`
     from subscribers s join service_plans p on p.id = s.plan_id`;
 
 /** One subscriber's plan for billing, whatever their status; undefined without a plan. */
-export async function billableOf(tx: Tx, subscriberId: string): Promise<Billable | undefined> {
+export async function billableOf(tx: TenantTx, subscriberId: string): Promise<Billable | undefined> {
   const [row] = await tx.execute<Billable & Record<string, unknown>>(
     sql`${billable} where s.id = ${subscriberId}`,
   );

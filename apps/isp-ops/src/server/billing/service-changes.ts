@@ -5,10 +5,11 @@ import {
   invoices,
   paymentAllocations,
   payments,
+  type TenantTx,
 } from "@dotmac/tenant-db";
 import { and, asc, desc, eq, gt, ne, sql } from "drizzle-orm";
 import { creditInvoice, openAmount, settle } from "./invoices.ts";
-import { auditBilling, settingsOf, type Tx } from "./ledger.ts";
+import { auditBilling, settingsOf } from "./ledger.ts";
 import { addDays, lineAmounts, prorate } from "./money.ts";
 import { allocate } from "./payments.ts";
 import { billableOf, billSubscriber } from "./runs.ts";
@@ -21,7 +22,7 @@ import { billableOf, billSubscriber } from "./runs.ts";
  * what a period costs is the sum of the prorated parts it was served: suspended days cost
  * nothing, and a plan change bills each plan for its own days.
  */
-export async function stopBilling(tx: Tx, subscriberId: string, on: string, actor: string) {
+export async function stopBilling(tx: TenantTx, subscriberId: string, on: string, actor: string) {
   const billable = await billableOf(tx, subscriberId);
   if (billable) {
     const { billingDay } = await settingsOf(tx);
@@ -71,7 +72,7 @@ export async function stopBilling(tx: Tx, subscriberId: string, on: string, acto
 }
 
 /** Billing starts again on `on`: the next billing run bills from there. */
-export async function startBilling(tx: Tx, subscriberId: string, on: string) {
+export async function startBilling(tx: TenantTx, subscriberId: string, on: string) {
   const { billingDay } = await settingsOf(tx);
   await tx
     .insert(billingAccounts)
@@ -98,7 +99,7 @@ type Invoice = typeof invoices.$inferSelect;
  * Credits the days of `invoice`'s period from `on` (or all of it, if it starts later). The credit
  * can be more than is still open (the invoice was paid): the payments it frees become credit.
  */
-async function creditUnusedDays(tx: Tx, actor: string, invoice: Invoice, on: string) {
+async function creditUnusedDays(tx: TenantTx, actor: string, invoice: Invoice, on: string) {
   const { periodStart, periodEnd, cycleStart, cyclePriceMinor } = invoice;
   if (!periodStart || !periodEnd || !cycleStart || cyclePriceMinor === null) return undefined;
   const from = periodStart > on ? periodStart : on;
@@ -109,11 +110,10 @@ async function creditUnusedDays(tx: Tx, actor: string, invoice: Invoice, on: str
     .where(eq(invoiceLines.invoiceId, invoice.id))
     .orderBy(asc(invoiceLines.position))
     .limit(1);
-  const { total, covered } = await openAmount(tx, invoice.id);
-  const credited = covered - (await allocatedTo(tx, invoice.id));
+  const { total, credited, open } = await openAmount(tx, invoice.id);
   const amountMinor = Math.min(lineAmounts(gross, line?.taxes ?? []).totalMinor, total - credited);
   if (amountMinor <= 0) return undefined;
-  await release(tx, invoice.id, amountMinor - Math.max(0, total - covered));
+  await release(tx, invoice.id, amountMinor - Math.max(0, open));
   const id = await creditInvoice(
     tx,
     actor,
@@ -126,16 +126,8 @@ async function creditUnusedDays(tx: Tx, actor: string, invoice: Invoice, on: str
   return { invoiceId: invoice.id, creditNoteId: id, amountMinor };
 }
 
-async function allocatedTo(tx: Tx, invoiceId: string) {
-  const [row] = await tx
-    .select({ sum: sql<string>`coalesce(sum(${paymentAllocations.amountMinor}), 0)` })
-    .from(paymentAllocations)
-    .where(eq(paymentAllocations.invoiceId, invoiceId));
-  return Number(row?.sum ?? 0);
-}
-
 /** Takes `amountMinor` of payments off an invoice, the latest payment's first. */
-async function release(tx: Tx, invoiceId: string, amountMinor: number) {
+async function release(tx: TenantTx, invoiceId: string, amountMinor: number) {
   let left = amountMinor;
   const allocations = await tx
     .select({ paymentId: paymentAllocations.paymentId, amountMinor: paymentAllocations.amountMinor })
