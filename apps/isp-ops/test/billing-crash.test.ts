@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../bin/dotmac-isp-ops.js", import.meta.url));
-const SUBSCRIBERS = 1500;
+const SUBSCRIBERS = 6000;
 
 describe("a billing run killed with SIGKILL", () => {
   let t: Awaited<ReturnType<typeof startTenantDatabase>>;
@@ -64,7 +64,7 @@ describe("a billing run killed with SIGKILL", () => {
 
   it("leaves whole invoices numbered without gaps, and the next run bills each period exactly once", async () => {
     const first = run("2026-05-15");
-    // Kill it in the middle: some subscribers billed, most not.
+    // Kill it in the middle: some batches billed, most not.
     const deadline = Date.now() + 120_000;
     while ((await invoiceCount()) < 300) {
       if (Date.now() > deadline)

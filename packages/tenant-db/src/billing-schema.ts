@@ -153,6 +153,8 @@ export const invoices = pgTable(
     index("invoices_subscriber").on(t.subscriberId, t.createdAt),
     index("invoices_status_due").on(t.status, t.dueOn),
     index("invoices_created").on(t.createdAt, t.id),
+    // What credits an invoice, read for every invoice listed (its open amount).
+    index("invoices_credits").on(t.creditsInvoiceId).where(sql`${t.creditsInvoiceId} is not null`),
     check("invoices_kind", oneOf("kind", InvoiceKind.options)),
     check("invoices_status", oneOf("status", InvoiceStatus.options)),
     check("invoices_issued_numbered", sql`(${t.status} = 'draft') = (${t.number} is null)`),

@@ -1,8 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { CreditNoteCreate, InvoiceKind, InvoiceLineKind, InvoiceStatus } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { invoiceCounters, invoiceLines, invoices, type TenantTx } from "@dotmac/tenant-db";
+import {
+  auditLogs,
+  invoiceCounters,
+  invoiceLines,
+  invoices,
+  ledgerEntries,
+  type TenantTx,
+} from "@dotmac/tenant-db";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import { activeTaxRates, auditBilling, type Db, post, settingsOf } from "./ledger.ts";
+import { activeTaxRates, auditBilling, auditEntry, type Db, post, settingsOf } from "./ledger.ts";
 import { addDays, type LineAmounts, lineAmounts, type Period, today } from "./money.ts";
 
 export interface DraftLine {
@@ -27,100 +35,114 @@ export interface DraftInvoice {
 }
 
 type PricedLine = DraftLine & LineAmounts;
+type PricedInvoice = Omit<DraftInvoice, "lines"> & { readonly lines: readonly PricedLine[] };
 
 /** Drafts an invoice with the tenant's active taxes on every line, and issues it. */
 export async function createInvoice(tx: TenantTx, draft: DraftInvoice): Promise<string> {
+  const [id] = await createInvoices(tx, [draft]);
+  if (!id) throw new Error("issued nothing");
+  return id;
+}
+
+/** `createInvoice` for many drafts at once (a billing run's batch): ids in the drafts' order. */
+export async function createInvoices(tx: TenantTx, drafts: readonly DraftInvoice[]): Promise<string[]> {
   const rates = await activeTaxRates(tx);
-  return insertAndIssue(
+  return issue(
     tx,
-    draft,
-    draft.lines.map((line) => ({ ...line, ...lineAmounts(line.quantity * line.unitMinor, rates) })),
+    drafts.map((draft) => ({
+      ...draft,
+      lines: draft.lines.map((line) => ({ ...line, ...lineAmounts(line.quantity * line.unitMinor, rates) })),
+    })),
   );
 }
 
-async function insertAndIssue(
-  tx: TenantTx,
-  draft: Omit<DraftInvoice, "lines">,
-  priced: readonly PricedLine[],
-) {
-  const lines = priced.map((line, position) => ({ ...line, position }));
-  const sum = (key: "netMinor" | "taxMinor" | "totalMinor") => lines.reduce((a, l) => a + l[key], 0);
-  const [invoice] = await tx
-    .insert(invoices)
-    .values({
-      subscriberId: draft.subscriberId,
-      kind: draft.kind ?? "invoice",
-      creditsInvoiceId: draft.creditsInvoiceId ?? null,
-      currency: draft.currency,
-      periodStart: draft.period?.start ?? null,
-      periodEnd: draft.period?.end ?? null,
-      segment: draft.cycle?.segment ?? null,
-      cyclePriceMinor: draft.cycle?.priceMinor ?? null,
-      cycleStart: draft.cycle?.start ?? null,
-      netMinor: sum("netMinor"),
-      taxMinor: sum("taxMinor"),
-      totalMinor: sum("totalMinor"),
-      note: draft.note ?? null,
-      createdBy: draft.actor,
-    })
-    .returning({ id: invoices.id });
-  if (!invoice) throw new Error("insert returned nothing");
-  if (lines.length > 0) {
-    await tx.insert(invoiceLines).values(lines.map((l) => ({ ...l, invoiceId: invoice.id })));
-  }
-  await issue(tx, invoice.id, draft.actor);
-  return invoice.id;
+/** Rows per insert statement: Postgres takes at most 65,535 parameters in one. */
+const ROWS_PER_INSERT = 1000;
+
+async function insertAll<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
 }
 
 /**
- * Gives a draft its number and makes it count: the next of its prefix and year, taken under the
- * counter's row lock in this transaction (a rollback gives it back, so numbers have no gaps).
+ * Issues invoices and credit notes: each gets the next number of its prefix and year, taken under
+ * the counter's row lock in this transaction (a rollback gives them all back, so numbers have no
+ * gaps), its charge or credit on the ledger and an audit entry. A new invoice has nothing paid on
+ * it yet: issued, or paid when it totals nothing.
  */
-async function issue(tx: TenantTx, id: string, actor: string): Promise<void> {
+async function issue(tx: TenantTx, drafts: readonly PricedInvoice[]): Promise<string[]> {
+  if (drafts.length === 0) return [];
   const settings = await settingsOf(tx);
   const year = new Date().getUTCFullYear();
   await tx.insert(invoiceCounters).values({ prefix: settings.invoicePrefix, year }).onConflictDoNothing();
   const [counter] = await tx
     .update(invoiceCounters)
-    .set({ next: sql`${invoiceCounters.next} + 1` })
+    .set({ next: sql`${invoiceCounters.next} + ${drafts.length}::int` })
     .where(and(eq(invoiceCounters.prefix, settings.invoicePrefix), eq(invoiceCounters.year, year)))
-    .returning({ taken: sql<number>`${invoiceCounters.next} - 1` });
+    .returning({ first: sql<number>`${invoiceCounters.next} - ${drafts.length}::int` });
   if (!counter) throw new Error("no invoice counter");
-  const number = `${settings.invoicePrefix}-${year}-${String(counter.taken).padStart(6, "0")}`;
-  const [invoice] = await tx
-    .update(invoices)
-    .set({
-      number,
-      status: "issued",
-      issuedAt: sql`now()`,
-      dueOn: addDays(today(), settings.paymentTermsDays),
-    })
-    .where(and(eq(invoices.id, id), eq(invoices.status, "draft")))
-    .returning();
-  if (!invoice) throw new Error(`invoice ${id} is not a draft`);
-  const credit = invoice.kind === "credit_note";
-  if (invoice.totalMinor > 0) {
-    await post(tx, {
-      subscriberId: invoice.subscriberId,
-      kind: credit ? "credit" : "charge",
-      amountMinor: credit ? -invoice.totalMinor : invoice.totalMinor,
-      currency: invoice.currency,
-      description: `${credit ? "Credit note" : "Invoice"} ${number}`,
-      actor,
-      invoiceId: id,
-    });
-  }
-  await auditBilling(
-    tx,
-    actor,
-    credit ? "credit_note.issue" : "invoice.issue",
-    { type: "invoice", id },
-    {
-      number,
-      totalMinor: invoice.totalMinor,
-    },
+  const dueOn = addDays(today(), settings.paymentTermsDays);
+  const issued = drafts.map((draft, i) => {
+    const sum = (key: "netMinor" | "taxMinor" | "totalMinor") => draft.lines.reduce((a, l) => a + l[key], 0);
+    const credit = draft.kind === "credit_note";
+    return {
+      draft,
+      credit,
+      row: {
+        id: randomUUID(),
+        number: `${settings.invoicePrefix}-${year}-${String(Number(counter.first) + i).padStart(6, "0")}`,
+        subscriberId: draft.subscriberId,
+        kind: draft.kind ?? "invoice",
+        status: (credit || sum("totalMinor") > 0 ? "issued" : "paid") as InvoiceStatus,
+        issuedAt: sql`now()`,
+        dueOn,
+        creditsInvoiceId: draft.creditsInvoiceId ?? null,
+        currency: draft.currency,
+        periodStart: draft.period?.start ?? null,
+        periodEnd: draft.period?.end ?? null,
+        segment: draft.cycle?.segment ?? null,
+        cyclePriceMinor: draft.cycle?.priceMinor ?? null,
+        cycleStart: draft.cycle?.start ?? null,
+        netMinor: sum("netMinor"),
+        taxMinor: sum("taxMinor"),
+        totalMinor: sum("totalMinor"),
+        note: draft.note ?? null,
+        createdBy: draft.actor,
+      },
+    };
+  });
+  await insertAll(issued, (chunk) => tx.insert(invoices).values(chunk.map((x) => x.row)));
+  await insertAll(
+    issued.flatMap(({ draft, row }) =>
+      draft.lines.map((line, position) => ({ ...line, position, invoiceId: row.id })),
+    ),
+    (chunk) => tx.insert(invoiceLines).values(chunk),
   );
-  if (!credit) await settle(tx, id);
+  await insertAll(
+    issued
+      .filter(({ row }) => row.totalMinor > 0)
+      .map(({ draft, row, credit }) => ({
+        subscriberId: row.subscriberId,
+        kind: credit ? ("credit" as const) : ("charge" as const),
+        amountMinor: credit ? -row.totalMinor : row.totalMinor,
+        currency: row.currency,
+        description: `${credit ? "Credit note" : "Invoice"} ${row.number}`,
+        actor: draft.actor,
+        invoiceId: row.id,
+      })),
+    (chunk) => tx.insert(ledgerEntries).values(chunk),
+  );
+  await insertAll(
+    issued.map(({ draft, row, credit }) =>
+      auditEntry(
+        draft.actor,
+        credit ? "credit_note.issue" : "invoice.issue",
+        { type: "invoice", id: row.id },
+        { number: row.number, totalMinor: row.totalMinor },
+      ),
+    ),
+    (chunk) => tx.insert(auditLogs).values(chunk),
+  );
+  return issued.map(({ row }) => row.id);
 }
 
 /** What is still to pay on an invoice: its total less what payments and credit notes covered. */
@@ -220,8 +242,7 @@ export async function creditInvoice(
 ) {
   const taxMinor =
     invoice.totalMinor === 0 ? 0 : Math.round((amountMinor * invoice.taxMinor) / invoice.totalMinor);
-  return insertAndIssue(
-    tx,
+  const [id] = await issue(tx, [
     {
       subscriberId: invoice.subscriberId,
       currency: invoice.currency,
@@ -229,20 +250,22 @@ export async function creditInvoice(
       creditsInvoiceId: invoice.id,
       actor,
       note: reason,
+      lines: [
+        {
+          kind: "one_off",
+          description,
+          quantity: 1,
+          unitMinor: amountMinor,
+          netMinor: amountMinor - taxMinor,
+          taxMinor,
+          totalMinor: amountMinor,
+          taxes: [],
+        },
+      ],
     },
-    [
-      {
-        kind: "one_off",
-        description,
-        quantity: 1,
-        unitMinor: amountMinor,
-        netMinor: amountMinor - taxMinor,
-        taxMinor,
-        totalMinor: amountMinor,
-        taxes: [],
-      },
-    ],
-  );
+  ]);
+  if (!id) throw new Error("issued nothing");
+  return id;
 }
 
 /** A credit note staff issue against an issued invoice, for at most what is still open on it. */

@@ -52,24 +52,26 @@ export async function balanceOf(db: Db, subscriberId: string): Promise<number> {
   return Number(row?.balance ?? 0);
 }
 
-/** A staff or system billing action, in the action's own transaction. */
-export async function auditBilling(
-  tx: TenantTx,
+/** The audit row of a staff or system billing action. */
+export const auditEntry = (
   actor: string,
   action: string,
   target: { type: string; id: string | null },
   after?: unknown,
   before?: unknown,
-): Promise<void> {
-  await tx.insert(auditLogs).values({
-    actorType: actor === "system" ? "system" : "staff",
-    actorId: actor,
-    action,
-    targetType: target.type,
-    targetId: target.id,
-    before: before ?? null,
-    after: after ?? null,
-  });
+) => ({
+  actorType: actor === "system" ? "system" : "staff",
+  actorId: actor,
+  action,
+  targetType: target.type,
+  targetId: target.id,
+  before: before ?? null,
+  after: after ?? null,
+});
+
+/** A staff or system billing action, in the action's own transaction. */
+export async function auditBilling(tx: TenantTx, ...entry: Parameters<typeof auditEntry>): Promise<void> {
+  await tx.insert(auditLogs).values(auditEntry(...entry));
 }
 
 /** A subscriber a body names must exist: a 400 naming the field, not a foreign-key error. */

@@ -1,9 +1,9 @@
 import type { BillingCycle, BillingMode } from "@dotmac/contracts";
 import { billingAccounts, billingRuns, invoices, type TenantDb, type TenantTx } from "@dotmac/tenant-db";
-import { and, eq, inArray, lt, ne, sql } from "drizzle-orm";
-import { createInvoice, type DraftLine } from "./invoices.ts";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { createInvoices, type DraftLine } from "./invoices.ts";
 import { settingsOf } from "./ledger.ts";
-import { periodContaining, prorate, today } from "./money.ts";
+import { type Period, periodContaining, prorate, today } from "./money.ts";
 import { allocate } from "./payments.ts";
 
 const BATCH = 500;
@@ -24,62 +24,27 @@ export interface Billable {
 
 const GB = 1e9;
 
-/**
- * What a postpaid period used over its plan's cap, in GB begun: the octets of the sessions that
- * started in it (a session counts in the period it began, as the cap check counts it).
- */
-async function overageLine(
-  tx: TenantTx,
-  s: Billable,
-  from: string,
-  to: string,
-): Promise<DraftLine | undefined> {
-  if (s.capBytes === null || s.overagePerGbMinor === null) return undefined;
-  const [row] = await tx.execute<{ used: string }>(sql`
-    select coalesce(sum(input_octets + output_octets), 0)::text as used from accounting_sessions
-     where subscriber_id = ${s.id} and started_at >= ${from}::date and started_at < ${to}::date`);
-  const over = Number(row?.used ?? 0) - s.capBytes;
-  if (over <= 0) return undefined;
-  const gb = Math.ceil(over / GB);
-  return {
-    kind: "usage",
-    description: `Data over the ${s.capBytes / GB} GB cap, ${from} to ${to}: ${gb} GB`,
-    quantity: gb,
-    unitMinor: s.overagePerGbMinor,
-  };
+/** A period of one subscriber that is due: [from, to) within its cycle's `period`. */
+interface Due {
+  readonly s: Billable;
+  readonly segment: number;
+  readonly from: string;
+  readonly to: string;
+  readonly period: Period;
 }
 
 /**
- * Invoices every period of one subscriber that is due by `asOf` and not billed yet: a prepaid
- * period once it has started, a postpaid one once it has ended (with its usage over the cap).
- * `stopOn` ends the service that day: a postpaid subscriber's days before it are billed now.
- * Each invoice is made in the same transaction as its number: a run killed at any moment leaves
- * whole invoices and no gap in the numbering; run again, it carries on where it stopped.
+ * The periods of an account due by `asOf` from where it is billed through: a prepaid period once
+ * it has started, a postpaid one once it has ended (or, with `stopOn`, its days before that day).
  */
-export async function billSubscriber(
-  tx: TenantTx,
+function duePeriods(
   s: Billable,
-  billingDay: number | null,
+  account: { anchorDay: number; billedThrough: string; segment: number },
   asOf: string,
-  actor: string,
-  stopOn?: string,
-) {
-  await tx
-    .insert(billingAccounts)
-    .values({
-      subscriberId: s.id,
-      anchorDay: billingDay ?? Number(s.activeSince.slice(8, 10)),
-      billedThrough: s.activeSince,
-    })
-    .onConflictDoNothing();
-  const [account] = await tx
-    .select()
-    .from(billingAccounts)
-    .where(eq(billingAccounts.subscriberId, s.id))
-    .for("update");
-  if (!account) throw new Error(`no billing account for ${s.id}`);
+  stopOn: string | undefined,
+): Due[] {
+  const due: Due[] = [];
   let from = account.billedThrough;
-  let made = 0;
   for (;;) {
     const period = periodContaining(from, account.anchorDay, s.cycle);
     let to = period.end;
@@ -89,54 +54,150 @@ export async function billSubscriber(
       if (from >= stopOn) break;
       to = stopOn;
     } else if (period.end > asOf) break;
-    const whole = from === period.start && to === period.end;
-    const lines: DraftLine[] = [
-      whole
-        ? {
-            kind: "plan",
-            description: `${s.planName}, ${period.start} to ${period.end}`,
-            quantity: 1,
-            unitMinor: s.priceMinor,
-          }
-        : {
-            kind: "proration",
-            description: `${s.planName}, ${from} to ${to} (part of the period from ${period.start})`,
-            quantity: 1,
-            unitMinor: prorate(s.priceMinor, period, from, to),
-          },
-    ];
-    const usage = s.mode === "postpaid" ? await overageLine(tx, s, from, to) : undefined;
-    if (usage) lines.push(usage);
-    // The unique (subscriber, segment, period start) index makes a second invoice impossible.
-    const [billed] = await tx
-      .select({ id: invoices.id })
-      .from(invoices)
-      .where(
-        and(
-          eq(invoices.subscriberId, s.id),
-          eq(invoices.segment, account.segment),
-          eq(invoices.periodStart, from),
-          eq(invoices.kind, "invoice"),
-          ne(invoices.status, "void"),
-        ),
-      );
-    if (!billed) {
-      await createInvoice(tx, {
-        subscriberId: s.id,
-        currency: s.currency,
-        lines,
-        period: { start: from, end: to },
-        cycle: { segment: account.segment, priceMinor: s.priceMinor, start: period.start },
-        actor,
-      });
-      made += 1;
-    }
+    due.push({ s, segment: account.segment, from, to, period });
     from = to;
   }
-  await tx.update(billingAccounts).set({ billedThrough: from }).where(eq(billingAccounts.subscriberId, s.id));
+  return due;
+}
+
+/** The plan's line of a due period: the whole price, or the part of it for the days billed. */
+function planLine({ s, from, to, period }: Due): DraftLine {
+  return from === period.start && to === period.end
+    ? {
+        kind: "plan",
+        description: `${s.planName}, ${period.start} to ${period.end}`,
+        quantity: 1,
+        unitMinor: s.priceMinor,
+      }
+    : {
+        kind: "proration",
+        description: `${s.planName}, ${from} to ${to} (part of the period from ${period.start})`,
+        quantity: 1,
+        unitMinor: prorate(s.priceMinor, period, from, to),
+      };
+}
+
+/**
+ * The usage lines of postpaid periods whose plan charges over a cap, in GB begun over it: the
+ * octets of the sessions that started in the period (a session counts in the period it began, as
+ * the cap check counts it). One query for all of them.
+ */
+async function usageLines(tx: TenantTx, due: readonly Due[]): Promise<Map<Due, DraftLine>> {
+  const capped = due.filter(
+    (d) => d.s.mode === "postpaid" && d.s.capBytes !== null && d.s.overagePerGbMinor !== null,
+  );
+  const lines = new Map<Due, DraftLine>();
+  if (capped.length === 0) return lines;
+  const rows = await tx.execute<{ k: number; used: string }>(sql`
+    select d.k, coalesce(sum(a.input_octets + a.output_octets), 0)::text as used
+      from jsonb_to_recordset(${JSON.stringify(capped.map((d, k) => ({ k, sid: d.s.id, f: d.from, t: d.to })))}::jsonb)
+             as d(k int, sid uuid, f date, t date)
+      left join accounting_sessions a on a.subscriber_id = d.sid and a.started_at >= d.f and a.started_at < d.t
+     group by d.k`);
+  for (const row of rows) {
+    const d = capped[row.k];
+    if (!d || d.s.capBytes === null || d.s.overagePerGbMinor === null) continue;
+    const over = Number(row.used) - d.s.capBytes;
+    if (over <= 0) continue;
+    const gb = Math.ceil(over / GB);
+    lines.set(d, {
+      kind: "usage",
+      description: `Data over the ${d.s.capBytes / GB} GB cap, ${d.from} to ${d.to}: ${gb} GB`,
+      quantity: gb,
+      unitMinor: d.s.overagePerGbMinor,
+    });
+  }
+  return lines;
+}
+
+/**
+ * Invoices every period of these subscribers that is due by `asOf` and not billed yet, in the
+ * caller's transaction: their accounts are locked in id order (so concurrent runs queue instead
+ * of deadlocking), the invoices are made with their numbers in the same transaction, so a run
+ * killed at any moment leaves whole batches and no gap in the numbering; run again, it carries on
+ * where it stopped. `stopOn` ends the service that day: a postpaid subscriber's days before it are
+ * billed now. Returns how many invoices it made.
+ */
+export async function billSubscribers(
+  tx: TenantTx,
+  subjects: readonly Billable[],
+  billingDay: number | null,
+  asOf: string,
+  actor: string,
+  stopOn?: string,
+): Promise<number> {
+  if (subjects.length === 0) return 0;
+  const ids = subjects.map((s) => s.id);
+  await tx
+    .insert(billingAccounts)
+    .values(
+      subjects.map((s) => ({
+        subscriberId: s.id,
+        anchorDay: billingDay ?? Number(s.activeSince.slice(8, 10)),
+        billedThrough: s.activeSince,
+      })),
+    )
+    .onConflictDoNothing();
+  const accounts = new Map(
+    (
+      await tx
+        .select()
+        .from(billingAccounts)
+        .where(inArray(billingAccounts.subscriberId, ids))
+        .orderBy(billingAccounts.subscriberId)
+        .for("update")
+    ).map((a) => [a.subscriberId, a]),
+  );
+  // The unique (subscriber, segment, period start) index makes a second invoice impossible; what
+  // a period's invoice exists for already is skipped (a run that stopped between the two writes).
+  const billed = new Set(
+    (
+      await tx.execute<{ key: string }>(sql`
+        select i.subscriber_id || '/' || i.segment || '/' || i.period_start as key
+          from invoices i join billing_accounts a on a.subscriber_id = i.subscriber_id and a.segment = i.segment
+         where i.subscriber_id in ${ids} and i.kind = 'invoice' and i.status <> 'void'
+           and i.period_start >= a.billed_through`)
+    ).map((r) => r.key),
+  );
+  const due = subjects.flatMap((s) => {
+    const account = accounts.get(s.id);
+    if (!account) throw new Error(`no billing account for ${s.id}`);
+    return duePeriods(s, account, asOf, stopOn);
+  });
+  const fresh = due.filter((d) => !billed.has(`${d.s.id}/${d.segment}/${d.from}`));
+  const usage = await usageLines(tx, fresh);
+  await createInvoices(
+    tx,
+    fresh.map((d) => {
+      const extra = usage.get(d);
+      return {
+        subscriberId: d.s.id,
+        currency: d.s.currency,
+        lines: extra ? [planLine(d), extra] : [planLine(d)],
+        period: { start: d.from, end: d.to },
+        cycle: { segment: d.segment, priceMinor: d.s.priceMinor, start: d.period.start },
+        actor,
+      };
+    }),
+  );
+  const through = new Map(due.map((d) => [d.s.id, d.to]));
+  if (through.size > 0) {
+    await tx.execute(sql`
+      update billing_accounts a set billed_through = d.t
+        from jsonb_to_recordset(${JSON.stringify([...through].map(([sid, t]) => ({ sid, t })))}::jsonb) as d(sid uuid, t date)
+       where a.subscriber_id = d.sid`);
+  }
   // Credit from an overpayment pays the new invoices.
-  if (made > 0) await allocate(tx, s.id);
-  return made;
+  const invoiced = [...new Set(fresh.map((d) => d.s.id))];
+  if (invoiced.length > 0) {
+    const withCredit = await tx.execute<{ id: string }>(sql`
+      select distinct p.subscriber_id as id from payments p
+       where p.subscriber_id in ${invoiced}
+         and p.amount_minor > coalesce((select sum(a.amount_minor) from payment_allocations a where a.payment_id = p.id), 0)
+                            + coalesce((select sum(r.amount_minor) from refunds r where r.payment_id = p.id), 0)`);
+    for (const { id } of withCredit) await allocate(tx, id);
+  }
+  return fresh.length;
 }
 
 /** A subscriber's plan as billing needs it, and the day they last became active. */
@@ -205,10 +266,8 @@ export async function runBilling(db: TenantDb, actor: string, asOf = today()) {
          where s.status = 'active' and s.id > ${after} and (a.billed_through is null or a.billed_through <= ${asOf})
          order by s.id limit ${BATCH}`);
       if (batch.length === 0) break;
-      for (const s of batch) {
-        made += await db.transaction((tx) => billSubscriber(tx, s, billingDay, asOf, actor));
-        subscribers += 1;
-      }
+      made += await db.transaction((tx) => billSubscribers(tx, batch, billingDay, asOf, actor));
+      subscribers += batch.length;
       after = batch[batch.length - 1]?.id ?? after;
       await db.update(billingRuns).set({ subscribers, invoices: made }).where(eq(billingRuns.id, run.id));
     }

@@ -12,7 +12,7 @@ import { creditInvoice, openAmount, settle } from "./invoices.ts";
 import { auditBilling, settingsOf } from "./ledger.ts";
 import { addDays, lineAmounts, prorate } from "./money.ts";
 import { allocate } from "./payments.ts";
-import { billableOf, billSubscriber } from "./runs.ts";
+import { billableOf, billSubscribers } from "./runs.ts";
 
 /**
  * Billing follows the service by day. When a subscriber stops being served on day `on`
@@ -28,8 +28,9 @@ export async function stopBilling(tx: TenantTx, subscriberId: string, on: string
     const { billingDay } = await settingsOf(tx);
     // Prepaid: the periods begun before `on` (the last one is credited below). Postpaid: every day
     // before `on`, in arrears, now.
-    if (billable.mode === "prepaid") await billSubscriber(tx, billable, billingDay, addDays(on, -1), actor);
-    else await billSubscriber(tx, billable, billingDay, on, actor, on);
+    if (billable.mode === "prepaid")
+      await billSubscribers(tx, [billable], billingDay, addDays(on, -1), actor);
+    else await billSubscribers(tx, [billable], billingDay, on, actor, on);
   }
   const [account] = await tx
     .select()

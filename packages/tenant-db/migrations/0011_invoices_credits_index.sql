@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_credits" ON "invoices" USING btree ("credits_invoice_id") WHERE "invoices"."credits_invoice_id" is not null;
