@@ -28,7 +28,18 @@ await pg`
   select s.id, 1, case p.billing_mode when 'prepaid' then ${month}::date else (${month}::date - interval '1 month')::date end
     from subscribers s join service_plans p on p.id = s.plan_id
    where s.status = 'active' and s.created_at < ${month}::date`;
-await pg`analyze billing_accounts`;
+// Last month's traffic of the postpaid subscribers (the data set's sessions are all from this
+// month): one session of 110 GB each, over the 100 GB cap.
+await pg`
+  insert into accounting_sessions (nas_id, acct_session_id, subscriber_id, username, nas_ip, started_at,
+                                   updated_at, stopped_at, session_seconds, input_octets, output_octets)
+  select (select id from nas_clients order by name limit 1), 'last-month-' || s.account_number, s.id,
+         'user' || (s.account_number - 100000), '10.0.1.1', ${month}::date - interval '10 days',
+         ${month}::date - interval '9 days', ${month}::date - interval '9 days', 86400,
+         60e9, 50e9
+    from subscribers s join service_plans p on p.id = s.plan_id
+   where p.billing_mode = 'postpaid' and s.status = 'active'`;
+await pg`analyze billing_accounts, accounting_sessions`;
 
 const billingRun = async () => {
   const started = performance.now();

@@ -1,20 +1,38 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "@dotmac/devkit";
+import {
+  devkitEnv,
+  type Mailpit,
+  type RadiusProcess,
+  radclient,
+  repoRoot,
+  run,
+  type StripeMock,
+  startMailpit,
+  startRadiusProcess,
+  startStripeMock,
+} from "@dotmac/devkit";
 import { launchChromium, serveBuiltApp, stepScreenshots } from "@dotmac/devkit/testing";
 import { radiusCredentials, subscriberStatusHistory, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
+import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, periodContaining, prorate, today } from "../src/server/billing/money.ts";
 
 const app = join(repoRoot, "apps/isp-ops");
 const artifacts = join(app, "test-artifacts/e2e");
 const ADMIN = { email: "owner@fastfiber.test", password: "a-long-staff-password" };
+const WEBHOOK_SECRET = "whsec_e2e_fastfiber";
+const NAS_SECRET = "bng-e2e-shared-secret";
 
 /**
  * The real app (next build, then `dotmac-isp-ops serve`) on the embedded Postgres, driven by
- * Debian's Chromium: a staff member's first day. Screenshots of each step go to test-artifacts/.
+ * Debian's Chromium: a staff member's first day, then a subscriber's billing from activation to
+ * a card payment. Beside it the tenant's RADIUS server (`dotmac-radius serve`), Mailpit as its
+ * mail relay and stripe-mock as Stripe. Screenshots of each step go to test-artifacts/.
  */
 describe("isp-ops in a browser", () => {
   let t: Awaited<ReturnType<typeof startTenantDatabase>>;
@@ -22,23 +40,49 @@ describe("isp-ops in a browser", () => {
   let browser: Browser;
   let page: Page;
   let url: string;
+  let env: Record<string, string>;
+  let mailpit: Mailpit;
+  let stripe: StripeMock;
+  let radius: RadiusProcess;
   const screenshot = stepScreenshots(artifacts);
   const shot = (name: string) => screenshot(page, name);
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
     t = await startTenantDatabase();
+    const secretsKey = Buffer.alloc(32, 8).toString("base64");
+    [mailpit, stripe, radius] = await Promise.all([
+      startMailpit(devkitEnv()),
+      startStripeMock(devkitEnv()),
+      mkdtemp(join(tmpdir(), "radius-e2e-")).then((dir) =>
+        startRadiusProcess(
+          "radius-e2e",
+          { DATABASE_URL: t.url, TENANT_SECRETS_KEY: secretsKey, LOG_LEVEL: "error" },
+          join(dir, "radius.log"),
+        ),
+      ),
+    ]);
+    // What the stamp gives the tenant's Deployment and its billing CronJob.
+    env = {
+      DATABASE_URL: t.url,
+      TENANT_SECRETS_KEY: secretsKey,
+      TENANT_SLUG: "fastfiber",
+      NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
+      NEXT_PUBLIC_PRIMARY_COLOR: "#7a1fa2",
+      RADIUS_CONTROL_URL: `http://127.0.0.1:${radius.controlPort}`,
+      SMTP_URL: mailpit.smtpUrl,
+      MAIL_FROM: "Fast Fiber <billing@fastfiber.test>",
+      STRIPE_SECRET_KEY: "sk_test_fastfiber",
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_URL: stripe.url,
+    };
     const served = await serveBuiltApp({
       app: "isp-ops",
       bin: "dotmac-isp-ops.js",
       readyPath: "/api/readyz",
       env: {
-        DATABASE_URL: t.url,
-        TENANT_SECRETS_KEY: Buffer.alloc(32, 8).toString("base64"),
-        TENANT_SLUG: "fastfiber",
+        ...env,
         ISP_OPS_METRICS_PORT: "0",
-        NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
-        NEXT_PUBLIC_PRIMARY_COLOR: "#7a1fa2",
         ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
         ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       },
@@ -51,6 +95,7 @@ describe("isp-ops in a browser", () => {
   afterAll(async () => {
     await browser?.close();
     stopServer?.();
+    await Promise.all([radius?.service.stop(), mailpit?.stop(), stripe?.stop()]);
     await t?.stop();
   });
 
@@ -182,7 +227,8 @@ describe("isp-ops in a browser", () => {
     await page.getByText("21 days", { exact: true }).waitFor();
     await page.getByLabel("Send to").fill("ops@fastfiber.test");
     await page.getByRole("button", { name: "Send a test message" }).click();
-    await page.getByRole("status").filter({ hasText: "this tenant has no mail relay configured" }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Sent: check the mailbox." }).waitFor();
+    expect((await mailpit.messages()).filter((m) => m.to.includes("ops@fastfiber.test"))).toHaveLength(1);
     await shot("billing-settings");
 
     // The network side: a NAS added from the RADIUS page, its secret not shown back.
@@ -237,5 +283,211 @@ describe("isp-ops in a browser", () => {
     await shot("helpdesk-denied");
     const refused = await page.evaluate(async () => (await fetch("/api/v1/staff")).status);
     expect(refused).toBe(403);
+  });
+  it("bills a subscriber activated mid-period, duns them into the walled garden and out of service, and restores them on a card payment", async () => {
+    // The helpdesk member of the first test signs out; the admin signs in.
+    await page.goto(`${url}/dashboard`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel("E-mail").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/dashboard$/);
+
+    // The tenant bills on a fixed day that is not today, with three days to pay.
+    const day = Number(today().slice(8, 10));
+    const billingDay = day === 1 || day > 29 ? 28 : day - 1;
+    await page.goto(`${url}/dashboard/billing/settings`);
+    await page
+      .getByLabel("Billing day (1–28; empty: each subscriber's activation day)")
+      .fill(String(billingDay));
+    await page.getByLabel("Payment terms (days)").fill("3");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("3 days", { exact: true }).waitFor();
+
+    // The BNG subscribers log in through, and a plan.
+    await page.getByRole("link", { name: "RADIUS", exact: true }).click();
+    await page.waitForURL(/\/dashboard\/radius$/);
+    const addNas = page.locator("form").filter({ has: page.getByRole("button", { name: "Add NAS" }) });
+    await addNas.getByLabel("Name", { exact: true }).fill("bng-south");
+    await addNas.getByLabel("Address or network (CIDR)").fill("127.0.0.1/32");
+    await addNas.getByLabel("Shared secret").fill(NAS_SECRET);
+    await addNas.getByRole("button", { name: "Add NAS" }).click();
+    await page.getByRole("cell", { name: "bng-south" }).waitFor();
+    await page.getByRole("link", { name: "Plans", exact: true }).click();
+    await page.waitForURL(/\/dashboard\/plans$/);
+    const addPlan = page.locator("form").filter({ has: page.getByRole("button", { name: "Create plan" }) });
+    await addPlan.getByLabel("Name", { exact: true }).fill("Fibre 1000");
+    await addPlan.getByLabel("Download (Mbit/s)").fill("1000");
+    await addPlan.getByLabel("Upload (Mbit/s)").fill("200");
+    await addPlan.getByLabel("Price per cycle").fill("60.00");
+    await addPlan.getByRole("button", { name: "Create plan" }).click();
+    await page.getByRole("cell", { name: "Fibre 1000" }).waitFor();
+
+    // Grace is activated today, in the middle of a billing period.
+    await page.getByRole("link", { name: "Subscribers", exact: true }).click();
+    await page.getByRole("link", { name: "New subscriber" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("Grace Hopper");
+    await page.getByLabel("Service address").fill("7 Compiler Lane");
+    await page.getByLabel("E-mail").fill("grace@home.test");
+    await page.getByLabel("Plan").selectOption({ label: "Fibre 1000" });
+    await page.getByLabel("RADIUS username").fill("grace");
+    await page.getByLabel("RADIUS password").fill("grace-router-password");
+    await page.getByRole("button", { name: "Create subscriber" }).click();
+    await page.waitForURL(/\/dashboard\/subscribers\/[0-9a-f-]{36}$/);
+    const subscriberUrl = page.url();
+    const subscriberId = subscriberUrl.split("/").at(-1) ?? "";
+    await page.getByRole("button", { name: "Activate" }).click();
+    await page.locator(".ui-badge", { hasText: "active" }).waitFor();
+    // Her router, as the BNG forwards its login (with a Message-Authenticator, as the NAS requires).
+    const login = () =>
+      radclient(
+        radius.authPort,
+        "auth",
+        NAS_SECRET,
+        'User-Name = "grace", User-Password = "grace-router-password", NAS-IP-Address = 127.0.0.1, Message-Authenticator = 0x00',
+      );
+    const online = await login();
+    expect(online).toMatch(/Received Access-Accept/);
+    expect(online).not.toMatch(/walled-garden/);
+
+    // The first invoice: the plan from today to the period's end, prorated by day.
+    await page.getByRole("link", { name: "Billing", exact: true }).click();
+    await page.getByRole("button", { name: "Run billing now" }).click();
+    await page.getByRole("status").filter({ hasText: "Billing run done: 1 invoice(s)" }).waitFor();
+    const number = `INV-${new Date().getUTCFullYear()}-000002`;
+    await page.getByRole("link", { name: number }).click();
+    await page.getByRole("heading", { name: new RegExp(`Invoice ${number}`) }).waitFor();
+    const invoiceUrl = page.url();
+    const invoiceId = invoiceUrl.split("/").at(-1) ?? "";
+    const period = periodContaining(today(), billingDay, "monthly");
+    const prorated = prorate(6000, period, today(), period.end);
+    expect(prorated).toBeLessThan(6000);
+    const eur = (minor: number) => `${(minor / 100).toFixed(2)} EUR`;
+    await page
+      .getByRole("cell", {
+        name: `Fibre 1000, ${today()} to ${period.end} (part of the period from ${period.start})`,
+      })
+      .waitFor();
+    const totals = await page
+      .getByRole("row", { name: /^Total/ })
+      .getByRole("cell")
+      .allTextContents();
+    expect(totals).toEqual(["", eur(prorated), "0.00 EUR", eur(prorated)]);
+    await shot("prorated-invoice");
+    // Its PDF says the same, and its page as a reader sees it goes with the screenshots.
+    const pdfHref = (await page.getByRole("link", { name: "PDF", exact: true }).getAttribute("href")) ?? "";
+    const pdf = await page.request.get(new URL(pdfHref, page.url()).toString());
+    const dir = await mkdtemp(join(tmpdir(), "e2e-pdf-"));
+    await writeFile(join(dir, "invoice.pdf"), await pdf.body());
+    const text = (await run("pdftotext", ["-layout", join(dir, "invoice.pdf"), "-"])).replace(/ +/g, " ");
+    expect(text).toContain(`Invoice ${number}`);
+    expect(text).toContain("Fast Fiber");
+    expect(text).toContain(`part of the period from ${period.start}`);
+    expect(text).toMatch(new RegExp(`Total ${eur(prorated).replace(".", "\\.")}`));
+    await run("pdftoppm", [
+      "-png",
+      "-r",
+      "60",
+      "-singlefile",
+      join(dir, "invoice.pdf"),
+      join(artifacts, "invoice-pdf"),
+    ]);
+    await rm(dir, { recursive: true, force: true });
+
+    // The days after, as the tenant's billing CronJob runs them: billing, mail, dunning.
+    const mailTo = async () => (await mailpit.messages()).filter((m) => m.to.includes("grace@home.test"));
+    const cronJob = async (asOf: string) => {
+      const out = await run(process.execPath, [join(app, "bin/dotmac-isp-ops.js"), "billing-run", asOf], {
+        env: { ...process.env, ...env },
+      });
+      return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as {
+        invoices: number;
+        dunning: { steps: number };
+      };
+    };
+    const dueOn = addDays(today(), 3);
+    expect(await cronJob(today())).toMatchObject({ invoices: 0, dunning: { steps: 1 } });
+    expect(await cronJob(addDays(dueOn, 1))).toMatchObject({ invoices: 0, dunning: { steps: 1 } });
+    await page.reload();
+    await page.locator(".ui-badge", { hasText: "overdue" }).waitFor();
+    await shot("invoice-overdue");
+    expect((await mailTo()).map((m) => m.subject)).toEqual([
+      `Invoice ${number} from Fast Fiber`,
+      `Invoice ${number} is due on ${dueOn}`,
+      `Invoice ${number} is past due`,
+    ]);
+    expect((await mailTo())[0]?.attachments).toEqual([
+      expect.objectContaining({ fileName: `${number}.pdf`, contentType: "application/pdf" }),
+    ]);
+
+    // A week past due: still online, but only into the walled garden.
+    expect(await cronJob(addDays(dueOn, 7))).toMatchObject({ dunning: { steps: 1 } });
+    const walled = await login();
+    expect(walled).toMatch(/Received Access-Accept/);
+    expect(walled).toMatch(/Mikrotik-Address-List = "walled-garden"/);
+    // Two weeks: suspended, and her router is refused.
+    expect(await cronJob(addDays(dueOn, 14))).toMatchObject({ dunning: { steps: 1 } });
+    expect(await login()).toMatch(/Received Access-Reject/);
+    await page.goto(subscriberUrl);
+    await page.locator(".ui-badge", { hasText: "suspended" }).waitFor();
+    await page.getByText("Suspended for non-payment: paying lifts it.").waitFor();
+    // The suspended days' credit note is listed as one, apart from the invoice.
+    await page
+      .getByRole("listitem")
+      .filter({ hasText: `INV-${new Date().getUTCFullYear()}-000003 credit note,` })
+      .waitFor();
+    await shot("subscriber-suspended-by-dunning");
+
+    // She pays by card: staff make her a Checkout link, Stripe reports the payment by webhook.
+    await page.goto(invoiceUrl);
+    await page.getByRole("button", { name: "Make a card payment link" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Card payment link for the subscriber: http" })
+      .waitFor();
+    const open = (await (await page.request.get(`${url}/api/v1/invoices/${invoiceId}`)).json())
+      .openMinor as number;
+    // What was credited for the suspended days is not owed.
+    expect(open).toBe(prorated - prorate(6000, period, addDays(dueOn, 14), period.end));
+    const payload = JSON.stringify({
+      id: "evt_e2e_grace",
+      object: "event",
+      type: "checkout.session.completed",
+      api_version: "2026-11-01",
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: {
+          id: "cs_test_grace",
+          object: "checkout.session",
+          payment_status: "paid",
+          amount_total: open,
+          currency: "eur",
+          payment_intent: "pi_test_grace",
+          metadata: { invoiceId, subscriberId },
+        },
+      },
+    });
+    const webhook = await fetch(`${url}/api/v1/payments/stripe/webhook`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": new Stripe("sk_test_signer").webhooks.generateTestHeaderString({
+          payload,
+          secret: WEBHOOK_SECRET,
+        }),
+      },
+      body: payload,
+    });
+    expect(webhook.status, await webhook.text()).toBe(200);
+    await page.reload();
+    await page.locator(".ui-badge", { hasText: "paid" }).waitFor();
+    await page.goto(subscriberUrl);
+    await page.locator(".ui-badge", { hasText: "active" }).waitFor();
+    await shot("subscriber-restored");
+    const restored = await login();
+    expect(restored).toMatch(/Received Access-Accept/);
+    expect(restored).not.toMatch(/walled-garden/);
+    expect((await mailTo()).at(-1)?.subject).toBe(`Receipt for your payment of ${eur(open)}`);
   });
 });

@@ -155,7 +155,9 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
               {billing.invoices.map((i) => (
                 <li key={i.id}>
                   <Link href={`/dashboard/billing/${i.id}`}>{i.number}</Link>{" "}
-                  {formatMoney(i.totalMinor, i.currency)} · {i.status.replace("_", " ")}
+                  {i.kind === "credit_note"
+                    ? `credit note, ${formatMoney(i.totalMinor, i.currency)}`
+                    : `${formatMoney(i.totalMinor, i.currency)} · ${i.status.replace("_", " ")}`}
                 </li>
               ))}
             </ul>
