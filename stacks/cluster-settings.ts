@@ -26,3 +26,14 @@ export function schedulingOf(config: pulumi.Config): { placement?: StackPlacemen
     ...(sizing === undefined ? {} : { sizing: parseOrThrow(SizingProfile, sizing, "dotmac:sizing") }),
   };
 }
+
+/** An http(s) URL from `dotmac:<key>`, or undefined when unset. */
+export function httpUrlOf(config: pulumi.Config, key: string): string | undefined {
+  const value = config.get(key) || undefined;
+  if (value === undefined) return undefined;
+  const protocol = URL.canParse(value) ? new URL(value).protocol : "";
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new StackConfigError(`dotmac:${key} must be an http(s) URL, not ${value}`);
+  }
+  return value;
+}

@@ -92,6 +92,11 @@ describe("tenant stack on the local platform", () => {
     await pulumi("config", "rm", "-s", stack, "placement");
     expect(await failure("up", "--yes", "--skip-preview", "-s", stack)).toMatch(/dotmac:sizing/);
     await pulumi("config", "rm", "-s", stack, "sizing");
+    await pulumi("config", "set", "-s", stack, "stripeApiUrl", "ftp://stripe.example");
+    expect(await failure("up", "--yes", "--skip-preview", "-s", stack)).toMatch(
+      /dotmac:stripeApiUrl must be an http\(s\) URL, not ftp:\/\/stripe\.example/,
+    );
+    await pulumi("config", "rm", "-s", stack, "stripeApiUrl");
 
     const names = (await core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(names).not.toContain(ns);

@@ -1,7 +1,7 @@
 import { TenantStamp } from "@dotmac/components/tenant";
 import { parseOrThrow, slugFromStackName, TenantSpec } from "@dotmac/contracts";
 import * as pulumi from "@pulumi/pulumi";
-import { radiusServiceTypeOf, schedulingOf } from "./cluster-settings.ts";
+import { httpUrlOf, radiusServiceTypeOf, schedulingOf } from "./cluster-settings.ts";
 import { StackConfigError } from "./config-error.ts";
 
 /** The stack settings besides the spec, read from `dotmac:*` config. */
@@ -14,6 +14,7 @@ function stampSettings(config: pulumi.Config) {
     platformApiUrl: config.get("platformApiUrl") || undefined,
     mailFrom: config.get("mailFrom") || undefined,
     smtpPort: config.getNumber("smtpPort", { min: 1, max: 65_535 }),
+    stripeApiUrl: httpUrlOf(config, "stripeApiUrl"),
     scheduling: schedulingOf(config),
   };
 }
@@ -64,6 +65,7 @@ export async function run() {
           stripe: {
             secretKey: config.requireSecret("stripeSecretKey"),
             webhookSecret: config.requireSecret("stripeWebhookSecret"),
+            ...(settings.stripeApiUrl ? { apiUrl: settings.stripeApiUrl } : {}),
           },
         }
       : {}),

@@ -56,8 +56,8 @@ export interface IspOpsArgs extends Scheduling {
   readonly platformApi?: { readonly url: string; readonly credentialSecretName: pulumi.Input<string> };
   /** Who the tenant's mail is from, and the Secret holding SMTP_URL (the relay, with credentials). */
   readonly mail?: { readonly from: string; readonly smtpSecretName: pulumi.Input<string> };
-  /** The Secret holding STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (card payments). */
-  readonly stripeSecretName?: pulumi.Input<string>;
+  /** The Secret holding STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (card payments), and Stripe's API if not its own. */
+  readonly stripe?: { readonly secretName: pulumi.Input<string>; readonly apiUrl?: string };
 }
 
 /** When the billing run starts each day (UTC): after midnight's rollover, before the working day. */
@@ -115,12 +115,15 @@ export class IspOps extends pulumi.ComponentResource {
         : []),
     ];
     // Card payments are the web app's alone (checkout pages and Stripe's webhook): not the billing run's.
-    const stripeSecretName = args.stripeSecretName;
-    const stripeSecrets = stripeSecretName
-      ? ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"].map((key) => ({
-          name: key,
-          valueFrom: { secretKeyRef: { name: stripeSecretName, key } },
-        }))
+    const stripe = args.stripe;
+    const stripeSecrets = stripe
+      ? [
+          ...["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"].map((key) => ({
+            name: key,
+            valueFrom: { secretKeyRef: { name: stripe.secretName, key } },
+          })),
+          ...(stripe.apiUrl ? [{ name: "STRIPE_API_URL", value: stripe.apiUrl }] : []),
+        ]
       : [];
 
     this.deployment = new k8s.apps.v1.Deployment(

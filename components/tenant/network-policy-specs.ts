@@ -29,6 +29,8 @@ export interface NetworkPolicyOptions {
   readonly platformApiUrl?: string;
   /** The SMTP relay's port, when the tenant sends mail (isp-ops and its billing run). */
   readonly smtpPort?: number;
+  /** Stripe's API when it is not Stripe's own on 443 (a Stripe-compatible endpoint or proxy). */
+  readonly stripeApiUrl?: string;
 }
 
 type Part = "isp-ops" | "isp-ops-billing" | "radius" | "genieacs" | "mongodb" | "prometheus" | "grafana";
@@ -61,11 +63,11 @@ const udp = (...ports: number[]): Port[] => ports.map((port) => ({ protocol: "UD
 const anywhere: Peer[] = [{ ipBlock: { cidr: "0.0.0.0/0" } }, { ipBlock: { cidr: "::/0" } }];
 
 /**
- * Where the automation API is, as a policy rule: an in-cluster Service name
+ * Where an HTTP service (the automation API, a Stripe endpoint) is, as a policy rule: an in-cluster Service name
  * (`<service>.<namespace>.svc`) means that namespace's pods named like the Service (as the
  * PlatformStamp labels them); an address means that address; any other host, anywhere on its port.
  */
-export function platformApiEgress(url: string): Rule {
+export function urlEgress(url: string): Rule {
   const { hostname, port, protocol } = new URL(url);
   const ports = tcp(Number(port || (protocol === "https:" ? 443 : 80)));
   const host = hostname.replace(/^\[|\]$/g, "");
@@ -167,7 +169,8 @@ export function networkPolicySpecs(
         { peers: opts.radius ? [pods("radius")] : [], ports: tcp(RADIUS_CONTROL_PORT) },
         { peers: opts.genieacs ? [pods("genieacs")] : [], ports: tcp(GENIEACS_NBI_PORT) },
         { peers: anywhere, ports: tcp(443) },
-        ...(opts.platformApiUrl ? [platformApiEgress(opts.platformApiUrl)] : []),
+        ...(opts.platformApiUrl ? [urlEgress(opts.platformApiUrl)] : []),
+        ...(opts.stripeApiUrl ? [urlEgress(opts.stripeApiUrl)] : []),
         ...smtp,
       ],
     }),

@@ -5,7 +5,7 @@ import { pgIdentifier, tenantDatabaseName } from "../database/postgres-database.
 import { disruptionBudget, ispOpsEnv } from "./isp-ops.ts";
 import { dashboards, prometheusConfig } from "./monitoring.ts";
 import { quotaHard } from "./namespace-specs.ts";
-import { networkPolicySpecs, platformApiEgress } from "./network-policy-specs.ts";
+import { networkPolicySpecs, urlEgress } from "./network-policy-specs.ts";
 
 const spec = TenantSpec.parse({
   slug: "city-net",
@@ -50,7 +50,7 @@ describe("tenant specs (pure)", () => {
   });
 
   it("lets isp-ops reach the automation API where its URL says it is, on its port only", () => {
-    expect(platformApiEgress("http://automation-api.dotmac-platform.svc:8080")).toEqual({
+    expect(urlEgress("http://automation-api.dotmac-platform.svc:8080")).toEqual({
       peers: [
         {
           namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "dotmac-platform" } },
@@ -59,12 +59,12 @@ describe("tenant specs (pure)", () => {
       ],
       ports: [{ protocol: "TCP", port: 8080 }],
     });
-    expect(platformApiEgress("http://10.213.0.1:41234")).toEqual({
+    expect(urlEgress("http://10.213.0.1:41234")).toEqual({
       peers: [{ ipBlock: { cidr: "10.213.0.1/32" } }],
       ports: [{ protocol: "TCP", port: 41234 }],
     });
-    expect(platformApiEgress("http://[fd00::1]/").peers).toEqual([{ ipBlock: { cidr: "fd00::1/128" } }]);
-    expect(platformApiEgress("https://api.dotmac.example").ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    expect(urlEgress("http://[fd00::1]/").peers).toEqual([{ ipBlock: { cidr: "fd00::1/128" } }]);
+    expect(urlEgress("https://api.dotmac.example").ports).toEqual([{ protocol: "TCP", port: 443 }]);
     const opts = { ingressNamespace: "ingress-nginx", databaseCidrs: ["10.0.0.0/8"] };
     const parts = { radius: true, genieacs: false, grafana: false };
     const ispOps = (platformApiUrl?: string) =>

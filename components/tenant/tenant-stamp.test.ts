@@ -535,6 +535,25 @@ describe("TenantStamp", () => {
     const billing = one("kubernetes:batch/v1:CronJob", "isp-ops-billing").inputs.spec.jobTemplate.spec
       .template.spec;
     expect(JSON.stringify(billing)).not.toContain("STRIPE");
+    expect(JSON.stringify(env)).not.toContain("STRIPE_API_URL");
+  });
+
+  it("sends the web app to another Stripe API when told, and opens its port to isp-ops alone", async () => {
+    const { one } = await stamp(
+      { plan: "starter", seats: 3 },
+      { stripe: { secretKey: "sk_test_isp", webhookSecret: "whsec_isp", apiUrl: "http://10.213.0.1:12111" } },
+    );
+    const env = one("kubernetes:apps/v1:Deployment", "isp-ops").inputs.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: "STRIPE_API_URL", value: "http://10.213.0.1:12111" });
+    expect(
+      one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-isp-ops").inputs.spec.egress,
+    ).toContainEqual({
+      to: [{ ipBlock: { cidr: "10.213.0.1/32" } }],
+      ports: [{ protocol: "TCP", port: 12111 }],
+    });
+    const billingEgress = one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-isp-ops-billing").inputs
+      .spec.egress;
+    expect(JSON.stringify(billingEgress)).not.toContain("12111");
   });
 
   it("places each part where the stack's placement says, and sizes requests by its profile", async () => {

@@ -65,6 +65,8 @@ export interface TenantStampArgs extends Scheduling {
   readonly stripe?: {
     readonly secretKey: pulumi.Input<string>;
     readonly webhookSecret: pulumi.Input<string>;
+    /** Another address for Stripe's API (a Stripe-compatible endpoint or an egress proxy; locally stripe-mock). */
+    readonly apiUrl?: string;
   };
 }
 
@@ -165,6 +167,7 @@ export class TenantStamp extends pulumi.ComponentResource {
       grafana: features.has("grafana"),
       ...(args.platformApi ? { platformApiUrl: args.platformApi.url } : {}),
       ...(args.mail ? { smtpPort: args.mail.smtpPort ?? 587 } : {}),
+      ...(args.stripe?.apiUrl ? { stripeApiUrl: args.stripe.apiUrl } : {}),
     }).map(
       (p) =>
         new k8s.networking.v1.NetworkPolicy(
@@ -279,7 +282,14 @@ export class TenantStamp extends pulumi.ComponentResource {
             }
           : {}),
         ...(args.mail && smtp ? { mail: { from: args.mail.from, smtpSecretName: smtp.metadata.name } } : {}),
-        ...(stripe ? { stripeSecretName: stripe.metadata.name } : {}),
+        ...(stripe
+          ? {
+              stripe: {
+                secretName: stripe.metadata.name,
+                ...(args.stripe?.apiUrl ? { apiUrl: args.stripe.apiUrl } : {}),
+              },
+            }
+          : {}),
       },
       workloads,
     );

@@ -39,6 +39,15 @@ export function stackSettings(env: ApiEnv): StackSettings {
           },
         }
       : {}),
+    ...(env.DOTMAC_TENANT_STRIPE_SECRET_KEY && env.DOTMAC_TENANT_STRIPE_WEBHOOK_SECRET
+      ? {
+          tenantStripe: {
+            secretKey: env.DOTMAC_TENANT_STRIPE_SECRET_KEY,
+            webhookSecret: env.DOTMAC_TENANT_STRIPE_WEBHOOK_SECRET,
+            apiUrl: env.DOTMAC_TENANT_STRIPE_API_URL,
+          },
+        }
+      : {}),
   };
 }
 

@@ -149,6 +149,20 @@ export const AutomationApiEnv = z.object({
     .string()
     .regex(/^[^\s<>@]+@[^\s<>@]+$/, "an address such as billing@{slug}.example.net")
     .default("billing@{slug}.localhost"),
+  /**
+   * A Stripe account the platform takes every tenant's card payments through (a platform account;
+   * locally, stripe-mock's): its secret key, webhook signing secret, and its API's address when it
+   * is not Stripe's own. Unset, each tenant stack carries its ISP's own (`dotmac:stripeSecretKey`).
+   */
+  DOTMAC_TENANT_STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, "a Stripe secret key (sk_…)")
+    .optional(),
+  DOTMAC_TENANT_STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .startsWith("whsec_", "a webhook signing secret (whsec_…)")
+    .optional(),
+  DOTMAC_TENANT_STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PULUMI_BACKEND_URL: PulumiBackendUrl,
   /** The Pulumi CLI's own folder (plugin locks, workspace settings): read by the engine the API runs. */
   PULUMI_HOME: z.string().min(1).optional(),

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 import { type AppName, appNames, buildImages, builtImageArchives, pushImages } from "./images/app-images.ts";
+import { payLocally } from "./payments/local-stripe.ts";
 import { run } from "./process.ts";
 import { formatDuration } from "./progress.ts";
 import { runTestLanes } from "./test-lanes.ts";
@@ -28,6 +29,8 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
   dotmac-dev postgres-url       the local Postgres admin URL (for dotmac:postgresAdminUrl; it is a secret)
   dotmac-dev test [vitest args…] every vitest test, the two lanes of vitest.config.ts side by side
   dotmac-dev bench [filter]     run every bench/*.bench.ts in the workspace (or those whose path contains filter)
+  dotmac-dev pay URL NUMBER     pay a local tenant's invoice by card, as Stripe reports it after Checkout:
+                                dotmac-dev pay http://acme.localhost:3000 INV-2026-000001
 
 Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DOTMAC_API_PORT, DOTMAC_STATE_DIR,
 DOTMAC_CACHE_DIR, DOTMAC_GO.`;
@@ -132,6 +135,18 @@ async function main(argv: string[]): Promise<number> {
   if (command === "test") return runTestLanes(argv.slice(1));
   if (command === "bench") {
     await bench(sub);
+    return 0;
+  }
+  if (command === "pay") {
+    const [number] = rest;
+    if (!sub || !number) {
+      out(usage);
+      return 2;
+    }
+    const paid = await payLocally(env.stateDir, sub, number);
+    out(
+      `${paid.number}: paid ${(paid.amountMinor / 100).toFixed(2)} ${paid.currency} by card (Stripe's webhook delivered)`,
+    );
     return 0;
   }
   switch (`${command ?? ""} ${sub ?? ""}`.trim()) {

@@ -51,6 +51,8 @@ export async function startLocalAutomationApi(opts: {
   tenantPods?: { postgresAppHost: string; placement: StackPlacement; platformApiUrl: string };
   /** The SMTP relay tenants mail through (Mailpit), as their isp-ops reach it. */
   tenantSmtpUrl?: string;
+  /** The Stripe account tenants take card payments through (stripe-mock), its API as their isp-ops reach it. */
+  tenantStripe?: { secretKey: string; webhookSecret: string; apiUrl: string };
 }): Promise<LocalAutomationApi> {
   const dir = join(opts.stateDir, "automation-api");
   await mkdir(join(dir, "workspaces"), { recursive: true });
@@ -86,6 +88,13 @@ export async function startLocalAutomationApi(opts: {
             }
           : {}),
         ...(opts.tenantSmtpUrl ? { DOTMAC_TENANT_SMTP_URL: opts.tenantSmtpUrl } : {}),
+        ...(opts.tenantStripe
+          ? {
+              DOTMAC_TENANT_STRIPE_SECRET_KEY: opts.tenantStripe.secretKey,
+              DOTMAC_TENANT_STRIPE_WEBHOOK_SECRET: opts.tenantStripe.webhookSecret,
+              DOTMAC_TENANT_STRIPE_API_URL: opts.tenantStripe.apiUrl,
+            }
+          : {}),
         DOTMAC_BOOTSTRAP_ADMIN_EMAIL: adminEmail,
         DOTMAC_BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       },

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileBackendUrl } from "@dotmac/contracts";
@@ -19,6 +18,7 @@ export { type BuiltImage, buildImages } from "./images/app-images.ts";
 export { containerStore } from "./images/containers.ts";
 export { hardenedFacts, probeStatus, type RunningPod, runPod, waitUntilReady } from "./images/run-pod.ts";
 export { forwardTcp } from "./net/forward.ts";
+export { hostClient } from "./net/host-client.ts";
 export { createPodHost, HOST_IP, offerToPods, type PodHost } from "./net/pod-network.ts";
 export { loadHttp, podNetns, probeTcp, type TcpTarget } from "./net/probe.ts";
 export { crashTree, waitFor } from "./process.ts";
@@ -279,40 +279,4 @@ export async function configureRealNodeTenant(
     await pulumi("config", "set-all", "-s", stack, "--json", objectConfig(key, value));
   }
   return stack;
-}
-
-/**
- * A browser's calls to a web app at `host` (`<slug>.localhost`, say) served on address:port
- * (127.0.0.1 unless given): the Host header and Origin it sends, and the session cookie it keeps
- * between calls.
- */
-export function hostClient(port: number, host: string, address = "127.0.0.1") {
-  let cookie = "";
-  return (method: string, path: string, body?: unknown) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          host: address,
-          port,
-          path,
-          method,
-          headers: {
-            host: `${host}:${port}`,
-            origin: `http://${host}:${port}`,
-            ...(cookie ? { cookie } : {}),
-            ...(payload ? { "content-type": "application/json" } : {}),
-          },
-        },
-        (res) => {
-          const set = res.headers["set-cookie"]?.[0];
-          if (set) cookie = set.split(";")[0] ?? "";
-          let text = "";
-          res.on("data", (d) => (text += d));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
-    });
 }

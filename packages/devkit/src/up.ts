@@ -11,6 +11,8 @@ import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 import { startMailpit } from "./mail/mailpit.ts";
 import { ensurePodBridge, HOST_IP, offerToPods } from "./net/pod-network.ts";
+import { LOCAL_STRIPE_SECRET_KEY, localStripeWebhookSecret } from "./payments/local-stripe.ts";
+import { startStripeMock } from "./payments/stripe-mock.ts";
 import { freePort, isFree } from "./ports.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
@@ -116,6 +118,14 @@ export async function up(env: DevkitEnv): Promise<void> {
   const mailForPods = realNode
     ? await offerToPods({ host: "127.0.0.1", port: smtpPort }, smtpPort)
     : undefined;
+  // Card payments: every tenant's Checkout goes to stripe-mock, under one local test account;
+  // `dotmac-dev pay` plays Stripe's webhook once a subscriber would have paid.
+  const stripe = await step("stripe-mock (tenants' card payments)", () => startStripeMock(env));
+  const stripePort = Number(new URL(stripe.url).port);
+  const stripeWebhookSecret = await localStripeWebhookSecret(env.stateDir);
+  const stripeForPods = realNode
+    ? await offerToPods({ host: "127.0.0.1", port: stripePort }, stripePort)
+    : undefined;
   const api = await step("automation API", () =>
     startLocalAutomationApi({
       stateDir: env.stateDir,
@@ -125,6 +135,11 @@ export async function up(env: DevkitEnv): Promise<void> {
       passphrase: pulumi.passphrase,
       port: apiPort,
       tenantSmtpUrl: mailForPods ? `smtp://${HOST_IP}:${smtpPort}` : mailpit.smtpUrl,
+      tenantStripe: {
+        secretKey: LOCAL_STRIPE_SECRET_KEY,
+        webhookSecret: stripeWebhookSecret,
+        apiUrl: stripeForPods ? `http://${HOST_IP}:${stripePort}` : stripe.url,
+      },
       ...(realNode && cluster && pg.podHost
         ? {
             tenantPods: {
@@ -165,6 +180,9 @@ export async function up(env: DevkitEnv): Promise<void> {
   out(`                  sign in as ${api.adminEmail}, password in ${api.adminPasswordFile}`);
   out(`  Platform admin  ${admin.url}  (same sign-in; log: ${admin.logFile})`);
   out(`  Mailpit         ${mailpit.httpUrl}  (every tenant's mail: dunning notices, receipts)`);
+  out(
+    `  stripe-mock     ${stripe.url}  (tenants' card payments; pay an invoice: npx dotmac-dev pay <isp-ops URL> <number>)`,
+  );
   for (const line of tenants?.describe() ?? []) out(line);
   if (local?.problem) {
     out();
@@ -196,6 +214,10 @@ export async function up(env: DevkitEnv): Promise<void> {
   await step("Mailpit", async () => {
     await mailForPods?.close();
     await mailpit.stop();
+  });
+  await step("stripe-mock", async () => {
+    await stripeForPods?.close();
+    await stripe.stop();
   });
   if (cluster) await step(cluster.node ? "cluster and real node" : "cluster", () => cluster.stop());
   await step("Postgres", () => pg.stop());

@@ -126,7 +126,7 @@ describe("npm start with the real node", () => {
         "the tenant at its front door",
         120_000,
       );
-      const [, , frontPort, adminEmail, adminPasswordFile] = ready;
+      const [, frontUrl = "", frontPort, adminEmail, adminPasswordFile] = ready;
       const radiusIp =
         (await printed(/RADIUS (\d+\.\d+\.\d+\.\d+) auth 1812\/udp/, "the RADIUS address"))[1] ?? "";
 
@@ -228,16 +228,25 @@ describe("npm start with the real node", () => {
       // A router outside the tenant's NAS networks gets nothing.
       expect(await radclient(nasOutside)).not.toMatch(/Received/);
 
-      // Billed, paid: the isp-ops pod mails the receipt in the ISP's name through the relay the
-      // platform gave its stack (a Secret, its port opened in the tenant's policy) to Mailpit.
+      // Billed, paid by card: the isp-ops pod makes a Checkout Session at stripe-mock (the Stripe
+      // account the platform gave its stack, its port opened in the tenant's policy), and
+      // `dotmac-dev pay` delivers Stripe's signed webhook for it. The pod mails the receipt in the
+      // ISP's name through the relay the platform gave its stack to Mailpit.
       expect((await staff("POST", "/api/v1/billing/runs", {})).status).toBe(200);
-      const paid = await staff("POST", "/api/v1/payments", {
-        subscriberId: JSON.parse(subscriber.text).id,
-        amountMinor: 2_500,
-        currency: "EUR",
-        method: "cash",
-      });
-      expect(paid.status, paid.text).toBe(201);
+      const [invoice] = JSON.parse(
+        (await staff("GET", `/api/v1/invoices?subscriberId=${JSON.parse(subscriber.text).id}`)).text,
+      ).items as { id: string; number: string }[];
+      const checkout = await staff("POST", `/api/v1/invoices/${invoice?.id}/checkout`, {});
+      expect(checkout.status, checkout.text).toBe(200);
+      expect(JSON.parse(checkout.text).url).toMatch(/^https:\/\//);
+      const paid = await run(
+        process.execPath,
+        [join(repoRoot, "packages/devkit/bin/dotmac-dev.js"), "pay", frontUrl, invoice?.number ?? ""],
+        { env: { ...process.env, DOTMAC_STATE_DIR: stateDir } },
+      );
+      expect(paid).toContain(`${invoice?.number}: paid 25.00 EUR by card`);
+      const cardPaid = JSON.parse((await staff("GET", `/api/v1/invoices/${invoice?.id}`)).text);
+      expect([cardPaid.status, cardPaid.openMinor]).toEqual(["paid", 0]);
       const mailpit = /Mailpit {9}(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? "";
       const messages = (await (await fetch(`${mailpit}/api/v1/messages`)).json()) as {
         messages: { From: { Name: string; Address: string }; To: { Address: string }[]; Subject: string }[];

@@ -30,6 +30,14 @@ export interface StackSettings {
   readonly platformApiUrl?: string | undefined;
   /** The relay tenants mail through, and each one's sender ({slug} replaced); unset, no mail. */
   readonly tenantMail?: TenantMailSettings | undefined;
+  /** The Stripe account every tenant takes card payments through; unset, each stack's own. */
+  readonly tenantStripe?: TenantStripeSettings | undefined;
+}
+
+export interface TenantStripeSettings {
+  readonly secretKey: string;
+  readonly webhookSecret: string;
+  readonly apiUrl?: string | undefined;
 }
 
 export interface TenantMailSettings {
@@ -51,6 +59,15 @@ export function mailConfig(spec: TenantSpec, mail: TenantMailSettings) {
     "dotmac:mailFrom": { value: `"${name}" <${mail.from.replaceAll("{slug}", spec.slug)}>`, secret: false },
     "dotmac:smtpUrl": { value: mail.smtpUrl, secret: true },
     "dotmac:smtpPort": { value: String(smtpPort), secret: false },
+  };
+}
+
+/** A tenant stack's Stripe config: the keys as secrets, the API's address when not Stripe's own. */
+export function stripeConfig(stripe: TenantStripeSettings) {
+  return {
+    "dotmac:stripeSecretKey": { value: stripe.secretKey, secret: true },
+    "dotmac:stripeWebhookSecret": { value: stripe.webhookSecret, secret: true },
+    ...(stripe.apiUrl ? { "dotmac:stripeApiUrl": { value: stripe.apiUrl, secret: false } } : {}),
   };
 }
 
@@ -150,6 +167,7 @@ async function configure(stack: Stack, settings: StackSettings, req: RunRequest)
     config[CREDENTIAL_KEY] = { value: credential, secret: true };
   }
   if (settings.tenantMail) Object.assign(config, mailConfig(spec, settings.tenantMail));
+  if (settings.tenantStripe) Object.assign(config, stripeConfig(settings.tenantStripe));
   await stack.workspace.setAllConfigJson(stack.name, JSON.stringify(config));
 }
 

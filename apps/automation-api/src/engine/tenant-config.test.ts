@@ -1,6 +1,6 @@
 import { TenantSpec } from "@dotmac/contracts";
 import { describe, expect, it } from "vitest";
-import { mailConfig } from "./stack-runner.ts";
+import { mailConfig, stripeConfig } from "./stack-runner.ts";
 
 const spec = TenantSpec.parse({
   slug: "fast-fiber",
@@ -26,5 +26,19 @@ describe("a tenant stack's mail config", () => {
       port("smtps://relay.example.net"),
       port("smtp://relay:25", 3025),
     ]).toEqual(["587", "465", "3025"]);
+  });
+});
+
+describe("a tenant stack's Stripe config", () => {
+  it("carries the keys as secrets and the API's address only when it is not Stripe's own", () => {
+    expect(stripeConfig({ secretKey: "sk_test_platform", webhookSecret: "whsec_platform" })).toEqual({
+      "dotmac:stripeSecretKey": { value: "sk_test_platform", secret: true },
+      "dotmac:stripeWebhookSecret": { value: "whsec_platform", secret: true },
+    });
+    expect(
+      stripeConfig({ secretKey: "sk_test_x", webhookSecret: "whsec_x", apiUrl: "http://10.213.0.1:12111" })[
+        "dotmac:stripeApiUrl"
+      ],
+    ).toEqual({ value: "http://10.213.0.1:12111", secret: false });
   });
 });
