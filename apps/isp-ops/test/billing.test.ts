@@ -277,6 +277,13 @@ describe("billing", () => {
 
   it("renders an invoice as a PDF in the tenant's branding whose text has the number, each tax and the totals", async () => {
     const id = await activeSubscriber("Pdf Reader", "2026-03-15");
+    // What the tenant's invoices end with: at most 1,000 characters, checked before anything changes.
+    const long = await asAdmin("/billing/settings", "PATCH", { invoiceFooter: "x".repeat(1001) });
+    expect([long.status, long.body.errors?.[0]?.path]).toEqual([400, "invoiceFooter"]);
+    const footer = await asAdmin("/billing/settings", "PATCH", {
+      invoiceFooter: "Fibre Test Ltd, 1 Main Street\nVAT IE1234567X · IBAN IE29 AIBK 9311 5212 3456 78",
+    });
+    expect(footer.status, JSON.stringify(footer.body)).toBe(200);
     // A name the PDF standard fonts cannot write.
     await h.db.update(subscribers).set({ name: "Łucja Żółć-Ψ" }).where(eq(subscribers.id, id));
     await asAdmin("/billing/runs", "POST", { asOf: "2026-03-20" });
@@ -295,6 +302,10 @@ describe("billing", () => {
     expect(text).toMatch(/Total 16\.45 EUR/);
     expect(text).toMatch(/Open 16\.45 EUR/);
     expect(text).toContain("Your ISP");
+    expect(text).toContain("VAT IE1234567X · IBAN IE29 AIBK 9311 5212 3456 78");
+    expect(
+      (await asAdmin("/billing/settings", "PATCH", { invoiceFooter: "" })).body.invoiceFooter,
+    ).toBeNull();
     // One page, rendered as a reader would (the PNG is what the e2e's screenshots show).
     await run("pdftoppm", ["-png", "-r", "50", "-singlefile", file, join(dir, "page")]);
     const png = await readFile(join(dir, "page.png"));

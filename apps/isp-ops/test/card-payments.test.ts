@@ -1,4 +1,4 @@
-import { devkitEnv, type StripeMock, startStripeMock } from "@dotmac/devkit";
+import { devkitEnv, freePort, type StripeMock, startStripeMock } from "@dotmac/devkit";
 import { payments } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
 import Stripe from "stripe";
@@ -82,6 +82,19 @@ describe("card payments (Stripe)", () => {
 
   it("answers 503 while the tenant has no gateway, then makes a Checkout page for the open amount", async () => {
     expect((await asAdmin(`/invoices/${invoice.id}/checkout`, "POST")).status).toBe(503);
+    // Stripe out of reach: a 502 saying so, not a 500.
+    h.acceptCards(
+      stripeGateway({
+        secretKey: "sk_test_dotmac",
+        webhookSecret: WEBHOOK_SECRET,
+        apiUrl: `http://127.0.0.1:${await freePort()}`,
+      }),
+    );
+    const unreachable = await asAdmin(`/invoices/${invoice.id}/checkout`, "POST");
+    expect([unreachable.status, unreachable.body.detail]).toEqual([
+      502,
+      expect.stringMatching(/^Stripe refused the Checkout Session: /),
+    ]);
     h.acceptCards(
       stripeGateway({ secretKey: "sk_test_dotmac", webhookSecret: WEBHOOK_SECRET, apiUrl: mock?.url }),
     );

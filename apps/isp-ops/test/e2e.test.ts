@@ -302,6 +302,7 @@ describe("isp-ops in a browser", () => {
       .getByLabel("Billing day (1–28; empty: each subscriber's activation day)")
       .fill(String(billingDay));
     await page.getByLabel("Payment terms (days)").fill("3");
+    await page.getByLabel(/^Invoice footer/).fill("Fast Fiber Ltd, 2 Light Road\nVAT IE9876543Z");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("3 days", { exact: true }).waitFor();
 
@@ -384,6 +385,7 @@ describe("isp-ops in a browser", () => {
     expect(text).toContain(`Invoice ${number}`);
     expect(text).toContain("Fast Fiber");
     expect(text).toContain(`part of the period from ${period.start}`);
+    expect(text).toContain("VAT IE9876543Z");
     expect(text).toMatch(new RegExp(`Total ${eur(prorated).replace(".", "\\.")}`));
     await run("pdftoppm", [
       "-png",
@@ -417,6 +419,9 @@ describe("isp-ops in a browser", () => {
       `Invoice ${number} is due on ${dueOn}`,
       `Invoice ${number} is past due`,
     ]);
+    expect(
+      (await mailTo()).every((m) => m.text.includes("Fast Fiber Ltd, 2 Light Road\nVAT IE9876543Z")),
+    ).toBe(true);
     expect((await mailTo())[0]?.attachments).toEqual([
       expect.objectContaining({ fileName: `${number}.pdf`, contentType: "application/pdf" }),
     ]);

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { createIspOpsApi, type IspOpsDeps } from "../src/server/api.ts";
 import type { PaymentGateway } from "../src/server/billing/gateway.ts";
+import type { Branding } from "../src/server/branding.ts";
 import { radiusDisconnector, radiusReauthorizer } from "../src/server/disconnector.ts";
 import { smtpMailer } from "../src/server/mail.ts";
 import { createStaff } from "../src/server/staff.ts";
@@ -12,7 +13,13 @@ import { createStaff } from "../src/server/staff.ts";
 // biome-ignore lint/suspicious/noExplicitAny: responses are read field by field in assertions.
 export type Json = any;
 export const PASSWORD = "correct horse battery";
-export const testBrand = { slug: "fibre", name: "Fibre Test", logoUrl: null, primaryColor: "#0057b8" };
+export const testBrand: Branding = {
+  slug: "fibre",
+  name: "Fibre Test",
+  logoUrl: null,
+  primaryColor: "#0057b8",
+  footer: null,
+};
 
 export interface CallInit {
   method?: string;

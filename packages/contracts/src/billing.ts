@@ -97,6 +97,8 @@ export const BillingSettingsUpdate = z
     walledGardenAttributes: VendorAttributes.refine((a) => Object.keys(a).length > 0, {
       message: "at least one attribute, or the walled garden is the open internet",
     }),
+    /** What every invoice and billing mail ends with (legal name, tax number, bank details); null: nothing. */
+    invoiceFooter: z.string().trim().max(1000).nullable(),
   })
   .partial()
   .strict()
@@ -193,6 +195,7 @@ export const BillingSettings = z.object({
   paymentTermsDays: z.number(),
   dunningPolicy: z.array(z.object({ daysOverdue: z.number(), action: DunningAction })),
   walledGardenAttributes: z.record(z.string(), z.string()),
+  invoiceFooter: z.string().nullable(),
 });
 
 /** Staff hold dunning for a subscriber until a day (a promise to pay), or lift the hold (null). */

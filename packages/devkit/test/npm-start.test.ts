@@ -237,7 +237,7 @@ describe("npm start with the real node", () => {
         (await staff("GET", `/api/v1/invoices?subscriberId=${JSON.parse(subscriber.text).id}`)).text,
       ).items as { id: string; number: string }[];
       const checkout = await staff("POST", `/api/v1/invoices/${invoice?.id}/checkout`, {});
-      expect(checkout.status, checkout.text).toBe(200);
+      expect(checkout.status, checkout.text).toBe(201);
       expect(JSON.parse(checkout.text).url).toMatch(/^https:\/\//);
       const paid = await run(
         process.execPath,

@@ -55,12 +55,18 @@ export const billingSettings = pgTable(
       .$type<Record<string, string>>()
       .notNull()
       .default({ "Mikrotik-Address-List": "walled-garden" }),
+    /**
+     * What every invoice, credit note and billing mail ends with: the ISP's legal name and
+     * address, registration and tax numbers, how to pay by transfer.
+     */
+    invoiceFooter: text(),
     updatedAt: createdAt(),
   },
   (t) => [
     check("billing_settings_one_row", sql`${t.id} = 1`),
     check("billing_settings_day", sql`${t.billingDay} is null or ${t.billingDay} between 1 and 28`),
     check("billing_settings_currency", sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check("billing_settings_footer", sql`char_length(${t.invoiceFooter}) <= 1000`),
   ],
 );
 

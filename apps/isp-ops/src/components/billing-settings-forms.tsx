@@ -16,15 +16,17 @@ function FieldErrorsUnder({ errors, path }: { errors: FieldErrors; path: string 
   ) : null;
 }
 
-/** Periods, numbering and payment terms. */
+/** Periods, numbering, payment terms, and what every invoice and billing mail ends with. */
 export function BillingGeneralForm({
   billingDay,
   invoicePrefix,
   paymentTermsDays,
+  invoiceFooter,
 }: {
   billingDay: number | null;
   invoicePrefix: string;
   paymentTermsDays: number;
+  invoiceFooter: string | null;
 }) {
   return (
     <JsonForm
@@ -37,6 +39,7 @@ export function BillingGeneralForm({
         billingDay: d.get("billingDay") ? Number(d.get("billingDay")) : null,
         invoicePrefix: d.get("invoicePrefix"),
         paymentTermsDays: Number(d.get("paymentTermsDays")),
+        invoiceFooter: String(d.get("invoiceFooter") ?? ""),
       })}
     >
       {(errors) => (
@@ -68,6 +71,24 @@ export function BillingGeneralForm({
             required
             error={errors.paymentTermsDays}
           />
+          <div className="ui-field">
+            <label htmlFor="field-invoiceFooter">
+              Invoice footer (legal name, address, tax number, bank details: on every invoice and billing
+              mail)
+            </label>
+            <textarea
+              id="field-invoiceFooter"
+              name="invoiceFooter"
+              rows={4}
+              maxLength={1000}
+              defaultValue={invoiceFooter ?? ""}
+            />
+            {errors.invoiceFooter ? (
+              <p className="ui-field-error" role="alert">
+                {errors.invoiceFooter}
+              </p>
+            ) : null}
+          </div>
         </>
       )}
     </JsonForm>

@@ -6,6 +6,8 @@ export interface Branding {
   readonly name: string;
   readonly logoUrl: string | null;
   readonly primaryColor: string;
+  /** What its invoices and billing mail end with (a billing setting: legal name, tax number, bank details). */
+  readonly footer: string | null;
 }
 
 export const brandingOf = (env: IspOpsTenantEnv): Branding => ({
@@ -13,6 +15,7 @@ export const brandingOf = (env: IspOpsTenantEnv): Branding => ({
   name: env.NEXT_PUBLIC_TENANT_NAME || env.TENANT_SLUG,
   logoUrl: env.NEXT_PUBLIC_TENANT_LOGO_URL || null,
   primaryColor: env.NEXT_PUBLIC_PRIMARY_COLOR,
+  footer: null,
 });
 
 /** Where no branding is configured (a test's API): a plain name and colour. */
@@ -21,4 +24,5 @@ export const neutralBrand: Branding = {
   name: "Your ISP",
   logoUrl: null,
   primaryColor: "#334155",
+  footer: null,
 };

@@ -55,13 +55,14 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 /**
  * A message in the tenant's colours: its name (and logo) in a band of its primary colour, the
- * paragraphs, and the same paragraphs as plain text for clients that want it.
+ * paragraphs and its footer, and the same as plain text for clients that want it.
  */
 export function branded(brand: Branding, to: string, subject: string, paragraphs: readonly string[]): Mail {
   const logo = brand.logoUrl ? `<img src="${escapeHtml(brand.logoUrl)}" alt="" height="32"> ` : "";
   const html = `<!doctype html><html><body style="font-family:sans-serif;margin:0">
 <div style="background:${brand.primaryColor};color:#fff;padding:16px 24px;font-size:20px">${logo}${escapeHtml(brand.name)}</div>
 <div style="padding:24px">${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}</div>
-</body></html>`;
-  return { to, subject, html, text: `${paragraphs.join("\n\n")}\n\n${brand.name}\n` };
+${brand.footer ? `<div style="padding:0 24px 24px;color:#555;font-size:12px;white-space:pre-line">${escapeHtml(brand.footer)}</div>\n` : ""}</body></html>`;
+  const text = `${paragraphs.join("\n\n")}\n\n${brand.name}\n${brand.footer ? `\n${brand.footer}\n` : ""}`;
+  return { to, subject, html, text };
 }

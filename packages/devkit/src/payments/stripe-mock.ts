@@ -17,7 +17,9 @@ export async function startStripeMock(env: DevkitEnv, log?: Log): Promise<Stripe
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const service = await startBuiltService(env, "stripe-mock", {
-    args: () => ["-http-addr", `127.0.0.1:${port}`],
+    // Its HTTPS listener starts too, on 12112 unless told otherwise: a port of the system's
+    // choosing, so that two of them (npm start's and a test's) can run at once.
+    args: () => ["-http-addr", `127.0.0.1:${port}`, "-https-addr", "127.0.0.1:0"],
     ready: () => answers(`${url}/v1/customers`, { authorization: "Bearer sk_test_123" }),
     ...(log ? { log } : {}),
   });

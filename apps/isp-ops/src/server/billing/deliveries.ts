@@ -1,6 +1,7 @@
 import { invoiceDeliveries, subscribers, type TenantDb } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
 import type { TenantMail } from "../mail.ts";
+import { billingBrand } from "./ledger.ts";
 import { invoiceMail } from "./notices.ts";
 import { invoicePdf } from "./pdf.ts";
 import { invoiceDetail } from "./views.ts";
@@ -14,6 +15,7 @@ import { invoiceDetail } from "./views.ts";
  */
 export async function deliverInvoices(db: TenantDb, mail: TenantMail | undefined): Promise<number> {
   if (!mail) return 0;
+  const brand = await billingBrand(db, mail.brand);
   let sent = 0;
   for (;;) {
     const batch = await db.$client<{ id: string }[]>`
@@ -30,10 +32,10 @@ export async function deliverInvoices(db: TenantDb, mail: TenantMail | undefined
         .where(eq(subscribers.id, invoice.subscriberId));
       let outcome: string | undefined = "not sent: the subscriber has no e-mail address";
       if (s?.email) {
-        const pdf = await invoicePdf(mail.brand, invoice, s.serviceAddress);
+        const pdf = await invoicePdf(brand, invoice, s.serviceAddress);
         outcome = await mail
           .send(
-            invoiceMail(mail.brand, {
+            invoiceMail(brand, {
               to: s.email,
               name: invoice.subscriberName,
               invoiceId: invoice.id,

@@ -12,7 +12,7 @@ import {
 import { desc, eq, sql } from "drizzle-orm";
 import type { TenantMail } from "../mail.ts";
 import { openAmount } from "./invoices.ts";
-import { auditBilling, settingsOf } from "./ledger.ts";
+import { auditBilling, billingBrand, settingsOf } from "./ledger.ts";
 import { today } from "./money.ts";
 import { dunningNotice } from "./notices.ts";
 import { billStatusChange } from "./service-changes.ts";
@@ -139,7 +139,7 @@ async function notify(db: TenantDb, mail: TenantMail | undefined, c: Candidate, 
   if (!mail) return "not sent: no mail transport configured";
   if (!c.email) return "not sent: the subscriber has no e-mail address";
   const { open } = await openAmount(db, c.invoiceId);
-  const notice = dunningNotice(mail.brand, step, {
+  const notice = dunningNotice(await billingBrand(db, mail.brand), step, {
     to: c.email,
     name: c.name,
     invoiceId: c.invoiceId,

@@ -71,25 +71,29 @@ export function stripeGateway(opts: {
     name: "stripe",
     async checkout(input) {
       const metadata = { invoiceId: input.invoiceId, subscriberId: input.subscriberId };
-      const session = await stripe.checkout.sessions.create({
-        mode: "payment",
-        client_reference_id: input.invoiceId,
-        ...(input.email ? { customer_email: input.email } : {}),
-        line_items: [
-          {
-            quantity: 1,
-            price_data: {
-              currency: input.currency.toLowerCase(),
-              unit_amount: input.amountMinor,
-              product_data: { name: `Invoice ${input.number}` },
+      const session = await stripe.checkout.sessions
+        .create({
+          mode: "payment",
+          client_reference_id: input.invoiceId,
+          ...(input.email ? { customer_email: input.email } : {}),
+          line_items: [
+            {
+              quantity: 1,
+              price_data: {
+                currency: input.currency.toLowerCase(),
+                unit_amount: input.amountMinor,
+                product_data: { name: `Invoice ${input.number}` },
+              },
             },
-          },
-        ],
-        metadata,
-        payment_intent_data: { metadata },
-        success_url: input.returnUrl,
-        cancel_url: input.returnUrl,
-      });
+          ],
+          metadata,
+          payment_intent_data: { metadata },
+          success_url: input.returnUrl,
+          cancel_url: input.returnUrl,
+        })
+        .catch((error: Error) => {
+          throw new ProblemError(502, { detail: `Stripe refused the Checkout Session: ${error.message}` });
+        });
       if (!session.url) throw new Error("Stripe returned a Checkout Session without a URL");
       return { sessionId: session.id, url: session.url };
     },

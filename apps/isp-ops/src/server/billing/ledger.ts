@@ -10,6 +10,7 @@ import {
   taxRates,
 } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
+import type { Branding } from "../branding.ts";
 
 export type Db = TenantDb | TenantTx;
 
@@ -18,6 +19,11 @@ export async function settingsOf(db: Db) {
   const [settings] = await db.select().from(billingSettings).where(eq(billingSettings.id, 1));
   if (!settings) throw new Error("billing_settings has no row: the tenant database is not migrated");
   return settings;
+}
+
+/** The tenant's branding with its billing footer, for what billing renders and mails. */
+export async function billingBrand(db: Db, brand: Branding): Promise<Branding> {
+  return { ...brand, footer: (await settingsOf(db)).invoiceFooter };
 }
 
 export const activeTaxRates = (db: Db) =>

@@ -6,6 +6,7 @@ const brand = {
   name: "Fibre & Co",
   logoUrl: "https://fibre.example/logo.png",
   primaryColor: "#112233",
+  footer: "Fibre & Co Ltd, 1 Main St\nVAT IE1234567X",
 };
 const facts = {
   to: "ada@home.test",
@@ -28,6 +29,10 @@ describe("billing notices", () => {
     expect(mail.html).toContain('<img src="https://fibre.example/logo.png"');
     expect(mail.text).toContain("Dear Ada <script>alert(1)</script>,");
     expect(mail.text).toContain("Invoice INV-2026-00042 is 8 days past due and 29.99 EUR is open");
+    // The tenant's footer closes both, escaped in the HTML.
+    expect(mail.html).toContain("Fibre &#38; Co Ltd, 1 Main St\nVAT IE1234567X</div>");
+    expect(mail.text.trimEnd().endsWith("Fibre & Co Ltd, 1 Main St\nVAT IE1234567X")).toBe(true);
+    expect(dunningNotice({ ...brand, footer: null }, "notice", facts).text).not.toContain("VAT");
   });
 
   it("gives each step of each invoice one Message-ID, so a notice sent twice shows once", () => {

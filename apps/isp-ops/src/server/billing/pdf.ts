@@ -37,7 +37,8 @@ const percent = (basisPoints: number) => `${(basisPoints / 100).toFixed(basisPoi
 /**
  * An invoice or credit note as an A4 PDF (pdfkit: a well-kept, pure-JavaScript PDF writer, so
  * rendering needs no browser or native library in the image): the tenant's name in a band of its
- * colour, the number and dates, who is billed, each line with its taxes, and the totals.
+ * colour, the number and dates, who is billed, each line with its taxes, the totals, and the
+ * tenant's footer (legal name, tax number, bank details).
  */
 export function invoicePdf(brand: Branding, invoice: Invoice, serviceAddress: string): Promise<Buffer> {
   const { regular, bold } = fonts();
@@ -134,6 +135,9 @@ export function invoicePdf(brand: Branding, invoice: Invoice, serviceAddress: st
     total("Open", money(invoice.openMinor), "bold");
   }
   if (invoice.note) doc.moveDown().font("body").text(invoice.note, left, doc.y, { width });
+  if (brand.footer) {
+    doc.moveDown(2).fillColor("#555555").fontSize(8).font("body").text(brand.footer, left, doc.y, { width });
+  }
   doc.end();
   return done;
 }

@@ -12,6 +12,7 @@ const view = (s: Awaited<ReturnType<typeof settingsOf>>) => ({
   paymentTermsDays: s.paymentTermsDays,
   dunningPolicy: s.dunningPolicy,
   walledGardenAttributes: s.walledGardenAttributes,
+  invoiceFooter: s.invoiceFooter,
 });
 
 export const billingSettingsView = async (db: TenantDb) => view(await settingsOf(db));
@@ -39,7 +40,8 @@ export async function updateBillingSettings(db: TenantDb, actor: string, input: 
         throw new ProblemError(409, { detail: refusal, errors: [{ path: "currency", message: refusal }] });
       }
     }
-    const [after] = await tx.update(billingSettings).set(input).where(eq(billingSettings.id, 1)).returning();
+    const change = input.invoiceFooter === "" ? { ...input, invoiceFooter: null } : input;
+    const [after] = await tx.update(billingSettings).set(change).where(eq(billingSettings.id, 1)).returning();
     if (!after) throw new Error("billing_settings has no row");
     await auditBilling(
       tx,

@@ -237,7 +237,7 @@ export const checkout = route({
   request: { params: IdParam },
   responses: {
     201: json(z.object({ sessionId: z.string(), url: z.url() }), "the page"),
-    ...problems(404, 409, 503),
+    ...problems(404, 409, 502, 503),
   },
 });
 

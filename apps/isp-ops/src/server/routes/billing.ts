@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { deliverInvoices } from "../billing/deliveries.ts";
 import { dunningState, pauseDunning, restoreIfSettled, runDunning } from "../billing/dunning.ts";
 import { createInvoice, creditNote, voidInvoice } from "../billing/invoices.ts";
-import { requireSubscriber, settingsOf } from "../billing/ledger.ts";
+import { billingBrand, requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { receipt } from "../billing/notices.ts";
 import { billingOverview } from "../billing/overview.ts";
 import { recordPayment, recordSettlement } from "../billing/payments.ts";
@@ -48,7 +48,7 @@ async function sendReceipt(
   if (!s?.email) return;
   const outcome = await mail
     .send(
-      receipt(mail.brand, {
+      receipt(await billingBrand(db, mail.brand), {
         to: s.email,
         name: s.name,
         paymentId: payment.id,
@@ -140,9 +140,14 @@ export function billingRouter() {
       const { db, mail } = c.var.deps;
       if (!mail) throw new ProblemError(503, { detail: "this tenant has no mail relay configured" });
       const { to } = c.req.valid("json");
-      const message = branded(mail.brand, to, `Test message from ${mail.brand.name}`, [
-        "This is a test message from your isp-ops billing settings: invoices, receipts and notices will be sent the same way.",
-      ]);
+      const message = branded(
+        await billingBrand(db, mail.brand),
+        to,
+        `Test message from ${mail.brand.name}`,
+        [
+          "This is a test message from your isp-ops billing settings: invoices, receipts and notices will be sent the same way.",
+        ],
+      );
       let messageId: string;
       try {
         ({ messageId } = await mail.send(message));
@@ -186,7 +191,11 @@ export function billingRouter() {
         .select({ serviceAddress: subscribers.serviceAddress })
         .from(subscribers)
         .where(eq(subscribers.id, found.subscriberId));
-      const pdf = await invoicePdf(brand ?? neutralBrand, found, s?.serviceAddress ?? "");
+      const pdf = await invoicePdf(
+        await billingBrand(db, brand ?? neutralBrand),
+        found,
+        s?.serviceAddress ?? "",
+      );
       return c.body(new Uint8Array(pdf), 200, {
         "content-type": "application/pdf",
         "content-disposition": `inline; filename="${found.number ?? found.id}.pdf"`,

@@ -40,6 +40,8 @@ export default async function BillingSettings() {
           <dd>{settings.invoicePrefix}-YEAR-000001 onwards</dd>
           <dt>Payment terms</dt>
           <dd>{settings.paymentTermsDays} days</dd>
+          <dt>Invoice footer</dt>
+          <dd style={{ whiteSpace: "pre-line" }}>{settings.invoiceFooter ?? "none"}</dd>
           <dt>Dunning</dt>
           <dd>
             {settings.dunningPolicy.length === 0
@@ -83,6 +85,7 @@ export default async function BillingSettings() {
             billingDay={settings.billingDay}
             invoicePrefix={settings.invoicePrefix}
             paymentTermsDays={settings.paymentTermsDays}
+            invoiceFooter={settings.invoiceFooter}
           />
           <TaxRateForm />
           <DunningPolicyForm policy={settings.dunningPolicy} />

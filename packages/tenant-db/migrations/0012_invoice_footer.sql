@@ -1,0 +1,2 @@
+ALTER TABLE "billing_settings" ADD COLUMN "invoice_footer" text;--> statement-breakpoint
+ALTER TABLE "billing_settings" ADD CONSTRAINT "billing_settings_footer" CHECK (char_length("billing_settings"."invoice_footer") <= 1000);
