@@ -420,7 +420,9 @@ describe("isp-ops in a browser", () => {
       `Invoice ${number} is past due`,
     ]);
     expect(
-      (await mailTo()).every((m) => m.text.includes("Fast Fiber Ltd, 2 Light Road\nVAT IE9876543Z")),
+      (await mailTo()).every((m) =>
+        m.text.replaceAll("\r\n", "\n").includes("Fast Fiber Ltd, 2 Light Road\nVAT IE9876543Z"),
+      ),
     ).toBe(true);
     expect((await mailTo())[0]?.attachments).toEqual([
       expect.objectContaining({ fileName: `${number}.pdf`, contentType: "application/pdf" }),
