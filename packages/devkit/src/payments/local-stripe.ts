@@ -5,8 +5,8 @@ import Stripe from "stripe";
 import { hostClient } from "../net/host-client.ts";
 import { localSecret, localTenantAdmin } from "../services.ts";
 
-/** The Stripe test account `npm start` gives every tenant: stripe-mock takes any test key. */
-export const LOCAL_STRIPE_SECRET_KEY = "sk_test_dotmac_local";
+/** The Stripe test account `npm start` gives every tenant: stripe-mock takes any `sk_test_<word>` key (a third `_` part it refuses). */
+export const LOCAL_STRIPE_SECRET_KEY = "sk_test_dotmaclocal";
 
 /** The local endpoint secret tenants' webhooks verify with, generated once in the state dir. */
 export const localStripeWebhookSecret = async (stateDir: string) =>
