@@ -232,10 +232,18 @@ describe("npm start with the real node", () => {
       // account the platform gave its stack, its port opened in the tenant's policy), and
       // `dotmac-dev pay` delivers Stripe's signed webhook for it. The pod mails the receipt in the
       // ISP's name through the relay the platform gave its stack to Mailpit.
+      const configured = await staff("PATCH", "/api/v1/billing/settings", {
+        invoicePrefix: "SF",
+        invoiceFooter: "Start Fibre Ltd · VAT GB123",
+      });
+      expect(configured.status, configured.text).toBe(200);
       expect((await staff("POST", "/api/v1/billing/runs", {})).status).toBe(200);
       const [invoice] = JSON.parse(
         (await staff("GET", `/api/v1/invoices?subscriberId=${JSON.parse(subscriber.text).id}`)).text,
       ).items as { id: string; number: string }[];
+      expect(invoice?.number).toMatch(/^SF-\d{4}-/);
+      const pdf = await staff("GET", `/api/v1/invoices/${invoice?.id}/pdf`);
+      expect([pdf.status, pdf.text.slice(0, 5)]).toEqual([200, "%PDF-"]);
       const checkout = await staff("POST", `/api/v1/invoices/${invoice?.id}/checkout`, {});
       expect(checkout.status, checkout.text).toBe(201);
       expect(JSON.parse(checkout.text).url).toMatch(/^https:\/\//);
