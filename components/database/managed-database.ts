@@ -35,6 +35,8 @@ export interface DatabaseSizing {
   /** RDS Multi-AZ / Cloud SQL REGIONAL. */
   readonly highlyAvailable: boolean;
   readonly backupRetentionDays: number;
+  /** On a shared server (the `postgres` target): the role's CONNECTION LIMIT; none when absent. */
+  readonly connectionLimit?: number;
 }
 
 export interface ManagedDatabaseArgs {
@@ -77,7 +79,12 @@ export class ManagedDatabase extends pulumi.ComponentResource {
           );
         const db = new PostgresDatabase(
           name,
-          { adminUrl: args.postgres.adminUrl, database: databaseName, role: databaseName },
+          {
+            adminUrl: args.postgres.adminUrl,
+            database: databaseName,
+            role: databaseName,
+            connectionLimit: sizing.connectionLimit ?? -1,
+          },
           { parent: this },
         );
         // Host and port are not secret, even though the URL they come from is.

@@ -24,7 +24,12 @@ describe("PostgresDatabase provider", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const inputs = (name: string) => ({ adminUrl: server.url, database: name, role: name });
+  const inputs = (name: string, connectionLimit = -1) => ({
+    adminUrl: server.url,
+    database: name,
+    role: name,
+    connectionLimit,
+  });
   const loginAs = async (name: string, password: string) => {
     const url = new URL(server.url);
     url.username = name;
@@ -40,8 +45,48 @@ describe("PostgresDatabase provider", () => {
       await sql.end();
     }
   };
-  const create = (name: string) =>
-    provider.create?.(inputs(name)) as Promise<{ id: string; outs: { password: string } }>;
+  const create = (name: string, connectionLimit = -1) =>
+    provider.create?.(inputs(name, connectionLimit)) as Promise<{
+      id: string;
+      outs: ReturnType<typeof inputs> & { password: string };
+    }>;
+  /** Opens `n` connections as the role at once; the first refusal's message, if any. */
+  const holdConnections = async (name: string, password: string, n: number) => {
+    const url = new URL(server.url);
+    [url.username, url.password, url.pathname] = [name, password, `/${name}`];
+    const clients = Array.from({ length: n }, () => postgres(url.href, { max: 1, onnotice: () => {} }));
+    try {
+      const results = await Promise.allSettled(clients.map((c) => c`select pg_sleep(0.3)`));
+      const refused = results.find((r) => r.status === "rejected");
+      return refused ? String((refused.reason as Error).message) : undefined;
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  };
+
+  it("caps the role's connections on the shared server, and a plan change moves the cap", async () => {
+    const { id, outs } = await create("tenant_epsilon", 3);
+    expect(await holdConnections("tenant_epsilon", outs.password, 3)).toBeUndefined();
+    expect(await holdConnections("tenant_epsilon", outs.password, 4)).toMatch(
+      /too many connections for role "tenant_epsilon"/,
+    );
+    const news = inputs("tenant_epsilon", 5);
+    expect((await provider.diff?.(id, outs, news))?.changes).toBe(true);
+    await provider.update?.(id, outs, news);
+    expect(await holdConnections("tenant_epsilon", outs.password, 5)).toBeUndefined();
+    const [role] = await admin<{ limit: number }[]>`
+      select rolconnlimit as limit from pg_roles where rolname = 'tenant_epsilon'`;
+    expect(role?.limit).toBe(5);
+  });
+
+  it("refuses a connection limit that is not a whole number of connections", async () => {
+    for (const bad of [1.5, -2]) {
+      const { failures } = (await provider.check?.({}, inputs("tenant_zeta", bad))) ?? { failures: [] };
+      expect(failures).toEqual([
+        { property: "connectionLimit", reason: expect.stringMatching(/whole number/) },
+      ]);
+    }
+  });
 
   it("creates a role and a database only that role may enter", async () => {
     const { id, outs } = await create("tenant_alpha");

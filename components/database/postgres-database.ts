@@ -11,12 +11,15 @@ export interface PostgresDatabaseArgs {
   readonly adminUrl: pulumi.Input<string>;
   readonly database: pulumi.Input<string>;
   readonly role: pulumi.Input<string>;
+  /** The role's CONNECTION LIMIT, so one tenant cannot take a shared server's connections; -1: none. */
+  readonly connectionLimit?: pulumi.Input<number>;
 }
 
 interface Inputs {
   adminUrl: string;
   database: string;
   role: string;
+  connectionLimit: number;
 }
 
 interface Outputs extends Inputs {
@@ -36,6 +39,11 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     if (!ident.test(news.database))
       failures.push({ property: "database", reason: `invalid database name ${news.database}` });
     if (!ident.test(news.role)) failures.push({ property: "role", reason: `invalid role name ${news.role}` });
+    if (!Number.isInteger(news.connectionLimit) || news.connectionLimit < -1)
+      failures.push({
+        property: "connectionLimit",
+        reason: `a whole number of connections, or -1 for none (got ${news.connectionLimit})`,
+      });
     try {
       const u = new URL(news.adminUrl);
       if (!/^postgres(ql)?:$/.test(u.protocol))
@@ -49,7 +57,10 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: Outputs, news: Inputs) {
     const replaces = (["database", "role"] as const).filter((k) => olds[k] !== news[k]);
     return {
-      changes: replaces.length > 0 || olds.adminUrl !== news.adminUrl,
+      changes:
+        replaces.length > 0 ||
+        olds.adminUrl !== news.adminUrl ||
+        (olds.connectionLimit ?? -1) !== news.connectionLimit,
       replaces,
       deleteBeforeReplace: true,
     };
@@ -83,10 +94,11 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
           throw new Error(
             `role ${inputs.role} already exists and was not created for a tenant database; refusing to adopt it`,
           );
+        const limit = Math.trunc(inputs.connectionLimit);
         await tx.unsafe(
           existing
-            ? `alter role "${inputs.role}" login password '${password}'`
-            : `create role "${inputs.role}" login password '${password}'`,
+            ? `alter role "${inputs.role}" login connection limit ${limit} password '${password}'`
+            : `create role "${inputs.role}" login connection limit ${limit} password '${password}'`,
         );
         await tx.unsafe(`comment on role "${inputs.role}" is '${marker}'`);
       });
@@ -113,7 +125,18 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 
+  /** A plan change moves the role's connection limit; the role, its password and its database stay. */
   async update(_id: string, olds: Outputs, news: Inputs) {
+    if ((olds.connectionLimit ?? -1) !== news.connectionLimit) {
+      const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
+      const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
+      const sql = postgres(news.adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`alter role "${news.role}" connection limit ${Math.trunc(news.connectionLimit)}`);
+      } finally {
+        await sql.end();
+      }
+    }
     return { outs: { ...news, password: olds.password } satisfies Outputs };
   },
 
@@ -140,7 +163,12 @@ export class PostgresDatabase extends pulumi.dynamic.Resource {
     super(
       postgresDatabaseProvider,
       name,
-      { ...args, adminUrl: pulumi.secret(args.adminUrl), password: undefined },
+      {
+        ...args,
+        adminUrl: pulumi.secret(args.adminUrl),
+        connectionLimit: args.connectionLimit ?? -1,
+        password: undefined,
+      },
       { ...opts, additionalSecretOutputs: ["password", "adminUrl"] },
       "dotmac",
       "PostgresDatabase",

@@ -23,6 +23,7 @@ export function ispOpsEnv(
     NEXT_PUBLIC_ENABLE_SMS_NOTIFICATIONS: String(features.has("smsNotifications")),
     NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: String(features.has("advancedAnalytics")),
     TENANT_SEATS: String(spec.seats),
+    DATABASE_POOL_SIZE: String(tiers[spec.plan].database.pools.ispOps),
     // Suspensions end live sessions through the tenant's RADIUS server (it alone reaches the NAS).
     ...(features.has("radius")
       ? { RADIUS_CONTROL_URL: `http://${RADIUS_CONTROL_SERVICE}:${RADIUS_CONTROL_PORT}` }

@@ -1,4 +1,4 @@
-import { componentResources, type TenantSpec } from "@dotmac/contracts";
+import { componentResources, type TenantSpec, tiers } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
@@ -80,6 +80,7 @@ export class Radius extends pulumi.ComponentResource {
                     { name: "RADIUS_ACCT_PORT", value: String(RADIUS_ACCT_PORT) },
                     { name: "RADIUS_METRICS_PORT", value: String(RADIUS_METRICS_PORT) },
                     { name: "RADIUS_CONTROL_PORT", value: String(RADIUS_CONTROL_PORT) },
+                    { name: "DATABASE_POOL_SIZE", value: String(tiers[spec.plan].database.pools.radius) },
                     {
                       name: "DATABASE_URL",
                       valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },

@@ -154,7 +154,19 @@ describe.each(["starter", "professional", "enterprise"] as PlanTier[])("TenantSt
         expect(outputs.databaseHost).toBe("10.1.2.3");
       } else {
         const db = one("pulumi-nodejs:dynamic/dotmac:PostgresDatabase");
-        expect(db.inputs).toMatchObject({ database: "tenant_fast_fiber", role: "tenant_fast_fiber" });
+        expect(db.inputs).toMatchObject({
+          database: "tenant_fast_fiber",
+          role: "tenant_fast_fiber",
+          connectionLimit: tier.database.connectionLimit,
+        });
+        // The pools the limit was sized for are the ones the pods open.
+        const ispOpsConfig = of("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.data?.TENANT_SEATS);
+        expect(ispOpsConfig?.inputs.data.DATABASE_POOL_SIZE).toBe(String(tier.database.pools.ispOps));
+        const radius = of("kubernetes:apps/v1:Deployment").find((d) => d.inputs.metadata.name === "radius");
+        expect(radius?.inputs.spec.template.spec.containers[0].env).toContainEqual({
+          name: "DATABASE_POOL_SIZE",
+          value: String(tier.database.pools.radius),
+        });
         expect(of("aws:rds/instance:Instance")).toHaveLength(0);
         expect(outputs.databaseHost).toBe("127.0.0.1");
       }

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import { BillingRunRequest, slugFromLocalHost } from "@dotmac/contracts";
+import { BILLING_RUN_POOL, BillingRunRequest, slugFromLocalHost } from "@dotmac/contracts";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
 import { createTenantDb, SecretBox, subscribers } from "@dotmac/tenant-db";
@@ -150,7 +150,7 @@ async function billingRun(): Promise<void> {
   const { DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL } = env;
   const asOf = BillingRunRequest.parse({ asOf: process.argv[3] }).asOf;
   await migrateTenantDb(DATABASE_URL);
-  const { db, close } = createTenantDb(DATABASE_URL, { max: 2 });
+  const { db, close } = createTenantDb(DATABASE_URL, { max: BILLING_RUN_POOL });
   const box = SecretBox.fromEnv(TENANT_SECRETS_KEY);
   const mail = tenantMail(env);
   const net = RADIUS_CONTROL_URL

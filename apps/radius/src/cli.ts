@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const root = pino({ level: env.LOG_LEVEL, redact: ["password", "*.password", "secret", "*.secret"] });
   const log = env.TENANT_SLUG ? root.child({ tenant: env.TENANT_SLUG }) : root;
   await migrateTenantDb(env.DATABASE_URL);
-  const { db, close } = createTenantDb(env.DATABASE_URL, { max: 16 });
+  const { db, close } = createTenantDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
   const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
   const nas = new NasRegistry(db, box);
   const server = await startRadius({

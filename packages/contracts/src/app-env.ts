@@ -20,10 +20,13 @@ const flag = z
   .transform((v) => v === "true");
 /** base64 of 32 bytes: seals RADIUS passwords and NAS secrets (isp-ops seals, RADIUS opens). */
 const tenantSecretsKey = z.string().min(40, "base64 of 32 random bytes (openssl rand -base64 32)");
+/** Connections this process keeps to the tenant database: the stamp sizes it by plan (`pools`). */
+const databasePoolSize = (fallback: number) => z.coerce.number().int().min(1).max(100).default(fallback);
 
 export const RadiusEnv = z.object({
   DATABASE_URL: postgresUrl("the tenant database's"),
   TENANT_SECRETS_KEY: tenantSecretsKey,
+  DATABASE_POOL_SIZE: databasePoolSize(16),
   /** Named in every log line. */
   TENANT_SLUG: TenantSlug.optional(),
   RADIUS_HOST: z.string().default("0.0.0.0"),
@@ -62,7 +65,7 @@ export const IspOpsProcessEnv = z.object({
 export const IspOpsTenantEnv = z.object({
   DATABASE_URL: postgresUrl("the tenant database's"),
   TENANT_SECRETS_KEY: tenantSecretsKey,
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_POOL_SIZE: databasePoolSize(10),
   TENANT_ID: z.uuid().optional(),
   TENANT_SLUG: TenantSlug.default("local"),
   /** Staff seats the tenant's licence allows. */

@@ -135,8 +135,10 @@ export {
   tenantHosts,
 } from "./tenant-spec.ts";
 export {
+  BILLING_RUN_POOL,
   type ComponentSize,
   componentResources,
+  connectionBudget,
   Feature,
   PlanTier,
   parseQuantity,

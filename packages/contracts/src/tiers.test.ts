@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { componentResources, type PlanTier, parseQuantity, tiers } from "./tiers.ts";
+import { componentResources, connectionBudget, type PlanTier, parseQuantity, tiers } from "./tiers.ts";
 
 const sum = (tier: PlanTier, key: "requests" | "limits", resource: "cpu" | "memory") => {
   const t = tiers[tier];
@@ -44,6 +44,16 @@ describe("plan tiers", () => {
       expect(parseQuantity(q.requestsMemory)).toBeGreaterThanOrEqual(sum(tier, "requests", "memory"));
       expect(parseQuantity(q.limitsCpu)).toBeGreaterThanOrEqual(sum(tier, "limits", "cpu"));
       expect(parseQuantity(q.limitsMemory)).toBeGreaterThanOrEqual(sum(tier, "limits", "memory"));
+    },
+  );
+
+  it.each(["starter", "professional", "enterprise"] as const)(
+    "sizes %s's pools to fit under its connection limit on a shared server, at full scale and mid-rollout",
+    (tier) => {
+      const t = tiers[tier];
+      expect(connectionBudget(t)).toBeLessThanOrEqual(t.database.connectionLimit);
+      // Not so tight that a pod is starved: each keeps a few connections for concurrent requests.
+      expect(Math.min(t.database.pools.ispOps, t.database.pools.radius)).toBeGreaterThanOrEqual(4);
     },
   );
 

@@ -43,6 +43,13 @@ export interface TierSpec {
     /** RDS Multi-AZ / Cloud SQL REGIONAL. */
     readonly highlyAvailable: boolean;
     readonly backupRetentionDays: number;
+    /**
+     * The tenant role's CONNECTION LIMIT on a shared Postgres server (the `postgres` target), so
+     * one tenant cannot take the connections every other tenant on it needs.
+     */
+    readonly connectionLimit: number;
+    /** Each pod's pool: what `connectionBudget` adds up and checks against the limit. */
+    readonly pools: { readonly ispOps: number; readonly radius: number };
   };
   /** Features this tier may turn on, and the ones it turns on when the spec says nothing. */
   readonly allowedFeatures: readonly Feature[];
@@ -78,6 +85,8 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       gcpTier: "db-custom-1-3840",
       highlyAvailable: false,
       backupRetentionDays: 7,
+      connectionLimit: 50,
+      pools: { ispOps: 5, radius: 4 },
     },
     allowedFeatures: ["radius", "grafana", "customerPortal", "smsNotifications"],
     defaultFeatures: ["radius", "grafana", "customerPortal"],
@@ -106,6 +115,8 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       gcpTier: "db-custom-2-7680",
       highlyAvailable: false,
       backupRetentionDays: 14,
+      connectionLimit: 100,
+      pools: { ispOps: 8, radius: 8 },
     },
     allowedFeatures: ["radius", "genieacs", "grafana", "customerPortal", "smsNotifications"],
     defaultFeatures: ["radius", "genieacs", "grafana", "customerPortal"],
@@ -131,6 +142,8 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       gcpTier: "db-custom-8-30720",
       highlyAvailable: true,
       backupRetentionDays: 30,
+      connectionLimit: 200,
+      pools: { ispOps: 10, radius: 16 },
     },
     allowedFeatures: [
       "radius",
@@ -187,6 +200,25 @@ export const componentResources = {
     limits: { cpu: "500m", memory: "512Mi" },
   },
 } as const satisfies Record<string, ComponentSize>;
+
+/** The billing run's pool (`dotmac-isp-ops billing-run`, one Job at a time). */
+export const BILLING_RUN_POOL = 2;
+
+/**
+ * The most connections a tenant's parts can hold at once, which must fit under its connection
+ * limit: each pod its pool, one more for LISTEN (postgres.js gives it a connection of its own) and
+ * one for the migrations it runs as it starts; a rolling update runs one pod more than the
+ * replicas; isp-ops at its HPA's maximum; the billing run; and three kept for an operator's psql
+ * and a backup's dump.
+ */
+export function connectionBudget(tier: TierSpec): number {
+  const perPod = (pool: number) => pool + 2;
+  const radius = tier.allowedFeatures.includes("radius")
+    ? (componentResources.radius.replicas + 1) * perPod(tier.database.pools.radius)
+    : 0;
+  const ispOps = (tier.hpa.maxReplicas + 1) * perPod(tier.database.pools.ispOps);
+  return radius + ispOps + perPod(BILLING_RUN_POOL) + 3;
+}
 
 /** Kubernetes quantities to numbers: CPU in cores, memory in bytes. */
 export function parseQuantity(q: string): number {
