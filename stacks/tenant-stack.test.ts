@@ -97,6 +97,11 @@ describe("tenant stack on the local platform", () => {
       /dotmac:stripeApiUrl must be an http\(s\) URL, not ftp:\/\/stripe\.example/,
     );
     await pulumi("config", "rm", "-s", stack, "stripeApiUrl");
+    await pulumi("config", "set", "-s", stack, "secretsKeyRotation", "next one!");
+    expect(await failure("up", "--yes", "--skip-preview", "-s", stack)).toMatch(
+      /dotmac:secretsKeyRotation[\s\S]*does not match/,
+    );
+    await pulumi("config", "rm", "-s", stack, "secretsKeyRotation");
 
     const names = (await core.listNamespace()).items.map((n) => n.metadata?.name);
     expect(names).not.toContain(ns);
@@ -169,18 +174,25 @@ describe("tenant stack on the local platform", () => {
     const intruder = postgres(url.replace(/\/\/[^@]+@/, "//intruder:intruder@"), { max: 1 });
     await expect(intruder`select 1`).rejects.toThrow(/permission denied for database/);
     await intruder.end();
+    const connectionLimit = async () =>
+      (await admin<{ n: number }[]>`select rolconnlimit as n from pg_roles where rolname = ${dbName}`)[0]?.n;
+    expect(await connectionLimit()).toBe(50);
 
     // Change of plan: the preview replaces nothing, the namespace and database stay the same objects.
     await setTenant({ ...tenant, plan: "professional" });
     const preview = JSON.parse(await pulumi("preview", "--json", "-s", stack)) as {
       steps: { op: string; urn: string }[];
     };
-    const replaced = preview.steps.filter((s) => /replace/.test(s.op));
-    expect(replaced).toEqual([]);
+    // Only the isp-ops ConfigMap is made anew (auto-named: its pools follow the plan, and a new
+    // ConfigMap is how a changed environment rolls out).
+    const replaced = preview.steps.filter((s) => /replace/.test(s.op)).map((s) => s.urn.split("::").at(-1));
+    expect(replaced).toEqual([`${slug}-isp-ops-config`]);
     const stepFor = (suffix: string) => preview.steps.find((s) => s.urn.endsWith(suffix))?.op;
     expect(stepFor(`::${slug}-namespace`)).toBe("update");
-    // Unchanged resources do not appear in the preview at all; the database is one of them.
+    // Unchanged resources do not appear in the preview at all; the database is one of them. Its
+    // role's connection limit follows the plan, in place.
     expect(preview.steps.filter((s) => s.urn.includes("PostgresDatabase"))).toEqual([]);
+    expect(stepFor(`::${slug}-db-connection-limit`)).toBe("update");
     const oid = async () =>
       (await admin<{ oid: number }[]>`select oid::int from pg_database where datname = ${dbName}`)[0]?.oid;
     const before = await oid();
@@ -201,6 +213,27 @@ describe("tenant stack on the local platform", () => {
     const afterSql = postgres(url, { max: 1 });
     await afterSql`select 1`;
     await afterSql.end();
+    expect(await connectionLimit()).toBe(100);
+
+    // A key rotation: a new key, the old one kept to open what it sealed, and the pods rolled.
+    const keyring = async () => {
+      const data = (await core.readNamespacedSecret({ name: "tenant-secrets", namespace: ns })).data ?? {};
+      const read = (k: string) => Buffer.from(data[k] ?? "", "base64").toString();
+      return { current: read("TENANT_SECRETS_KEY"), previous: read("TENANT_SECRETS_PREVIOUS_KEYS") };
+    };
+    const first = await keyring();
+    expect(first.current).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.previous).toBe("");
+    await pulumi("config", "set", "-s", stack, "secretsKeyRotation", "2");
+    await pulumi("up", "--yes", "--skip-preview", "-s", stack);
+    const second = await keyring();
+    expect(second.current).not.toBe(first.current);
+    expect(second.previous).toBe(first.current);
+    for (const name of ["isp-ops", "radius"]) {
+      const d = await apps.readNamespacedDeployment({ name, namespace: ns });
+      expect(d.spec?.template.metadata?.annotations?.["dotmac.io/secrets-key-rotation"], name).toBe("2");
+    }
+    expect(await oid()).toBe(before);
 
     // Suspension scales every workload to zero and removes the autoscaler.
     await pulumi("config", "set", "-s", stack, "suspended", "true");

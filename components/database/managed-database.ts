@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PostgresDatabase } from "./postgres-database.ts";
+import { PostgresDatabase, RoleConnectionLimit } from "./postgres-database.ts";
 
 /** Where the `postgres` target's server is, as the engine sees it and as pods see it. */
 export interface PostgresServerArgs {
@@ -79,14 +79,16 @@ export class ManagedDatabase extends pulumi.ComponentResource {
           );
         const db = new PostgresDatabase(
           name,
-          {
-            adminUrl: args.postgres.adminUrl,
-            database: databaseName,
-            role: databaseName,
-            connectionLimit: sizing.connectionLimit ?? -1,
-          },
+          { adminUrl: args.postgres.adminUrl, database: databaseName, role: databaseName },
           { parent: this },
         );
+        if (sizing.connectionLimit !== undefined) {
+          new RoleConnectionLimit(
+            `${name}-connection-limit`,
+            { adminUrl: args.postgres.adminUrl, role: db.role, connectionLimit: sizing.connectionLimit },
+            { parent: this },
+          );
+        }
         // Host and port are not secret, even though the URL they come from is.
         const admin = pulumi.unsecret(pulumi.output(args.postgres.adminUrl)).apply((u) => new URL(u));
         this.host = args.postgres.appHost

@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { databaseUrl, type PostgresServer, startPostgres } from "@dotmac/devkit";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresDatabaseProvider as provider } from "./postgres-database.ts";
+import {
+  roleConnectionLimitProvider as limits,
+  postgresDatabaseProvider as provider,
+} from "./postgres-database.ts";
 
 /** The dynamic provider's create on a real server, including the re-run after a crash mid-create. */
 describe("PostgresDatabase provider", () => {
@@ -24,12 +27,7 @@ describe("PostgresDatabase provider", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const inputs = (name: string, connectionLimit = -1) => ({
-    adminUrl: server.url,
-    database: name,
-    role: name,
-    connectionLimit,
-  });
+  const inputs = (name: string) => ({ adminUrl: server.url, database: name, role: name });
   const loginAs = async (name: string, password: string) => {
     const url = new URL(server.url);
     url.username = name;
@@ -45,11 +43,8 @@ describe("PostgresDatabase provider", () => {
       await sql.end();
     }
   };
-  const create = (name: string, connectionLimit = -1) =>
-    provider.create?.(inputs(name, connectionLimit)) as Promise<{
-      id: string;
-      outs: ReturnType<typeof inputs> & { password: string };
-    }>;
+  const create = (name: string) =>
+    provider.create?.(inputs(name)) as Promise<{ id: string; outs: { password: string } }>;
   /** Opens `n` connections as the role at once; the first refusal's message, if any. */
   const holdConnections = async (name: string, password: string, n: number) => {
     const url = new URL(server.url);
@@ -65,14 +60,19 @@ describe("PostgresDatabase provider", () => {
   };
 
   it("caps the role's connections on the shared server, and a plan change moves the cap", async () => {
-    const { id, outs } = await create("tenant_epsilon", 3);
+    const { outs } = await create("tenant_epsilon");
+    const cap = (connectionLimit: number) => ({
+      adminUrl: server.url,
+      role: "tenant_epsilon",
+      connectionLimit,
+    });
+    await limits.create?.(cap(3));
     expect(await holdConnections("tenant_epsilon", outs.password, 3)).toBeUndefined();
     expect(await holdConnections("tenant_epsilon", outs.password, 4)).toMatch(
       /too many connections for role "tenant_epsilon"/,
     );
-    const news = inputs("tenant_epsilon", 5);
-    expect((await provider.diff?.(id, outs, news))?.changes).toBe(true);
-    await provider.update?.(id, outs, news);
+    expect((await limits.diff?.("tenant_epsilon", cap(3), cap(5)))?.changes).toBe(true);
+    await limits.update?.("tenant_epsilon", cap(3), cap(5));
     expect(await holdConnections("tenant_epsilon", outs.password, 5)).toBeUndefined();
     const [role] = await admin<{ limit: number }[]>`
       select rolconnlimit as limit from pg_roles where rolname = 'tenant_epsilon'`;
@@ -81,8 +81,11 @@ describe("PostgresDatabase provider", () => {
 
   it("refuses a connection limit that is not a whole number of connections", async () => {
     for (const bad of [1.5, -2]) {
-      const { failures } = (await provider.check?.({}, inputs("tenant_zeta", bad))) ?? { failures: [] };
-      expect(failures).toEqual([
+      const checked = await limits.check?.(
+        {},
+        { adminUrl: server.url, role: "tenant_zeta", connectionLimit: bad },
+      );
+      expect(checked?.failures).toEqual([
         { property: "connectionLimit", reason: expect.stringMatching(/whole number/) },
       ]);
     }

@@ -11,15 +11,12 @@ export interface PostgresDatabaseArgs {
   readonly adminUrl: pulumi.Input<string>;
   readonly database: pulumi.Input<string>;
   readonly role: pulumi.Input<string>;
-  /** The role's CONNECTION LIMIT, so one tenant cannot take a shared server's connections; -1: none. */
-  readonly connectionLimit?: pulumi.Input<number>;
 }
 
 interface Inputs {
   adminUrl: string;
   database: string;
   role: string;
-  connectionLimit: number;
 }
 
 interface Outputs extends Inputs {
@@ -39,11 +36,6 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     if (!ident.test(news.database))
       failures.push({ property: "database", reason: `invalid database name ${news.database}` });
     if (!ident.test(news.role)) failures.push({ property: "role", reason: `invalid role name ${news.role}` });
-    if (!Number.isInteger(news.connectionLimit) || news.connectionLimit < -1)
-      failures.push({
-        property: "connectionLimit",
-        reason: `a whole number of connections, or -1 for none (got ${news.connectionLimit})`,
-      });
     try {
       const u = new URL(news.adminUrl);
       if (!/^postgres(ql)?:$/.test(u.protocol))
@@ -57,10 +49,7 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: Outputs, news: Inputs) {
     const replaces = (["database", "role"] as const).filter((k) => olds[k] !== news[k]);
     return {
-      changes:
-        replaces.length > 0 ||
-        olds.adminUrl !== news.adminUrl ||
-        (olds.connectionLimit ?? -1) !== news.connectionLimit,
+      changes: replaces.length > 0 || olds.adminUrl !== news.adminUrl,
       replaces,
       deleteBeforeReplace: true,
     };
@@ -94,11 +83,10 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
           throw new Error(
             `role ${inputs.role} already exists and was not created for a tenant database; refusing to adopt it`,
           );
-        const limit = Math.trunc(inputs.connectionLimit);
         await tx.unsafe(
           existing
-            ? `alter role "${inputs.role}" login connection limit ${limit} password '${password}'`
-            : `create role "${inputs.role}" login connection limit ${limit} password '${password}'`,
+            ? `alter role "${inputs.role}" login password '${password}'`
+            : `create role "${inputs.role}" login password '${password}'`,
         );
         await tx.unsafe(`comment on role "${inputs.role}" is '${marker}'`);
       });
@@ -125,18 +113,7 @@ export const postgresDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     }
   },
 
-  /** A plan change moves the role's connection limit; the role, its password and its database stay. */
   async update(_id: string, olds: Outputs, news: Inputs) {
-    if ((olds.connectionLimit ?? -1) !== news.connectionLimit) {
-      const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
-      const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
-      const sql = postgres(news.adminUrl, { max: 1, onnotice: () => {} });
-      try {
-        await sql.unsafe(`alter role "${news.role}" connection limit ${Math.trunc(news.connectionLimit)}`);
-      } finally {
-        await sql.end();
-      }
-    }
     return { outs: { ...news, password: olds.password } satisfies Outputs };
   },
 
@@ -163,15 +140,93 @@ export class PostgresDatabase extends pulumi.dynamic.Resource {
     super(
       postgresDatabaseProvider,
       name,
-      {
-        ...args,
-        adminUrl: pulumi.secret(args.adminUrl),
-        connectionLimit: args.connectionLimit ?? -1,
-        password: undefined,
-      },
+      { ...args, adminUrl: pulumi.secret(args.adminUrl), password: undefined },
       { ...opts, additionalSecretOutputs: ["password", "adminUrl"] },
       "dotmac",
       "PostgresDatabase",
+    );
+  }
+}
+
+interface LimitInputs {
+  adminUrl: string;
+  role: string;
+  connectionLimit: number;
+}
+
+/**
+ * A role's CONNECTION LIMIT, apart from the role's resource: a plan change moves it in place
+ * while the database, its password and the URL built from them stay known in a preview (so the
+ * Secret holding that URL is not replaced). Same serialization rules as the provider above.
+ */
+export const roleConnectionLimitProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: LimitInputs, news: LimitInputs) {
+    const ok = Number.isInteger(news.connectionLimit) && news.connectionLimit >= -1;
+    return {
+      inputs: news,
+      failures: ok
+        ? []
+        : [
+            {
+              property: "connectionLimit",
+              reason: `a whole number of connections, or -1 for none (got ${news.connectionLimit})`,
+            },
+          ],
+    };
+  },
+
+  async diff(_id: string, olds: LimitInputs, news: LimitInputs) {
+    return {
+      changes: olds.connectionLimit !== news.connectionLimit || olds.adminUrl !== news.adminUrl,
+      replaces: olds.role !== news.role ? ["role"] : [],
+    };
+  },
+
+  async create(inputs: LimitInputs) {
+    const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
+    const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
+    const sql = postgres(inputs.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`alter role "${inputs.role}" connection limit ${Math.trunc(inputs.connectionLimit)}`);
+    } finally {
+      await sql.end();
+    }
+    return { id: inputs.role, outs: inputs };
+  },
+
+  async update(_id: string, _olds: LimitInputs, news: LimitInputs) {
+    // The serializer cannot follow a call to create: the same statement, restated.
+    const { createRequire } = process.getBuiltinModule("node:module") as typeof import("node:module");
+    const postgres = createRequire(`${process.cwd()}/`)("postgres") as typeof import("postgres");
+    const sql = postgres(news.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`alter role "${news.role}" connection limit ${Math.trunc(news.connectionLimit)}`);
+    } finally {
+      await sql.end();
+    }
+    return { outs: news };
+  },
+  // Nothing to undo: the role goes with its database.
+};
+
+/** The connection limit of a role this stack's PostgresDatabase made. */
+export class RoleConnectionLimit extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    args: {
+      readonly adminUrl: pulumi.Input<string>;
+      readonly role: pulumi.Input<string>;
+      readonly connectionLimit: pulumi.Input<number>;
+    },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      roleConnectionLimitProvider,
+      name,
+      { ...args, adminUrl: pulumi.secret(args.adminUrl) },
+      { ...opts, additionalSecretOutputs: ["adminUrl"] },
+      "dotmac",
+      "RoleConnectionLimit",
     );
   }
 }

@@ -116,7 +116,7 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       highlyAvailable: false,
       backupRetentionDays: 14,
       connectionLimit: 100,
-      pools: { ispOps: 8, radius: 8 },
+      pools: { ispOps: 7, radius: 8 },
     },
     allowedFeatures: ["radius", "genieacs", "grafana", "customerPortal", "smsNotifications"],
     defaultFeatures: ["radius", "genieacs", "grafana", "customerPortal"],
@@ -143,7 +143,7 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       highlyAvailable: true,
       backupRetentionDays: 30,
       connectionLimit: 200,
-      pools: { ispOps: 10, radius: 16 },
+      pools: { ispOps: 9, radius: 16 },
     },
     allowedFeatures: [
       "radius",
@@ -207,17 +207,16 @@ export const BILLING_RUN_POOL = 2;
 /**
  * The most connections a tenant's parts can hold at once, which must fit under its connection
  * limit: each pod its pool, one more for LISTEN (postgres.js gives it a connection of its own) and
- * one for the migrations it runs as it starts; a rolling update runs one pod more than the
- * replicas; isp-ops at its HPA's maximum; the billing run; and three kept for an operator's psql
- * and a backup's dump.
+ * one for the migrations it runs as it starts, and isp-ops one more for its metrics' subscriber
+ * counts; a rolling update runs one pod more than the replicas; isp-ops at its HPA's maximum; the
+ * billing run; and three kept for an operator's psql and a backup's dump.
  */
 export function connectionBudget(tier: TierSpec): number {
-  const perPod = (pool: number) => pool + 2;
   const radius = tier.allowedFeatures.includes("radius")
-    ? (componentResources.radius.replicas + 1) * perPod(tier.database.pools.radius)
+    ? (componentResources.radius.replicas + 1) * (tier.database.pools.radius + 2)
     : 0;
-  const ispOps = (tier.hpa.maxReplicas + 1) * perPod(tier.database.pools.ispOps);
-  return radius + ispOps + perPod(BILLING_RUN_POOL) + 3;
+  const ispOps = (tier.hpa.maxReplicas + 1) * (tier.database.pools.ispOps + 3);
+  return radius + ispOps + BILLING_RUN_POOL + 2 + 3;
 }
 
 /** Kubernetes quantities to numbers: CPU in cores, memory in bytes. */
