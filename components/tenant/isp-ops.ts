@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { tlsIngress } from "../shared/ingress-spec.ts";
 import { hardenedContainer, hardenedPodSpec, type Scheduling, scheduled } from "../shared/workload-specs.ts";
 import { ISP_OPS_METRICS_PORT, ISP_OPS_PORT, RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
+import { type SecretsKeyRef, secretsKeyAnnotations, secretsKeyEnv } from "./secrets-key.ts";
 
 /** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
 export function ispOpsEnv(
@@ -47,8 +48,8 @@ export interface IspOpsArgs extends Scheduling {
   readonly serviceAccountName: pulumi.Input<string>;
   /** The Secret holding DATABASE_URL. */
   readonly databaseSecretName: pulumi.Input<string>;
-  /** The Secret holding TENANT_SECRETS_KEY, to seal RADIUS passwords and NAS secrets. */
-  readonly secretsKeySecretName: pulumi.Input<string>;
+  /** The keyring that seals RADIUS passwords and NAS secrets. */
+  readonly secretsKey: SecretsKeyRef;
   readonly ingressClassName: string;
   readonly clusterIssuer: string;
   /** Scaled to zero, without an autoscaler to bring it back. */
@@ -102,10 +103,7 @@ export class IspOps extends pulumi.ComponentResource {
         name: "DATABASE_URL",
         valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
       },
-      {
-        name: "TENANT_SECRETS_KEY",
-        valueFrom: { secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" } },
-      },
+      ...secretsKeyEnv(args.secretsKey),
       ...(args.mail
         ? [
             {
@@ -147,6 +145,7 @@ export class IspOps extends pulumi.ComponentResource {
                 "prometheus.io/scrape": "true",
                 "prometheus.io/port": String(ISP_OPS_METRICS_PORT),
                 "prometheus.io/path": "/metrics",
+                ...secretsKeyAnnotations(args.secretsKey),
               },
             },
             spec: hardenedPodSpec({

@@ -11,6 +11,7 @@ import {
   RADIUS_CONTROL_SERVICE,
   RADIUS_METRICS_PORT,
 } from "./ports.ts";
+import { type SecretsKeyRef, secretsKeyAnnotations, secretsKeyEnv } from "./secrets-key.ts";
 
 export interface RadiusArgs extends Scheduling {
   readonly spec: TenantSpec;
@@ -18,8 +19,8 @@ export interface RadiusArgs extends Scheduling {
   readonly labels: Record<string, string>;
   readonly serviceAccountName: pulumi.Input<string>;
   readonly databaseSecretName: pulumi.Input<string>;
-  /** The Secret holding TENANT_SECRETS_KEY (NAS secrets and RADIUS passwords are sealed with it). */
-  readonly secretsKeySecretName: pulumi.Input<string>;
+  /** The keyring NAS secrets and RADIUS passwords are sealed with. */
+  readonly secretsKey: SecretsKeyRef;
   /**
    * LoadBalancer in production, so NAS devices outside the cluster reach it with their own source
    * address (externalTrafficPolicy Local): the server identifies a NAS by it.
@@ -55,6 +56,7 @@ export class Radius extends pulumi.ComponentResource {
               annotations: {
                 "prometheus.io/scrape": "true",
                 "prometheus.io/port": String(RADIUS_METRICS_PORT),
+                ...secretsKeyAnnotations(args.secretsKey),
               },
             },
             spec: hardenedPodSpec({
@@ -85,12 +87,7 @@ export class Radius extends pulumi.ComponentResource {
                       name: "DATABASE_URL",
                       valueFrom: { secretKeyRef: { name: args.databaseSecretName, key: "DATABASE_URL" } },
                     },
-                    {
-                      name: "TENANT_SECRETS_KEY",
-                      valueFrom: {
-                        secretKeyRef: { name: args.secretsKeySecretName, key: "TENANT_SECRETS_KEY" },
-                      },
-                    },
+                    ...secretsKeyEnv(args.secretsKey),
                   ],
                 }),
               ],

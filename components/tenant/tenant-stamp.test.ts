@@ -154,11 +154,10 @@ describe.each(["starter", "professional", "enterprise"] as PlanTier[])("TenantSt
         expect(outputs.databaseHost).toBe("10.1.2.3");
       } else {
         const db = one("pulumi-nodejs:dynamic/dotmac:PostgresDatabase");
-        expect(db.inputs).toMatchObject({
-          database: "tenant_fast_fiber",
-          role: "tenant_fast_fiber",
-          connectionLimit: tier.database.connectionLimit,
-        });
+        expect(db.inputs).toMatchObject({ database: "tenant_fast_fiber", role: "tenant_fast_fiber" });
+        expect(one("pulumi-nodejs:dynamic/dotmac:RoleConnectionLimit").inputs.connectionLimit).toBe(
+          tier.database.connectionLimit,
+        );
         // The pools the limit was sized for are the ones the pods open.
         const ispOpsConfig = of("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.data?.TENANT_SEATS);
         expect(ispOpsConfig?.inputs.data.DATABASE_POOL_SIZE).toBe(String(tier.database.pools.ispOps));
@@ -380,6 +379,7 @@ describe("TenantStamp", () => {
     ).toEqual([
       ["DATABASE_URL", true],
       ["TENANT_SECRETS_KEY", true],
+      ["TENANT_SECRETS_PREVIOUS_KEYS", true],
     ]);
     // The rest (RADIUS_CONTROL_URL among it) from the isp-ops ConfigMap, which holds no secret.
     expect(container.envFrom).toEqual(deployment.containers[0].envFrom);

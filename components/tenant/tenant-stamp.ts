@@ -38,6 +38,8 @@ export interface TenantStampArgs extends Scheduling {
   readonly postgres?: PostgresServerArgs;
   /** Workloads scaled to zero and autoscaling removed; data and config kept. */
   readonly suspended?: boolean;
+  /** Change to rotate the tenant's secrets key (the two before it stay readable); "1" when absent. */
+  readonly secretsKeyRotation?: string;
   readonly platformNamespace?: string;
   readonly ingressNamespace?: string;
   readonly ingressClassName?: string;
@@ -203,17 +205,29 @@ export class TenantStamp extends pulumi.ComponentResource {
       child,
     );
 
-    // Seals RADIUS passwords and NAS secrets at rest (AES-256-GCM); isp-ops and RADIUS read it.
-    const secretsKey = new GeneratedSecret(`${name}-secrets-key`, { bytes: 32 }, child);
+    // Seals RADIUS passwords and NAS secrets at rest (AES-256-GCM); isp-ops and RADIUS read it. A
+    // rotation keeps the two keys before it, which open what is not yet re-sealed (isp-ops
+    // re-seals at start, `dotmac-isp-ops reseal` by hand).
+    const secretsKeyRotation = args.secretsKeyRotation ?? "1";
+    const secretsKey = new GeneratedSecret(
+      `${name}-secrets-key`,
+      { bytes: 32, rotation: secretsKeyRotation, keep: 2 },
+      child,
+    );
     const secretsKeySecret = new k8s.core.v1.Secret(
       `${name}-secrets-key`,
       {
         metadata: inNs("tenant-secrets"),
         type: "Opaque",
-        stringData: { TENANT_SECRETS_KEY: secretsKey.value },
+        stringData: {
+          TENANT_SECRETS_KEY: secretsKey.value,
+          // None on a key made before rotations kept the old ones.
+          TENANT_SECRETS_PREVIOUS_KEYS: secretsKey.previous.apply((keys) => (keys ?? []).join(",")),
+        },
       },
       child,
     );
+    const secretsKeyRef = { secretName: secretsKeySecret.metadata.name, rotation: secretsKeyRotation };
 
     const platformCredential = args.platformApi
       ? new k8s.core.v1.Secret(
@@ -270,7 +284,7 @@ export class TenantStamp extends pulumi.ComponentResource {
         ...common,
         serviceAccountName: sa.metadata.name,
         databaseSecretName: dbSecret.metadata.name,
-        secretsKeySecretName: secretsKeySecret.metadata.name,
+        secretsKey: secretsKeyRef,
         ingressClassName,
         clusterIssuer,
         ...(args.platformApi && platformCredential
@@ -300,7 +314,7 @@ export class TenantStamp extends pulumi.ComponentResource {
             ...common,
             serviceAccountName: sa.metadata.name,
             databaseSecretName: dbSecret.metadata.name,
-            secretsKeySecretName: secretsKeySecret.metadata.name,
+            secretsKey: secretsKeyRef,
             serviceType: args.radiusServiceType ?? "LoadBalancer",
           },
           workloads,

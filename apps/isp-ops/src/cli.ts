@@ -15,6 +15,7 @@ import { ispOpsProcessEnv, ispOpsTenantEnv } from "./server/env.ts";
 import { localTenants } from "./server/local-tenants.ts";
 import { tenantMail } from "./server/mail.ts";
 import { createIspOpsMetrics } from "./server/metrics.ts";
+import { resealSecrets } from "./server/reseal.ts";
 import { bootstrapAdmin } from "./server/staff.ts";
 
 // src/cli.ts in the repository, dist/server.mjs in the image: both one level under the app.
@@ -39,6 +40,14 @@ async function serve(): Promise<void> {
       env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD,
     );
     const { db } = createTenantDb(tenant.DATABASE_URL, { max: 1 });
+    // After a key rotation: re-seal in the background, so the old key can leave the ring.
+    if (tenant.TENANT_SECRETS_PREVIOUS_KEYS) {
+      const box = SecretBox.fromEnv(tenant.TENANT_SECRETS_KEY, tenant.TENANT_SECRETS_PREVIOUS_KEYS);
+      resealSecrets(db, box).then(
+        (report) => process.stdout.write(`secrets re-sealed: ${JSON.stringify(report)}\n`),
+        (error: unknown) => process.stderr.write(`re-sealing secrets failed: ${(error as Error).message}\n`),
+      );
+    }
     counts = async () =>
       Object.fromEntries(
         (
@@ -151,7 +160,7 @@ async function billingRun(): Promise<void> {
   const asOf = BillingRunRequest.parse({ asOf: process.argv[3] }).asOf;
   await migrateTenantDb(DATABASE_URL);
   const { db, close } = createTenantDb(DATABASE_URL, { max: BILLING_RUN_POOL });
-  const box = SecretBox.fromEnv(TENANT_SECRETS_KEY);
+  const box = SecretBox.fromEnv(TENANT_SECRETS_KEY, env.TENANT_SECRETS_PREVIOUS_KEYS);
   const mail = tenantMail(env);
   const net = RADIUS_CONTROL_URL
     ? {
@@ -169,10 +178,35 @@ async function billingRun(): Promise<void> {
   }
 }
 
+/**
+ * `dotmac-isp-ops reseal`: after a key rotation (TENANT_SECRETS_KEY the new key,
+ * TENANT_SECRETS_PREVIOUS_KEYS the old ones), seals every RADIUS password and NAS secret with the
+ * new key and prints what it did; exits 1 while any row is one no key of the ring opens. Once it
+ * has run clean, the old keys can leave the ring.
+ */
+async function reseal(): Promise<void> {
+  const env = ispOpsTenantEnv(process.env);
+  await migrateTenantDb(env.DATABASE_URL);
+  const { db, close } = createTenantDb(env.DATABASE_URL, { max: 1 });
+  try {
+    const report = await resealSecrets(
+      db,
+      SecretBox.fromEnv(env.TENANT_SECRETS_KEY, env.TENANT_SECRETS_PREVIOUS_KEYS),
+    );
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    const unreadable = report.unreadable.radiusPasswords.length + report.unreadable.nasSecrets.length;
+    if (unreadable > 0)
+      throw new Error(`${unreadable} sealed secrets no key of the ring opens (listed above)`);
+  } finally {
+    await close();
+  }
+}
+
 const commands: Record<string, () => Promise<void>> = {
   serve,
   "bootstrap-admin": bootstrap,
   "billing-run": billingRun,
+  reseal,
 };
 const command = commands[process.argv[2] ?? ""];
 if (!command) {
@@ -181,6 +215,7 @@ if (!command) {
       "dotmac-isp-ops serve             (DATABASE_URL, TENANT_SECRETS_KEY, TENANT_SLUG, HOST, PORT; see README)",
       "dotmac-isp-ops bootstrap-admin   (DATABASE_URL, TENANT_SECRETS_KEY, ISP_OPS_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD)",
       "dotmac-isp-ops billing-run [day] (DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL, SMTP_URL, MAIL_FROM): invoice, then dun",
+      "dotmac-isp-ops reseal            (DATABASE_URL, TENANT_SECRETS_KEY, TENANT_SECRETS_PREVIOUS_KEYS): seal everything with the current key",
       "",
     ].join("\n"),
   );

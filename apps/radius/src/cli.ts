@@ -12,8 +12,13 @@ async function main(): Promise<void> {
   const log = env.TENANT_SLUG ? root.child({ tenant: env.TENANT_SLUG }) : root;
   await migrateTenantDb(env.DATABASE_URL);
   const { db, close } = createTenantDb(env.DATABASE_URL, { max: env.DATABASE_POOL_SIZE });
-  const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
-  const nas = new NasRegistry(db, box);
+  const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY, env.TENANT_SECRETS_PREVIOUS_KEYS);
+  const nas = new NasRegistry(db, box, (names) =>
+    log.error(
+      { nas: names },
+      "no key of the ring opens these NAS clients' secrets: their packets are dropped",
+    ),
+  );
   const server = await startRadius({
     db,
     box,

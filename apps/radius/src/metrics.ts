@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-export function createRadiusMetrics() {
+/** `unreadableNas`: how many NAS clients the registry left out, read at each scrape. */
+export function createRadiusMetrics(unreadableNas: () => number = () => 0) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
@@ -28,6 +29,14 @@ export function createRadiusMetrics() {
       labelNames: ["type"],
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers: [registry],
+    }),
+    unreadableNas: new Gauge({
+      name: "dotmac_radius_nas_unreadable",
+      help: "NAS clients left out because no key of the ring opens their secret",
+      registers: [registry],
+      collect() {
+        this.set(unreadableNas());
+      },
     }),
     cacheSize: new Gauge({
       name: "dotmac_radius_duplicate_cache_entries",

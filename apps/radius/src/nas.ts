@@ -48,12 +48,15 @@ export function cidrContains(network: string, ip: string): boolean {
 export class NasRegistry {
   private clients: Nas[] = [];
   private lastLoadFailed = false;
+  private unopened: readonly string[] = [];
   private loading: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
 
   constructor(
     private readonly db: TenantDb,
     private readonly box: SecretBox,
+    /** Told the names at every load that leaves some out. */
+    private readonly onUnreadable: (names: readonly string[]) => void = () => {},
   ) {}
 
   /**
@@ -108,13 +111,31 @@ export class NasRegistry {
     return unlisten;
   }
 
+  /** NAS clients whose secret no key of the ring opens (sealed under a key this server lacks, altered). */
+  get unreadable(): readonly string[] {
+    return this.unopened;
+  }
+
+  /**
+   * A row whose secret cannot be opened is left out (that NAS's packets are dropped as from an
+   * unknown source) and named in `unreadable`: one bad row must not take every other NAS down.
+   */
   private async load(): Promise<void> {
     const rows = await this.db.select().from(nasClients);
+    const unopened: string[] = [];
     this.clients = rows
-      .map((row) => ({
+      .flatMap((row) => {
+        try {
+          return [{ row, secret: this.box.open(row.secretEncrypted, sealedFor.nasSecret(row.id)) }];
+        } catch {
+          unopened.push(row.name);
+          return [];
+        }
+      })
+      .map(({ row, secret }) => ({
         id: row.id,
         name: row.name,
-        secret: this.box.open(row.secretEncrypted, sealedFor.nasSecret(row.id)),
+        secret,
         coaPort: row.coaPort,
         requireMessageAuthenticator: row.requireMessageAuthenticator,
         contains: (ip: string) => cidrContains(row.network, ip),
@@ -122,6 +143,8 @@ export class NasRegistry {
       }))
       // The most specific network wins when they overlap.
       .sort((x, y) => y.prefix - x.prefix);
+    this.unopened = unopened;
+    if (unopened.length > 0) this.onUnreadable(unopened);
   }
 
   byId(id: string): Nas | undefined {

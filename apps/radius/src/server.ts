@@ -79,7 +79,7 @@ function bind(socket: Socket, host: string, port: number): Promise<number> {
  * Message-Authenticator where required) is dropped without an answer and counted.
  */
 export async function startRadius(opts: RadiusServerOptions): Promise<RunningRadius> {
-  const metrics = createRadiusMetrics();
+  const metrics = createRadiusMetrics(() => opts.nas.unreadable.length);
   const cache = new DuplicateCache();
   const drop = (reason: string) => metrics.drops.inc({ reason });
   const maxInFlight = opts.maxInFlight ?? 512;

@@ -2,6 +2,7 @@ import { nasClients, SecretBox, sealedFor } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRadiusMetrics } from "../src/metrics.ts";
 import { NasRegistry } from "../src/nas.ts";
 import { addLocalNas } from "./harness.ts";
 
@@ -56,5 +57,39 @@ describe("NAS registry", () => {
     expect(registry.find("127.0.0.1")?.name).toMatch(/^nas-/);
     expect(registry.find("::ffff:127.0.0.2")?.name).toBe("pop-wide");
     expect(registry.find("192.0.2.1")).toBeUndefined();
+  });
+
+  it("leaves out, names and counts a NAS whose secret no key opens, and still loads the others", async () => {
+    const good = crypto.randomUUID();
+    const lost = crypto.randomUUID();
+    await t.db.insert(nasClients).values([
+      {
+        id: good,
+        name: "pop-good",
+        network: "198.51.100.0/24",
+        secretEncrypted: box.seal("good", sealedFor.nasSecret(good)),
+      },
+      {
+        id: lost,
+        name: "pop-lost-key",
+        network: "203.0.113.0/24",
+        secretEncrypted: new SecretBox(Buffer.alloc(32, 8)).seal("lost", sealedFor.nasSecret(lost)),
+      },
+    ]);
+    const told: (readonly string[])[] = [];
+    const registry = new NasRegistry(t.db, box, (names) => told.push(names));
+    await registry.reload();
+    expect(registry.current).toBe(true);
+    expect(registry.find("198.51.100.7")?.secret).toBe("good");
+    expect(registry.find("203.0.113.7")).toBeUndefined();
+    expect(registry.unreadable).toEqual(["pop-lost-key"]);
+    expect(told).toEqual([["pop-lost-key"]]);
+    const metrics = createRadiusMetrics(() => registry.unreadable.length);
+    expect(await metrics.registry.getSingleMetricAsString("dotmac_radius_nas_unreadable")).toMatch(
+      /dotmac_radius_nas_unreadable 1$/m,
+    );
+    await t.db.delete(nasClients).where(eq(nasClients.id, lost));
+    await registry.reload();
+    expect(registry.unreadable).toEqual([]);
   });
 });

@@ -20,12 +20,21 @@ const flag = z
   .transform((v) => v === "true");
 /** base64 of 32 bytes: seals RADIUS passwords and NAS secrets (isp-ops seals, RADIUS opens). */
 const tenantSecretsKey = z.string().min(40, "base64 of 32 random bytes (openssl rand -base64 32)");
+/** The keys TENANT_SECRETS_KEY replaced, newest first, comma-separated: read until re-sealed. */
+const previousSecretsKeys = z
+  .string()
+  .regex(
+    /^([A-Za-z0-9+/_=-]{40,})?(,[A-Za-z0-9+/_=-]{40,})*$/,
+    "comma-separated keys, each base64 of 32 bytes",
+  )
+  .default("");
 /** Connections this process keeps to the tenant database: the stamp sizes it by plan (`pools`). */
 const databasePoolSize = (fallback: number) => z.coerce.number().int().min(1).max(100).default(fallback);
 
 export const RadiusEnv = z.object({
   DATABASE_URL: postgresUrl("the tenant database's"),
   TENANT_SECRETS_KEY: tenantSecretsKey,
+  TENANT_SECRETS_PREVIOUS_KEYS: previousSecretsKeys,
   DATABASE_POOL_SIZE: databasePoolSize(16),
   /** Named in every log line. */
   TENANT_SLUG: TenantSlug.optional(),
@@ -65,6 +74,7 @@ export const IspOpsProcessEnv = z.object({
 export const IspOpsTenantEnv = z.object({
   DATABASE_URL: postgresUrl("the tenant database's"),
   TENANT_SECRETS_KEY: tenantSecretsKey,
+  TENANT_SECRETS_PREVIOUS_KEYS: previousSecretsKeys,
   DATABASE_POOL_SIZE: databasePoolSize(10),
   TENANT_ID: z.uuid().optional(),
   TENANT_SLUG: TenantSlug.default("local"),

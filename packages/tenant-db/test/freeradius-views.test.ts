@@ -68,6 +68,27 @@ describe("FreeRADIUS compatibility views", () => {
     );
   });
 
+  it("opens with a rotated keyring what the old key sealed, and names the key it lacks", async () => {
+    const newKey = randomBytes(32);
+    const ring = postgres(t.url, {
+      max: 1,
+      onnotice: () => {},
+      connection: { "dotmac.secrets_key": `${newKey.toString("base64")},${key.toString("base64")}` },
+    });
+    try {
+      const rotated = new SecretBox(newKey, [key]);
+      for (const sealed of [box.seal("old key", "a"), rotated.seal("new key", "a")]) {
+        const [row] = await ring`select dotmac_open_secret(${sealed}) as plain`;
+        expect(row?.plain).toBe(rotated.open(sealed, "a"));
+      }
+      await expect(radius`select dotmac_open_secret(${rotated.seal("x", "a")})`).rejects.toThrow(
+        new RegExp(`sealed with key ${rotated.keyId}, which dotmac.secrets_key does not hold`),
+      );
+    } finally {
+      await ring.end();
+    }
+  });
+
   it("writes MikroTik rate limits as upload/download, with burst when the plan has it", async () => {
     const limit = async (plan: Partial<typeof servicePlans.$inferInsert>) => {
       const [p] = await db

@@ -53,7 +53,7 @@ export async function deps(): Promise<IspOpsDeps> {
   const cacheKey = `${key}|${url}`;
   let found = state.ispOpsDeps.get(cacheKey);
   if (!found) {
-    const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY);
+    const box = SecretBox.fromEnv(env.TENANT_SECRETS_KEY, env.TENANT_SECRETS_PREVIOUS_KEYS);
     const { db } = createTenantDb(url, { max: env.DATABASE_POOL_SIZE });
     const control = env.RADIUS_CONTROL_URL;
     const mail = tenantMail(env);
