@@ -75,7 +75,12 @@ export class SecretBox {
 
   /** Whether `sealed` is under the current key already (nothing for `reseal` to do). */
   sealedWithCurrent(sealed: Buffer): boolean {
-    return sealed[0] === VERSION && sealed.subarray(1, 1 + KEY_ID).equals(this.current.id);
+    return sealed.subarray(0, 1 + KEY_ID).equals(this.sealedPrefix);
+  }
+
+  /** What everything the current key seals starts with (version and key id): lets SQL find the rest. */
+  get sealedPrefix(): Buffer {
+    return Buffer.concat([Buffer.from([VERSION]), this.current.id]);
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   sealedFor,
   type TenantDb,
 } from "@dotmac/tenant-db";
-import { asc, gt } from "drizzle-orm";
+import { and, asc, gt, sql } from "drizzle-orm";
 import { auditEntry } from "./billing/ledger.ts";
 
 const BATCH = 1000;
@@ -36,6 +36,9 @@ export async function resealSecrets(db: TenantDb, box: SecretBox, actor = "syste
     resealed: { radiusPasswords: 0, nasSecrets: 0 },
     unreadable: { radiusPasswords: [], nasSecrets: [] },
   };
+  // Only rows under an older key leave the database: after a clean re-seal a pod's start reads nothing.
+  const stale = (column: typeof radiusCredentials.passwordEncrypted | typeof nasClients.secretEncrypted) =>
+    sql`substring(${column} from 1 for ${box.sealedPrefix.length}) <> ${box.sealedPrefix}`;
   const tables = [
     {
       kind: "radiusPasswords" as const,
@@ -44,7 +47,7 @@ export async function resealSecrets(db: TenantDb, box: SecretBox, actor = "syste
         db
           .select({ id: radiusCredentials.subscriberId, sealed: radiusCredentials.passwordEncrypted })
           .from(radiusCredentials)
-          .where(gt(radiusCredentials.subscriberId, after))
+          .where(and(gt(radiusCredentials.subscriberId, after), stale(radiusCredentials.passwordEncrypted)))
           .orderBy(asc(radiusCredentials.subscriberId))
           .limit(BATCH),
       write: (ids: string[], olds: string[], news: string[]) => db.$client`
@@ -59,7 +62,7 @@ export async function resealSecrets(db: TenantDb, box: SecretBox, actor = "syste
         db
           .select({ id: nasClients.id, sealed: nasClients.secretEncrypted })
           .from(nasClients)
-          .where(gt(nasClients.id, after))
+          .where(and(gt(nasClients.id, after), stale(nasClients.secretEncrypted)))
           .orderBy(asc(nasClients.id))
           .limit(BATCH),
       write: (ids: string[], olds: string[], news: string[]) => db.$client`
@@ -75,9 +78,8 @@ export async function resealSecrets(db: TenantDb, box: SecretBox, actor = "syste
       const last = rows.at(-1);
       if (!last) break;
       after = last.id;
-      const stale = rows.filter((r) => !box.sealedWithCurrent(r.sealed));
       const [ids, olds, news]: [string[], string[], string[]] = [[], [], []];
-      for (const row of stale) {
+      for (const row of rows) {
         const context = table.context(row.id);
         let plain: string;
         try {
