@@ -65,6 +65,14 @@ export interface PlatformStampArgs extends Scheduling {
 }
 
 /**
+ * On SIGTERM the API lets runs in flight finish for this long (a tenant's `up` takes about a
+ * minute), then cancels and hands back the rest; the pod's grace leaves a cancelled run time to
+ * wind down before the kubelet's SIGKILL.
+ */
+const API_SHUTDOWN_GRACE_SECONDS = 90;
+const API_TERMINATION_GRACE_SECONDS = API_SHUTDOWN_GRACE_SECONDS + 30;
+
+/**
  * The control plane: the platform-admin namespace, the platform database, the automation API
  * (with the least cluster rights it needs to manage tenant-* namespaces), the admin app behind
  * admin.<domain>, and on AWS/GCP the state bucket and KMS key for tenant stacks.
@@ -338,6 +346,7 @@ export class PlatformStamp extends pulumi.ComponentResource {
                         valueFrom: { secretKeyRef: { name: dbSecret.metadata.name, key: "DATABASE_URL" } },
                       },
                       { name: "DOTMAC_WORKSPACES_DIR", value: `${engineScratch}/workspaces` },
+                      { name: "DOTMAC_SHUTDOWN_GRACE_SECONDS", value: String(API_SHUTDOWN_GRACE_SECONDS) },
                       { name: "DOTMAC_PLATFORM_API_URL", value: apiUrl },
                       { name: "DOTMAC_RADIUS_SERVICE_TYPE", value: args.radiusServiceType ?? "LoadBalancer" },
                       ...(args.placement
@@ -363,6 +372,7 @@ export class PlatformStamp extends pulumi.ComponentResource {
               }),
               // It drives the cluster through the API server with its own identity.
               automountServiceAccountToken: true,
+              terminationGracePeriodSeconds: API_TERMINATION_GRACE_SECONDS,
             },
           },
         },

@@ -87,6 +87,8 @@ export async function startApi(
     concurrency: env.DOTMAC_API_CONCURRENCY,
     maxAttempts: env.DOTMAC_MAX_ATTEMPTS,
     leaseSeconds: env.DOTMAC_LEASE_SECONDS,
+    deadlines: env.DOTMAC_OPERATION_DEADLINES,
+    shutdownGraceSeconds: env.DOTMAC_SHUTDOWN_GRACE_SECONDS,
     log,
     ...(opts.runner ? { runner: opts.runner } : {}),
     onFinished: (op, outcome) => metrics.operations.inc({ kind: op.kind, outcome }),

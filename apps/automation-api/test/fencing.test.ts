@@ -1,12 +1,11 @@
-import { forwardTcp } from "@dotmac/devkit/testing";
-import { createPlatformDb, operationEvents, operations } from "@dotmac/platform-db";
-import { asc, eq } from "drizzle-orm";
-import pino from "pino";
+import { forwardTcp, waitFor } from "@dotmac/devkit/testing";
+import { createPlatformDb, operations } from "@dotmac/platform-db";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Engine } from "../src/engine/engine.ts";
+import type { Engine } from "../src/engine/engine.ts";
 import type { RunRequest, RunResult, StackSettings } from "../src/engine/stack-runner.ts";
 import { RunFailure } from "../src/engine/stack-runner.ts";
-import { jsonHeaders, startTestDb, type TestDb, testApp, userWith } from "./harness.ts";
+import { operationsOf, startTestDb, type TestDb, testEngine } from "./harness.ts";
 
 const LEASE_SECONDS = 3;
 
@@ -20,6 +19,7 @@ const LEASE_SECONDS = 3;
  */
 describe("fencing: one run per stack", () => {
   let t: TestDb;
+  let ops: ReturnType<typeof operationsOf>;
   const engines: Engine[] = [];
   const runs: { slug: string; attempt: number; start: number; end: number; stoppedAt?: number }[] = [];
 
@@ -45,58 +45,17 @@ describe("fencing: one run per stack", () => {
   };
 
   const engine = async (databaseUrl: string, db = t.db) => {
-    const e = new Engine({
-      db,
-      databaseUrl,
-      settings: {} as StackSettings,
-      concurrency: 1,
-      maxAttempts: 3,
-      leaseSeconds: LEASE_SECONDS,
-      log: pino({ level: process.env.TEST_LOG ?? "silent" }),
-      runner,
-    });
+    const e = testEngine(t, runner, { db, databaseUrl, concurrency: 1, leaseSeconds: LEASE_SECONDS });
     await e.start();
     engines.push(e);
     return e;
   };
-
-  const onboard = async (slug: string) => {
-    const { app } = testApp(t.db);
-    const admin = await userWith(t.db, ["platform:admin"]);
-    const res = await app.request("/api/platform/v1/tenants", {
-      method: "POST",
-      headers: jsonHeaders(admin.auth),
-      body: JSON.stringify({ slug, displayName: slug, plan: "starter", seats: 2 }),
-    });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { operationId: string }).operationId;
-  };
-  const row = async (id: string) => (await t.db.select().from(operations).where(eq(operations.id, id)))[0];
-  const until = async <T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> => {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      const v = await check();
-      if (v !== undefined) return v;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
-  const ended = (id: string) =>
-    until(`operation ${id} to end`, async () => {
-      const r = await row(id);
-      return r && ["succeeded", "failed", "cancelled"].includes(r.status) ? r : undefined;
-    });
-  const messages = async (id: string) =>
-    (
-      await t.db
-        .select()
-        .from(operationEvents)
-        .where(eq(operationEvents.operationId, id))
-        .orderBy(asc(operationEvents.seq))
-    ).map((e) => (e.payload as { message?: string }).message ?? "");
+  const until = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000) =>
+    waitFor(what, check, { timeoutMs, intervalMs: 50 });
 
   beforeAll(async () => {
     t = await startTestDb();
+    ops = operationsOf(t.db);
   });
   afterAll(async () => {
     for (const e of engines) await e.stop().catch(() => {});
@@ -105,7 +64,7 @@ describe("fencing: one run per stack", () => {
 
   it("stops an attempt that lost its operation; the next waits for it, and its late writes are refused", async () => {
     const a = await engine(t.url);
-    const id = await onboard("fence-taken");
+    const id = await ops.onboard("fence-taken");
     await a.kick(id, "create");
     const first = await until("attempt 1 to run", async () => runs.find((r) => r.slug === "fence-taken"));
 
@@ -117,13 +76,13 @@ describe("fencing: one run per stack", () => {
     const b = await engine(t.url);
     await b.kick(id, "create");
 
-    const done = await ended(id);
+    const done = await ops.ended(id);
     expect(done).toMatchObject({ status: "succeeded", attempt: 2 });
     const second = runs.find((r) => r.slug === "fence-taken" && r.attempt === 2);
     // Never two runs on the stack: the second began only after the first had wound down.
     expect(second?.start).toBeGreaterThanOrEqual(first.end);
     expect(first.stoppedAt).toBeDefined();
-    const said = await messages(id);
+    const said = await ops.messages(id);
     expect(said).not.toContain("late word from attempt 1");
     expect(said).toContain("waiting for an earlier attempt on this stack to end");
     expect(said.filter((m) => m === "cancelled on request")).toEqual([]);
@@ -138,24 +97,24 @@ describe("fencing: one run per stack", () => {
     viaProxy.port = String(cut.port);
     const partitioned = createPlatformDb(viaProxy.toString(), { max: 4 });
     const a = await engine(viaProxy.toString(), partitioned.db);
-    const id = await onboard("fence-cut");
+    const id = await ops.onboard("fence-cut");
     await a.kick(id, "create");
     const first = await until("attempt 1 to run", async () => runs.find((r) => r.slug === "fence-cut"));
     // A renewal or two, then the network goes.
     await new Promise((r) => setTimeout(r, LEASE_SECONDS * 1000));
     await cut.close();
-    const leaseEnd = (await row(id))?.leaseExpiresAt?.getTime() ?? 0;
+    const leaseEnd = (await ops.row(id))?.leaseExpiresAt?.getTime() ?? 0;
     await until("attempt 1 to stop itself", async () => first.stoppedAt, LEASE_SECONDS * 2000);
     expect(first.stoppedAt).toBeLessThan(leaseEnd);
     // Nothing reached the database after the cut: the lease it last renewed is the one it had.
-    expect((await row(id))?.leaseExpiresAt?.getTime()).toBe(leaseEnd);
+    expect((await ops.row(id))?.leaseExpiresAt?.getTime()).toBe(leaseEnd);
 
     await engine(t.url);
-    const done = await ended(id);
+    const done = await ops.ended(id);
     expect(done).toMatchObject({ status: "succeeded", attempt: 2 });
     const second = runs.find((r) => r.slug === "fence-cut" && r.attempt === 2);
     expect(second?.start).toBeGreaterThanOrEqual(first.end);
-    expect(await messages(id)).not.toContain("late word from attempt 1");
+    expect(await ops.messages(id)).not.toContain("late word from attempt 1");
     await a.stop().catch(() => {});
     await partitioned.close().catch(() => {});
   }, 60_000);

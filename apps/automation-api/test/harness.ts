@@ -8,19 +8,24 @@ import {
   startPostgres,
   type ThrowawayDatabase,
 } from "@dotmac/devkit";
+import { waitFor } from "@dotmac/devkit/testing";
 import { sessionCookie } from "@dotmac/http/session-cookie";
 import {
   apiTokens,
   createPlatformDb,
   migratePlatformDb,
+  operationEvents,
+  operations,
   type PlatformDb,
   platformUsers,
 } from "@dotmac/platform-db";
 import { hashPassword, hashSecret, newSecret } from "@dotmac/platform-db/secrets";
-import { sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { createApp } from "../src/app.ts";
 import { SESSION_COOKIE } from "../src/auth/principal.ts";
+import { Engine, type EngineOptions } from "../src/engine/engine.ts";
+import type { StackSettings } from "../src/engine/stack-runner.ts";
 import { createMetrics } from "../src/lib/metrics.ts";
 
 /** A migrated platform database on a real embedded Postgres, for one test file. */
@@ -109,3 +114,58 @@ export const jsonHeaders = (extra: Record<string, string> = {}) => ({
   "content-type": "application/json",
   ...extra,
 });
+
+/** An engine on the test database whose runner stands in for Pulumi; `opts` as a test needs. */
+export function testEngine(
+  t: TestDb,
+  runner: NonNullable<EngineOptions["runner"]>,
+  opts: Partial<EngineOptions> = {},
+): Engine {
+  return new Engine({
+    db: t.db,
+    databaseUrl: t.url,
+    settings: {} as StackSettings,
+    concurrency: 2,
+    maxAttempts: 3,
+    leaseSeconds: 5,
+    log: pino({ level: process.env.TEST_LOG ?? "silent" }),
+    runner,
+    ...opts,
+  });
+}
+
+/** Onboardings asked through the HTTP surface, and their operations read back as the engine runs them. */
+export function operationsOf(db: PlatformDb) {
+  const row = async (id: string) => (await db.select().from(operations).where(eq(operations.id, id)))[0];
+  return {
+    row,
+    onboard: async (slug: string) => {
+      const { app } = testApp(db);
+      const admin = await userWith(db, ["platform:admin"]);
+      const res = await app.request("/api/platform/v1/tenants", {
+        method: "POST",
+        headers: jsonHeaders(admin.auth),
+        body: JSON.stringify({ slug, displayName: slug, plan: "starter", seats: 2 }),
+      });
+      if (res.status !== 202) throw new Error(`onboarding ${slug}: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { operationId: string }).operationId;
+    },
+    ended: (id: string, timeoutMs = 30_000) =>
+      waitFor(
+        `operation ${id} to end`,
+        async () => {
+          const r = await row(id);
+          return r && ["succeeded", "failed", "cancelled"].includes(r.status) ? r : undefined;
+        },
+        { timeoutMs, intervalMs: 50 },
+      ),
+    messages: async (id: string) =>
+      (
+        await db
+          .select()
+          .from(operationEvents)
+          .where(eq(operationEvents.operationId, id))
+          .orderBy(asc(operationEvents.seq))
+      ).map((e) => (e.payload as { message?: string }).message ?? ""),
+  };
+}

@@ -1,11 +1,10 @@
 import { operations, tenants } from "@dotmac/platform-db";
 import { eq, inArray } from "drizzle-orm";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Engine } from "../src/engine/engine.ts";
+import type { Engine } from "../src/engine/engine.ts";
 import type { RunRequest, RunResult, StackSettings } from "../src/engine/stack-runner.ts";
 import { RunFailure } from "../src/engine/stack-runner.ts";
-import { jsonHeaders, startTestDb, type TestDb, testApp, userWith } from "./harness.ts";
+import { jsonHeaders, startTestDb, type TestDb, testApp, testEngine, userWith } from "./harness.ts";
 
 /**
  * The queue and its rules with two engines (two replicas) on one real database and pg-boss.
@@ -29,19 +28,7 @@ describe("operations queue across replicas", () => {
 
   beforeAll(async () => {
     t = await startTestDb();
-    engines = [0, 1].map(
-      () =>
-        new Engine({
-          db: t.db,
-          databaseUrl: t.url,
-          settings: {} as StackSettings,
-          concurrency: 2,
-          maxAttempts: 3,
-          leaseSeconds: 5,
-          log: pino({ level: "silent" }),
-          runner: recordingRunner,
-        }),
-    );
+    engines = [0, 1].map(() => testEngine(t, recordingRunner));
     for (const e of engines) await e.start();
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SizingProfile, StackPlacement } from "./placement.ts";
+import { OperationKind } from "./platform-api.ts";
 import { PulumiBackendUrl } from "./pulumi-backend.ts";
 import { TenantSlug } from "./slug.ts";
 
@@ -185,6 +186,36 @@ export const AutomationApiEnv = z.object({
   /** Runs that die with their replica are retried this many times in all, then failed. */
   DOTMAC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   DOTMAC_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+  /**
+   * On SIGTERM, how long runs in flight may go on before they are cancelled and handed back to the
+   * queue (no attempt spent). Keep it, plus a cancelled run's wind-down, under the pod's grace.
+   */
+  DOTMAC_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /** Deadlines other than OPERATION_DEADLINE_SECONDS', as `kind=seconds,…` (e.g. `create=3600`). */
+  DOTMAC_OPERATION_DEADLINES: z
+    .string()
+    .transform((s, ctx) => {
+      const entries = s
+        .split(",")
+        .filter((p) => p.trim())
+        .map((p) => p.split("=").map((x) => x.trim()));
+      const parsed = z
+        .partialRecord(
+          OperationKind,
+          z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(7 * 24 * 3600),
+        )
+        .safeParse(Object.fromEntries(entries));
+      if (!parsed.success || entries.some((e) => e.length !== 2)) {
+        ctx.addIssue({ code: "custom", message: "expected kind=seconds,… with kinds of OperationKind" });
+        return z.NEVER;
+      }
+      return parsed.data;
+    })
+    .optional(),
   /**
    * Browsers reach the platform over plain HTTP on an address other than localhost: the session
    * cookie then loses `Secure` and its `__Host-` name. Never in production.

@@ -85,6 +85,7 @@ export {
   Me,
   NasNetworks,
   NasNetworksResult,
+  OPERATION_DEADLINE_SECONDS,
   Operation,
   OperationAccepted,
   OperationEvent,
@@ -103,6 +104,7 @@ export {
   PlatformSpec,
   type PlatformSpecInput,
 } from "./platform-spec.ts";
+export { POSTGRES_SESSION_TIMEOUTS } from "./postgres-session.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
 export { crossOriginRefusal } from "./request-origin.ts";
 export {

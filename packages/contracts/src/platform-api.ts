@@ -34,6 +34,22 @@ export const OperationKind = z.enum([
 ]);
 export type OperationKind = z.infer<typeof OperationKind>;
 
+/**
+ * How long one attempt of each kind may run before it is cancelled and the operation fails with
+ * that reason: a hung provider call or a wait on a resource that never becomes ready ends there,
+ * not after hours. A fleet rollout runs its tenants' operations in waves, so it gets the most.
+ */
+export const OPERATION_DEADLINE_SECONDS: Readonly<Record<OperationKind, number>> = {
+  create: 30 * 60,
+  update: 30 * 60,
+  suspend: 15 * 60,
+  resume: 15 * 60,
+  destroy: 30 * 60,
+  preview: 10 * 60,
+  refresh: 10 * 60,
+  fleet: 6 * 3600,
+};
+
 export const OperationStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]);
 export type OperationStatus = z.infer<typeof OperationStatus>;
 

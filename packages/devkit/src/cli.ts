@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
@@ -19,7 +19,7 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
   dotmac-dev up                 toolchain + embedded Postgres + local Kubernetes; runs until Ctrl-C
   dotmac-dev toolchain ensure   build whatever the cache lacks (Pulumi, providers, Kubernetes, KWOK)
   dotmac-dev toolchain status   what is built and where
-  dotmac-dev toolchain test     go vet and go test our own Go code (the Node.js language host)
+  dotmac-dev toolchain test     go vet and go test our own Go code (the Node.js language host, the CLI guard)
   dotmac-dev images build [app…] build the apps' images with buildah (no daemon): radius isp-ops platform-admin automation-api
   dotmac-dev images push --registry HOST [--insecure] [app…]   publish them with skopeo as HOST/dotmac/<app>:<version>
   dotmac-dev cluster up         start the local control plane in the background
@@ -159,10 +159,18 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "toolchain test": {
-      const dir = join(repoRoot, "packages/devkit/toolchain/pulumi-language-nodejs");
-      const goEnv = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly" };
-      await run(env.goBin, ["vet", "./..."], { cwd: dir, env: goEnv });
-      out((await run(env.goBin, ["test", "-count=1", "./..."], { cwd: dir, env: goEnv })).trim());
+      // The go on PATH too: the guard's tests build it.
+      const goEnv = {
+        ...process.env,
+        GOTOOLCHAIN: "local",
+        GOFLAGS: "-mod=readonly",
+        PATH: `${dirname(env.goBin)}:${process.env.PATH ?? ""}`,
+      };
+      for (const module of ["pulumi-language-nodejs", "engine-guard"]) {
+        const dir = join(repoRoot, "packages/devkit/toolchain", module);
+        await run(env.goBin, ["vet", "./..."], { cwd: dir, env: goEnv });
+        out((await run(env.goBin, ["test", "-count=1", "./..."], { cwd: dir, env: goEnv })).trim());
+      }
       return 0;
     }
     case "toolchain status":

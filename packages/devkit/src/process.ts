@@ -168,6 +168,24 @@ async function parents(): Promise<Map<number, number>> {
 }
 
 /**
+ * The live processes whose environment holds `entry` (`NAME=value`): a variable a test gives a
+ * process is inherited by everything it starts, so this finds them even once re-parented.
+ */
+export async function processesCarrying(entry: string): Promise<{ pid: number; command: string }[]> {
+  const found: { pid: number; command: string }[] = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
+    if (!environ.split("\0").includes(entry)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    found.push({ pid: Number(pid), command: cmdline.replaceAll("\0", " ").trim() });
+  }
+  return found;
+}
+
+/**
  * Kills `pid` and everything it started, at once, as a failed node or a killed container does.
  * The tree is frozen (SIGSTOP) while it is collected, so nothing in it forks, exits or is
  * reparented meanwhile; then all of it gets SIGKILL. A process-group kill is not enough: Pulumi

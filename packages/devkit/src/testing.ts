@@ -21,7 +21,7 @@ export { forwardTcp } from "./net/forward.ts";
 export { hostClient } from "./net/host-client.ts";
 export { createPodHost, HOST_IP, offerToPods, type PodHost } from "./net/pod-network.ts";
 export { loadHttp, podNetns, probeTcp, type TcpTarget } from "./net/probe.ts";
-export { crashTree, waitFor } from "./process.ts";
+export { crashTree, processesCarrying, waitFor } from "./process.ts";
 
 import type { Log } from "./progress.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";

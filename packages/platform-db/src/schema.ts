@@ -70,6 +70,11 @@ export const operations = pgTable(
     result: jsonb(),
     error: text(),
     attempt: integer().notNull().default(0),
+    /**
+     * Attempts a replica handed back unfinished as it shut down: they count as no attempt against
+     * the limit (the attempt number itself only grows: it fences runs).
+     */
+    handedBack: integer().notNull().default(0),
     /** Renewed by the replica running it; a lapsed lease means that replica died. */
     leaseExpiresAt: timestamp({ withTimezone: true }),
     /** Set by a cancel; the replica running it sees it at its next heartbeat and interrupts. */

@@ -60,6 +60,16 @@ describe("platform database migrations", () => {
     expect(applied).toHaveLength(journal.entries.length);
   });
 
+  it("bounds every session of the pool: a statement and an open transaction cannot hold it for ever", async () => {
+    const { db, close } = createPlatformDb(database.url, { max: 1 });
+    const [row] = await db.execute<{ statement: string; idle: string }>(
+      sql`select current_setting('statement_timeout') as statement,
+                 current_setting('idle_in_transaction_session_timeout') as idle`,
+    );
+    await close();
+    expect(row).toEqual({ statement: "30s", idle: "1min" });
+  });
+
   it("enforces what the schema promises", async () => {
     const { db, close } = createPlatformDb(database.url, { max: 2 });
     try {

@@ -64,6 +64,14 @@ describe("tenant database", () => {
       .returning()
       .then((rows) => rows[0] as typeof servicePlans.$inferSelect);
 
+  it("bounds every session of the pool: a statement and an open transaction cannot hold it for ever", async () => {
+    const [row] = await db.execute<{ statement: string; idle: string }>(
+      sql`select current_setting('statement_timeout') as statement,
+                 current_setting('idle_in_transaction_session_timeout') as idle`,
+    );
+    expect(row).toEqual({ statement: "30s", idle: "1min" });
+  });
+
   it("numbers accounts in order, once each", async () => {
     const fibre = await plan("Fibre 100");
     const rows = await db

@@ -1,4 +1,9 @@
-import { TenantSpec } from "@dotmac/contracts";
+import {
+  OPERATION_DEADLINE_SECONDS,
+  type OperationKind,
+  POSTGRES_SESSION_TIMEOUTS,
+  TenantSpec,
+} from "@dotmac/contracts";
 import type { PlatformDb } from "@dotmac/platform-db";
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
@@ -22,6 +27,10 @@ export interface EngineOptions {
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly leaseSeconds: number;
+  /** Per kind, where not OPERATION_DEADLINE_SECONDS'. */
+  readonly deadlines?: Partial<Record<OperationKind, number>> | undefined;
+  /** On stop, how long runs in flight may go on before they are cancelled and handed back. */
+  readonly shutdownGraceSeconds?: number;
   readonly log: Logger;
   /** The stack runner; tests of the HTTP surface pass one that records instead of deploying. */
   readonly runner?: (settings: StackSettings, req: RunRequest) => Promise<RunResult>;
@@ -29,6 +38,14 @@ export interface EngineOptions {
 }
 
 const STACK_QUEUE = "stack-operations";
+
+/** Why a run was interrupted, as its AbortSignal's reason. */
+type StopReason = "cancel" | "lease" | "shutdown" | "deadline";
+const reasonOf = (signal: AbortSignal): StopReason | undefined =>
+  signal.aborted ? (signal.reason as StopReason) : undefined;
+
+/** How long a run may still take to end once interrupted (a cancelled `pulumi up` winds down). */
+const WIND_DOWN_MS = 15_000;
 const FLEET_QUEUE = "fleet-operations";
 
 /**
@@ -53,7 +70,12 @@ export class Engine {
   }
 
   async start(): Promise<void> {
-    const boss = new PgBoss({ connectionString: this.opts.databaseUrl, schema: "pgboss", max: 4 });
+    const boss = new PgBoss({
+      connectionString: this.opts.databaseUrl,
+      schema: "pgboss",
+      max: 4,
+      ...POSTGRES_SESSION_TIMEOUTS,
+    });
     boss.on("error", (error) => this.opts.log.error({ err: error.message }, "queue error"));
     await boss.start();
     for (const name of [STACK_QUEUE, FLEET_QUEUE]) {
@@ -67,12 +89,23 @@ export class Engine {
     this.sweeper = setInterval(() => void this.sweep(), Math.max(1000, (this.opts.leaseSeconds * 1000) / 3));
   }
 
-  /** Stops taking work; runs in flight are interrupted and left for the lease to hand over. */
+  /**
+   * Stops taking work and lets runs in flight finish within the grace; those still running then
+   * are cancelled and handed back to the queue without spending an attempt. A run that will not
+   * end even then is left to its lease, and a survivor retries it.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.sweeper);
-    for (const controller of this.running.values()) controller.abort();
-    await Promise.race([Promise.all(this.workers), new Promise((r) => setTimeout(r, 15_000))]);
+    const workers = Promise.all(this.workers);
+    const graceMs = (this.opts.shutdownGraceSeconds ?? 15) * 1000;
+    if (this.running.size > 0) {
+      this.opts.log.info({ runs: this.running.size, graceMs }, "draining: waiting for runs in flight");
+    }
+    if (!(await settlesWithin(workers, graceMs))) {
+      for (const controller of this.running.values()) controller.abort("shutdown" satisfies StopReason);
+      await settlesWithin(workers, WIND_DOWN_MS);
+    }
     await this.boss?.stop({ graceful: true, wait: true, timeout: 15_000 });
   }
 
@@ -115,7 +148,7 @@ export class Engine {
 
   /** Interrupts a run on this replica, if it is here (other replicas see the flag at heartbeat). */
   interrupt(operationId: string): void {
-    this.running.get(operationId)?.abort();
+    this.running.get(operationId)?.abort("cancel" satisfies StopReason);
   }
 
   private async sweep(): Promise<void> {
@@ -178,7 +211,7 @@ export class Engine {
     const lose = (why: string) => {
       if (!lost) log.error(`${why}: stopping the run`);
       lost = true;
-      controller.abort();
+      controller.abort("lease" satisfies StopReason);
     };
     const beat = setInterval(async () => {
       const sent = Date.now();
@@ -186,7 +219,7 @@ export class Engine {
         const renewed = await lease.renew();
         if (!renewed.alive) return lose("the operation is no longer this attempt's");
         validUntil = sent + leaseMs;
-        if (renewed.cancelRequested) controller.abort();
+        if (renewed.cancelRequested) controller.abort("cancel" satisfies StopReason);
       } catch (error) {
         log.warn({ err: (error as Error).message }, "lease renewal failed");
       }
@@ -217,11 +250,18 @@ export class Engine {
     let lease: RunLease | undefined;
     let watch: ReturnType<Engine["keepLease"]> | undefined;
     let finished = false;
+    const deadlineSeconds =
+      this.opts.deadlines?.[op.kind as OperationKind] ?? OPERATION_DEADLINE_SECONDS[op.kind as OperationKind];
+    const deadline = setTimeout(
+      () => controller.abort("deadline" satisfies StopReason),
+      deadlineSeconds * 1000,
+    );
     try {
       lease = RunLease.open(this.opts.databaseUrl, op, this.opts.leaseSeconds);
       watch = this.keepLease(lease, controller, since, log);
-      finished = await this.run(op, lease, controller, watch.lost, log);
+      finished = await this.run(op, lease, controller, watch.lost, log, deadlineSeconds);
     } finally {
+      clearTimeout(deadline);
       watch?.stop();
       // Only now, with the run's processes ended, may the next attempt have the stack.
       await lease?.close();
@@ -233,6 +273,23 @@ export class Engine {
     }
   }
 
+  /**
+   * A run cut short by this replica's shutdown goes back in line; the attempt does not count
+   * against the limit, since nothing went wrong with it. The stack's advisory lock is released
+   * only after this (the next attempt waits for it), and that attempt runs as a recovery.
+   */
+  private async handBack(op: OperationRow, emit: ReturnType<Engine["emitter"]>, log: Logger) {
+    await emit({
+      type: "status",
+      payload: {
+        status: "queued",
+        message: "handed back by a replica shutting down; another replica continues it (no attempt spent)",
+      },
+    });
+    if (await this.store.handBack(op)) log.warn("interrupted by shutdown; handed back to the queue");
+    else log.warn("interrupted by shutdown; the operation had already moved on");
+  }
+
   /** Runs a claimed operation to its end; false when it was left for another attempt. */
   private async run(
     op: OperationRow,
@@ -240,6 +297,7 @@ export class Engine {
     controller: AbortController,
     lost: () => boolean,
     log: Logger,
+    deadlineSeconds: number,
   ): Promise<boolean> {
     const emit = this.emitter(op.id, await this.store.nextSeq(op.id), op.attempt);
     log.info("operation started");
@@ -257,11 +315,20 @@ export class Engine {
       if (controller.signal.aborted) throw new RunFailure("cancelled");
       if (op.kind === "fleet") {
         const result = await runFleet(this, op, controller.signal, emit);
-        outcome = controller.signal.aborted ? "cancelled" : result.failed > 0 ? "failed" : "succeeded";
-        fields = {
-          result,
-          ...(result.failed > 0 ? { error: `${result.failed} of ${result.total} tenants failed` } : {}),
-        };
+        const reason = reasonOf(controller.signal);
+        // A retried rollout picks up the children it started: it can be handed back too.
+        if (reason === "shutdown") {
+          await this.handBack(op, emit, log);
+          return false;
+        }
+        outcome = reason === "cancel" ? "cancelled" : reason || result.failed > 0 ? "failed" : "succeeded";
+        const error =
+          reason === "deadline"
+            ? deadlineMessage(op.kind, deadlineSeconds)
+            : result.failed > 0
+              ? `${result.failed} of ${result.total} tenants failed`
+              : undefined;
+        fields = { result, ...(error ? { error } : {}) };
       } else {
         const tenant = op.tenantId ? await this.store.tenant(op.tenantId) : undefined;
         // A preview of an onboarding has no tenant yet: only the spec it was asked with.
@@ -294,14 +361,18 @@ export class Engine {
         log.warn("stopped after losing its lease; the operation is another attempt's");
         return false;
       }
-      if (this.stopping && controller.signal.aborted) {
-        // Shutting down: it stays `running` in the table; the lease lapses and a survivor retries.
-        log.warn("interrupted by shutdown; left for another replica");
+      const reason = reasonOf(controller.signal);
+      if (reason === "shutdown") {
+        await this.handBack(op, emit, log);
         return false;
       }
-      outcome = controller.signal.aborted ? "cancelled" : "failed";
+      outcome = reason === "cancel" ? "cancelled" : "failed";
       const message =
-        error instanceof RunFailure ? error.message : "internal error while running the operation";
+        reason === "deadline"
+          ? deadlineMessage(op.kind, deadlineSeconds)
+          : error instanceof RunFailure
+            ? error.message
+            : "internal error while running the operation";
       if (!(error instanceof RunFailure)) log.error({ err: (error as Error).message }, "operation crashed");
       fields = {
         error: outcome === "cancelled" ? "cancelled on request" : message,
@@ -322,5 +393,23 @@ export class Engine {
     log.info({ outcome }, "operation finished");
     this.opts.onFinished?.(op, outcome);
     return true;
+  }
+}
+
+function deadlineMessage(kind: string, seconds: number): string {
+  const span = seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+  return `exceeded the ${span} deadline of a ${kind} operation; the run was cancelled`;
+}
+
+/** Whether `promise` settled within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

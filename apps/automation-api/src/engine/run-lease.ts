@@ -1,3 +1,4 @@
+import { POSTGRES_SESSION_TIMEOUTS } from "@dotmac/contracts";
 import postgres from "postgres";
 
 /** The operation a run holds, as claimed: its attempt number is the fencing token. */
@@ -40,6 +41,7 @@ export class RunLease {
       max_lifetime: null,
       onnotice: () => {},
       connection: {
+        ...POSTGRES_SESSION_TIMEOUTS,
         application_name: "dotmac-run-lease",
         tcp_keepalives_idle: 10,
         tcp_keepalives_interval: 3,

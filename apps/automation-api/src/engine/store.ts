@@ -205,6 +205,21 @@ export class OperationStore {
   }
 
   /**
+   * Puts a running operation back in line, if `op`'s attempt still holds it, counting the attempt
+   * as handed back (the attempt number, the fence, still only grows).
+   */
+  async handBack(op: OperationRow): Promise<boolean> {
+    const rows = await this.db
+      .update(operations)
+      .set({ status: "queued", leaseExpiresAt: null, handedBack: sql`${operations.handedBack} + 1` })
+      .where(
+        and(eq(operations.id, op.id), eq(operations.status, "running"), eq(operations.attempt, op.attempt)),
+      )
+      .returning({ id: operations.id });
+    return rows.length > 0;
+  }
+
+  /**
    * Operations whose replica stopped renewing the lease (killed, crashed, partitioned) a grace
    * period ago: put back in line for another attempt, or failed with the reason once attempts are
    * used up. The grace leaves a run that lost its lease time to see it and stop on its own.
@@ -218,7 +233,7 @@ export class OperationStore {
     const requeued: OperationRow[] = [];
     const failed: OperationRow[] = [];
     for (const op of expired) {
-      if (op.attempt < maxAttempts && !op.cancelRequestedAt && op.kind !== "fleet") {
+      if (op.attempt - op.handedBack < maxAttempts && !op.cancelRequestedAt && op.kind !== "fleet") {
         const [row] = await this.db
           .update(operations)
           .set({ status: "queued", leaseExpiresAt: null })
@@ -228,7 +243,7 @@ export class OperationStore {
       } else {
         const reason = op.cancelRequestedAt
           ? "cancelled; the replica running it stopped before it could finish"
-          : `the replica running it stopped ${op.attempt} time(s); giving up after ${maxAttempts} attempts`;
+          : `the replica running it stopped ${op.attempt - op.handedBack} time(s); giving up after ${maxAttempts} attempts`;
         await this.finish(op, op.cancelRequestedAt ? "cancelled" : "failed", { error: reason });
         failed.push(op);
       }

@@ -27,11 +27,18 @@ export interface TenantMail {
 }
 
 /**
+ * A relay that accepts the connection and then stalls fails the send within seconds (nodemailer
+ * waits minutes by default), so a billing run or a request that mails is not held up by it.
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+export type SmtpTimeouts = typeof SMTP_TIMEOUTS;
+
+/**
  * Mail over SMTP (SMTP_URL, smtp:// or smtps:// with the relay's credentials in it) from
  * MAIL_FROM. One pooled connection per tenant process.
  */
-export function smtpMailer(url: string, from: string): Mailer {
-  const transport = createTransport(url, { from });
+export function smtpMailer(url: string, from: string, timeouts: SmtpTimeouts = SMTP_TIMEOUTS): Mailer {
+  const transport = createTransport({ url, ...timeouts }, { from });
   return async (mail) => {
     const info = await transport.sendMail({
       to: mail.to,

@@ -2,6 +2,7 @@ import { type Me, type PlatformPermission, permits } from "@dotmac/contracts";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import type { z } from "zod";
+import { UPSTREAM_HEADERS_TIMEOUT_MS } from "./api-proxy.ts";
 import { adminEnv } from "./env.ts";
 
 export const API_BASE = "/api/platform/v1";
@@ -22,6 +23,7 @@ export async function api<T = unknown>(
     },
     ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
     cache: "no-store",
+    signal: AbortSignal.timeout(UPSTREAM_HEADERS_TIMEOUT_MS),
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

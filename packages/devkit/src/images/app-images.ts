@@ -135,8 +135,9 @@ async function stagePulumiToolchain(toolchain: Toolchain): Promise<string> {
       "pulumi-resource-kubernetes",
     ),
   };
+  const guard = join(toolchain.guardBinDir, "pulumi");
   // The cache folders are named by their build keys, so their real paths say what is staged.
-  const origins = await Promise.all(Object.values(sources).map((f) => realpath(f)));
+  const origins = await Promise.all([...Object.values(sources), guard].map((f) => realpath(f)));
   const key = createHash("sha256").update(JSON.stringify(origins)).digest("hex").slice(0, 12);
   const dir = join(repoRoot, ".dotmac/images/context/pulumi");
   const marker = join(dir, ".staged");
@@ -148,6 +149,10 @@ async function stagePulumiToolchain(toolchain: Toolchain): Promise<string> {
     // `pulumi plugin install` leaves the provider 0700: the image's user must run it too.
     await chmod(join(dir, "bin", name), 0o755);
   }
+  // The CLI's guard takes the CLI's name in a folder of its own, ahead of it on the image's PATH.
+  await mkdir(join(dir, "guard"), { recursive: true });
+  await cp(guard, join(dir, "guard", "pulumi"));
+  await chmod(join(dir, "guard", "pulumi"), 0o755);
   // The dynamic-provider plugin is the language host under another name (see its README).
   await symlink("pulumi-language-nodejs", join(dir, "bin", "pulumi-resource-pulumi-nodejs"));
   await writeFile(marker, key);

@@ -11,6 +11,11 @@ import { goBuilds, versions } from "./tools.ts";
 export interface Toolchain {
   /** Holds `pulumi` and `pulumi-language-nodejs`. */
   readonly pulumiBinDir: string;
+  /**
+   * Holds the CLI's guard, also named `pulumi`: first on PATH, it runs the CLI found after it so
+   * that no plugin outlives the CLI or its caller.
+   */
+  readonly guardBinDir: string;
   /** Holds etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl. */
   readonly kubernetesBinDir: string;
   /** The real node's other programs by name: coredns, metrics-server, dotmac-netpol, pause. */
@@ -62,6 +67,7 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
   const ambient = await ambientPulumi();
   const pulumiBinDir = ambient ?? (await ensure("pulumi"));
   const languageBinDir = ambient ?? (await ensure("pulumi-language-nodejs"));
+  const guardBinDir = await ensure("engine-guard");
   const kubernetesBinDir = await ensure("kubernetes");
   const kwokBinDir = await ensure("kwok");
   const nodeBinaries = {} as Record<NodeBinary, string>;
@@ -87,6 +93,7 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
   const binDir = ambient ?? (await sameDir(pulumiBinDir, languageBinDir));
   return {
     pulumiBinDir: binDir,
+    guardBinDir,
     kubernetesBinDir,
     kwokBinDir,
     nodeBinaries,
@@ -159,7 +166,7 @@ export function pulumiEnv(
 ): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    PATH: `${toolchain.pulumiBinDir}:${process.env.PATH ?? ""}`,
+    PATH: `${toolchain.guardBinDir}:${toolchain.pulumiBinDir}:${process.env.PATH ?? ""}`,
     PULUMI_HOME: toolchain.pulumiHome,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

@@ -156,6 +156,16 @@ export const goBuilds: readonly GoBuild[] = [
     binaries: ["stripe-mock"],
   },
   {
+    // Ours: the Pulumi CLI's guard, under its name first on PATH (see its main.go).
+    name: "engine-guard",
+    version: "1",
+    moduleDir: join(toolchainDir, "engine-guard"),
+    packages: ["."],
+    output: "pulumi",
+    ldflags: [],
+    binaries: ["pulumi"],
+  },
+  {
     name: "pause",
     version: "1",
     moduleDir: join(toolchainDir, "pause"),

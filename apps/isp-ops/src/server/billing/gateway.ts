@@ -46,6 +46,9 @@ export interface PaymentGateway {
   refund(input: { paymentReference: string; amountMinor: number; idempotencyKey: string }): Promise<string>;
 }
 
+/** How long a Stripe call may take before the subscriber or staff member is told it failed. */
+export const STRIPE_TIMEOUT_MS = 15_000;
+
 /**
  * Stripe Checkout through the stripe SDK: a Checkout Session per invoice (its id in the metadata),
  * settled by `checkout.session.completed` once paid. `apiUrl` aims the SDK elsewhere than Stripe
@@ -55,18 +58,20 @@ export function stripeGateway(opts: {
   secretKey: string;
   webhookSecret: string;
   apiUrl?: string | undefined;
+  /** Per request to Stripe (the SDK waits 80 s by default). */
+  timeoutMs?: number;
 }): PaymentGateway {
   const api = opts.apiUrl ? new URL(opts.apiUrl) : undefined;
-  const stripe = new Stripe(
-    opts.secretKey,
-    api
+  const stripe = new Stripe(opts.secretKey, {
+    timeout: opts.timeoutMs ?? STRIPE_TIMEOUT_MS,
+    ...(api
       ? {
           host: api.hostname,
           port: api.port || (api.protocol === "https:" ? 443 : 80),
           protocol: api.protocol === "https:" ? "https" : "http",
         }
-      : {},
-  );
+      : {}),
+  });
   return {
     name: "stripe",
     async checkout(input) {
