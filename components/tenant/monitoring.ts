@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { componentResources, type TenantSpec, tenantHosts } from "@dotmac/contracts";
+import { componentResources, grafanaHost, type TenantSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { appLabeller } from "../shared/app-labels.ts";
@@ -52,7 +52,7 @@ export interface MonitoringArgs extends Scheduling {
   readonly suspended: boolean;
 }
 
-/** Per-tenant Prometheus and Grafana; Grafana is served under /grafana on the tenant's host. */
+/** Per-tenant Prometheus and Grafana; Grafana is served on a host of its own (grafanaHost). */
 export class Monitoring extends pulumi.ComponentResource {
   readonly grafanaUrl: pulumi.Output<string>;
 
@@ -196,7 +196,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { metadata: metadata("grafana-dashboards", "grafana"), data: dashboards },
       { parent: this },
     );
-    const host = tenantHosts(spec)[0] ?? `${spec.slug}.isp.${spec.baseDomain}`;
+    const host = grafanaHost(spec);
     new k8s.apps.v1.Deployment(
       `${name}-grafana`,
       {
@@ -218,8 +218,10 @@ export class Monitoring extends pulumi.ComponentResource {
                   probe: { path: "/api/health", port: GRAFANA_PORT },
                   envFrom: [{ secretRef: { name: grafanaSecret.metadata.name } }],
                   env: [
-                    { name: "GF_SERVER_ROOT_URL", value: `https://${host}/grafana/` },
-                    { name: "GF_SERVER_SERVE_FROM_SUB_PATH", value: "true" },
+                    { name: "GF_SERVER_ROOT_URL", value: `https://${host}/` },
+                    // Its session cookie stays on its own host and is sent on no cross-site request.
+                    { name: "GF_SECURITY_COOKIE_SECURE", value: "true" },
+                    { name: "GF_SECURITY_COOKIE_SAMESITE", value: "strict" },
                     { name: "GF_PATHS_PROVISIONING", value: "/etc/grafana/provisioning" },
                     { name: "GF_PATHS_DATA", value: "/var/lib/grafana/data" },
                     { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
@@ -273,10 +275,10 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     const ingress = tlsIngress({
       hosts: [host],
-      path: "/grafana",
+      path: "/",
       service: "grafana",
       port: GRAFANA_PORT,
-      tlsSecretName: `${spec.slug}-tls`,
+      tlsSecretName: `${spec.slug}-grafana-tls`,
       ingressClassName: args.ingressClassName,
       clusterIssuer: args.clusterIssuer,
     });
@@ -286,7 +288,7 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.grafanaUrl = pulumi.output(`https://${host}/grafana/`);
+    this.grafanaUrl = pulumi.output(`https://${host}/`);
     this.registerOutputs({ grafanaUrl: this.grafanaUrl });
   }
 }

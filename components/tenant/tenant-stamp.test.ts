@@ -422,7 +422,21 @@ describe("TenantStamp", () => {
     ]);
     expect(one("kubernetes:policy/v1:PodDisruptionBudget").inputs.spec).toMatchObject({ minAvailable: 1 });
     expect(outputs.appUrl).toBe("https://fast-fiber.isp.dotmac.io");
-    expect(outputs.grafanaUrl).toBe("https://fast-fiber.isp.dotmac.io/grafana/");
+    // Grafana on a host of its own: a script in a dashboard cannot reach the staff API as staff.
+    expect(outputs.grafanaUrl).toBe("https://grafana.fast-fiber.isp.dotmac.io/");
+    const grafana = one("kubernetes:networking.k8s.io/v1:Ingress", "grafana");
+    expect(grafana.inputs.spec.rules.map((r: any) => r.host)).toEqual(["grafana.fast-fiber.isp.dotmac.io"]);
+    expect(grafana.inputs.spec.tls).toEqual([
+      { hosts: ["grafana.fast-fiber.isp.dotmac.io"], secretName: "fast-fiber-grafana-tls" },
+    ]);
+    const grafanaEnv = containerEnv(
+      one("kubernetes:apps/v1:Deployment", "grafana").inputs.spec.template.spec.containers[0],
+    );
+    expect(grafanaEnv).toMatchObject({
+      GF_SERVER_ROOT_URL: "https://grafana.fast-fiber.isp.dotmac.io/",
+      GF_SECURITY_COOKIE_SAMESITE: "strict",
+    });
+    expect(grafanaEnv).not.toHaveProperty("GF_SERVER_SERVE_FROM_SUB_PATH");
   });
 
   it("gives isp-ops and RADIUS exactly the environment their own schemas read", async () => {

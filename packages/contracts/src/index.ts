@@ -129,6 +129,7 @@ export {
   DatabaseTarget,
   defaultImages,
   effectiveFeatures,
+  grafanaHost,
   NasCidrs,
   TenantSpec,
   TenantSpecChange,

@@ -192,6 +192,15 @@ export function effectiveFeatures(spec: Pick<TenantSpec, "plan" | "features">): 
   return new Set(spec.features ?? tiers[spec.plan].defaultFeatures);
 }
 
+/**
+ * Where the tenant's Grafana is served: a host of its own, never under the app's origin (a script
+ * injected into a dashboard would otherwise call the staff API with the staff's cookie). A slug
+ * has no dots, so no tenant's app host can be it, and custom domains under .isp. are refused.
+ */
+export function grafanaHost(spec: Pick<TenantSpec, "slug" | "baseDomain">): string {
+  return `grafana.${spec.slug}.isp.${spec.baseDomain}`;
+}
+
 /** Host names the tenant's app answers on. */
 export function tenantHosts(spec: Pick<TenantSpec, "slug" | "baseDomain" | "customDomains">): string[] {
   return [`${spec.slug}.isp.${spec.baseDomain}`, ...spec.customDomains];
