@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { onStopSignal } from "@dotmac/http/drain";
 import { createPlatformDb, migratePlatformDb } from "@dotmac/platform-db";
 import { createAdmin } from "./bootstrap.ts";
 import { startApi } from "./server.ts";
@@ -14,12 +15,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, arg] = argv;
   if (command === "serve") {
     const api = await startApi();
-    const stop = async () => {
+    onStopSignal(async () => {
       await api.stop();
       process.exit(0);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    });
     return -1;
   }
   if (command === "create-admin" && arg) {

@@ -69,10 +69,12 @@ describe("no process outlives its engine", () => {
       { timeoutMs, intervalMs: 200 },
     );
 
+  /** How the replica ended: its exit code, or the signal that ended it. */
   const exited = (child: ChildProcess) =>
-    new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null) resolve(child.exitCode);
-      else child.once("exit", (code) => resolve(code));
+    new Promise<string>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        resolve(child.signalCode ?? `exit ${child.exitCode}`);
+      else child.once("exit", (code, signal) => resolve(signal ?? `exit ${code}`));
     });
 
   it("ends every process of a run within seconds when its replica is killed with SIGKILL", async () => {
@@ -88,7 +90,7 @@ describe("no process outlives its engine", () => {
   it("on SIGTERM hands the run back and exits, leaving no process behind; a survivor finishes it", async () => {
     const { replica, mark, operationId } = await replicaMidRun({ DOTMAC_SHUTDOWN_GRACE_SECONDS: "1" });
     replica.kill("SIGTERM");
-    expect(await exited(replica)).toBe(0);
+    expect(await exited(replica)).toBe("exit 0");
     await gone(mark, 10_000);
     const [handedBack] = await platformDb.db.select().from(operations).where(eq(operations.id, operationId));
     expect(handedBack).toMatchObject({ status: "queued", attempt: 1, handedBack: 1 });

@@ -1,3 +1,4 @@
+import { onStopSignal } from "@dotmac/http/drain";
 import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import pino from "pino";
@@ -42,13 +43,11 @@ async function main(): Promise<void> {
     },
     "RADIUS listening",
   );
-  const stop = async () => {
+  onStopSignal(async () => {
     await server.stop();
     await close();
     process.exit(0);
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  });
 }
 
 if (process.argv[2] !== "serve") {
