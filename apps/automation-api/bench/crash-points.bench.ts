@@ -76,12 +76,22 @@ try {
     const ended = op.status === "succeeded" || (op.status === "failed" && Boolean(op.error));
     const isLoadable = op.status === "succeeded" ? await loadable(slug) : true;
     let drift = "-";
+    let drifted = false;
     if (op.status === "succeeded") {
       const refresh = await call(survivor.url, `/tenants/${slug}/refresh`, { method: "POST" });
       const done = await settle(survivor.url, refresh.operationId);
-      drift = done.status === "succeeded" ? JSON.stringify(done.result.changes) : `refresh ${done.status}`;
+      // A refresh counts every resource it found as it was under "same"; anything else is drift.
+      const changes: Record<string, number> = done.result?.changes ?? {};
+      const moved = Object.entries(changes).filter(([kind]) => kind !== "same");
+      drifted = done.status !== "succeeded" || moved.length > 0;
+      drift =
+        done.status !== "succeeded"
+          ? `refresh ${done.status}`
+          : moved.length > 0
+            ? JSON.stringify(Object.fromEntries(moved))
+            : `none (${changes.same ?? 0} same)`;
     }
-    const ok = ended && isLoadable && (drift === "-" || drift === "{}");
+    const ok = ended && isLoadable && !drifted;
     if (!ok) broken++;
     rows.push([
       String(i),

