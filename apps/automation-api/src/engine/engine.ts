@@ -250,8 +250,8 @@ export class Engine {
     let lease: RunLease | undefined;
     let watch: ReturnType<Engine["keepLease"]> | undefined;
     let finished = false;
-    const deadlineSeconds =
-      this.opts.deadlines?.[op.kind as OperationKind] ?? OPERATION_DEADLINE_SECONDS[op.kind as OperationKind];
+    const kind = op.kind as OperationKind;
+    const deadlineSeconds = this.opts.deadlines?.[kind] ?? OPERATION_DEADLINE_SECONDS[kind];
     const deadline = setTimeout(
       () => controller.abort("deadline" satisfies StopReason),
       deadlineSeconds * 1000,
@@ -259,7 +259,14 @@ export class Engine {
     try {
       lease = RunLease.open(this.opts.databaseUrl, op, this.opts.leaseSeconds);
       watch = this.keepLease(lease, controller, since, log);
-      finished = await this.run(op, lease, controller, watch.lost, log, deadlineSeconds);
+      finished = await this.run(
+        op,
+        lease,
+        controller,
+        watch.lost,
+        log,
+        deadlineMessage(kind, deadlineSeconds),
+      );
     } finally {
       clearTimeout(deadline);
       watch?.stop();
@@ -297,7 +304,8 @@ export class Engine {
     controller: AbortController,
     lost: () => boolean,
     log: Logger,
-    deadlineSeconds: number,
+    /** What the operation fails with when its deadline ends the run. */
+    deadlineError: string,
   ): Promise<boolean> {
     const emit = this.emitter(op.id, await this.store.nextSeq(op.id), op.attempt);
     log.info("operation started");
@@ -324,7 +332,7 @@ export class Engine {
         outcome = reason === "cancel" ? "cancelled" : reason || result.failed > 0 ? "failed" : "succeeded";
         const error =
           reason === "deadline"
-            ? deadlineMessage(op.kind, deadlineSeconds)
+            ? deadlineError
             : result.failed > 0
               ? `${result.failed} of ${result.total} tenants failed`
               : undefined;
@@ -369,7 +377,7 @@ export class Engine {
       outcome = reason === "cancel" ? "cancelled" : "failed";
       const message =
         reason === "deadline"
-          ? deadlineMessage(op.kind, deadlineSeconds)
+          ? deadlineError
           : error instanceof RunFailure
             ? error.message
             : "internal error while running the operation";
