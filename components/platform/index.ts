@@ -1,3 +1,4 @@
+export { pulumiStateUrl } from "./automation-api.ts";
 export {
   automationApiClusterRules,
   automationApiUser,
@@ -8,6 +9,5 @@ export {
   PlatformStamp,
   type PlatformStampArgs,
   platformDatabaseSizing,
-  pulumiStateUrl,
 } from "./platform-stamp.ts";
 export { StateBackend, type StateBackendArgs } from "./state-backend.ts";

@@ -1,5 +1,6 @@
 export { GenieAcs } from "./genieacs.ts";
-export { disruptionBudget, IspOps, ispOpsEnv } from "./isp-ops.ts";
+export { IspOps } from "./isp-ops.ts";
+export { disruptionBudget, ispOpsEnv } from "./isp-ops-env.ts";
 export { dashboards, Monitoring, prometheusConfig } from "./monitoring.ts";
 export {
   limitRangeLimits,

@@ -2,7 +2,7 @@ import { TenantSpec } from "@dotmac/contracts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pgIdentifier, tenantDatabaseName } from "../database/postgres-database.ts";
-import { disruptionBudget, ispOpsEnv } from "./isp-ops.ts";
+import { disruptionBudget, ispOpsEnv } from "./isp-ops-env.ts";
 import { dashboards, prometheusConfig } from "./monitoring.ts";
 import { quotaHard } from "./namespace-specs.ts";
 import { networkPolicySpecs, urlEgress } from "./network-policy-specs.ts";

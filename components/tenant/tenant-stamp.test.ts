@@ -1,3 +1,4 @@
+// Long file: every part of the stamp checked on the mocked engine for each plan tier; the cases share the tier table and mocks.
 import { type PlanTier, TenantSpec, type TenantSpecInput, tiers } from "@dotmac/contracts";
 import { IspOpsProcessEnv, IspOpsTenantEnv, RadiusEnv } from "@dotmac/contracts/app-env";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -339,7 +340,7 @@ describe("TenantStamp", () => {
         .filter((t) => t.startsWith("kubernetes:") && t !== "kubernetes:core/v1:Namespace"),
     );
     expect(kinds.size).toBeGreaterThan(10);
-    const plural = (kind: string) => kind.toLowerCase().replace(/y$/, "ie").replace(/(s)$/, "$1e") + "s";
+    const plural = (kind: string) => `${kind.toLowerCase().replace(/y$/, "ie").replace(/(s)$/, "$1e")}s`;
     for (const type of kinds) {
       const [, groupVersion = "", kind = ""] = type.split(":");
       const group = groupVersion.includes("/") ? (groupVersion.split("/")[0] ?? "") : "";

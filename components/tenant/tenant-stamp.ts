@@ -3,7 +3,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ManagedDatabase, type PostgresServerArgs } from "../database/managed-database.ts";
 import { tenantDatabaseName } from "../database/postgres-database.ts";
-import { GeneratedSecret } from "../shared/generated-secret.ts";
 import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
 import type { Scheduling } from "../shared/workload-specs.ts";
 import { GenieAcs } from "./genieacs.ts";
@@ -18,6 +17,7 @@ import {
 } from "./namespace-specs.ts";
 import { networkPolicySpecs } from "./network-policy-specs.ts";
 import { Radius } from "./radius.ts";
+import { type TenantSecretsArgs, tenantSecrets } from "./tenant-secrets.ts";
 
 /** What the namespace-scoped app identity may do: read its own namespace's workloads, nothing else. */
 export const tenantRoleRules = [
@@ -31,15 +31,13 @@ export const tenantRoleRules = [
 
 const PRIVATE_NETWORKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-export interface TenantStampArgs extends Scheduling {
+export interface TenantStampArgs extends Scheduling, TenantSecretsArgs {
   /** A validated spec (contracts.TenantSpec.parse). */
   readonly spec: TenantSpec;
   /** The platform's Postgres server, for the `postgres` database target. */
   readonly postgres?: PostgresServerArgs;
   /** Workloads scaled to zero and autoscaling removed; data and config kept. */
   readonly suspended?: boolean;
-  /** Change to rotate the tenant's secrets key (the two before it stay readable); "1" when absent. */
-  readonly secretsKeyRotation?: string;
   readonly platformNamespace?: string;
   readonly ingressNamespace?: string;
   readonly ingressClassName?: string;
@@ -49,27 +47,6 @@ export interface TenantStampArgs extends Scheduling {
   readonly storageClassName?: string;
   /** Networks tenant pods may reach Postgres on; RFC 1918 ranges when absent. */
   readonly databaseCidrs?: readonly string[];
-  /**
-   * The automation API and the tenant's credential for it: isp-ops reports its NAS networks
-   * there. Without it, NAS networks change only through the platform (the spec's `nasCidrs`).
-   */
-  readonly platformApi?: { readonly url: string; readonly credential: pulumi.Input<string> };
-  /**
-   * The tenant's outgoing mail (dunning notices, receipts): the SMTP relay's URL with its
-   * credentials (kept in a Secret), its port (opened in the network policy) and the sender.
-   */
-  readonly mail?: {
-    readonly smtpUrl: pulumi.Input<string>;
-    readonly smtpPort?: number;
-    readonly from: string;
-  };
-  /** The ISP's own Stripe account, for card payments (kept in a Secret; Stripe is reached on 443). */
-  readonly stripe?: {
-    readonly secretKey: pulumi.Input<string>;
-    readonly webhookSecret: pulumi.Input<string>;
-    /** Another address for Stripe's API (a Stripe-compatible endpoint or an egress proxy; locally stripe-mock). */
-    readonly apiUrl?: string;
-  };
 }
 
 /**
@@ -205,68 +182,7 @@ export class TenantStamp extends pulumi.ComponentResource {
       child,
     );
 
-    // Seals RADIUS passwords and NAS secrets at rest (AES-256-GCM); isp-ops and RADIUS read it. A
-    // rotation keeps the two keys before it, which open what is not yet re-sealed (isp-ops
-    // re-seals at start, `dotmac-isp-ops reseal` by hand).
-    const secretsKeyRotation = args.secretsKeyRotation ?? "1";
-    const secretsKey = new GeneratedSecret(
-      `${name}-secrets-key`,
-      { bytes: 32, rotation: secretsKeyRotation, keep: 2 },
-      child,
-    );
-    const secretsKeySecret = new k8s.core.v1.Secret(
-      `${name}-secrets-key`,
-      {
-        metadata: inNs("tenant-secrets"),
-        type: "Opaque",
-        stringData: {
-          TENANT_SECRETS_KEY: secretsKey.value,
-          // None on a key made before rotations kept the old ones.
-          TENANT_SECRETS_PREVIOUS_KEYS: secretsKey.previous.apply((keys) => (keys ?? []).join(",")),
-        },
-      },
-      child,
-    );
-    const secretsKeyRef = { secretName: secretsKeySecret.metadata.name, rotation: secretsKeyRotation };
-
-    const platformCredential = args.platformApi
-      ? new k8s.core.v1.Secret(
-          `${name}-platform-credential`,
-          {
-            metadata: inNs("platform-credential"),
-            type: "Opaque",
-            stringData: { PLATFORM_API_TOKEN: pulumi.secret(args.platformApi.credential) },
-          },
-          child,
-        )
-      : undefined;
-
-    const smtp = args.mail
-      ? new k8s.core.v1.Secret(
-          `${name}-smtp`,
-          {
-            metadata: inNs("isp-ops-smtp"),
-            type: "Opaque",
-            stringData: { SMTP_URL: pulumi.secret(args.mail.smtpUrl) },
-          },
-          child,
-        )
-      : undefined;
-
-    const stripe = args.stripe
-      ? new k8s.core.v1.Secret(
-          `${name}-stripe`,
-          {
-            metadata: inNs("isp-ops-stripe"),
-            type: "Opaque",
-            stringData: pulumi.secret({
-              STRIPE_SECRET_KEY: args.stripe.secretKey,
-              STRIPE_WEBHOOK_SECRET: args.stripe.webhookSecret,
-            }),
-          },
-          child,
-        )
-      : undefined;
+    const { secretsKeyRef, platformCredential, smtp, stripe } = tenantSecrets(name, args, inNs, child);
 
     // Workloads start once the guard rails they run under exist.
     const workloads = { parent: this, dependsOn: [ns, apiAccess, quota, limits, ...policies] };

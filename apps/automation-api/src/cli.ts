@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { errorMessage } from "@dotmac/contracts";
 import { onStopSignal } from "@dotmac/http/drain";
 import { createPlatformDb, migratePlatformDb } from "@dotmac/platform-db";
 import { createAdmin } from "./bootstrap.ts";
@@ -48,7 +49,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    process.stderr.write(`dotmac-api: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`dotmac-api: ${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

@@ -1,3 +1,4 @@
+// Long file: one real engine, cluster and database started once for every case; splitting would start them again per file.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,3 +1,4 @@
+// Long file: the permission matrix over every route and the cases it drives share one database and app, started once.
 import { scryptSync } from "node:crypto";
 import { type PlatformPermission, platformPermissions } from "@dotmac/contracts";
 import { apiTokens, auditLogs, operations, platformUsers, tenants } from "@dotmac/platform-db";

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import { BILLING_RUN_POOL, BillingRunRequest, slugFromLocalHost } from "@dotmac/contracts";
+import { BILLING_RUN_POOL, BillingRunRequest, errorMessage, slugFromLocalHost } from "@dotmac/contracts";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
 import { createTenantDb, SecretBox, subscribers } from "@dotmac/tenant-db";
@@ -226,7 +226,7 @@ command().then(
     if (command !== serve) process.exit(0);
   },
   (error: unknown) => {
-    process.stderr.write(`dotmac-isp-ops: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`dotmac-isp-ops: ${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

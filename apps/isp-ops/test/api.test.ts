@@ -1,3 +1,4 @@
+// Long file: the permission matrix over every isp-ops route and the cases it drives share one database and app, started once.
 import { scryptSync } from "node:crypto";
 import { StaffPermission } from "@dotmac/contracts";
 import { scryptCost } from "@dotmac/platform-db/secrets";

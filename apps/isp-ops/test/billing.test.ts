@@ -1,3 +1,4 @@
+// Long file: one billing period walked end to end on one database: each case builds on the invoices the one before made.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

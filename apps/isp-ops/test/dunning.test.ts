@@ -1,3 +1,4 @@
+// Long file: the dunning ladder on one database with one RADIUS server and NAS peer, started once; the cases are its steps in order.
 import { createSocket } from "node:dgram";
 import { mkdtemp } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -236,7 +237,7 @@ describe("dunning that acts on the network", () => {
     const mails = await mailTo("ada");
     expect(mails.map((m) => m.subject.replace(/INV-\S+ /, "").split(":")[0])).toEqual([
       "Invoice from Fibre Test",
-      "Invoice is due on " + ada.dueOn,
+      `Invoice is due on ${ada.dueOn}`,
       "Invoice is past due",
       "Your internet access is limited",
       "Your service is suspended",
@@ -279,7 +280,7 @@ describe("dunning that acts on the network", () => {
 
   it("moves a live session out of the walled garden by CoA on payment, and ends it where the BNG refuses the CoA", async () => {
     const bob = await billedSubscriber("bob");
-    const cara = await billedSubscriber("cara");
+    const _cara = await billedSubscriber("cara");
     refusesCoa.add("cara");
     await dun(addDays(bob.dueOn, 7));
     expect(sentTo("bob")).toEqual([

@@ -1,3 +1,4 @@
+// Long file: one browser session through the staff app, in the order a new ISP works; the Next build and Chromium are started once.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
+import { errorMessage } from "@dotmac/contracts";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
 import next from "next";
@@ -31,6 +32,6 @@ if (process.argv[2] !== "serve") {
   process.exit(process.argv[2] ? 2 : 0);
 }
 serve().catch((error: unknown) => {
-  process.stderr.write(`dotmac-admin: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`dotmac-admin: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { errorMessage } from "@dotmac/contracts";
 import { onStopSignal } from "@dotmac/http/drain";
 import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
@@ -57,6 +58,6 @@ if (process.argv[2] !== "serve") {
   process.exit(process.argv[2] ? 2 : 0);
 }
 main().catch((error: unknown) => {
-  process.stderr.write(`dotmac-radius: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`dotmac-radius: ${errorMessage(error)}\n`);
   process.exit(1);
 });

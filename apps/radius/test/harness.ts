@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import type { SubscriberStatus } from "@dotmac/contracts";
 import {

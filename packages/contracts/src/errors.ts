@@ -31,3 +31,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, sub
   if (!result.success) throw new ValidationError(subject, fieldErrors(result.error));
   return result.data;
 }
+
+/** What went wrong, in words, whatever was thrown. */
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

@@ -2,12 +2,15 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { clusterStatus, startCluster, stopClusterFromState } from "./cluster/cluster.ts";
+import { errorMessage } from "@dotmac/contracts";
+import { startCluster } from "./cluster/cluster.ts";
+import { clusterStatus, stopClusterFromState } from "./cluster/cluster-state.ts";
 import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
-import { type AppName, appNames, buildImages, builtImageArchives, pushImages } from "./images/app-images.ts";
+import { type AppName, appNames, buildImages, builtImageArchives } from "./images/app-images.ts";
+import { pushImages } from "./images/push-images.ts";
 import { payLocally } from "./payments/local-stripe.ts";
 import { run } from "./process.ts";
-import { formatDuration } from "./progress.ts";
+import { formatDuration, stdoutLog as out } from "./progress.ts";
 import { runTestLanes } from "./test-lanes.ts";
 import { buildKey, installDirOf } from "./toolchain/build.ts";
 import { ensureToolchain, pulumiEnv, type Toolchain } from "./toolchain/toolchain.ts";
@@ -34,8 +37,6 @@ const usage = `dotmac-dev: the DotMac Platform's local environment
 
 Environment: DATABASE_URL (use that Postgres), KUBECONFIG (use that cluster), DOTMAC_API_PORT, DOTMAC_STATE_DIR,
 DOTMAC_CACHE_DIR, DOTMAC_GO.`;
-
-const out = (line = "") => process.stdout.write(`${line}\n`);
 
 async function toolchainStatus(env: DevkitEnv): Promise<void> {
   for (const build of goBuilds) {
@@ -235,7 +236,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`dotmac-dev: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`dotmac-dev: ${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

@@ -1,11 +1,6 @@
 export { apiRequest } from "./cluster/api.ts";
-export {
-  clusterStatus,
-  type LocalCluster,
-  readClusterState,
-  startCluster,
-  stopClusterFromState,
-} from "./cluster/cluster.ts";
+export { type LocalCluster, startCluster } from "./cluster/cluster.ts";
+export { clusterStatus, readClusterState, stopClusterFromState } from "./cluster/cluster-state.ts";
 export { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
 export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 export { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { errorMessage } from "@dotmac/contracts";
 import type { ApiCredentials } from "./cluster/api.ts";
 import { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
 import type { Service } from "./process.ts";
@@ -69,7 +70,7 @@ export class LocalRadiusRunner {
         this.failed.delete(key);
       } catch (error) {
         this.failed.set(key, hashOf(want.env));
-        this.opts.onError?.(want.slug, error instanceof Error ? error.message : String(error));
+        this.opts.onError?.(want.slug, errorMessage(error));
       }
     }
   }

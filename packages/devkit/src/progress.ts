@@ -3,6 +3,11 @@ export type Log = (line: string) => void;
 
 export const stderrLog: Log = (line) => process.stderr.write(`${line}\n`);
 
+/** What a command prints for its user (results, URLs), apart from its progress on stderr. */
+export const stdoutLog = (line = ""): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;

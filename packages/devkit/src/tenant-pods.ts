@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
-import { slugFromLocalHost } from "@dotmac/contracts";
+import { errorMessage, slugFromLocalHost } from "@dotmac/contracts";
 import { type ApiCredentials, apiRequest } from "./cluster/api.ts";
 import { containerEnv, type Deployment, listDeployments } from "./cluster/deployment-env.ts";
 import { repoRoot } from "./env.ts";
@@ -109,7 +109,7 @@ export class TenantPods {
       try {
         await this.bootstrap(d, slug, adminEmail, await localSecret(adminPasswordFile));
       } catch (error) {
-        this.opts.onError?.(slug, error instanceof Error ? error.message : String(error));
+        this.opts.onError?.(slug, errorMessage(error));
         continue;
       }
       const radius = await this.serviceAddress(d.metadata.namespace, "radius", 1812);

@@ -2,13 +2,11 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { crashSafeBackendUrl, fileBackendUrl } from "@dotmac/contracts";
-import { type LocalCluster, startCluster } from "./cluster/cluster.ts";
+import { crashSafeBackendUrl, errorMessage, fileBackendUrl } from "@dotmac/contracts";
+import { startCluster } from "./cluster/cluster.ts";
 import { podPostgres } from "./cluster/node-config.ts";
 import type { DevkitEnv } from "./env.ts";
 import { buildImages, builtImageArchives } from "./images/app-images.ts";
-import { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
-import { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 import { startMailpit } from "./mail/mailpit.ts";
 import { ensurePodBridge, HOST_IP, offerToPods } from "./net/pod-network.ts";
 import { LOCAL_STRIPE_SECRET_KEY, localStripeWebhookSecret } from "./payments/local-stripe.ts";
@@ -16,15 +14,11 @@ import { startStripeMock } from "./payments/stripe-mock.ts";
 import { freePort, isFree } from "./ports.ts";
 import { startPostgres } from "./postgres/server.ts";
 import { run } from "./process.ts";
-import { formatDuration, step } from "./progress.ts";
+import { formatDuration, stdoutLog as out, step } from "./progress.ts";
 import { dropMetadataSidecars } from "./pulumi-state.ts";
 import { startLocalAutomationApi, startLocalPlatformAdmin } from "./services.ts";
-import { TenantPods, type TenantPodsEntry } from "./tenant-pods.ts";
 import { ensureToolchain, pulumiEnv } from "./toolchain/toolchain.ts";
-
-const out = (line = ""): void => {
-  process.stdout.write(`${line}\n`);
-};
+import { hostProcessTenants, podTenants } from "./up-tenants.ts";
 
 /** The local Pulumi backend and its passphrase, generated once and kept in the state dir. */
 export async function localPulumiSettings(
@@ -45,8 +39,6 @@ export async function localPulumiSettings(
   };
 }
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * The local control plane with its real node, where tenants' isp-ops and RADIUS run as pods from
  * the images built here (rebuilt only when their inputs change). When the node cannot start (no
@@ -65,7 +57,7 @@ async function localCluster(env: DevkitEnv, toolchain: Awaited<ReturnType<typeof
   try {
     await step("tenant images (radius, isp-ops)", () => buildImages(env, { apps: ["radius", "isp-ops"] }));
   } catch (error) {
-    return withoutNode(message(error));
+    return withoutNode(errorMessage(error));
   }
   try {
     const cluster = await step("local Kubernetes control plane and real node", async () =>
@@ -74,8 +66,8 @@ async function localCluster(env: DevkitEnv, toolchain: Awaited<ReturnType<typeof
     return { cluster, problem: undefined };
   } catch (error) {
     // Another `npm start` or `cluster up` holds this cluster: no fallback helps.
-    if (message(error).includes("already running")) throw error;
-    return withoutNode(message(error));
+    if (errorMessage(error).includes("already running")) throw error;
+    return withoutNode(errorMessage(error));
   }
 }
 
@@ -221,101 +213,4 @@ export async function up(env: DevkitEnv): Promise<void> {
   });
   if (cluster) await step(cluster.node ? "cluster and real node" : "cluster", () => cluster.stop());
   await step("Postgres", () => pg.stop());
-}
-
-interface Tenants {
-  sync(): Promise<void>;
-  describe(): string[];
-  stop(): Promise<void>;
-}
-
-/** Tenants as pods on the real node, behind one local front door. */
-async function podTenants(
-  cluster: LocalCluster,
-  env: DevkitEnv,
-  pg: { host: string; port: number },
-  ready: () => boolean,
-): Promise<Tenants> {
-  const describe = (t: TenantPodsEntry) => [
-    `${t.slug}: ${t.url}  (sign in as ${t.adminEmail}, password in ${t.adminPasswordFile}; local only)`,
-    ...(t.radiusHost
-      ? [`${" ".repeat(t.slug.length)}  RADIUS ${t.radiusHost} auth 1812/udp, acct 1813/udp`]
-      : []),
-  ];
-  const errors = new Map<string, string>();
-  const pods = new TenantPods({
-    credentials: cluster.credentials,
-    stateDir: env.stateDir,
-    postgres: pg,
-    onChange: (event, t) => {
-      if (!ready()) return;
-      if (event === "ready") for (const line of describe(t)) out(`tenant ready: ${line}`);
-      else out(`tenant ${t.slug}: no Ready isp-ops pod any more (suspended or deleted)`);
-    },
-    onError: (slug, text) => {
-      if (errors.get(slug) !== text) out(`tenant ${slug}: ${text}`);
-      errors.set(slug, text);
-    },
-  });
-  await step("tenants' front door (http://<slug>.localhost)", () => pods.start());
-  return {
-    sync: () => pods.sync().catch((error) => out(`tenants: ${message(error)}`)),
-    describe: () => [
-      `  isp-ops         http://<slug>.localhost:${pods.port}  (each tenant's isp-ops Service, pods on the real node)`,
-      ...pods.served.flatMap((t) => describe(t).map((l) => `                  ${l}`)),
-    ],
-    stop: () => pods.stop(),
-  };
-}
-
-/** The fallback without a real node: host processes play the kubelet for tenants' Deployments. */
-async function hostProcessTenants(
-  cluster: LocalCluster,
-  env: DevkitEnv,
-  ready: () => boolean,
-): Promise<Tenants> {
-  const describeRadius = (r: LocalRadius) =>
-    `${r.slug}: auth 127.0.0.1:${r.authPort}/udp, acct ${r.acctPort}/udp, metrics http://127.0.0.1:${r.metricsPort}/metrics`;
-  const describeTenant = (t: LocalIspOpsTenant) =>
-    `${t.slug}: ${t.url}  (sign in as ${t.adminEmail}, password in ${t.adminPasswordFile})`;
-  const radius = new LocalRadiusRunner({
-    credentials: cluster.credentials,
-    stateDir: env.stateDir,
-    onChange: (event, r) => {
-      if (ready())
-        out(`RADIUS (host process) ${event} for ${event === "started" ? describeRadius(r) : r.slug}`);
-    },
-    onError: (slug, text) => out(`RADIUS for ${slug} did not start: ${text}`),
-  });
-  const ispOps = new LocalIspOps({
-    credentials: cluster.credentials,
-    stateDir: env.stateDir,
-    onChange: (t) => {
-      if (ready()) out(`isp-ops (host process) ready for ${describeTenant(t)}`);
-    },
-  });
-  await step("isp-ops as a host process (development mode, every tenant by host name)", () => ispOps.start());
-  let syncError = "";
-  return {
-    sync: async () => {
-      try {
-        await radius.sync();
-        await ispOps.sync(radius.servers);
-        syncError = "";
-      } catch (error) {
-        if (message(error) !== syncError) out(`tenants: ${message(error)}`);
-        syncError = message(error);
-      }
-    },
-    describe: () => [
-      `  isp-ops         http://<slug>.localhost:${ispOps.port}  (host process, not pods: see FALLBACK below)`,
-      ...ispOps.served.map((t) => `                  ${describeTenant(t)}`),
-      `  RADIUS          host processes on 127.0.0.1, ports in ${join(env.stateDir, "radius")}/<slug>.json`,
-      ...radius.servers.map((r) => `                  ${describeRadius(r)}`),
-    ],
-    stop: async () => {
-      await radius.stopAll();
-      await ispOps.stop();
-    },
-  };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileBackendUrl } from "@dotmac/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readClusterState } from "../src/cluster/cluster.ts";
+import { readClusterState } from "../src/cluster/cluster-state.ts";
 import { repoRoot } from "../src/env.ts";
 import { CommandError, isAlive, run } from "../src/process.ts";
 

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devkitEnv } from "../src/env.ts";
-import { buildImages, pushImages } from "../src/images/app-images.ts";
+import { buildImages } from "../src/images/app-images.ts";
 import { containerCommand, containerStore } from "../src/images/containers.ts";
+import { pushImages } from "../src/images/push-images.ts";
 import { type LocalRegistry, startLocalRegistry } from "../src/images/registry.ts";
 import { run } from "../src/process.ts";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readClusterState } from "../src/cluster/cluster.ts";
+import { readClusterState } from "../src/cluster/cluster-state.ts";
 import { repoRoot } from "../src/env.ts";
 import { createPodHost, type PodHost } from "../src/net/pod-network.ts";
 import { freePort } from "../src/ports.ts";

@@ -87,7 +87,7 @@ interface Answer {
 }
 const read = async (res: Response) => (await res.json()) as Answer;
 
-const post = (path: string, headers: Record<string, string>, body?: string) => ({
+const post = (_path: string, headers: Record<string, string>, body?: string) => ({
   method: "POST",
   headers,
   ...(body !== undefined ? { body } : {}),

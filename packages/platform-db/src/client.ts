@@ -14,3 +14,4 @@ export function createPlatformDb(databaseUrl: string, opts: { max?: number } = {
 }
 
 export type PlatformDb = ReturnType<typeof createPlatformDb>["db"];
+export type PlatformTx = Parameters<Parameters<PlatformDb["transaction"]>[0]>[0];

@@ -1,3 +1,3 @@
-export { createPlatformDb, type PlatformDb } from "./client.ts";
+export { createPlatformDb, type PlatformDb, type PlatformTx } from "./client.ts";
 export { migratePlatformDb, migrationsFolder } from "./migrate.ts";
 export * from "./schema.ts";

@@ -1,3 +1,4 @@
+// Long file: the billing tables with their indexes and constraints, read by drizzle-kit as one schema; each table beside its checks.
 import {
   type DunningAction,
   DunningEventKind,

@@ -1,3 +1,4 @@
+// Long file: the core tables of a tenant database with their indexes and constraints, read by drizzle-kit as one schema; billing is apart.
 import {
   BillingCycle,
   BillingMode,

@@ -1,3 +1,4 @@
+// Long file: every FreeRADIUS view checked against the real server on one database, started once.
 import { randomBytes } from "node:crypto";
 import type { SubscriberStatus } from "@dotmac/contracts";
 import { eq } from "drizzle-orm";

@@ -30,6 +30,12 @@ export type Principal =
   | (Caller & { readonly kind: "user" | "token"; readonly userId: string })
   | (Caller & { readonly kind: "tenant"; readonly tenantId: string });
 
+/** Who an action is taken for: a principal, or the platform itself (retries, rollouts). */
+export type Actor = Principal | "system";
+
+/** How an operation names who asked: `user:<id>`, `token:<id>` or `system`. */
+export const requesterOf = (actor: Actor) => (actor === "system" ? "system" : `${actor.kind}:${actor.id}`);
+
 /** What every handler of the API may read: the request's id and who is calling. */
 export interface AppEnv extends RequestIdEnv {
   Variables: { requestId: string; principal: Principal | undefined };

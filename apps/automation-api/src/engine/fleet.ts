@@ -2,9 +2,8 @@ import { TenantSpecChange } from "@dotmac/contracts";
 import { operations, tenants } from "@dotmac/platform-db";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { changeTenant } from "../services/operations.ts";
-import type { Engine } from "./engine.ts";
 import type { StoredEvent } from "./events.ts";
-import type { OperationRow } from "./store.ts";
+import type { OperationRow, OperationStore } from "./store.ts";
 
 export interface FleetRequest {
   readonly change: TenantSpecChange;
@@ -30,6 +29,12 @@ export interface FleetResult {
   tenants: TenantProgress[];
 }
 
+/** What a rollout needs of the engine that runs it: the store, and a way to start a child now. */
+export interface FleetEngine {
+  readonly store: OperationStore;
+  kick(operationId: string, kind: string): Promise<void>;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -37,7 +42,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * (so it queues behind anything else on that stack). Progress is kept on the parent's result.
  */
 export async function runFleet(
-  engine: Engine,
+  engine: FleetEngine,
   parent: OperationRow,
   signal: AbortSignal,
   emit: (event: StoredEvent) => unknown,

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import {
+  errorMessage,
   fileBackendUrl,
   type OperationKind,
   type SizingProfile,
@@ -182,7 +183,7 @@ function failureOf(error: unknown, diagnostics: string[], violations: { rule: st
     );
   }
   if (diagnostics.length > 0) return new RunFailure(diagnostics.join("\n"));
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   const lines = text.split("\n").filter((l) => l.trim() && !/^\s*at /.test(l));
   return new RunFailure(lines.slice(-8).join("\n") || "the run failed");
 }

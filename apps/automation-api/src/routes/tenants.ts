@@ -1,176 +1,26 @@
 import {
   applySpecChange,
-  Operation,
-  OperationAccepted,
-  PlanTier,
   parseOrThrow,
-  Tenant,
-  TenantPage,
+  type TenantPage,
   TenantSpec,
-  TenantSpecChange,
-  TenantSpecRequest,
-  TenantStatus,
+  type TenantSpecChange,
 } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { licences, operations, tenants } from "@dotmac/platform-db";
-import { type RouteHandler, z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { RouteHandler, z } from "@hono/zod-openapi";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Context, TypedResponse } from "hono";
 import { audit } from "../audit.ts";
-import type { AppEnv } from "../auth/principal.ts";
-import { principalOf, requirePermission } from "../auth/principal.ts";
-import type { TenantRow } from "../engine/store.ts";
+import { type Actor, type AppEnv, principalOf } from "../auth/principal.ts";
 import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import type { Deps } from "../lib/deps.ts";
 import { createRouter } from "../lib/router.ts";
 import { claimHosts } from "../services/hosts.ts";
 import { accept, type Idempotency, idempotency, isUnique, queueOnce } from "../services/idempotency.ts";
-import { type Actor, changeTenant, insertOperation, type Tx } from "../services/operations.ts";
-import { IdempotencyHeader, Limit, SlugParam } from "./common.ts";
+import { changeTenant, insertOperation } from "../services/operations.ts";
+import { escapeLike, findTenant, finishedPreview, lastOperations } from "../services/tenants.ts";
 import { presentOperation, presentTenant } from "./presenters.ts";
-
-const tags = ["tenants"];
-
-const list = route({
-  method: "get",
-  path: "/tenants",
-  tags,
-  summary: "List tenants",
-  middleware: [requirePermission("platform:tenants:read")],
-  request: {
-    query: z.object({
-      status: TenantStatus.optional(),
-      plan: PlanTier.optional(),
-      q: z.string().trim().min(1).max(100).optional().openapi({ description: "slug or name contains" }),
-      cursor: z.string().max(200).optional(),
-      limit: Limit,
-    }),
-  },
-  responses: { 200: json(TenantPage, "a page of tenants, newest first"), ...problems(400) },
-});
-
-const create = route({
-  method: "post",
-  path: "/tenants",
-  tags,
-  summary: "Onboard a tenant: validate, record, and queue the stack's first `up`",
-  middleware: [requirePermission("platform:tenants:write")],
-  request: { headers: IdempotencyHeader, body: jsonBody(TenantSpecRequest) },
-  responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 409, 413) },
-});
-
-const get = route({
-  method: "get",
-  path: "/tenants/{slug}",
-  tags,
-  summary: "A tenant, with its stack's outputs",
-  middleware: [requirePermission("platform:tenants:read")],
-  request: { params: SlugParam },
-  responses: { 200: json(Tenant, "the tenant"), ...problems(404) },
-});
-
-const patch = route({
-  method: "patch",
-  path: "/tenants/{slug}",
-  tags,
-  summary: "Change plan, seats, features, branding or images: queues an update",
-  middleware: [requirePermission("platform:tenants:write")],
-  request: { params: SlugParam, headers: IdempotencyHeader, body: jsonBody(TenantSpecChange) },
-  responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 404, 409) },
-});
-
-const lifecycle = (action: "suspend" | "resume" | "refresh") =>
-  route({
-    method: "post",
-    path: `/tenants/{slug}/${action}`,
-    tags,
-    summary: {
-      suspend: "Suspend: scale the tenant's workloads to zero (RADIUS refuses logins)",
-      resume: "Resume a suspended tenant",
-      refresh: "Drift check: compare the stack's state with the cluster, changing nothing",
-    }[action],
-    middleware: [requirePermission("platform:tenants:write")],
-    request: { params: SlugParam, headers: IdempotencyHeader },
-    responses: { 202: json(OperationAccepted, "queued"), ...problems(404, 409) },
-  });
-
-const preview = route({
-  method: "post",
-  path: "/tenants/{slug}/preview",
-  tags,
-  summary:
-    "Preview a change (or the current spec): the plan's steps, nothing changed; one at a time per tenant",
-  // A preview runs the engine: it costs what an update costs, so it needs what an update needs.
-  middleware: [requirePermission("platform:tenants:write")],
-  request: {
-    params: SlugParam,
-    query: z.object({
-      wait: z.enum(["true", "false"]).optional().openapi({
-        description:
-          "answer when the preview is done (up to 2 minutes): 200 with the steps, or 422 naming the broken policy rules",
-      }),
-    }),
-    body: { required: false, content: { "application/json": { schema: TenantSpecChange } } },
-  },
-  responses: {
-    200: json(Operation, "the finished preview (with wait=true)"),
-    202: json(OperationAccepted, "queued; the steps arrive in the operation's result"),
-    ...problems(400, 404, 422, 429),
-  },
-});
-
-const previewNew = route({
-  method: "post",
-  path: "/tenants/preview",
-  tags,
-  summary:
-    "Preview an onboarding: the resources the stamp would create, against an empty backend; nothing created",
-  middleware: [requirePermission("platform:tenants:write")],
-  request: {
-    query: z.object({ wait: z.enum(["true", "false"]).optional() }),
-    body: jsonBody(TenantSpecRequest),
-  },
-  responses: {
-    200: json(Operation, "the finished preview (with wait=true): its steps are in result.steps"),
-    202: json(OperationAccepted, "queued"),
-    ...problems(400, 409, 422),
-  },
-});
-
-const remove = route({
-  method: "delete",
-  path: "/tenants/{slug}",
-  tags,
-  summary: "Destroy the tenant's stack and remove it; `confirm` must repeat the slug",
-  middleware: [requirePermission("platform:tenants:delete")],
-  request: {
-    params: SlugParam,
-    headers: IdempotencyHeader,
-    query: z.object({ confirm: z.string().openapi({ description: "the tenant's slug, typed again" }) }),
-  },
-  responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 404, 409) },
-});
-
-async function findTenant(tx: Pick<Tx, "select">, slug: string, lock = false): Promise<TenantRow> {
-  const query = tx
-    .select()
-    .from(tenants)
-    .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")));
-  const [row] = lock ? await query.for("update") : await query;
-  if (!row) throw new ProblemError(404, { detail: `no tenant ${slug}` });
-  return row;
-}
-
-async function lastOperations(deps: Deps, tenantIds: string[]) {
-  if (tenantIds.length === 0) return new Map<string, typeof operations.$inferSelect>();
-  const rows = await deps.db
-    .selectDistinctOn([operations.tenantId])
-    .from(operations)
-    .where(inArray(operations.tenantId, tenantIds))
-    .orderBy(operations.tenantId, desc(operations.createdAt));
-  return new Map(rows.map((r) => [r.tenantId as string, r]));
-}
+import { create, get, lifecycle, list, patch, preview, previewNew, remove } from "./tenants.routes.ts";
 
 export function tenantsRouter(deps: Deps) {
   /** The request's Idempotency-Key, bound to its method, path and body. */
@@ -430,32 +280,3 @@ export function tenantsRouter(deps: Deps) {
       return c.json(queued, 202);
     });
 }
-
-/**
- * Waits up to two minutes for a preview: the operation when it succeeded, a 422 naming the rules
- * when the policy pack refused the plan, a 409 with the engine's words for any other failure;
- * undefined while it is still running.
- */
-async function finishedPreview(deps: Deps, id: string) {
-  const done = await waitForOperation(deps, id, 120_000);
-  if (!done) return undefined;
-  const violations = (done.result as { violations?: { rule: string; message: string }[] } | null)?.violations;
-  if (violations?.length)
-    throw new ProblemError(422, { detail: "the policy pack refused the plan", violations });
-  if (done.status !== "succeeded")
-    throw new ProblemError(409, { detail: done.error ?? `the preview ${done.status}` });
-  return done;
-}
-
-/** Polls an operation until it finishes; undefined if it is still going after timeoutMs. */
-async function waitForOperation(deps: Deps, id: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [op] = await deps.db.select().from(operations).where(eq(operations.id, id));
-    if (op && ["succeeded", "failed", "cancelled"].includes(op.status)) return op;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return undefined;
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);

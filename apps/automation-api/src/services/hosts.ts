@@ -1,7 +1,7 @@
 import { type TenantSpec, tenantHosts } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
+import type { PlatformTx } from "@dotmac/platform-db";
 import { sql } from "drizzle-orm";
-import type { Tx } from "./operations.ts";
 
 /** Taken by every transaction that gives a tenant host names, so two cannot take one name at once. */
 const HOSTS_LOCK = 0x686f737473; // "hosts"
@@ -10,7 +10,7 @@ const HOSTS_LOCK = 0x686f737473; // "hosts"
  * Refuses host names another live tenant answers on (its app host or a custom domain), in the
  * caller's transaction; a 409 names each one. Held until that transaction ends.
  */
-export async function claimHosts(tx: Tx, tenantId: string, spec: TenantSpec): Promise<void> {
+export async function claimHosts(tx: PlatformTx, tenantId: string, spec: TenantSpec): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${HOSTS_LOCK})`);
   const wanted = tenantHosts(spec);
   const taken = (await tx.execute(sql`

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { ProblemError } from "@dotmac/http/problem";
 import { operations } from "@dotmac/platform-db";
 import { and, eq } from "drizzle-orm";
+import { type Actor, requesterOf } from "../auth/principal.ts";
 import type { OperationRow } from "../engine/store.ts";
 import type { Deps } from "../lib/deps.ts";
-import { type Actor, requesterOf } from "./operations.ts";
 
 /** A request's Idempotency-Key, and what it was sent with: the same key means the same request. */
 export interface Idempotency {

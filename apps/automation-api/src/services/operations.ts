@@ -1,21 +1,15 @@
 import { applySpecChange, parseOrThrow, TenantSpec, type TenantSpecChange } from "@dotmac/contracts";
-import { operations, type PlatformDb, tenants } from "@dotmac/platform-db";
+import { operations, type PlatformTx, tenants } from "@dotmac/platform-db";
 import { eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { audit } from "../audit.ts";
-import type { Principal } from "../auth/principal.ts";
+import { type Actor, requesterOf } from "../auth/principal.ts";
 import type { OperationRow, TenantRow } from "../engine/store.ts";
 import { claimHosts } from "./hosts.ts";
 import type { Idempotency } from "./idempotency.ts";
 
-export type Tx = Parameters<Parameters<PlatformDb["transaction"]>[0]>[0];
-export type Actor = Principal | "system";
-
-/** How an operation names who asked: `user:<id>`, `token:<id>` or `system`. */
-export const requesterOf = (actor: Actor) => (actor === "system" ? "system" : `${actor.kind}:${actor.id}`);
-
 export async function insertOperation(
-  tx: Tx,
+  tx: PlatformTx,
   values: {
     tenantId: string | null;
     kind: OperationRow["kind"];
@@ -47,7 +41,7 @@ export async function insertOperation(
  * is refused naming the field, and nothing changes.
  */
 export async function changeTenant(
-  tx: Tx,
+  tx: PlatformTx,
   tenant: TenantRow,
   change: z.output<typeof TenantSpecChange>,
   actor: Actor,

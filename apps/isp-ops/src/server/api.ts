@@ -2,14 +2,10 @@ import { installEdge } from "@dotmac/http/edge";
 import { mountReference } from "@dotmac/http/reference";
 import type { SessionCookie } from "@dotmac/http/session-cookie";
 import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
-import type { SecretBox, SessionDisconnector, TenantDb } from "@dotmac/tenant-db";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { staffCookie, staffForToken } from "./auth.ts";
-import type { PaymentGateway } from "./billing/gateway.ts";
-import type { Branding } from "./branding.ts";
-import type { TenantMail } from "./mail.ts";
-import type { NasNetworkReporter } from "./nas-network-reporter.ts";
+import type { IspOpsDeps } from "./deps.ts";
 import { authRouter } from "./routes/auth.ts";
 import { STRIPE_WEBHOOK_PATH } from "./routes/billing.routes.ts";
 import { billingRouter } from "./routes/billing.ts";
@@ -20,23 +16,6 @@ import { plansRouter } from "./routes/plans.ts";
 import { staffRouter } from "./routes/staff.ts";
 import { IMPORT_MAX_BYTES } from "./routes/subscribers.routes.ts";
 import { subscribersRouter } from "./routes/subscribers.ts";
-
-export interface IspOpsDeps {
-  readonly db: TenantDb;
-  readonly box: SecretBox;
-  /** Ends a suspended subscriber's sessions at their NAS (RFC 5176); absent, only logins are refused. */
-  readonly disconnect?: SessionDisconnector;
-  /** Moves live sessions into or out of the walled garden (RFC 5176 CoA); absent, at the next login. */
-  readonly reauthorize?: SessionDisconnector;
-  /** The tenant's name, logo and colour, for what it sends (PDFs); absent, a neutral one. */
-  readonly brand?: Branding;
-  /** Card payments (Stripe Checkout); absent, only staff record payments. */
-  readonly gateway?: PaymentGateway;
-  /** The tenant's outgoing mail (dunning notices, receipts); absent, nothing is mailed. */
-  readonly mail?: TenantMail;
-  /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
-  readonly nasReporter?: NasNetworkReporter;
-}
 
 export const ISP_OPS_API_BASE = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;

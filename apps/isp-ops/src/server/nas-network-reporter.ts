@@ -1,4 +1,4 @@
-import { NasNetworksResult } from "@dotmac/contracts";
+import { errorMessage, NasNetworksResult } from "@dotmac/contracts";
 import { auditLogs, NAS_CLIENTS_CHANNEL, nasClients, type TenantDb } from "@dotmac/tenant-db";
 import { asc } from "drizzle-orm";
 
@@ -133,7 +133,7 @@ export class NasNetworkReporter {
       }
       reason = `the platform answered ${res.status}${body.detail ? `: ${body.detail}` : ""}`;
     } catch (error) {
-      reason = `the platform is unreachable (${error instanceof Error ? error.message : String(error)})`;
+      reason = `the platform is unreachable (${errorMessage(error)})`;
     }
     this.report = { state: "failed", nasCidrs, at: new Date(), reason };
     const waits = this.opts.retryMs ?? RETRY_MS;

@@ -56,3 +56,9 @@ export function apiRequest(
     req.end(payload);
   });
 }
+
+/** Whether the API server answers /readyz; undefined while it does not (for `waitFor`). */
+export async function apiReady(creds: ApiCredentials): Promise<true | undefined> {
+  const res = await apiRequest(creds, "GET", "/readyz");
+  return res.status === 200 ? true : undefined;
+}

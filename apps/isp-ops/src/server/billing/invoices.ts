@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { CreditNoteCreate, InvoiceKind, InvoiceLineKind, InvoiceStatus } from "@dotmac/contracts";
+import type { InvoiceKind, InvoiceLineKind, InvoiceStatus } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import {
   auditLogs,
@@ -10,7 +10,7 @@ import {
   type TenantTx,
 } from "@dotmac/tenant-db";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import { activeTaxRates, auditBilling, auditEntry, type Db, post, settingsOf } from "./ledger.ts";
+import { activeTaxRates, auditEntry, type Db, settingsOf } from "./ledger.ts";
 import { addDays, type LineAmounts, lineAmounts, type Period, today } from "./money.ts";
 
 export interface DraftLine {
@@ -69,7 +69,7 @@ async function insertAll<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<
  * gaps), its charge or credit on the ledger and an audit entry. A new invoice has nothing paid on
  * it yet: issued, or paid when it totals nothing.
  */
-async function issue(tx: TenantTx, drafts: readonly PricedInvoice[]): Promise<string[]> {
+export async function issue(tx: TenantTx, drafts: readonly PricedInvoice[]): Promise<string[]> {
   if (drafts.length === 0) return [];
   const settings = await settingsOf(tx);
   const year = new Date().getUTCFullYear();
@@ -178,114 +178,6 @@ export async function settle(tx: TenantTx, id: string, on = today()): Promise<In
           : "issued";
   if (status !== invoice.status) await tx.update(invoices).set({ status }).where(eq(invoices.id, id));
   return status;
-}
-
-async function lockInvoice(tx: TenantTx, id: string) {
-  const [invoice] = await tx.select().from(invoices).where(eq(invoices.id, id)).for("update");
-  if (!invoice) throw new ProblemError(404, { detail: "no such invoice" });
-  return invoice;
-}
-
-/** Cancels an invoice nothing was paid or credited against; its charge is reversed on the ledger. */
-export async function voidInvoice(db: Db, actor: string, id: string, reason: string) {
-  return db.transaction(async (tx) => {
-    const invoice = await lockInvoice(tx, id);
-    if (invoice.kind !== "invoice" || invoice.status === "void" || invoice.status === "draft") {
-      throw new ProblemError(409, {
-        detail: `a ${invoice.status} ${invoice.kind.replace("_", " ")} cannot be voided`,
-      });
-    }
-    const { covered } = await openAmount(tx, id);
-    if (covered > 0) {
-      throw new ProblemError(409, {
-        detail:
-          "payments or credit notes cover part of this invoice: issue a credit note for the rest instead",
-      });
-    }
-    await tx.update(invoices).set({ status: "void", note: reason }).where(eq(invoices.id, id));
-    if (invoice.totalMinor > 0) {
-      await post(tx, {
-        subscriberId: invoice.subscriberId,
-        kind: "adjustment",
-        amountMinor: -invoice.totalMinor,
-        currency: invoice.currency,
-        description: `Void of invoice ${invoice.number}: ${reason}`,
-        actor,
-        invoiceId: id,
-      });
-    }
-    await auditBilling(
-      tx,
-      actor,
-      "invoice.void",
-      { type: "invoice", id },
-      { reason },
-      { status: invoice.status },
-    );
-    return { id, status: "void" as const, subscriberId: invoice.subscriberId };
-  });
-}
-
-type Invoice = typeof invoices.$inferSelect;
-
-/**
- * Issues a credit note of `amountMinor` against `invoice`: one line whose net and tax split as
- * the invoice's did. The caller has checked the amount and settles the invoice after.
- */
-export async function creditInvoice(
-  tx: TenantTx,
-  actor: string,
-  invoice: Invoice,
-  amountMinor: number,
-  reason: string,
-  description = `Credit for invoice ${invoice.number}: ${reason}`,
-) {
-  const taxMinor =
-    invoice.totalMinor === 0 ? 0 : Math.round((amountMinor * invoice.taxMinor) / invoice.totalMinor);
-  const [id] = await issue(tx, [
-    {
-      subscriberId: invoice.subscriberId,
-      currency: invoice.currency,
-      kind: "credit_note",
-      creditsInvoiceId: invoice.id,
-      actor,
-      note: reason,
-      lines: [
-        {
-          kind: "one_off",
-          description,
-          quantity: 1,
-          unitMinor: amountMinor,
-          netMinor: amountMinor - taxMinor,
-          taxMinor,
-          totalMinor: amountMinor,
-          taxes: [],
-        },
-      ],
-    },
-  ]);
-  if (!id) throw new Error("issued nothing");
-  return id;
-}
-
-/** A credit note staff issue against an issued invoice, for at most what is still open on it. */
-export async function creditNote(db: Db, actor: string, id: string, input: CreditNoteCreate) {
-  return db.transaction(async (tx) => {
-    const invoice = await lockInvoice(tx, id);
-    if (invoice.kind !== "invoice" || invoice.status === "void" || invoice.status === "draft") {
-      throw new ProblemError(409, {
-        detail: `a ${invoice.status} ${invoice.kind.replace("_", " ")} cannot be credited`,
-      });
-    }
-    const { open } = await openAmount(tx, id);
-    if (input.amountMinor > open) {
-      const message = `at most the invoice's open amount, ${open}`;
-      throw new ProblemError(400, { detail: message, errors: [{ path: "amountMinor", message }] });
-    }
-    const noteId = await creditInvoice(tx, actor, invoice, input.amountMinor, input.reason);
-    const status = await settle(tx, id);
-    return { id: noteId, invoiceStatus: status, subscriberId: invoice.subscriberId };
-  });
 }
 
 /** Issued invoices of a subscriber with money open, oldest due first (what a payment pays). */

@@ -8,7 +8,8 @@ import {
   type TenantTx,
 } from "@dotmac/tenant-db";
 import { and, asc, desc, eq, gt, ne, sql } from "drizzle-orm";
-import { creditInvoice, openAmount, settle } from "./invoices.ts";
+import { creditInvoice } from "./corrections.ts";
+import { openAmount, settle } from "./invoices.ts";
 import { auditBilling, settingsOf } from "./ledger.ts";
 import { addDays, lineAmounts, prorate } from "./money.ts";
 import { allocate } from "./payments.ts";

@@ -5,8 +5,8 @@ import { ProblemError } from "@dotmac/http/problem";
 import { createRouter as apiRouter } from "@dotmac/http/router";
 import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { IspOpsDeps } from "../api.ts";
 import type { Staff } from "../auth.ts";
+import type { IspOpsDeps } from "../deps.ts";
 
 /** What every isp-ops handler may read: the request id, the tenant's dependencies, who is calling. */
 export interface IspOpsEnv extends RequestIdEnv {

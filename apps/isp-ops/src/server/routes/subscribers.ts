@@ -3,12 +3,12 @@ import { auditLogs, type TenantDb } from "@dotmac/tenant-db";
 import type { Staff } from "../auth.ts";
 import { exportSubscribers, importSubscribers } from "../import-export.ts";
 import { dashboardStats } from "../stats.ts";
+import { subscriberDetail } from "../subscriber-detail.ts";
 import {
   createSubscriber,
   listSubscribers,
   resetCredentials,
   setStatus,
-  subscriberDetail,
   updateSubscriber,
 } from "../subscribers.ts";
 import { createRouter, knownId, staffOf } from "./context.ts";

@@ -6,14 +6,14 @@ import { DunningPauseForm, RefundForm } from "../../../../components/billing-for
 import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
 import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
-import { dunningState } from "../../../../server/billing/dunning.ts";
+import { dunningState } from "../../../../server/billing/dunning-state.ts";
 import { settingsOf } from "../../../../server/billing/ledger.ts";
 import { formatMoney } from "../../../../server/billing/money.ts";
 import { subscriberBilling } from "../../../../server/billing/views.ts";
 import { planOptions } from "../../../../server/plans.ts";
 import { deps } from "../../../../server/runtime.ts";
 import { staffWith } from "../../../../server/session.ts";
-import { subscriberDetail } from "../../../../server/subscribers.ts";
+import { subscriberDetail } from "../../../../server/subscriber-detail.ts";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const bytes = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);

@@ -1,6 +1,7 @@
 import { tiers } from "@dotmac/contracts";
 import { redirect } from "next/navigation";
-import { OnboardingWizard, type TierInfo } from "../../../../components/onboarding-wizard.tsx";
+import type { TierInfo } from "../../../../components/onboarding/draft.ts";
+import { OnboardingWizard } from "../../../../components/onboarding/wizard.tsx";
 import { can, me } from "../../../../server/upstream.ts";
 
 export default async function NewTenant() {

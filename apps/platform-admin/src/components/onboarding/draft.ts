@@ -1,0 +1,91 @@
+import type { FieldErrors } from "../api.ts";
+import { textList as list } from "../text-list.ts";
+
+/** A plan tier as the wizard offers it (from the components' tier table, read on the server). */
+export interface TierInfo {
+  readonly plan: string;
+  readonly maxSeats: number;
+  readonly features: readonly string[];
+  readonly defaultFeatures: readonly string[];
+  readonly summary: string;
+}
+
+/** What the admin has typed so far: form text, turned into a TenantSpec request by `requestOf`. */
+export interface Draft {
+  slug: string;
+  displayName: string;
+  plan: string;
+  seats: number;
+  features: string[];
+  customDomains: string;
+  nasCidrs: string;
+  primaryColor: string;
+  brandName: string;
+  logoUrl: string;
+  baseDomain: string;
+  region: string;
+  database: "postgres" | "aws" | "gcp";
+  awsVpcId: string;
+  awsSubnetIds: string;
+  awsClusterCidrs: string;
+  gcpProject: string;
+  gcpNetwork: string;
+}
+
+/** What every step is given: the draft, a way to change it, and the API's field errors. */
+export interface StepProps {
+  readonly draft: Draft;
+  readonly set: <K extends keyof Draft>(key: K, value: Draft[K]) => void;
+  readonly update: (change: (d: Draft) => Draft) => void;
+  readonly errors: FieldErrors;
+}
+
+export const initialDraft = (tiers: readonly TierInfo[]): Draft => ({
+  slug: "",
+  displayName: "",
+  plan: tiers[0]?.plan ?? "starter",
+  seats: 5,
+  features: [...(tiers[0]?.defaultFeatures ?? [])],
+  customDomains: "",
+  nasCidrs: "",
+  primaryColor: "#0066CC",
+  brandName: "",
+  logoUrl: "",
+  baseDomain: "dotmac.io",
+  region: "local",
+  database: "postgres",
+  awsVpcId: "",
+  awsSubnetIds: "",
+  awsClusterCidrs: "",
+  gcpProject: "",
+  gcpNetwork: "",
+});
+
+/** The onboarding request the draft stands for; the API validates it (TenantSpecRequest). */
+export const requestOf = (draft: Draft) => ({
+  slug: draft.slug,
+  displayName: draft.displayName,
+  plan: draft.plan,
+  seats: draft.seats,
+  features: draft.features,
+  customDomains: list(draft.customDomains),
+  nasCidrs: list(draft.nasCidrs),
+  baseDomain: draft.baseDomain,
+  region: draft.region,
+  database:
+    draft.database === "aws"
+      ? {
+          target: "aws",
+          vpcId: draft.awsVpcId,
+          subnetIds: list(draft.awsSubnetIds),
+          clusterCidrs: list(draft.awsClusterCidrs),
+        }
+      : draft.database === "gcp"
+        ? { target: "gcp", project: draft.gcpProject, network: draft.gcpNetwork }
+        : { target: "postgres" },
+  branding: {
+    primaryColor: draft.primaryColor,
+    ...(draft.brandName ? { name: draft.brandName } : {}),
+    ...(draft.logoUrl ? { logoUrl: draft.logoUrl } : {}),
+  },
+});

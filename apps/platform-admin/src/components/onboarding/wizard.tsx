@@ -1,0 +1,123 @@
+"use client";
+
+import { slugProblem } from "@dotmac/contracts/slug-rules";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { callApi, type FieldErrors } from "../api.ts";
+import { BrandingStep } from "./branding-step.tsx";
+import { DetailsStep } from "./details-step.tsx";
+import { type Draft, initialDraft, requestOf, type StepProps, type TierInfo } from "./draft.ts";
+import { type PreviewStep, ReviewStep } from "./review-step.tsx";
+
+const STEPS = ["details", "branding", "review"] as const;
+type Step = (typeof STEPS)[number];
+
+/**
+ * Onboarding in three steps: details (with a live slug check), branding (with a preview), and a
+ * review showing what the stamp will create, from the API's preview, before anything exists.
+ * A step is a component of its own in this folder, given the draft (`StepProps`).
+ */
+export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
+  const router = useRouter();
+  const [step, setStep] = useState<Step>("details");
+  const [draft, setDraft] = useState<Draft>(() => initialDraft(tiers));
+  const [slugState, setSlugState] = useState<{ ok: boolean; message: string }>({ ok: false, message: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState("");
+  const [preview, setPreview] = useState<PreviewStep[] | undefined>();
+  const [busy, setBusy] = useState(false);
+  const props: StepProps = {
+    draft,
+    set: (key, value) => setDraft((d) => ({ ...d, [key]: value })),
+    update: setDraft,
+    errors,
+  };
+
+  useEffect(() => {
+    if (!draft.slug) return setSlugState({ ok: false, message: "" });
+    const problem = slugProblem(draft.slug);
+    if (problem) return setSlugState({ ok: false, message: problem });
+    const timer = setTimeout(async () => {
+      const res = await callApi(`/tenants/${draft.slug}`);
+      setSlugState(
+        res.status === 404
+          ? { ok: true, message: `${draft.slug} is available` }
+          : { ok: false, message: `${draft.slug} is taken` },
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [draft.slug]);
+
+  const review = async () => {
+    setBusy(true);
+    setMessage("Asking the engine what it would create…");
+    setPreview(undefined);
+    const res = await callApi("/tenants/preview?wait=true", { method: "POST", json: requestOf(draft) });
+    setBusy(false);
+    if (res.ok) {
+      setErrors({});
+      setMessage("");
+      setPreview(res.body.result?.steps ?? []);
+      setStep("review");
+    } else {
+      setErrors(res.fields);
+      setMessage(res.body?.violations?.map((v: { message: string }) => v.message).join("; ") || res.message);
+      setStep("details");
+    }
+  };
+
+  const submit = async () => {
+    setBusy(true);
+    const res = await callApi("/tenants", { method: "POST", json: requestOf(draft) });
+    setBusy(false);
+    if (res.ok) router.push(`/operations/${res.body.operationId}`);
+    else {
+      setErrors(res.fields);
+      setMessage(res.message);
+    }
+  };
+
+  return (
+    <div className="card">
+      <ol className="toolbar" aria-label="Steps">
+        {STEPS.map((s, i) => (
+          <li
+            key={s}
+            aria-current={step === s ? "step" : undefined}
+            style={{ fontWeight: step === s ? 700 : 400 }}
+          >
+            {i + 1}. {s}
+          </li>
+        ))}
+      </ol>
+      {step === "details" ? (
+        <DetailsStep
+          {...props}
+          tiers={tiers}
+          slugState={slugState}
+          message={message}
+          onNext={() => setStep("branding")}
+        />
+      ) : null}
+      {step === "branding" ? (
+        <BrandingStep
+          {...props}
+          busy={busy}
+          message={message}
+          onBack={() => setStep("details")}
+          onNext={() => void review()}
+        />
+      ) : null}
+      {step === "review" ? (
+        <ReviewStep
+          draft={draft}
+          preview={preview}
+          busy={busy}
+          message={message}
+          onBack={() => setStep("branding")}
+          onSubmit={() => void submit()}
+        />
+      ) : null}
+    </div>
+  );
+}
