@@ -33,7 +33,7 @@ const lane = {
   // Generous, since the other lane shares the cores: a timeout only ever decides a failure.
   testTimeout: 240_000,
   hookTimeout: 300_000,
-  // Password hashes at scrypt's 2^14, not OWASP's 2^17 (packages/platform-db/src/secrets.ts):
+  // Password hashes at scrypt's 2^14, not OWASP's 2^17 (packages/crypto/src/passwords.ts):
   // the suite signs in hundreds of times; the production cost has its own test.
   env: { DOTMAC_SCRYPT_N: "16384" },
 };

@@ -7,7 +7,13 @@ const config: NextConfig = {
   // The image ships .next/standalone: the server and only the node_modules files it loads.
   output: "standalone",
   // Workspace packages ship TypeScript sources.
-  transpilePackages: ["@dotmac/contracts", "@dotmac/ui", "@dotmac/tenant-db", "@dotmac/platform-db"],
+  transpilePackages: [
+    "@dotmac/contracts",
+    "@dotmac/ui",
+    "@dotmac/tenant-db",
+    "@dotmac/crypto",
+    "@dotmac/postgres",
+  ],
   // swagger-ui-dist and pdfkit stay packages at run time, so they find their own files.
   serverExternalPackages: ["postgres", "swagger-ui-dist", "pdfkit"],
   poweredByHeader: false,

@@ -9,7 +9,7 @@ import {
   secretOf,
   settled,
   value,
-} from "../shared/mock-engine.ts";
+} from "../test-support/mock-engine.ts";
 import { automationApiClusterRules, tenantManagerRules } from "./automation-api-rbac.ts";
 import { PlatformStamp, type PlatformStampArgs, platformResources } from "./platform-stamp.ts";
 

@@ -13,7 +13,7 @@ import {
   SECRET_VALUE,
   settled,
   value,
-} from "../shared/mock-engine.ts";
+} from "../test-support/mock-engine.ts";
 import { TenantStamp, type TenantStampArgs } from "./tenant-stamp.ts";
 
 const base: TenantSpecInput = {

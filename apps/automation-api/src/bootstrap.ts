@@ -1,5 +1,5 @@
+import { hashPassword } from "@dotmac/crypto/passwords";
 import { type PlatformDb, platformUsers } from "@dotmac/platform-db";
-import { hashPassword } from "@dotmac/platform-db/secrets";
 import { sql } from "drizzle-orm";
 import { audit } from "./audit.ts";
 

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PlatformPermission } from "@dotmac/contracts";
+import { hashPassword } from "@dotmac/crypto/passwords";
+import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import {
   createThrowawayDatabase,
   type PostgresServer,
@@ -19,7 +21,6 @@ import {
   type PlatformDb,
   platformUsers,
 } from "@dotmac/platform-db";
-import { hashPassword, hashSecret, newSecret } from "@dotmac/platform-db/secrets";
 import { asc, eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { createApp } from "../src/app.ts";

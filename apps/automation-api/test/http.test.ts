@@ -1,8 +1,8 @@
 // Long file: the permission matrix over every route and the cases it drives share one database and app, started once.
 import { scryptSync } from "node:crypto";
 import { type PlatformPermission, platformPermissions } from "@dotmac/contracts";
+import { scryptCost } from "@dotmac/crypto/passwords";
 import { apiTokens, auditLogs, operations, platformUsers, tenants } from "@dotmac/platform-db";
-import { scryptCost } from "@dotmac/platform-db/secrets";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { platformClient } from "../src/client.ts";

@@ -4,7 +4,7 @@
  * Postgres, loaded as pg_restore would, then vacuumed and analysed.
  */
 import { randomBytes } from "node:crypto";
-import { SecretBox } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 
 export const SUBSCRIBERS = 500_000;

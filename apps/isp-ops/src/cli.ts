@@ -1,9 +1,10 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { BILLING_RUN_POOL, BillingRunRequest, errorMessage, slugFromLocalHost } from "@dotmac/contracts";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { drainOnSignal } from "@dotmac/http/drain";
 import { adoptStandaloneNextConfig } from "@dotmac/http/next-standalone";
-import { createTenantDb, SecretBox, subscribers } from "@dotmac/tenant-db";
+import { createTenantDb, subscribers } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import { count } from "drizzle-orm";
 import next from "next";

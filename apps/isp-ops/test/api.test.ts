@@ -1,14 +1,14 @@
 // Long file: the permission matrix over every isp-ops route and the cases it drives share one database and app, started once.
 import { scryptSync } from "node:crypto";
 import { StaffPermission } from "@dotmac/contracts";
-import { scryptCost } from "@dotmac/platform-db/secrets";
+import { scryptCost } from "@dotmac/crypto/passwords";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
 import {
   accountingSessions,
   auditLogs,
   devices,
   nasClients,
   radiusCredentials,
-  type SecretBox,
   sealedFor,
   staffUsers,
   subscribers,

@@ -1,5 +1,6 @@
 import { StaffPermission } from "@dotmac/contracts";
-import { SecretBox, subscriberStatusHistory } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/crypto/secret-box";
+import { subscriberStatusHistory } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";

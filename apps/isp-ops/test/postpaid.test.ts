@@ -1,6 +1,7 @@
-import { accountingSessions, changeSubscriberStatus } from "@dotmac/tenant-db";
+import { accountingSessions } from "@dotmac/tenant-db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { billStatusChange } from "../src/server/billing/service-changes.ts";
+import { changeSubscriberStatus } from "../src/server/lifecycle.ts";
 import { type Json, startApi } from "./harness.ts";
 
 /**

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { auditLogs, nasClients, radiusCredentials, SecretBox, sealedFor } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/crypto/secret-box";
+import { auditLogs, nasClients, radiusCredentials, sealedFor } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resealSecrets } from "../src/server/reseal.ts";

@@ -1,8 +1,9 @@
-import { auditLogs, changeSubscriberStatus } from "@dotmac/tenant-db";
+import { auditLogs } from "@dotmac/tenant-db";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMonthsOnDay, periodContaining, prorate, today } from "../src/server/billing/money.ts";
 import { billStatusChange } from "../src/server/billing/service-changes.ts";
+import { changeSubscriberStatus } from "../src/server/lifecycle.ts";
 import { type Json, startApi } from "./harness.ts";
 
 /**

@@ -1,4 +1,5 @@
-import { type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
+import { sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import { chapMatches } from "./chap.ts";
 import { sameText } from "./compare.ts";
 import { type MsChapV2Success, msChapV2Request, verifyMsChapV2 } from "./mschap.ts";

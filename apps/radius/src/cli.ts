@@ -1,6 +1,7 @@
 import { errorMessage } from "@dotmac/contracts";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { onStopSignal } from "@dotmac/http/drain";
-import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
+import { createTenantDb } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import pino from "pino";
 import { radiusEnv } from "./env.ts";

@@ -1,9 +1,10 @@
 import { RADIUS_CONTROL_PURPOSE, SessionDisconnectRequest } from "@dotmac/contracts";
 import { DisconnectResult } from "@dotmac/contracts/isp-ops-responses";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { installEdge, type RequestIdEnv } from "@dotmac/http/edge";
 import { ProblemError } from "@dotmac/http/problem";
 import { json, jsonBody, problems, route } from "@dotmac/http/router";
-import type { SecretBox, TenantDb } from "@dotmac/tenant-db";
+import type { TenantDb } from "@dotmac/tenant-db";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "pino";

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import { NAS_CLIENTS_CHANNEL, nasClients, type SecretBox, sealedFor, type TenantDb } from "@dotmac/tenant-db";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
+import { NAS_CLIENTS_CHANNEL, nasClients, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 
 export interface Nas {
   readonly id: string;

@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import type { Server } from "node:http";
-import type { SecretBox, TenantDb } from "@dotmac/tenant-db";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
+import type { TenantDb } from "@dotmac/tenant-db";
 import { createAdaptorServer } from "@hono/node-server";
 import type { Logger } from "pino";
 import { account } from "./accounting.ts";

@@ -1,12 +1,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { RADIUS_CONTROL_PURPOSE } from "@dotmac/contracts";
-import {
-  accountingSessions,
-  changeSubscriberStatus,
-  nasClients,
-  SecretBox,
-  subscribers,
-} from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/crypto/secret-box";
+import { accountingSessions, nasClients, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -95,7 +90,7 @@ describe("RFC 5176 Disconnect client", () => {
     expect(forged.seen).toHaveLength(2);
   });
 
-  it("ends a subscriber's open session at its NAS when staff suspend them, through the control endpoint", async () => {
+  it("ends a suspended subscriber's open session at its NAS through the control endpoint", async () => {
     let radius: RunningRadius | undefined;
     const nas = await testNas(() => "ack");
     close = nas.close;
@@ -163,20 +158,22 @@ describe("RFC 5176 Disconnect client", () => {
       expect(elsewhere.status).toBe(400);
       expect(await elsewhere.text()).toContain("outside the network of NAS");
       expect(nas.seen).toHaveLength(0);
-      const result = await changeSubscriberStatus(
-        t.db,
-        { subscriberId: s.id, to: "suspended", actor: "staff:1", reason: "unpaid" },
-        async (session) => {
-          const res = await fetch(control, {
-            method: "POST",
-            headers: authorised,
-            body: JSON.stringify(session),
-          });
-          expect(res.status).toBe(200);
-          return (await res.json()) as { outcome: string };
-        },
-      );
-      expect(result).toMatchObject({ to: "suspended", disconnected: 1 });
+      // What isp-ops does on a suspension (apps/isp-ops/test/disconnect.test.ts drives it whole):
+      // the subscriber is suspended, then each open session is sent here.
+      await t.db.update(subscribers).set({ status: "suspended" }).where(eq(subscribers.id, s.id));
+      const res = await fetch(control, {
+        method: "POST",
+        headers: authorised,
+        body: JSON.stringify({
+          nasId,
+          nasIp: "127.0.0.1",
+          username: "ada",
+          acctSessionId: "live-1",
+          framedIp: "100.64.0.20",
+        }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ outcome: "ack" });
       expect(nas.seen[0]?.attributes).toMatchObject({
         "User-Name": "ada",
         "Acct-Session-Id": "live-1",

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { run } from "@dotmac/devkit";
-import { SecretBox } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { radiusCodec as radius } from "../src/packets.ts";

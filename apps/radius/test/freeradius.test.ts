@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { radclient } from "@dotmac/devkit";
 import {
   accountingSessions,
   nasClients,
   radiusCredentials,
-  SecretBox,
   servicePlans,
   type TenantDb,
 } from "@dotmac/tenant-db";

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { Session } from "node:inspector/promises";
-import { SecretBox } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { radiusCodec as radius } from "../src/packets.ts";

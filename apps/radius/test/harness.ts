@@ -1,9 +1,9 @@
 import { createSocket } from "node:dgram";
 import type { SubscriberStatus } from "@dotmac/contracts";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
 import {
   nasClients,
   radiusCredentials,
-  type SecretBox,
   sealedFor,
   servicePlans,
   subscribers,

@@ -1,6 +1,7 @@
 import { TenantStamp } from "@dotmac/components";
 import { containerEnv, record, resetMocks, settled } from "@dotmac/components/testing";
 import { TenantSpec } from "@dotmac/contracts";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { devkitEnv, radclient } from "@dotmac/devkit";
 import {
   buildImages,
@@ -15,7 +16,7 @@ import {
   runPod,
   waitUntilReady,
 } from "@dotmac/devkit/testing";
-import { SecretBox, servicePlans } from "@dotmac/tenant-db";
+import { servicePlans } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addLocalNas, addSubscriber } from "./harness.ts";

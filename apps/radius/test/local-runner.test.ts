@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import {
   apiRequest,
   devkitEnv,
@@ -10,7 +11,7 @@ import {
   radclient,
   startCluster,
 } from "@dotmac/devkit";
-import { radiusCredentials, SecretBox, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
+import { radiusCredentials, sealedFor, servicePlans, subscribers } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addLocalNas } from "./harness.ts";

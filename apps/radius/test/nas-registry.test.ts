@@ -1,4 +1,5 @@
-import { nasClients, SecretBox, sealedFor } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/crypto/secret-box";
+import { nasClients, sealedFor } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

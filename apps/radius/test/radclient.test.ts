@@ -1,14 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { freePorts, radclient, repoRoot } from "@dotmac/devkit";
-import {
-  accountingSessions,
-  nasClients,
-  SecretBox,
-  sealedFor,
-  servicePlans,
-  type TenantDb,
-} from "@dotmac/tenant-db";
+import { accountingSessions, nasClients, sealedFor, servicePlans, type TenantDb } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

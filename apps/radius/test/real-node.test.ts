@@ -1,4 +1,5 @@
 import { dashboards } from "@dotmac/components/tenant";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { databaseUrl, radclient, run } from "@dotmac/devkit";
 import {
   configureRealNodeTenant,
@@ -11,7 +12,7 @@ import {
   uniqueSuffix,
   waitFor,
 } from "@dotmac/devkit/testing";
-import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
+import { createTenantDb } from "@dotmac/tenant-db";
 import { migrateTenantDb } from "@dotmac/tenant-db/migrate";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -106,7 +106,6 @@ export {
   PlatformSpec,
   type PlatformSpecInput,
 } from "./platform-spec.ts";
-export { POSTGRES_SESSION_TIMEOUTS } from "./postgres-session.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
 export { crossOriginRefusal } from "./request-origin.ts";
 export {

@@ -12,9 +12,13 @@ import { describe, expect, it } from "vitest";
  * lines says why at its top.
  */
 const root = resolve(import.meta.dirname, "../../..");
-const sources = execFileSync("git", ["ls-files", "*.ts", "*.tsx"], { cwd: root, encoding: "utf8" })
+// Tracked and new files alike (not ignored ones), as they are on disk: the check sees a change before it is committed.
+const sources = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "*.ts", "*.tsx"], {
+  cwd: root,
+  encoding: "utf8",
+})
   .split("\n")
-  .filter((f) => f !== "" && !f.endsWith(".d.ts"));
+  .filter((f) => f !== "" && !f.endsWith(".d.ts") && existsSync(join(root, f)));
 
 /** The workspaces' names and export maps, to follow `@dotmac/<name>/<subpath>` to a file. */
 interface Manifest {
@@ -37,7 +41,10 @@ for (const dir of ["components", ...["apps", "packages"].flatMap((d) => listDirs
 const everywhere = declared(manifestOf("."));
 
 function listDirs(parent: string): string[] {
-  return execFileSync("git", ["ls-files", `${parent}/*/package.json`], { cwd: root, encoding: "utf8" })
+  return execFileSync("git", ["ls-files", "-co", "--exclude-standard", `${parent}/*/package.json`], {
+    cwd: root,
+    encoding: "utf8",
+  })
     .split("\n")
     .filter((f) => f.split("/").length === 3)
     .map((f) => dirname(f));

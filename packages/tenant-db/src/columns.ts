@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { customType, timestamp } from "drizzle-orm/pg-core";
 
-/** Encrypted secrets: nonce, tag and ciphertext in one column (see crypto.ts). */
+/** Encrypted secrets: nonce, tag and ciphertext in one column (see @dotmac/crypto/secret-box). */
 export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
 export const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { migrateUnderLock } from "@dotmac/platform-db/migrate";
+import { migrateUnderLock } from "@dotmac/postgres/migrate";
 
 /** The migrations drizzle-kit generated from schema.ts (npm run generate -w @dotmac/tenant-db). */
 export const migrationsFolder = fileURLToPath(new URL("../migrations", import.meta.url));

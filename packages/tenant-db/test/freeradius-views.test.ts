@@ -1,13 +1,13 @@
 // Long file: every FreeRADIUS view checked against the real server on one database, started once.
 import { randomBytes } from "node:crypto";
 import type { SubscriberStatus } from "@dotmac/contracts";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dunningStates } from "../src/billing-schema.ts";
 import type { TenantDb } from "../src/client.ts";
-import { SecretBox, sealedFor } from "../src/crypto.ts";
 import {
   accountingSessions,
   nasClients,
@@ -15,6 +15,7 @@ import {
   servicePlans,
   subscribers,
 } from "../src/schema.ts";
+import { sealedFor } from "../src/sealed-for.ts";
 import { startTenantDatabase } from "../src/testing.ts";
 
 /** The SQL a stock FreeRADIUS 3.2 rlm_sql runs (mods-config/sql/main/postgresql/queries.conf). */

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SecretBox } from "@dotmac/crypto/secret-box";
 import {
   createThrowawayDatabase,
   type PostgresServer,
@@ -11,7 +12,6 @@ import { violated } from "@dotmac/devkit/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenantDb, type TenantDb } from "../src/client.ts";
-import { SecretBox } from "../src/crypto.ts";
 import { migrateTenantDb } from "../src/migrate.ts";
 import {
   accountingSessions,

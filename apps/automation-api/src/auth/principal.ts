@@ -1,4 +1,5 @@
 import { type PlatformPermission, permits } from "@dotmac/contracts";
+import { hashSecret } from "@dotmac/crypto/secrets";
 import type { RequestIdEnv } from "@dotmac/http/edge";
 import { permissionGuard } from "@dotmac/http/permission";
 import { ProblemError } from "@dotmac/http/problem";
@@ -11,7 +12,6 @@ import {
   tenantCredentials,
   tenants,
 } from "@dotmac/platform-db";
-import { hashSecret } from "@dotmac/platform-db/secrets";
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";

@@ -1,5 +1,6 @@
-import { OPERATION_DEADLINE_SECONDS, type OperationKind, POSTGRES_SESSION_TIMEOUTS } from "@dotmac/contracts";
+import { OPERATION_DEADLINE_SECONDS, type OperationKind } from "@dotmac/contracts";
 import type { PlatformDb } from "@dotmac/platform-db";
+import { POSTGRES_SESSION_TIMEOUTS } from "@dotmac/postgres/pool";
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { type AttemptContext, eventEmitter, runAttempt } from "./attempt.ts";

@@ -1,4 +1,4 @@
-import { POSTGRES_SESSION_TIMEOUTS } from "@dotmac/contracts";
+import { POSTGRES_SESSION_TIMEOUTS } from "@dotmac/postgres/pool";
 import postgres from "postgres";
 
 /** The operation a run holds, as claimed: its attempt number is the fencing token. */

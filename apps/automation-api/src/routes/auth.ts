@@ -1,16 +1,10 @@
 import { LoginRequest, Me } from "@dotmac/contracts";
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@dotmac/crypto/passwords";
+import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { ProblemError } from "@dotmac/http/problem";
 import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
 import { platformSessions, platformUsers } from "@dotmac/platform-db";
-import {
-  dummyPasswordHash,
-  hashPassword,
-  hashSecret,
-  needsRehash,
-  newSecret,
-  verifyPassword,
-} from "@dotmac/platform-db/secrets";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";

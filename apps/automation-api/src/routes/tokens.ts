@@ -1,8 +1,8 @@
 import { ApiToken, ApiTokenRequest, permits } from "@dotmac/contracts";
+import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { ProblemError } from "@dotmac/http/problem";
 import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { apiTokens } from "@dotmac/platform-db";
-import { hashSecret, newSecret } from "@dotmac/platform-db/secrets";
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";

@@ -1,6 +1,6 @@
 import type { PlatformPermission } from "@dotmac/contracts";
+import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { type PlatformDb, tenantCredentials } from "@dotmac/platform-db";
-import { hashSecret, newSecret } from "@dotmac/platform-db/secrets";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 

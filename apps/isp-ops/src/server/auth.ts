@@ -1,15 +1,9 @@
 import type { StaffPermission } from "@dotmac/contracts";
 import type { IspOpsProcessEnv } from "@dotmac/contracts/app-env";
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@dotmac/crypto/passwords";
+import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { ProblemError } from "@dotmac/http/problem";
 import { sessionCookie } from "@dotmac/http/session-cookie";
-import {
-  dummyPasswordHash,
-  hashPassword,
-  hashSecret,
-  needsRehash,
-  newSecret,
-  verifyPassword,
-} from "@dotmac/platform-db/secrets";
 import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { ispOpsProcessEnv } from "./env.ts";

@@ -1,6 +1,8 @@
-import type { SecretBox, SessionDisconnector, TenantDb } from "@dotmac/tenant-db";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
+import type { TenantDb } from "@dotmac/tenant-db";
 import type { PaymentGateway } from "./billing/gateway.ts";
 import type { Branding } from "./branding.ts";
+import type { SessionDisconnector } from "./lifecycle.ts";
 import type { TenantMail } from "./mail.ts";
 import type { NasNetworkReporter } from "./nas-network-reporter.ts";
 

@@ -1,5 +1,6 @@
 import { RADIUS_CONTROL_PURPOSE, type SessionDisconnectRequest } from "@dotmac/contracts";
-import type { SecretBox, SessionDisconnector } from "@dotmac/tenant-db";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
+import type { SessionDisconnector } from "./lifecycle.ts";
 
 /**
  * Asks the tenant's RADIUS server (RADIUS_CONTROL_URL, its control port) to act on a session at

@@ -1,9 +1,9 @@
 import { type FieldError, fieldErrors, SubscriberCreate } from "@dotmac/contracts";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { ProblemError } from "@dotmac/http/problem";
 import {
   auditLogs,
   radiusCredentials,
-  type SecretBox,
   sealedFor,
   servicePlans,
   subscribers,

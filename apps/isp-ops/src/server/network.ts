@@ -1,18 +1,11 @@
 import type { NasCreate, NasUpdate } from "@dotmac/contracts";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { ProblemError } from "@dotmac/http/problem";
-import {
-  accountingSessions,
-  auditLogs,
-  nasClients,
-  openSessionColumns,
-  type SecretBox,
-  type SessionDisconnector,
-  sealedFor,
-  type TenantDb,
-} from "@dotmac/tenant-db";
+import { accountingSessions, auditLogs, nasClients, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
 import { constraintProblem } from "./constraints.ts";
+import { openSessionColumns, type SessionDisconnector } from "./lifecycle.ts";
 
 /** What may be shown of a NAS: everything but its secret (sealed at rest, never returned). */
 const nasView = {

@@ -1,11 +1,5 @@
-import {
-  auditLogs,
-  nasClients,
-  radiusCredentials,
-  type SecretBox,
-  sealedFor,
-  type TenantDb,
-} from "@dotmac/tenant-db";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
+import { auditLogs, nasClients, radiusCredentials, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import { and, asc, gt, sql } from "drizzle-orm";
 import { auditEntry } from "./billing/ledger.ts";
 

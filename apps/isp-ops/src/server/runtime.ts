@@ -1,6 +1,7 @@
 import { slugFromLocalHost } from "@dotmac/contracts";
 import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
-import { createTenantDb, SecretBox } from "@dotmac/tenant-db";
+import { SecretBox } from "@dotmac/crypto/secret-box";
+import { createTenantDb } from "@dotmac/tenant-db";
 import { headers } from "next/headers";
 import { stripeGateway } from "./billing/gateway.ts";
 import { type Branding, brandingOf } from "./branding.ts";

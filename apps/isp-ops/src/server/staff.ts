@@ -1,6 +1,6 @@
 import { type StaffCreate, StaffPermission } from "@dotmac/contracts";
+import { hashPassword } from "@dotmac/crypto/passwords";
 import { ProblemError } from "@dotmac/http/problem";
-import { hashPassword } from "@dotmac/platform-db/secrets";
 import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import type { Staff } from "./auth.ts";

@@ -6,23 +6,15 @@ import {
   type SubscriberStatus,
   type SubscriberUpdate,
 } from "@dotmac/contracts";
+import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { ProblemError } from "@dotmac/http/problem";
-import {
-  auditLogs,
-  changeSubscriberStatus,
-  radiusCredentials,
-  type SecretBox,
-  type SessionDisconnector,
-  sealedFor,
-  subscribers,
-  type TenantDb,
-  TransitionError,
-} from "@dotmac/tenant-db";
+import { auditLogs, radiusCredentials, sealedFor, subscribers, type TenantDb } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import type { Staff } from "./auth.ts";
 import { today } from "./billing/money.ts";
 import { billStatusChange, startBilling, stopBilling } from "./billing/service-changes.ts";
 import { constraintProblem } from "./constraints.ts";
+import { changeSubscriberStatus, type SessionDisconnector, TransitionError } from "./lifecycle.ts";
 
 export interface SubscriberRow {
   id: string;

@@ -1,14 +1,12 @@
 import type { DunningAction, SubscriberStatus } from "@dotmac/contracts";
+import { dunningEvents, dunningStates, type TenantDb } from "@dotmac/tenant-db";
+import { eq, sql } from "drizzle-orm";
 import {
   actOnOpenSessions,
   changeSubscriberStatus,
-  dunningEvents,
-  dunningStates,
   openSessions,
   type SessionDisconnector,
-  type TenantDb,
-} from "@dotmac/tenant-db";
-import { eq, sql } from "drizzle-orm";
+} from "../lifecycle.ts";
 import type { TenantMail } from "../mail.ts";
 import { openAmount } from "./invoices.ts";
 import { auditBilling, billingBrand, settingsOf } from "./ledger.ts";

@@ -1,6 +1,5 @@
 import {
   billingAccounts,
-  type DuringStatusChange,
   invoiceLines,
   invoices,
   paymentAllocations,
@@ -8,6 +7,7 @@ import {
   type TenantTx,
 } from "@dotmac/tenant-db";
 import { and, asc, desc, eq, gt, ne, sql } from "drizzle-orm";
+import type { DuringStatusChange } from "../lifecycle.ts";
 import { creditInvoice } from "./corrections.ts";
 import { openAmount, settle } from "./invoices.ts";
 import { auditBilling, settingsOf } from "./ledger.ts";

@@ -1,7 +1,14 @@
 import { canTransition, SubscriberStatus } from "@dotmac/contracts";
+import {
+  accountingSessions,
+  auditLogs,
+  nasClients,
+  subscriberStatusHistory,
+  subscribers,
+  type TenantDb,
+  type TenantTx,
+} from "@dotmac/tenant-db";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { TenantDb, TenantTx } from "./client.ts";
-import { accountingSessions, auditLogs, nasClients, subscriberStatusHistory, subscribers } from "./schema.ts";
 
 /** An open session the NAS should end (RFC 5176 Disconnect-Request). */
 export interface OpenSession {

@@ -1,15 +1,15 @@
-import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TenantDb } from "../src/client.ts";
-import { changeSubscriberStatus, type OpenSession, TransitionError } from "../src/lifecycle.ts";
 import {
   accountingSessions,
   auditLogs,
   nasClients,
   subscriberStatusHistory,
   subscribers,
-} from "../src/schema.ts";
-import { startTenantDatabase } from "../src/testing.ts";
+  type TenantDb,
+} from "@dotmac/tenant-db";
+import { startTenantDatabase } from "@dotmac/tenant-db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { changeSubscriberStatus, type OpenSession, TransitionError } from "../src/server/lifecycle.ts";
 
 describe("subscriber status changes", () => {
   let t: Awaited<ReturnType<typeof startTenantDatabase>>;

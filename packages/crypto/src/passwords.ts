@@ -1,12 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-
-/** A new bearer secret: a readable prefix, then 256 random bits. */
-export function newSecret(prefix: "dmp" | "dms" | "dmo" | "dmt"): string {
-  return `${prefix}_${randomBytes(32).toString("base64url")}`;
-}
-
-/** Tokens and session ids are high-entropy, so one SHA-256 is enough to keep them out of the table. */
-export const hashSecret = (secret: string) => createHash("sha256").update(secret).digest("hex");
+import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 /** OWASP's floor for scrypt (Password Storage Cheat Sheet): N=2^17, r=8, p=1, 128 MiB per hash. */
 export const OWASP_SCRYPT_N = 2 ** 17;

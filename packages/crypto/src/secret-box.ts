@@ -134,9 +134,3 @@ function decrypt(key: Buffer, sealed: Buffer, context: string): string | undefin
     return undefined;
   }
 }
-
-/** The associated data each sealed secret is bound to: its row. */
-export const sealedFor = {
-  radiusPassword: (subscriberId: string) => `radius:${subscriberId}`,
-  nasSecret: (nasId: string) => `nas:${nasId}`,
-};

@@ -6,7 +6,7 @@ import {
   passwordHashing,
   scryptCost,
   verifyPassword,
-} from "./secrets.ts";
+} from "./passwords.ts";
 
 describe("password hashing", () => {
   it("uses OWASP's scrypt floor unless told a stronger or test cost, and refuses a weak one", () => {
