@@ -78,6 +78,7 @@ export {
 export {
   ApiToken,
   ApiTokenRequest,
+  AuditActorType,
   AuditEntry,
   FeatureFlag,
   FlagKey,

@@ -167,10 +167,14 @@ export const ApiToken = z.object({
   createdAt: z.iso.datetime({ offset: true }),
 });
 
+/** Who an audit entry says acted: a person, a CI token, a tenant's isp-ops, or the platform itself. */
+export const AuditActorType = z.enum(["user", "token", "tenant", "system"]);
+export type AuditActorType = z.infer<typeof AuditActorType>;
+
 export const AuditEntry = z.object({
   id: z.int(),
   at: z.iso.datetime({ offset: true }),
-  actorType: z.enum(["user", "token", "tenant", "system"]),
+  actorType: AuditActorType,
   actorId: z.string(),
   action: z.string(),
   targetType: z.string(),

@@ -1,4 +1,10 @@
-import { OperationKind, OperationStatus, TenantStatus } from "@dotmac/contracts";
+import {
+  type AuditActorType,
+  OperationKind,
+  OperationStatus,
+  type PlanTier,
+  TenantStatus,
+} from "@dotmac/contracts";
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -32,8 +38,8 @@ export const tenants = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     slug: text().notNull(),
     displayName: text().notNull(),
-    plan: text().notNull(),
-    status: text().notNull().default("provisioning"),
+    plan: text().$type<PlanTier>().notNull(),
+    status: text().$type<TenantStatus>().notNull().default("provisioning"),
     spec: jsonb().notNull(),
     outputs: jsonb(),
     createdAt: createdAt(),
@@ -59,8 +65,8 @@ export const operations = pgTable(
     tenantId: uuid().references(() => tenants.id),
     /** Fleet rollouts are one parent operation over one child per tenant. */
     parentId: uuid(),
-    kind: text().notNull(),
-    status: text().notNull().default("queued"),
+    kind: text().$type<OperationKind>().notNull(),
+    status: text().$type<OperationStatus>().notNull().default("queued"),
     requestedBy: text().notNull(),
     idempotencyKey: text(),
     /** What the key was sent with (method, path, body): a key reused on another request is refused. */
@@ -227,7 +233,7 @@ export const auditLogs = pgTable(
   {
     id: bigserial({ mode: "number" }).primaryKey(),
     at: createdAt(),
-    actorType: text().notNull(),
+    actorType: text().$type<AuditActorType>().notNull(),
     actorId: text().notNull(),
     action: text().notNull(),
     targetType: text().notNull(),

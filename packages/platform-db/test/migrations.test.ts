@@ -81,15 +81,27 @@ describe("platform database migrations", () => {
       expect(acme.status).toBe("provisioning");
 
       // One live tenant per slug; a deleted one frees its slug.
-      const again = { slug: "acme", displayName: "Again", plan: "starter", spec: {} };
+      const again = { slug: "acme", displayName: "Again", plan: "starter", spec: {} } as const;
       expect(await violated(db.insert(tenants).values(again))).toBe("tenants_slug_live");
       await db.update(tenants).set({ status: "deleted" }).where(eq(tenants.id, acme.id));
       await db.insert(tenants).values(again);
-      const lost = { slug: "zeta", displayName: "Z", plan: "starter", status: "lost", spec: {} };
+      // A value outside the type, as a hand-written query could send it: the table refuses it.
+      const lost = {
+        slug: "zeta",
+        displayName: "Z",
+        plan: "starter",
+        status: sql`'lost'`,
+        spec: {},
+      } as const;
       expect(await violated(db.insert(tenants).values(lost))).toBe("tenants_status_known");
 
       // At most one running operation per tenant.
-      const running = { tenantId: acme.id, kind: "update", status: "running", requestedBy: "user:test" };
+      const running = {
+        tenantId: acme.id,
+        kind: "update",
+        status: "running",
+        requestedBy: "user:test",
+      } as const;
       await db.insert(operations).values(running);
       expect(await violated(db.insert(operations).values(running))).toBe("operations_one_running");
       await db.insert(operations).values({ ...running, status: "queued" });

@@ -66,7 +66,7 @@ export function auditRouter(deps: Deps) {
         items: page.map((e) => ({
           id: e.id,
           at: iso(e.at),
-          actorType: e.actorType as "user",
+          actorType: e.actorType,
           actorId: e.actorId,
           action: e.action,
           targetType: e.targetType,

@@ -208,7 +208,7 @@ export function operationsRouter(deps: Deps) {
         // The spec now on record: a retry deploys what the tenant is meant to be, not an old snapshot.
         const again = await insertOperation(tx, {
           tenantId: tenant.id,
-          kind: failed.kind as "create",
+          kind: failed.kind,
           actor,
           request: { spec: tenant.spec, retryOf: failed.id },
         });

@@ -9,8 +9,8 @@ export function presentOperation(op: OperationRow) {
     id: op.id,
     tenantId: op.tenantId,
     parentId: op.parentId,
-    kind: op.kind as "create",
-    status: op.status as "queued",
+    kind: op.kind,
+    status: op.status,
     requestedBy: op.requestedBy,
     error: op.error,
     attempt: op.attempt,
@@ -27,8 +27,8 @@ export function presentTenant(t: TenantRow, last: OperationRow | undefined) {
     id: t.id,
     slug: t.slug,
     displayName: t.displayName,
-    plan: t.plan as "starter",
-    status: t.status as "active",
+    plan: t.plan,
+    status: t.status,
     spec: t.spec as Record<string, unknown>,
     outputs: (t.outputs as Record<string, unknown> | null) ?? null,
     createdAt: iso(t.createdAt),
@@ -36,8 +36,8 @@ export function presentTenant(t: TenantRow, last: OperationRow | undefined) {
     lastOperation: last
       ? {
           id: last.id,
-          kind: last.kind as "create",
-          status: last.status as "queued",
+          kind: last.kind,
+          status: last.status,
           createdAt: iso(last.createdAt),
         }
       : null,

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import type { OperationAccepted } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import { operations } from "@dotmac/platform-db";
 import { and, eq } from "drizzle-orm";
+import type { z } from "zod";
 import { type Actor, requesterOf } from "../auth/principal.ts";
 import type { OperationRow } from "../engine/store.ts";
 import type { Deps } from "../lib/deps.ts";
@@ -37,16 +39,12 @@ export function idempotency(
   return { key, fingerprint };
 }
 
-export interface Accepted {
-  readonly operationId: string;
-  readonly tenantId: string | null;
-  readonly status: "queued";
-}
+export type Accepted = z.infer<typeof OperationAccepted>;
 
 const acceptedOf = (op: OperationRow): Accepted => ({
   operationId: op.id,
   tenantId: op.tenantId,
-  status: op.status as "queued",
+  status: op.status,
 });
 
 /** Wakes a worker for a new operation, and answers what the API says of it. */

@@ -6,27 +6,19 @@ import {
   type SubscriberStatus,
   type SubscriberUpdate,
 } from "@dotmac/contracts";
+import type { SubscriberListItem } from "@dotmac/contracts/isp-ops-responses";
 import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { ProblemError } from "@dotmac/http/problem";
 import { auditLogs, radiusCredentials, sealedFor, subscribers, type TenantDb } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
+import type { z } from "zod";
 import type { Staff } from "./auth.ts";
 import { today } from "./billing/money.ts";
 import { billStatusChange, startBilling, stopBilling } from "./billing/service-changes.ts";
 import { constraintProblem } from "./constraints.ts";
 import { changeSubscriberStatus, type SessionDisconnector, TransitionError } from "./lifecycle.ts";
 
-export interface SubscriberRow {
-  id: string;
-  accountNumber: number;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  status: SubscriberStatus;
-  planName: string | null;
-  username: string | null;
-  createdAt: string;
-}
+type SubscriberRow = z.infer<typeof SubscriberListItem>;
 
 /** Counting stops here: past it the page says "10,000+" instead of scanning every match. */
 const COUNT_LIMIT = 10_000;

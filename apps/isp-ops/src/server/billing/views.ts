@@ -1,5 +1,6 @@
-import type { InvoiceQuery, PaymentMethod } from "@dotmac/contracts";
+import type { InvoiceListItem, InvoiceQuery, PaymentMethod } from "@dotmac/contracts";
 import type { TenantDb } from "@dotmac/tenant-db";
+import type { z } from "zod";
 import { balanceOf } from "./ledger.ts";
 import { unallocated } from "./payments.ts";
 
@@ -52,22 +53,8 @@ export async function listInvoices(db: TenantDb, query: InvoiceQuery) {
   };
 }
 
-interface InvoiceRow {
-  id: string;
-  number: string | null;
-  kind: "invoice" | "credit_note";
-  status: "draft" | "issued" | "partially_paid" | "paid" | "overdue" | "void";
-  subscriberId: string;
-  subscriberName: string;
-  accountNumber: number;
-  currency: string;
-  totalMinor: number;
-  openMinor: number;
-  issuedAt: Date | null;
-  dueOn: string | null;
-  periodStart: string | null;
-  periodEnd: string | null;
-}
+/** A list item as the database gives it: the time still a Date, until the response serialises it. */
+type InvoiceRow = Omit<z.infer<typeof InvoiceListItem>, "issuedAt"> & { issuedAt: Date | null };
 
 /** An invoice page: the invoice, its lines, what paid it and what credited it. */
 export async function invoiceDetail(db: TenantDb, id: string) {
