@@ -15,27 +15,21 @@ export interface Standing {
   refusal: string | null;
   static_ip: string | null;
   password_encrypted: Buffer;
-  download_kbps: number;
-  upload_kbps: number;
-  session_timeout_seconds: number | null;
-  interim_interval_seconds: number;
-  rate_limit: string;
-  vendor_attributes: Record<string, string> | null;
+  /** radius_reply()'s rows for the login's plan, in order: [attribute, value]. */
+  reply: [string, string][];
 }
 
 /**
- * A login's standing and what an Access-Accept would carry, in one round trip: radius_standing is
- * also what the FreeRADIUS views decide from, one rule for both servers. In the walled garden the
- * tenant's walled-garden attributes replace the plan's of the same name.
+ * A login's standing and what an Access-Accept would carry, in one round trip: radius_standing and
+ * radius_reply are also what the FreeRADIUS views read, one rule for both servers. In the walled
+ * garden the tenant's walled-garden attributes replace the plan's of the same name.
  */
 export async function standingOf(db: TenantDb, username: string): Promise<Standing | undefined> {
   const [row] = await db.$client<Standing[]>`
     select r.subscriber_id, r.refusal, r.static_ip, r.password_encrypted,
-           p.download_kbps, p.upload_kbps, p.session_timeout_seconds, p.interim_interval_seconds,
-           radius_mikrotik_rate_limit(p) as rate_limit,
-           case when r.walled_garden
-                then coalesce(p.vendor_attributes, '{}') || (select walled_garden_attributes from billing_settings)
-                else p.vendor_attributes end as vendor_attributes
+           (select coalesce(jsonb_agg(jsonb_build_array(a.attribute, a.value) order by a.id), '[]')
+              from radius_reply(p, case when r.walled_garden
+                                        then (select walled_garden_attributes from billing_settings) end) a) as reply
       from radius_standing r
       left join service_plans p on p.id = r.plan_id
      where r.username = ${username}`;
@@ -43,18 +37,7 @@ export async function standingOf(db: TenantDb, username: string): Promise<Standi
 }
 
 /** The attributes of an Access-Accept for a login in good standing. */
-export const acceptFor = (row: Standing): ReplyAttribute[] =>
-  acceptAttributes(
-    {
-      rateLimit: row.rate_limit,
-      vendorAttributes: row.vendor_attributes ?? {},
-      downloadKbps: row.download_kbps,
-      uploadKbps: row.upload_kbps,
-      sessionTimeoutSeconds: row.session_timeout_seconds,
-      interimIntervalSeconds: row.interim_interval_seconds,
-    },
-    row.static_ip,
-  );
+export const acceptFor = (row: Standing): ReplyAttribute[] => acceptAttributes(row.reply, row.static_ip);
 
 /**
  * Checks an Access-Request's credentials (PAP, CHAP or MS-CHAPv2) and the subscriber's standing in one round

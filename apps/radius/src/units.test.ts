@@ -5,44 +5,33 @@ import { DuplicateCache } from "./dedupe.ts";
 import { cidrContains } from "./nas.ts";
 import { acceptAttributes } from "./reply.ts";
 
-const plan = {
-  rateLimit: "20M/100M",
-  downloadKbps: 100_000,
-  uploadKbps: 20_000,
-  sessionTimeoutSeconds: null,
-  interimIntervalSeconds: 300,
-};
+// radius_reply()'s rows for a plan without a session timeout, as the server selects them.
+const reply: [string, string][] = [
+  ["Acct-Interim-Interval", "300"],
+  ["Mikrotik-Rate-Limit", "20M/100M"],
+  ["WISPr-Bandwidth-Max-Up", "20000000"],
+  ["WISPr-Bandwidth-Max-Down", "100000000"],
+];
 
 describe("reply attributes", () => {
-  it("adds Session-Timeout and Framed-IP-Address only when there are values for them", () => {
-    const names = (attrs: ReturnType<typeof acceptAttributes>) => attrs.map((a) => a[0]);
-    expect(names(acceptAttributes(plan, null))).toEqual([
-      "Acct-Interim-Interval",
-      "Vendor-Specific",
-      "Vendor-Specific",
-    ]);
-    expect(names(acceptAttributes({ ...plan, sessionTimeoutSeconds: 3600 }, "100.64.0.1"))).toEqual([
-      "Acct-Interim-Interval",
-      "Vendor-Specific",
-      "Vendor-Specific",
-      "Session-Timeout",
-      "Framed-IP-Address",
+  it("encode radius_reply()'s rows by the dictionary: integers as numbers, each vendor's in its own block", () => {
+    expect(acceptAttributes(reply, null)).toEqual([
+      ["Acct-Interim-Interval", 300],
+      ["Vendor-Specific", 14988, [["Mikrotik-Rate-Limit", "20M/100M"]]],
+      ["Vendor-Specific", 14122, [["WISPr-Bandwidth-Max-Up", 20_000_000]]],
+      ["Vendor-Specific", 14122, [["WISPr-Bandwidth-Max-Down", 100_000_000]]],
     ]);
   });
-});
 
-describe("a plan's vendor attributes", () => {
-  it("go out as their vendor's attributes, integers as numbers, unknown names left out", () => {
+  it("add Framed-IP-Address only for a subscriber with a static address, and leave out names they do not know", () => {
     const attrs = acceptAttributes(
-      {
-        ...plan,
-        vendorAttributes: { "Mikrotik-Address-List": "fibre", "Mikrotik-Recv-Limit": "1000", Bogus: "x" },
-      },
-      null,
+      [...reply, ["Session-Timeout", "3600"], ["Mikrotik-Recv-Limit", "1000"], ["Bogus", "x"]],
+      "100.64.0.1",
     );
-    expect(attrs.slice(3)).toEqual([
-      ["Vendor-Specific", 14988, [["Mikrotik-Address-List", "fibre"]]],
+    expect(attrs.slice(4)).toEqual([
+      ["Session-Timeout", 3600],
       ["Vendor-Specific", 14988, [["Mikrotik-Recv-Limit", 1000]]],
+      ["Framed-IP-Address", "100.64.0.1"],
     ]);
   });
 });

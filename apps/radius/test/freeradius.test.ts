@@ -114,6 +114,24 @@ describe("a stock FreeRADIUS 3.2 on the compatibility views, next to our server"
     expect(theirs.attributes).toContain('Mikrotik-Address-List = "fibre-100"');
   });
 
+  it("sends an attribute added once, to radius_reply(), from both servers", async () => {
+    // What a migration adding an Access-Accept attribute does: replace the function's body. The
+    // view and our server's query both call it, so neither needs a change of its own.
+    const pg = t.db.$client;
+    const [fn] = await pg<{ def: string }[]>`
+      select pg_get_functiondef('radius_reply(service_plans, jsonb)'::regprocedure) as def`;
+    const last = "(5, 'Session-Timeout', p.session_timeout_seconds::text)";
+    expect(fn?.def).toContain(last);
+    await pg.unsafe(fn?.def.replace(last, `${last}, (6, 'Mikrotik-Group', 'added-once')`) ?? "");
+    try {
+      const { ours, theirs } = await both('User-Name = "alice", User-Password = "alice-pw"');
+      expect(ours.attributes).toContain('Mikrotik-Group = "added-once"');
+      expect(theirs).toEqual(ours);
+    } finally {
+      await pg.unsafe(fn?.def ?? "");
+    }
+  });
+
   it("does MS-CHAPv2 like FreeRADIUS's rlm_mschap: the same success message and MPPE keys", async () => {
     const authChallenge = randomBytes(16);
     const peerChallenge = randomBytes(16);

@@ -50,8 +50,6 @@ export {
   NasUpdate,
   NasVendor,
   PlanCreate,
-  type PlanVendorAttribute,
-  planVendorAttributes,
   RADIUS_CONTROL_PURPOSE,
   RadiusPassword,
   RadiusUsername,
@@ -108,6 +106,14 @@ export {
   type PlatformSpecInput,
 } from "./platform-spec.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
+export {
+  MIKROTIK,
+  type PlanVendorAttribute,
+  planVendorAttributes,
+  type ReplyAttributeEncoding,
+  replyAttributeDictionary,
+  WISPR,
+} from "./radius-dictionary.ts";
 export { crossOriginRefusal } from "./request-origin.ts";
 export {
   reservedSlugs,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Cidr, ipVersion } from "./net.ts";
+import { type PlanVendorAttribute, planVendorAttributes } from "./radius-dictionary.ts";
 import { BillingCycle, BillingMode, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
@@ -78,22 +79,6 @@ export const SubscriberQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type SubscriberQuery = z.infer<typeof SubscriberQuery>;
-
-/**
- * Extra reply attributes a plan may carry beyond its speeds (which the server derives), with
- * their vendor and type as in the RADIUS dictionaries: e.g. a MikroTik address list for a
- * firewall rule, or a group for a PPP profile.
- */
-export const planVendorAttributes = {
-  "Mikrotik-Group": { vendor: 14988, type: "string" },
-  "Mikrotik-Address-List": { vendor: 14988, type: "string" },
-  "Mikrotik-Recv-Limit": { vendor: 14988, type: "integer" },
-  "Mikrotik-Xmit-Limit": { vendor: 14988, type: "integer" },
-  "Mikrotik-Total-Limit": { vendor: 14988, type: "integer" },
-  "WISPr-Location-ID": { vendor: 14122, type: "string" },
-  "WISPr-Location-Name": { vendor: 14122, type: "string" },
-} as const;
-export type PlanVendorAttribute = keyof typeof planVendorAttributes;
 
 export const VendorAttributes = z
   .partialRecord(
