@@ -3,6 +3,7 @@ import { errorMessage } from "@dotmac/contracts";
 import { onStopSignal } from "@dotmac/http/drain";
 import { createPlatformDb, migratePlatformDb } from "@dotmac/platform-db";
 import { createAdmin } from "./bootstrap.ts";
+import { createAdminEnv } from "./env.ts";
 import { startApi } from "./server.ts";
 
 const usage = `dotmac-api: the DotMac automation API
@@ -23,11 +24,9 @@ async function main(argv: string[]): Promise<number> {
     return -1;
   }
   if (command === "create-admin" && arg) {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error("set DATABASE_URL to the platform database");
+    const { DATABASE_URL: url, DOTMAC_ADMIN_PASSWORD: given } = createAdminEnv();
     await migratePlatformDb(url);
     const { db, close } = createPlatformDb(url, { max: 1 });
-    const given = process.env.DOTMAC_ADMIN_PASSWORD;
     const password = given ?? randomBytes(18).toString("base64url");
     const { created } = await createAdmin(db, arg, password);
     await close();

@@ -21,3 +21,12 @@ export function apiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
   }
   return parsed;
 }
+
+const CreateAdminEnv = AutomationApiEnv.pick({ DATABASE_URL: true }).extend({
+  /** The new admin's password; one is generated (and shown once) when absent. */
+  DOTMAC_ADMIN_PASSWORD: z.string().min(12).optional(),
+});
+
+/** What `dotmac-api create-admin` reads: the platform database, and the password if given. */
+export const createAdminEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  parseOrThrow(CreateAdminEnv, env, "create-admin environment");

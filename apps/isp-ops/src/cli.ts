@@ -34,7 +34,7 @@ async function serve(): Promise<void> {
   // One tenant's process counts its subscribers at each scrape (a pool of one, apart from the app's).
   let counts: (() => Promise<Record<string, number>>) | undefined;
   if (!tenantsFile) {
-    const tenant = ispOpsTenantEnv(process.env);
+    const tenant = ispOpsTenantEnv();
     await prepare(
       tenant.DATABASE_URL,
       env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL,
@@ -104,7 +104,7 @@ async function serve(): Promise<void> {
   });
   await new Promise<void>((resolve) => metricsServer.listen(env.ISP_OPS_METRICS_PORT, host, resolve));
   process.stdout.write(
-    `isp-ops ${tenantsFile ? "for every local tenant (http://<slug>.localhost)" : `for ${process.env.TENANT_SLUG ?? "local"}`} on http://${host}:${port}\n`,
+    `isp-ops ${tenantsFile ? "for every local tenant (http://<slug>.localhost)" : `for ${ispOpsTenantEnv().TENANT_SLUG ?? "local"}`} on http://${host}:${port}\n`,
   );
   drainOnSignal(server, async () => {
     metricsServer.close();
@@ -142,7 +142,7 @@ function prepare(url: string, email: string | undefined, password: string | unde
  */
 async function bootstrap(): Promise<void> {
   const env = ispOpsProcessEnv();
-  const { DATABASE_URL } = ispOpsTenantEnv(process.env);
+  const { DATABASE_URL } = ispOpsTenantEnv();
   if (!env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL || !env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD)
     throw new Error("set ISP_OPS_BOOTSTRAP_ADMIN_EMAIL and ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD");
   await prepare(DATABASE_URL, env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL, env.ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD);
@@ -156,7 +156,7 @@ async function bootstrap(): Promise<void> {
  * step once per invoice).
  */
 async function billingRun(): Promise<void> {
-  const env = ispOpsTenantEnv(process.env);
+  const env = ispOpsTenantEnv();
   const { DATABASE_URL, TENANT_SECRETS_KEY, RADIUS_CONTROL_URL } = env;
   const asOf = BillingRunRequest.parse({ asOf: process.argv[3] }).asOf;
   await migrateTenantDb(DATABASE_URL);
@@ -186,7 +186,7 @@ async function billingRun(): Promise<void> {
  * has run clean, the old keys can leave the ring.
  */
 async function reseal(): Promise<void> {
-  const env = ispOpsTenantEnv(process.env);
+  const env = ispOpsTenantEnv();
   await migrateTenantDb(env.DATABASE_URL);
   const { db, close } = createTenantDb(env.DATABASE_URL, { max: 1 });
   try {

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { errorMessage } from "@dotmac/contracts";
 import { startCluster } from "./cluster/cluster.ts";
 import { clusterStatus, stopClusterFromState } from "./cluster/cluster-state.ts";
-import { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
+import { type DevkitEnv, devkitEnv, hostEnv, repoRoot } from "./env.ts";
 import { type AppName, appNames, buildImages, builtImageArchives } from "./images/app-images.ts";
 import { pushImages } from "./images/push-images.ts";
 import { payLocally } from "./payments/local-stripe.ts";
@@ -164,10 +164,10 @@ async function main(argv: string[]): Promise<number> {
     case "toolchain test": {
       // The go on PATH too: the guard's tests build it.
       const goEnv = {
-        ...process.env,
+        ...hostEnv,
         GOTOOLCHAIN: "local",
         GOFLAGS: "-mod=readonly",
-        PATH: `${dirname(env.goBin)}:${process.env.PATH ?? ""}`,
+        PATH: `${dirname(env.goBin)}:${hostEnv.PATH ?? ""}`,
       };
       for (const module of ["pulumi-language-nodejs", "engine-guard"]) {
         const dir = join(repoRoot, "packages/devkit/toolchain", module);

@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ApiCredentials } from "./cluster/api.ts";
 import { containerEnv, listDeployments } from "./cluster/deployment-env.ts";
-import { repoRoot } from "./env.ts";
+import { hostEnv, repoRoot } from "./env.ts";
 import type { LocalRadius } from "./local-radius.ts";
 import { freePort, isFree } from "./ports.ts";
 import { type Service, startService, waitFor } from "./process.ts";
@@ -60,7 +60,7 @@ export class LocalIspOps {
         logFile,
         cwd: join(repoRoot, "apps/isp-ops"),
         env: {
-          ...process.env,
+          ...hostEnv,
           NODE_ENV: "development",
           NEXT_TELEMETRY_DISABLED: "1",
           ISP_OPS_TENANTS_FILE: this.tenantsFile,

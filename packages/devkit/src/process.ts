@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
+import { hostEnv } from "./env.ts";
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -22,7 +23,7 @@ export class CommandError extends Error {
 /** Runs a command to completion and returns its stdout; a non-zero exit throws with stderr. */
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: "pipe" });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? hostEnv, stdio: "pipe" });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -86,7 +87,7 @@ export function startService(
   const out = openSync(opts.logFile, "a");
   const child: ChildProcess = spawn(cmd, args, {
     cwd: opts.cwd,
-    env: opts.env ?? process.env,
+    env: opts.env ?? hostEnv,
     stdio: ["ignore", out, out],
     detached: opts.detached ?? false,
   });

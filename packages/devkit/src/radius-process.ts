@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { repoRoot } from "./env.ts";
+import { hostEnv, repoRoot } from "./env.ts";
 import { freePorts } from "./ports.ts";
 import { isAlive, type Service, sleep, startService } from "./process.ts";
 
@@ -36,7 +36,7 @@ export async function startRadiusProcess(
     {
       logFile,
       env: {
-        ...process.env,
+        ...hostEnv,
         ...env,
         RADIUS_HOST: "127.0.0.1",
         RADIUS_AUTH_PORT: String(authPort),

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StackPlacement } from "@dotmac/contracts";
-import { repoRoot } from "./env.ts";
+import { hostEnv, repoRoot } from "./env.ts";
 import { freePort, isFree } from "./ports.ts";
 import { ensureDatabase } from "./postgres/databases.ts";
 import { type Service, startService, waitFor } from "./process.ts";
@@ -133,7 +133,7 @@ export async function startLocalPlatformAdmin(opts: {
       logFile,
       cwd: join(repoRoot, "apps/platform-admin"),
       env: {
-        ...process.env,
+        ...hostEnv,
         NODE_ENV: "development",
         NEXT_TELEMETRY_DISABLED: "1",
         AUTOMATION_API_URL: opts.automationApiUrl,

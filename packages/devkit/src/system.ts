@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { hostEnv, pathDirs } from "./env.ts";
 import { run } from "./process.ts";
 import { type Log, stderrLog, step } from "./progress.ts";
 
@@ -32,8 +33,7 @@ export const systemTools: readonly SystemTool[] = [
   { command: "pdftotext", debianPackage: "poppler-utils" },
 ];
 
-const onPath = (command: string) =>
-  (process.env.PATH ?? "").split(":").some((dir) => dir && existsSync(`${dir}/${command}`));
+const onPath = (command: string) => pathDirs().some((dir) => dir && existsSync(`${dir}/${command}`));
 
 /**
  * Installs missing tools with apt-get when we are root on Debian (a fresh CI machine); anywhere
@@ -51,7 +51,7 @@ export async function ensureSystemTools(
       `missing ${missing.map((t) => t.command).join(", ")}: install the Debian package(s) ${packages.join(" ")}`,
     );
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const env = { ...hostEnv, DEBIAN_FRONTEND: "noninteractive" };
   await step(
     `apt-get install ${packages.join(" ")}`,
     async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { errorMessage, slugFromLocalHost } from "@dotmac/contracts";
 import { type ApiCredentials, apiRequest } from "./cluster/api.ts";
 import { containerEnv, type Deployment, listDeployments } from "./cluster/deployment-env.ts";
-import { repoRoot } from "./env.ts";
+import { hostEnv, repoRoot } from "./env.ts";
 import { freePort, isFree } from "./ports.ts";
 import { run } from "./process.ts";
 import { localSecret, localTenantAdmin } from "./services.ts";
@@ -149,7 +149,7 @@ export class TenantPods {
     await run(process.execPath, [join(repoRoot, "apps/isp-ops/bin/dotmac-isp-ops.js"), "bootstrap-admin"], {
       cwd: join(repoRoot, "apps/isp-ops"),
       env: {
-        ...process.env,
+        ...hostEnv,
         DATABASE_URL: url.toString(),
         TENANT_SECRETS_KEY: env.TENANT_SECRETS_KEY ?? "",
         ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: email,

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { repoRoot } from "./env.ts";
+import { hostEnv, repoRoot } from "./env.ts";
 
 /**
  * The vitest projects of vitest.config.ts, run side by side, one vitest process each. Vitest itself
@@ -18,7 +18,7 @@ function runLane(lane: string, args: readonly string[]): Promise<number> {
       {
         cwd: repoRoot,
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }) },
+        env: { ...hostEnv, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }) },
       },
     );
     // Whole lines with the lane's name in front, so the two reports can be told apart.

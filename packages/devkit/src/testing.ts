@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { fileBackendUrl } from "@dotmac/contracts";
 import { type LocalCluster, startCluster } from "./cluster/cluster.ts";
 import { podPostgres } from "./cluster/node-config.ts";
-import { devkitEnv, repoRoot } from "./env.ts";
+import { devkitEnv, hostEnv, repoRoot } from "./env.ts";
 import { builtImageArchives } from "./images/app-images.ts";
 import { ensurePodBridge } from "./net/pod-network.ts";
 import { freePort } from "./ports.ts";
@@ -214,13 +214,13 @@ export async function serveBuiltApp(opts: {
   readyPath: string;
 }): Promise<{ url: string; stop(): void }> {
   const dir = join(repoRoot, "apps", opts.app);
-  await run("npx", ["next", "build"], { cwd: dir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  await run("npx", ["next", "build"], { cwd: dir, env: { ...hostEnv, NEXT_TELEMETRY_DISABLED: "1" } });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [join(dir, "bin", opts.bin), "serve"], {
     cwd: dir,
     env: {
-      ...process.env,
+      ...hostEnv,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
       HOST: "127.0.0.1",

@@ -32,10 +32,10 @@ export async function localPulumiSettings(
   if (dropped.length > 0)
     out(`Pulumi state: removed ${dropped.length} metadata sidecar(s) written in place by older runs`);
   return {
-    backendUrl: process.env.PULUMI_BACKEND_URL
-      ? crashSafeBackendUrl(process.env.PULUMI_BACKEND_URL)
+    backendUrl: env.pulumiBackendUrl
+      ? crashSafeBackendUrl(env.pulumiBackendUrl)
       : fileBackendUrl(join(dir, "state")),
-    passphrase: process.env.PULUMI_CONFIG_PASSPHRASE ?? (await readFile(file, "utf8")).trim(),
+    passphrase: env.pulumiPassphrase ?? (await readFile(file, "utf8")).trim(),
   };
 }
 
@@ -95,11 +95,7 @@ export async function up(env: DevkitEnv): Promise<void> {
   const pulumi = await localPulumiSettings(env);
   const pulumiVersion = (await run(join(toolchain.pulumiBinDir, "pulumi"), ["version"])).trim();
   const kubeconfig = cluster?.kubeconfig ?? env.kubeconfig;
-  const apiPort = process.env.DOTMAC_API_PORT
-    ? Number(process.env.DOTMAC_API_PORT)
-    : (await isFree(8080))
-      ? 8080
-      : await freePort();
+  const apiPort = env.apiPort ? env.apiPort : (await isFree(8080)) ? 8080 : await freePort();
   // Pods reach the API (isp-ops reports NAS networks) at the pod bridge's host address.
   const apiForPods = realNode ? await offerToPods({ host: "127.0.0.1", port: apiPort }, apiPort) : undefined;
   // Every tenant's mail (dunning notices, receipts) lands in one Mailpit, kept in .dotmac/mailpit.

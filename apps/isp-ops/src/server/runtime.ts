@@ -7,7 +7,7 @@ import { stripeGateway } from "./billing/gateway.ts";
 import { type Branding, brandingOf } from "./branding.ts";
 import type { IspOpsDeps } from "./deps.ts";
 import { radiusDisconnector, radiusReauthorizer } from "./disconnector.ts";
-import { ispOpsTenantEnv } from "./env.ts";
+import { hostEnv, ispOpsTenantEnv } from "./env.ts";
 import { localTenants } from "./local-tenants.ts";
 import { tenantMail } from "./mail.ts";
 import { NasNetworkReporter } from "./nas-network-reporter.ts";
@@ -15,7 +15,7 @@ import { NasNetworkReporter } from "./nas-network-reporter.ts";
 const parsed = new Map<string, { source: Record<string, string | undefined>; env: IspOpsTenantEnv }>();
 
 /** Parsed once per source object: the process's own, or a local tenant's (re-read when its file changes). */
-function parseTenantEnv(key: string, source: Record<string, string | undefined>): IspOpsTenantEnv {
+function parseTenantEnv(key: string, source: Readonly<Record<string, string | undefined>>): IspOpsTenantEnv {
   const found = parsed.get(key);
   if (found?.source === source) return found.env;
   const env = ispOpsTenantEnv(source);
@@ -28,8 +28,8 @@ function parseTenantEnv(key: string, source: Record<string, string | undefined>)
  * tenant, as the TenantStamp runs it), or locally the tenant named by the host.
  */
 async function tenantEnv(): Promise<{ key: string; env: IspOpsTenantEnv }> {
-  const file = process.env.ISP_OPS_TENANTS_FILE;
-  if (!file) return { key: "", env: parseTenantEnv("", process.env) };
+  const file = hostEnv.ISP_OPS_TENANTS_FILE;
+  if (!file) return { key: "", env: parseTenantEnv("", hostEnv) };
   const slug = slugFromLocalHost((await headers()).get("host"));
   const tenant = slug ? localTenants(file)[slug] : undefined;
   if (!slug || !tenant) throw new Error("no local tenant for this host name");

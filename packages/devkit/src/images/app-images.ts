@@ -108,8 +108,8 @@ async function inputsKey(app: AppName, base: BaseImages, extra: string): Promise
  * Behind a TLS-inspecting proxy npm needs that proxy's CA: the bundle Node is told to trust here is
  * mounted into the build's RUN steps and named by the Dockerfiles' NODE_EXTRA_CA_CERTS argument.
  */
-function hostCaArgs(): string[] {
-  const bundle = process.env.NODE_EXTRA_CA_CERTS;
+function hostCaArgs(env: DevkitEnv): string[] {
+  const bundle = env.extraCaCerts;
   if (!bundle || !existsSync(bundle)) return [];
   return ["--volume", `${bundle}:/run/host-ca.crt:ro`, "--build-arg", "NODE_EXTRA_CA_CERTS=/run/host-ca.crt"];
 }
@@ -196,7 +196,7 @@ async function buildOne(
           `REVISION=${meta.revision}`,
           "--build-arg",
           `SOURCE=${meta.source}`,
-          ...hostCaArgs(),
+          ...hostCaArgs(env),
           "--label",
           `io.dotmac.inputs=${key}`,
           "-t",

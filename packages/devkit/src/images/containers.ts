@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DevkitEnv } from "../env.ts";
+import { type DevkitEnv, hostEnv } from "../env.ts";
 import { CommandError, run } from "../process.ts";
 import type { Log } from "../progress.ts";
 import { ensureSystemTools, type SystemTool } from "../system.ts";
@@ -51,7 +51,7 @@ export async function containerStore(env: DevkitEnv, log?: Log): Promise<Contain
   await writeFile(engineConf, '[engine]\nruntime = "runc"\n');
   return {
     env: {
-      ...process.env,
+      ...hostEnv,
       CONTAINERS_STORAGE_CONF: conf,
       CONTAINERS_CONF: engineConf,
       BUILDAH_ISOLATION: "chroot",

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DevkitEnv } from "../env.ts";
+import { type DevkitEnv, hostEnv } from "../env.ts";
 import { CommandError, run } from "../process.ts";
 import { type Log, stderrLog, step } from "../progress.ts";
 import { type GoBuild, kwokStageFiles, versions } from "./tools.ts";
@@ -28,11 +28,11 @@ export function installDirOf(env: DevkitEnv, key: string): string {
 function goEnv(env: DevkitEnv): NodeJS.ProcessEnv {
   // GOTOOLCHAIN=local: never fetch another Go; GOFLAGS=-mod=readonly: go.sum in the repo pins every module.
   return {
-    ...process.env,
+    ...hostEnv,
     GOTOOLCHAIN: "local",
     GOFLAGS: "-mod=readonly",
     GOWORK: "off",
-    PATH: `${join(env.goBin, "..")}:${process.env.PATH ?? ""}`,
+    PATH: `${join(env.goBin, "..")}:${hostEnv.PATH ?? ""}`,
   };
 }
 

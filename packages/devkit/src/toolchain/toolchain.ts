@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readlink, rm, symlink } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { DevkitEnv } from "../env.ts";
+import { type DevkitEnv, hostEnv, pathDirs } from "../env.ts";
 import { run } from "../process.ts";
 import { type Log, stderrLog } from "../progress.ts";
 import { ensureSystemTools } from "../system.ts";
@@ -85,7 +85,7 @@ export async function ensureToolchain(env: DevkitEnv, log: Log = stderrLog): Pro
       await run(
         join(pulumiBinDir, "pulumi"),
         ["plugin", "install", "resource", plugin.name, plugin.version, "--file", join(binDir, plugin.build)],
-        { env: { ...process.env, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" } },
+        { env: { ...hostEnv, PULUMI_HOME: pulumiHome, PULUMI_SKIP_UPDATE_CHECK: "true" } },
       );
     }
   }
@@ -126,7 +126,7 @@ export function compareVersions(a: string, b: string): number {
  * its Node.js language host sits beside it; otherwise we build both.
  */
 async function ambientPulumi(): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? "").split(":")) {
+  for (const dir of pathDirs()) {
     if (!dir || !existsSync(join(dir, "pulumi")) || !existsSync(join(dir, "pulumi-language-nodejs")))
       continue;
     const version = await run(join(dir, "pulumi"), ["version"]).catch(() => "");
@@ -165,8 +165,8 @@ export function pulumiEnv(
   extra: Record<string, string | undefined> = {},
 ): NodeJS.ProcessEnv {
   return {
-    ...process.env,
-    PATH: `${toolchain.guardBinDir}:${toolchain.pulumiBinDir}:${process.env.PATH ?? ""}`,
+    ...hostEnv,
+    PATH: `${toolchain.guardBinDir}:${toolchain.pulumiBinDir}:${hostEnv.PATH ?? ""}`,
     PULUMI_HOME: toolchain.pulumiHome,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
