@@ -4,6 +4,6 @@ export {
   disconnect,
   type SessionSelector,
 } from "./disconnect.ts";
-export { cidrContains, NasRegistry } from "./nas.ts";
+export { NasRegistry, networkMatcher } from "./nas.ts";
 export { acceptAttributes } from "./reply.ts";
 export { type RunningRadius, startRadius } from "./server.ts";

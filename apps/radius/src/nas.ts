@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { NAS_CLIENTS_CHANNEL, nasClients, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 
@@ -12,34 +12,14 @@ export interface Nas {
   readonly prefix: number;
 }
 
-function ipv4ToInt(ip: string): number {
-  return ip.split(".").reduce((n, octet) => (n << 8) + Number(octet), 0) >>> 0;
-}
-
-/** Whether `ip` lies in `network` (a cidr as Postgres prints it). IPv4 and IPv6. */
-export function cidrContains(network: string, ip: string): boolean {
-  const [base = "", bitsText] = network.split("/");
-  const version = isIP(base);
-  if (version !== isIP(ip) || version === 0) return false;
-  if (version === 4) {
-    const bits = Number(bitsText ?? 32);
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return (ipv4ToInt(base) & mask) === (ipv4ToInt(ip) & mask);
-  }
-  const expand = (a: string) => {
-    const [head = "", tail = ""] = a.split("::");
-    const h = head ? head.split(":") : [];
-    const t = tail ? tail.split(":") : [];
-    const fill = a.includes("::") ? Array(8 - h.length - t.length).fill("0") : [];
-    return [...h, ...fill, ...t].map((g) => Number.parseInt(g || "0", 16));
-  };
-  const [a, b] = [expand(base), expand(ip)];
-  let bits = Number(bitsText ?? 128);
-  for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
-    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if (((a[i] ?? 0) & mask) !== ((b[i] ?? 0) & mask)) return false;
-  }
-  return true;
+/** Whether an address lies in `network` (a cidr as Postgres prints it), IPv4 or IPv6, by node:net's BlockList. */
+export function networkMatcher(network: string): (ip: string) => boolean {
+  const [base = "", bits] = network.split("/");
+  const family = isIP(base) === 6 ? "ipv6" : "ipv4";
+  const list = new BlockList();
+  list.addSubnet(base, Number(bits ?? (family === "ipv6" ? 128 : 32)), family);
+  // An address of the other family never matches (not even an IPv4-mapped IPv6 one).
+  return (ip) => isIP(ip) === (family === "ipv6" ? 6 : 4) && list.check(ip, family);
 }
 
 /**
@@ -139,7 +119,7 @@ export class NasRegistry {
         secret,
         coaPort: row.coaPort,
         requireMessageAuthenticator: row.requireMessageAuthenticator,
-        contains: (ip: string) => cidrContains(row.network, ip),
+        contains: networkMatcher(row.network),
         prefix: Number(row.network.split("/")[1] ?? 32),
       }))
       // The most specific network wins when they overlap.

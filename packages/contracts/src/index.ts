@@ -44,7 +44,6 @@ export { errorMessage, type FieldError, fieldErrors, parseOrThrow, ValidationErr
 export {
   CredentialReset,
   DeviceCreate,
-  IpAddress,
   MacAddress,
   NasCreate,
   NasUpdate,
@@ -62,7 +61,7 @@ export {
   SubscriberUpdate,
   VendorAttributes,
 } from "./isp-ops-api.ts";
-export { Cidr, Hostname, imageRegistries, ipVersion, PinnedImage } from "./net.ts";
+export { Cidr, Hostname, IpAddress, imageRegistries, ipVersion, PinnedImage } from "./net.ts";
 export { PlatformPermission, permits, platformPermissions } from "./permissions.ts";
 export {
   Placement,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Cidr, ipVersion } from "./net.ts";
+import { Cidr, IpAddress } from "./net.ts";
 import { type PlanVendorAttribute, planVendorAttributes } from "./radius-dictionary.ts";
 import { BillingCycle, BillingMode, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
 
@@ -12,18 +12,15 @@ const optionalText = (max: number) =>
     .transform((s) => (s === "" ? null : s))
     .nullish();
 
-/** A fixed IPv4 or IPv6 address a subscriber is always given (Framed-IP-Address). */
-export const IpAddress = z.string().refine((s) => ipVersion(s) !== 0, { message: "expected an IP address" });
-
 /** A MAC address as routers print it (colons, dashes or none), stored lower-case with colons. */
 export const MacAddress = z
   .string()
   .trim()
-  .transform((s) => s.toLowerCase().replaceAll("-", ":"))
-  .refine((s) => /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(s) || /^[0-9a-f]{12}$/.test(s), {
-    message: "expected a MAC address such as 00:1a:2b:3c:4d:5e",
+  .transform((s) => {
+    const lower = s.toLowerCase().replaceAll("-", ":");
+    return /^[0-9a-f]{12}$/.test(lower) ? (lower.match(/../g) ?? []).join(":") : lower;
   })
-  .transform((s) => (s.includes(":") ? s : (s.match(/../g) ?? []).join(":")));
+  .pipe(z.mac({ error: "expected a MAC address such as 00:1a:2b:3c:4d:5e" }));
 
 /** A RADIUS login: what the subscriber's router sends as User-Name. */
 export const RadiusUsername = z

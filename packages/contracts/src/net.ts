@@ -1,31 +1,19 @@
 import { z } from "zod";
 
-const ipv4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const ipv4 = z.ipv4();
+const ipv6 = z.ipv6();
 
-/** 4, 6 or 0, like node:net's isIP, but usable in browser bundles too. */
-export function ipVersion(ip: string): 0 | 4 | 6 {
-  if (ipv4.test(ip)) return 4;
-  if (!ip.includes(":") || /[^0-9a-fA-F:.]/.test(ip)) return 0;
-  try {
-    // The WHATWG URL parser validates IPv6 literals exactly.
-    new URL(`http://[${ip}]/`);
-    return 6;
-  } catch {
-    return 0;
-  }
-}
+/** 4, 6 or 0, like node:net's isIP, but usable in browser bundles too (zod's formats). */
+export const ipVersion = (ip: string): 0 | 4 | 6 =>
+  ipv4.safeParse(ip).success ? 4 : ipv6.safeParse(ip).success ? 6 : 0;
 
-/** An IPv4 or IPv6 network in CIDR notation, with no host bits set beyond the prefix check. */
-export const Cidr = z.string().refine(
-  (s) => {
-    const [ip, bits, extra] = s.split("/");
-    if (!ip || bits === undefined || extra !== undefined || !/^\d{1,3}$/.test(bits)) return false;
-    const version = ipVersion(ip);
-    const prefix = Number(bits);
-    return (version === 4 && prefix <= 32) || (version === 6 && prefix <= 128);
-  },
-  { message: "expected a CIDR such as 10.20.0.0/16 or 2001:db8::/32" },
-);
+/** An IPv4 or IPv6 address. */
+export const IpAddress = z.union([ipv4, ipv6], { error: "expected an IP address" });
+
+/** An IPv4 or IPv6 network in CIDR notation. */
+export const Cidr = z.union([z.cidrv4(), z.cidrv6()], {
+  error: "expected a CIDR such as 10.20.0.0/16 or 2001:db8::/32",
+});
 
 const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 

@@ -13,6 +13,8 @@ export function ApiForm({
   submit,
   done,
   onSuccess,
+  className = "card",
+  reset = true,
   children,
 }: {
   send: (json: unknown) => Promise<ApiResult>;
@@ -20,19 +22,22 @@ export function ApiForm({
   submit: string;
   done: string | ((body: any) => string);
   onSuccess?: (body: any) => void;
+  className?: string;
+  /** Clear the fields after a success (not for an edit form showing what was saved). */
+  reset?: boolean;
   children: (errors: FieldErrors) => ReactNode;
 }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState("");
   return (
     <form
-      className="card"
+      className={className}
       onSubmit={async (e) => {
         e.preventDefault();
         const form = e.currentTarget;
         const res = await send(toJson(new FormData(form)));
         if (res.ok) {
-          form.reset();
+          if (reset) form.reset();
           setErrors({});
           setMessage(typeof done === "function" ? done(res.body) : done);
           onSuccess?.(res.body);

@@ -15,6 +15,7 @@ import {
 import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
+import { LRUCache } from "lru-cache";
 
 interface Caller {
   readonly id: string;
@@ -131,11 +132,9 @@ async function fromSession(db: PlatformDb, sessionHash: string): Promise<Princip
 /**
  * Who a credential belongs to, remembered for a few seconds: a CI loop or a busy admin page
  * should not cost a database round trip per request. Revoking a token, logging out or disabling
- * a user takes effect at once on the replica that did it and within CACHE_MS on the others.
+ * a user takes effect at once on the replica that did it and within the cache's five seconds on the others.
  */
-const CACHE_MS = 5_000;
-const CACHE_MAX = 10_000;
-const principals = new Map<string, { principal: Principal | undefined; until: number }>();
+const principals = new LRUCache<string, { principal: Principal | undefined }>({ max: 10_000, ttl: 5_000 });
 
 /** Drops a revoked token's or ended session's entry (by the hash the tables keep). */
 export function forgetCredential(secretHash: string): void {
@@ -144,10 +143,9 @@ export function forgetCredential(secretHash: string): void {
 
 async function cached(key: string, load: () => Promise<Principal | undefined>) {
   const hit = principals.get(key);
-  if (hit && hit.until > Date.now()) return hit.principal;
+  if (hit) return hit.principal;
   const principal = await load();
-  if (principals.size >= CACHE_MAX) principals.delete(principals.keys().next().value as string);
-  principals.set(key, { principal, until: Date.now() + CACHE_MS });
+  principals.set(key, { principal });
   return principal;
 }
 

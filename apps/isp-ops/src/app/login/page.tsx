@@ -1,4 +1,4 @@
-import { LoginForm } from "../../components/login-form.tsx";
+import { SignInForm } from "@dotmac/ui";
 import { branding } from "../../server/runtime.ts";
 
 export default async function LoginPage() {
@@ -8,7 +8,7 @@ export default async function LoginPage() {
       {brand.logoUrl ? <img src={brand.logoUrl} alt="" height={48} /> : null}
       <h1>{brand.name}</h1>
       <p>Staff sign-in</p>
-      <LoginForm />
+      <SignInForm api="/api/v1" next="/dashboard" />
     </main>
   );
 }

@@ -1,3 +1,4 @@
+import { formatTime } from "@dotmac/ui";
 import { DisconnectButton } from "../../../components/disconnect-button.tsx";
 import { NasForm } from "../../../components/nas-form.tsx";
 import type { NasNetworkReport } from "../../../server/nas-network-reporter.ts";
@@ -108,7 +109,7 @@ export default async function Radius({ searchParams }: { searchParams: Promise<{
                   </td>
                   <td>{s.nas}</td>
                   <td>{s.framedIp ?? "—"}</td>
-                  <td>{new Date(s.startedAt).toISOString().replace("T", " ").slice(0, 16)}</td>
+                  <td>{formatTime(s.startedAt)}</td>
                   <td>
                     {mb(s.outputOctets)} / {mb(s.inputOctets)}
                   </td>

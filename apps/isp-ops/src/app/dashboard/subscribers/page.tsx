@@ -1,7 +1,8 @@
 import { SubscriberQuery } from "@dotmac/contracts";
-import { StatusBadge } from "@dotmac/ui";
+import { formatTime, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { CsvImport } from "../../../components/csv-import.tsx";
+import { PlanOptions } from "../../../components/plan-options.tsx";
 import { planOptions } from "../../../server/plans.ts";
 import { deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
@@ -51,12 +52,7 @@ export default async function Subscribers({
           <label>
             Plan{" "}
             <select name="planId" defaultValue={query.planId ?? ""}>
-              <option value="">any</option>
-              {plans.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <PlanOptions plans={plans} none="any" />
             </select>
           </label>
           <button type="submit">Search</button>
@@ -94,7 +90,7 @@ export default async function Subscribers({
                 <td>
                   <StatusBadge status={s.status} />
                 </td>
-                <td>{new Date(s.createdAt).toISOString().slice(0, 10)}</td>
+                <td>{formatTime(s.createdAt, "day")}</td>
               </tr>
             ))}
           </tbody>

@@ -1,3 +1,4 @@
+import { formatTime } from "@dotmac/ui";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { api, can, me } from "../../../server/upstream.ts";
@@ -75,7 +76,7 @@ export default async function Audit({
         <tbody>
           {items.map((e) => (
             <tr key={e.id}>
-              <td>{e.at.slice(0, 19).replace("T", " ")}</td>
+              <td>{formatTime(e.at, "second")}</td>
               <td>
                 {e.actorType}:{e.actorId.slice(0, 8)}
               </td>

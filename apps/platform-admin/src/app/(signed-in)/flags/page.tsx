@@ -1,4 +1,5 @@
 import type { TenantSummary } from "@dotmac/contracts";
+import { formatTime } from "@dotmac/ui";
 import { redirect } from "next/navigation";
 import { FlagForm, RemoveOverride } from "../../../components/flag-form.tsx";
 import { api, can, me } from "../../../server/upstream.ts";
@@ -47,7 +48,7 @@ export default async function Flags() {
                   </td>
                   <td>{f.tenantId ? `override for ${slug ?? f.tenantId}` : "every tenant"}</td>
                   <td>{f.enabled ? "on" : "off"}</td>
-                  <td>{f.updatedAt.slice(0, 16).replace("T", " ")}</td>
+                  <td>{formatTime(f.updatedAt)}</td>
                   <td>
                     {slug && can(who, "platform:flags:write") ? (
                       <RemoveOverride slug={slug} flagKey={f.key} />

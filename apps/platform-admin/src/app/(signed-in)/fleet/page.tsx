@@ -1,4 +1,5 @@
 import type { Operation, TenantSummary } from "@dotmac/contracts";
+import { formatTime } from "@dotmac/ui";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { FleetForm } from "../../../components/fleet-form.tsx";
@@ -26,8 +27,7 @@ export default async function Fleet() {
           <ul>
             {rollouts.map((o) => (
               <li key={o.id}>
-                <Link href={`/operations/${o.id}`}>{o.createdAt.slice(0, 16).replace("T", " ")}</Link> ·{" "}
-                {o.status}
+                <Link href={`/operations/${o.id}`}>{formatTime(o.createdAt)}</Link> · {o.status}
               </li>
             ))}
           </ul>

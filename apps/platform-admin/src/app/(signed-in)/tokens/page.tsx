@@ -1,4 +1,5 @@
 import { PlatformPermission } from "@dotmac/contracts";
+import { formatTime } from "@dotmac/ui";
 import { redirect } from "next/navigation";
 import { RevokeToken, TokenForm } from "../../../components/token-form.tsx";
 import { api, can, me } from "../../../server/upstream.ts";
@@ -44,7 +45,7 @@ export default async function Tokens() {
               </td>
               <td>{t.scopes.join(", ")}</td>
               <td>{t.expiresAt.slice(0, 10)}</td>
-              <td>{t.lastUsedAt?.slice(0, 16).replace("T", " ") ?? "never"}</td>
+              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
               <td>{t.revokedAt ? "revoked" : <RevokeToken id={t.id} name={t.name} />}</td>
             </tr>
           ))}

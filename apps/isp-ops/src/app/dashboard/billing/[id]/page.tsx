@@ -1,4 +1,4 @@
-import { StatusBadge } from "@dotmac/ui";
+import { formatTime, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import {
@@ -95,7 +95,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
             {invoice.payments.map((p) => (
               <li key={p.paymentId}>
                 {money(p.amountMinor)} by {p.method.replace("_", " ")}
-                {p.reference ? ` (${p.reference})` : ""}, {new Date(p.receivedAt).toISOString().slice(0, 10)}
+                {p.reference ? ` (${p.reference})` : ""}, {formatTime(p.receivedAt, "day")}
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import { SubscriberStatus, subscriberTransitions } from "@dotmac/contracts";
-import { BarChart, StatusBadge } from "@dotmac/ui";
+import { BarChart, formatTime, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DunningPauseForm, RefundForm } from "../../../../components/billing-forms.tsx";
@@ -107,12 +107,8 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
             <tbody>
               {s.sessions.map((x) => (
                 <tr key={String(x.id)}>
-                  <td>{new Date(x.startedAt).toISOString().replace("T", " ").slice(0, 16)}</td>
-                  <td>
-                    {x.stoppedAt
-                      ? new Date(x.stoppedAt).toISOString().replace("T", " ").slice(0, 16)
-                      : "online"}
-                  </td>
+                  <td>{formatTime(x.startedAt)}</td>
+                  <td>{x.stoppedAt ? formatTime(x.stoppedAt) : "online"}</td>
                   <td>{x.nas}</td>
                   <td>{x.framedIp ?? "—"}</td>
                   <td>{bytes(x.outputOctets)}</td>
@@ -168,8 +164,8 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
               <ul>
                 {billing.refunds.map((r) => (
                   <li key={r.id}>
-                    {new Date(r.at).toISOString().slice(0, 10)}:{" "}
-                    {formatMoney(r.amountMinor, settings.currency)} ({r.method.replace("_", " ")}
+                    {formatTime(r.at, "day")}: {formatMoney(r.amountMinor, settings.currency)} (
+                    {r.method.replace("_", " ")}
                     {r.reference ? ` ${r.reference}` : ""}): {r.reason}
                   </li>
                 ))}
@@ -200,7 +196,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
             <ol>
               {dunning.events.map((e) => (
                 <li key={e.id}>
-                  {e.at.replace("T", " ").slice(0, 16)}: {e.kind.replace("_", " ")}
+                  {formatTime(e.at)}: {e.kind.replace("_", " ")}
                   {typeof e.detail.skipped === "string" ? ` (skipped: ${e.detail.skipped})` : ""}
                 </li>
               ))}
@@ -219,7 +215,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
           <ol>
             {s.history.map((h) => (
               <li key={`${h.at}-${h.to}`}>
-                {new Date(h.at).toISOString().replace("T", " ").slice(0, 16)}: {h.from} → {h.to}
+                {formatTime(h.at)}: {h.from} → {h.to}
                 {h.reason ? ` (${h.reason})` : ""}
               </li>
             ))}

@@ -1,5 +1,5 @@
 import { effectiveFeatures, type Operation, type Tenant, type TenantSpec, tiers } from "@dotmac/contracts";
-import { StatusBadge } from "@dotmac/ui";
+import { formatTime, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { NasNetworksForm } from "../../../../components/nas-networks-form.tsx";
@@ -56,7 +56,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               <Link href={`/operations/${o.id}`}>
                 {o.kind} · {o.status}
               </Link>{" "}
-              {o.createdAt.slice(0, 19).replace("T", " ")}
+              {formatTime(o.createdAt, "second")}
             </li>
           ))}
         </ul>
