@@ -1,34 +1,20 @@
+import type { AuditActorType } from "@dotmac/contracts";
+import { type AuditRecord, auditor } from "@dotmac/http/audit";
 import { auditLogs, type PlatformDb } from "@dotmac/platform-db";
-import type { Principal } from "./auth/principal.ts";
+import type { Actor } from "./auth/principal.ts";
 
-type Tx = Pick<PlatformDb, "insert">;
+const append = auditor<Pick<PlatformDb, "insert">, Actor, { requestId: string | null }, AuditActorType>({
+  insert: (tx, row) => tx.insert(auditLogs).values(row),
+  who: (actor) =>
+    actor === "system"
+      ? { actorType: "system", actorId: "system" }
+      : { actorType: actor.kind, actorId: actor.id },
+});
 
-export interface AuditRecord {
-  readonly action: string;
-  readonly targetType: string;
-  readonly targetId?: string | null;
-  readonly before?: unknown;
-  readonly after?: unknown;
-}
-
-/**
- * Appends one audit entry in the caller's transaction: an action that is rolled back leaves no
- * record, and one that commits cannot lose its record.
- */
-export async function audit(
-  tx: Tx,
-  actor: Principal | "system",
+/** Appends one audit entry in the caller's transaction, with the request it came from. */
+export const audit = (
+  tx: Pick<PlatformDb, "insert">,
+  actor: Actor,
   requestId: string | undefined,
   record: AuditRecord,
-): Promise<void> {
-  await tx.insert(auditLogs).values({
-    actorType: actor === "system" ? "system" : actor.kind,
-    actorId: actor === "system" ? "system" : actor.id,
-    action: record.action,
-    targetType: record.targetType,
-    targetId: record.targetId ?? null,
-    before: record.before ?? null,
-    after: record.after ?? null,
-    requestId: requestId ?? null,
-  });
-}
+) => append(tx, actor, record, { requestId: requestId ?? null });

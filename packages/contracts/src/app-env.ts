@@ -11,10 +11,14 @@ import { TenantSlug } from "./slug.ts";
  * fails CI instead of a pod.
  */
 
+/** A postgres:// URL, with its credentials (from a Secret). */
 const postgresUrl = (what: string) =>
   z.url({ protocol: /^postgres(ql)?$/, message: `expected ${what} postgres:// URL` });
+/** A TCP or UDP port to listen on. */
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** pino's log level. */
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info");
+/** `true` or `false`. */
 const flag = z
   .enum(["true", "false"])
   .default("false")
@@ -39,6 +43,7 @@ export const RadiusEnv = z.object({
   DATABASE_POOL_SIZE: databasePoolSize(16),
   /** Named in every log line. */
   TENANT_SLUG: TenantSlug.optional(),
+  /** The address the RADIUS and metrics sockets bind to. */
   RADIUS_HOST: z.string().default("0.0.0.0"),
   RADIUS_AUTH_PORT: port(1812),
   RADIUS_ACCT_PORT: port(1813),
@@ -54,10 +59,12 @@ export const RadiusEnv = z.object({
 
 /** The isp-ops process: where it listens, and (local development) the file naming every tenant it serves. */
 export const IspOpsProcessEnv = z.object({
+  /** The address to listen on. */
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port(3000),
   /** Prometheus metrics, apart from the app's port (which the Ingress publishes). */
   ISP_OPS_METRICS_PORT: port(9464),
+  /** Next.js's mode; `production` everywhere but `next dev`. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   /** Local development (`npm start`) only: one process serves every tenant in this file by host name. */
   ISP_OPS_TENANTS_FILE: z.string().min(1).optional(),
@@ -77,12 +84,17 @@ export const IspOpsTenantEnv = z.object({
   TENANT_SECRETS_KEY: tenantSecretsKey,
   TENANT_SECRETS_PREVIOUS_KEYS: previousSecretsKeys,
   DATABASE_POOL_SIZE: databasePoolSize(10),
+  /** The tenant's id on the platform. */
   TENANT_ID: z.uuid().optional(),
+  /** The tenant's slug: names it in logs, metrics and mail. */
   TENANT_SLUG: TenantSlug.default("local"),
   /** Staff seats the tenant's licence allows. */
   TENANT_SEATS: z.coerce.number().int().min(1).optional(),
+  /** The name staff and subscribers see (branding); the display name when absent. */
   NEXT_PUBLIC_TENANT_NAME: z.string().optional(),
+  /** The tenant's logo, an https URL (branding). */
   NEXT_PUBLIC_TENANT_LOGO_URL: z.union([z.literal(""), z.url({ protocol: /^https$/ })]).default(""),
+  /** The tenant's colour (branding). */
   NEXT_PUBLIC_PRIMARY_COLOR: z
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, "a colour such as #0057b8")
@@ -108,12 +120,15 @@ export const IspOpsTenantEnv = z.object({
   STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The automation API, and the tenant's credential for it: NAS networks are reported there. */
   PLATFORM_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The tenant's credential for the automation API (a Secret): NAS networks are reported with it. */
   PLATFORM_API_TOKEN: z.string().startsWith("dmt_", "a tenant credential (dmt_…)").optional(),
 });
 
 export const PlatformAdminEnv = z.object({
+  /** The address to listen on. */
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port(3001),
+  /** Next.js's mode; `production` everywhere but `next dev`. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   /** The automation API; the browser never talks to it directly, only through this app. */
   AUTOMATION_API_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8080"),
@@ -121,6 +136,7 @@ export const PlatformAdminEnv = z.object({
 
 export const AutomationApiEnv = z.object({
   DATABASE_URL: postgresUrl("the platform database's"),
+  /** The address to listen on. */
   HOST: z.string().default("127.0.0.1"),
   PORT: port(8080),
   /** Operations run at once by this replica; each replica takes its own share of the queue. */
@@ -182,9 +198,11 @@ export const AutomationApiEnv = z.object({
   PULUMI_HOME: z.string().min(1).optional(),
   /** Passphrase secrets by default; with a KMS URL (awskms://…, gcpkms://…) the passphrase is not used. */
   PULUMI_CONFIG_PASSPHRASE: z.string().min(1).optional(),
+  /** A KMS URL sealing tenant stacks' secrets (AWS or GCP); without it, PULUMI_CONFIG_PASSPHRASE. */
   DOTMAC_SECRETS_PROVIDER: z.string().min(1).optional(),
   /** Runs that die with their replica are retried this many times in all, then failed. */
   DOTMAC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** How long a run's lease lasts without renewal before a survivor may take the operation over. */
   DOTMAC_LEASE_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   /**
    * On SIGTERM, how long runs in flight may go on before they are cancelled and handed back to the

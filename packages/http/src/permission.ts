@@ -1,6 +1,11 @@
 import type { Context, Env, MiddlewareHandler } from "hono";
 import { ProblemError } from "./problem.ts";
 
+/** A guard's middleware, naming what it asks for (any one of them). */
+export type PermissionMiddleware<E extends Env> = MiddlewareHandler<E> & {
+  readonly permissions: readonly string[];
+};
+
 export interface PermissionGuard<P extends string, E extends Env> {
   readonly whoIs: (c: Context<E>) => { readonly permissions: readonly string[] } | undefined;
   /** Whether what the caller holds covers `wanted` (a wildcard, say); plain membership if absent. */
@@ -15,9 +20,9 @@ export interface PermissionGuard<P extends string, E extends Env> {
  */
 export function permissionGuard<P extends string, E extends Env>(guard: PermissionGuard<P, E>) {
   const permits = guard.permits ?? ((held, wanted) => held.includes(wanted));
-  /** Passes a caller holding any one of `permissions`. */
-  return (...permissions: [P, ...P[]]): MiddlewareHandler<E> =>
-    async (c, next) => {
+  /** Passes a caller holding any one of `permissions`; `route()` lists them in the OpenAPI document. */
+  return (...permissions: [P, ...P[]]): PermissionMiddleware<E> => {
+    const middleware: MiddlewareHandler<E> = async (c, next) => {
       const caller = guard.whoIs(c);
       if (!caller) throw new ProblemError(401, { detail: guard.signIn });
       if (!permissions.some((p) => permits(caller.permissions, p))) {
@@ -27,4 +32,6 @@ export function permissionGuard<P extends string, E extends Env>(guard: Permissi
       }
       await next();
     };
+    return Object.assign(middleware, { permissions });
+  };
 }

@@ -43,11 +43,19 @@ function declaredTypesOnly(types: readonly string[]): MiddlewareHandler {
 export function route<P extends string, R extends Omit<RouteConfig, "path"> & { path: P }>(config: R) {
   const body = config.request?.body;
   const types = body?.required ? Object.keys(body.content) : [];
-  const middleware = [
-    ...(Array.isArray(config.middleware) ? config.middleware : config.middleware ? [config.middleware] : []),
-    ...(types.length > 0 ? [declaredTypesOnly(types)] : []),
-  ];
-  return createRoute<P, R>({ ...config, middleware: middleware as R["middleware"] });
+  const guards = Array.isArray(config.middleware)
+    ? config.middleware
+    : config.middleware
+      ? [config.middleware]
+      : [];
+  const middleware = [...guards, ...(types.length > 0 ? [declaredTypesOnly(types)] : [])];
+  // What a permission guard asks for goes in the document, so a CI author sees which token can call it.
+  const permissions = guards.flatMap((g) => (g as { permissions?: readonly string[] }).permissions ?? []);
+  return createRoute<P, R>({
+    ...config,
+    middleware: middleware as R["middleware"],
+    ...(permissions.length > 0 ? { "x-permissions": permissions } : {}),
+  });
 }
 
 const problemContent = { "application/problem+json": { schema: Problem } };

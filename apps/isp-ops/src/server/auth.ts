@@ -4,8 +4,9 @@ import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@d
 import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { ProblemError } from "@dotmac/http/problem";
 import { sessionCookie } from "@dotmac/http/session-cookie";
-import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+import { staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { audit } from "./audit.ts";
 import { ispOpsProcessEnv } from "./env.ts";
 
 /** The staff session's cookie (`__Host-dotmac_staff`, Secure unless ISP_OPS_PLAIN_HTTP). */
@@ -35,14 +36,16 @@ export async function login(
   const ok = await verifyPassword(password, row?.user.passwordHash ?? (await dummyPasswordHash));
   if (!row || !ok) {
     // Bounded by the sign-in limits: past them a guesser is refused before reaching here.
-    await db.insert(auditLogs).values({
-      actorType: "system",
-      actorId: "sign-in",
-      action: "staff.login_failed",
-      targetType: "staff",
-      targetId: row?.user.id ?? null,
-      after: { email: email.toLowerCase() },
-    });
+    await audit(
+      db,
+      { system: "sign-in" },
+      {
+        action: "staff.login_failed",
+        targetType: "staff",
+        targetId: row?.user.id ?? null,
+        after: { email: email.toLowerCase() },
+      },
+    );
     throw new ProblemError(401, { detail: "wrong e-mail or password" });
   }
   const token = newSecret("dmo");
@@ -56,13 +59,7 @@ export async function login(
     userId: row.user.id,
     expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000),
   });
-  await db.insert(auditLogs).values({
-    actorType: "staff",
-    actorId: row.user.id,
-    action: "staff.login",
-    targetType: "staff",
-    targetId: row.user.id,
-  });
+  await audit(db, row.user.id, { action: "staff.login", targetType: "staff", targetId: row.user.id });
   return { token, staff: toStaff(row.user, row.role) };
 }
 

@@ -1,5 +1,6 @@
 import type { DeviceCreate } from "@dotmac/contracts";
-import { auditLogs, devices, type TenantDb } from "@dotmac/tenant-db";
+import { devices, type TenantDb } from "@dotmac/tenant-db";
+import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
 import { constraintProblem } from "./constraints.ts";
 
@@ -38,9 +39,7 @@ export async function createDevice(db: TenantDb, staff: Staff, input: DeviceCrea
         })
         .returning();
       if (!device) throw new Error("insert returned nothing");
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staff.id,
+      await audit(tx, staff.id, {
         action: "device.create",
         targetType: "device",
         targetId: device.id,

@@ -1,15 +1,9 @@
 import { type FieldError, fieldErrors, SubscriberCreate } from "@dotmac/contracts";
 import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { ProblemError } from "@dotmac/http/problem";
-import {
-  auditLogs,
-  radiusCredentials,
-  sealedFor,
-  servicePlans,
-  subscribers,
-  type TenantDb,
-} from "@dotmac/tenant-db";
+import { radiusCredentials, sealedFor, servicePlans, subscribers, type TenantDb } from "@dotmac/tenant-db";
 import { inArray } from "drizzle-orm";
+import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
 import { constraintProblem } from "./constraints.ts";
 import { csvLine, parseCsv } from "./csv.ts";
@@ -141,9 +135,7 @@ export async function importSubscribers(db: TenantDb, box: SecretBox, staff: Sta
           })),
         );
       }
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staff.id,
+      await audit(tx, staff.id, {
         action: "subscriber.import",
         targetType: "subscriber",
         after: { rows: valid.length },

@@ -1,7 +1,6 @@
 import { canTransition, SubscriberStatus } from "@dotmac/contracts";
 import {
   accountingSessions,
-  auditLogs,
   nasClients,
   subscriberStatusHistory,
   subscribers,
@@ -9,6 +8,7 @@ import {
   type TenantTx,
 } from "@dotmac/tenant-db";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { audit } from "./audit.ts";
 
 /** An open session the NAS should end (RFC 5176 Disconnect-Request). */
 export interface OpenSession {
@@ -69,14 +69,16 @@ export async function actOnOpenSessions(
       errorCause: (error as Error).message,
     }));
     if (result.outcome === "ack") acked++;
-    await db.insert(auditLogs).values({
-      actorType: "system",
-      actorId,
-      action,
-      targetType: "accounting_session",
-      targetId: session.acctSessionId,
-      after: { nasId: session.nasId, ...result },
-    });
+    await audit(
+      db,
+      { system: actorId },
+      {
+        action,
+        targetType: "accounting_session",
+        targetId: session.acctSessionId,
+        after: { nasId: session.nasId, ...result },
+      },
+    );
   }
   return { sessions: open.length, acked };
 }
@@ -129,9 +131,7 @@ export async function changeSubscriberStatus(
       reason: input.reason ?? null,
       actor: input.actor,
     });
-    await tx.insert(auditLogs).values({
-      actorType: input.actor === "system" ? "system" : "staff",
-      actorId: input.actor,
+    await audit(tx, input.actor, {
       action: `subscriber.${input.to}`,
       targetType: "subscriber",
       targetId: row.id,

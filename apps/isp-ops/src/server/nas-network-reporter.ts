@@ -1,6 +1,7 @@
 import { errorMessage, NasNetworksResult } from "@dotmac/contracts";
-import { auditLogs, NAS_CLIENTS_CHANNEL, nasClients, type TenantDb } from "@dotmac/tenant-db";
+import { NAS_CLIENTS_CHANNEL, nasClients, type TenantDb } from "@dotmac/tenant-db";
 import { asc } from "drizzle-orm";
+import { audit } from "./audit.ts";
 
 /** Where the platform stands on this tenant's NAS networks, as the RADIUS page shows it. */
 export type NasNetworkReport =
@@ -120,14 +121,16 @@ export class NasNetworkReporter {
         this.report = { state: "accepted", nasCidrs, at: new Date(), operationId: result.operationId };
         // Recorded by the replica whose report changed something; the others' were no change.
         if (result.operationId) {
-          await this.opts.db.insert(auditLogs).values({
-            actorType: "system",
-            actorId: "nas-network-reporter",
-            action: "platform.nas-networks.report",
-            targetType: "tenant",
-            targetId: this.opts.slug,
-            after: { nasCidrs, operationId: result.operationId },
-          });
+          await audit(
+            this.opts.db,
+            { system: "nas-network-reporter" },
+            {
+              action: "platform.nas-networks.report",
+              targetType: "tenant",
+              targetId: this.opts.slug,
+              after: { nasCidrs, operationId: result.operationId },
+            },
+          );
         }
         return;
       }

@@ -1,8 +1,9 @@
 import type { NasCreate, NasUpdate } from "@dotmac/contracts";
 import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { ProblemError } from "@dotmac/http/problem";
-import { accountingSessions, auditLogs, nasClients, sealedFor, type TenantDb } from "@dotmac/tenant-db";
+import { accountingSessions, nasClients, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
+import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
 import { constraintProblem } from "./constraints.ts";
 import { openSessionColumns, type SessionDisconnector } from "./lifecycle.ts";
@@ -36,14 +37,7 @@ export async function createNas(db: TenantDb, box: SecretBox, staff: Staff, inpu
         secretEncrypted: box.seal(input.secret, sealedFor.nasSecret(id)),
       });
       const { secret: _secret, ...recorded } = input;
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staff.id,
-        action: "nas.create",
-        targetType: "nas",
-        targetId: id,
-        after: recorded,
-      });
+      await audit(tx, staff.id, { action: "nas.create", targetType: "nas", targetId: id, after: recorded });
     });
     return { id };
   } catch (error) {
@@ -69,9 +63,7 @@ export async function updateNas(db: TenantDb, box: SecretBox, staff: Staff, id: 
         })
         .where(eq(nasClients.id, id))
         .returning(nasView);
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staff.id,
+      await audit(tx, staff.id, {
         action: "nas.update",
         targetType: "nas",
         targetId: id,
@@ -132,9 +124,7 @@ export async function disconnectSession(
   if (!row) throw new ProblemError(404, { detail: "no such session" });
   if (row.stoppedAt) throw new ProblemError(409, { detail: "the session has already ended" });
   const result = await disconnect(row);
-  await db.insert(auditLogs).values({
-    actorType: "staff",
-    actorId: staff.id,
+  await audit(db, staff.id, {
     action: "session.disconnect",
     targetType: "accounting_session",
     targetId: row.acctSessionId,

@@ -1,7 +1,8 @@
 import type { PlanCreate } from "@dotmac/contracts";
 import type { PlanListItem } from "@dotmac/contracts/isp-ops-responses";
-import { auditLogs, servicePlans, type TenantDb } from "@dotmac/tenant-db";
+import { servicePlans, type TenantDb } from "@dotmac/tenant-db";
 import { asc } from "drizzle-orm";
+import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
 import { checkPlanCurrency } from "./billing/settings.ts";
 import { constraintProblem } from "./constraints.ts";
@@ -31,9 +32,7 @@ export async function createPlan(db: TenantDb, staff: Staff, input: PlanCreate) 
     return await db.transaction(async (tx) => {
       const [plan] = await tx.insert(servicePlans).values(input).returning();
       if (!plan) throw new Error("insert returned nothing");
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staff.id,
+      await audit(tx, staff.id, {
         action: "plan.create",
         targetType: "plan",
         targetId: plan.id,

@@ -1,7 +1,7 @@
 import type { SecretBox } from "@dotmac/crypto/secret-box";
-import { auditLogs, nasClients, radiusCredentials, sealedFor, type TenantDb } from "@dotmac/tenant-db";
+import { nasClients, radiusCredentials, sealedFor, type TenantDb } from "@dotmac/tenant-db";
 import { and, asc, gt, sql } from "drizzle-orm";
-import { auditEntry } from "./billing/ledger.ts";
+import { audit } from "./audit.ts";
 
 const BATCH = 1000;
 
@@ -90,20 +90,17 @@ export async function resealSecrets(db: TenantDb, box: SecretBox, actor = "syste
     }
   }
   const { resealed, unreadable } = report;
-  await db.insert(auditLogs).values(
-    auditEntry(
-      actor,
-      "secrets.resealed",
-      { type: "tenant", id: null },
-      {
-        keyId: report.keyId,
-        resealed,
-        unreadable: {
-          radiusPasswords: unreadable.radiusPasswords.length,
-          nasSecrets: unreadable.nasSecrets.length,
-        },
+  await audit(db, actor, {
+    action: "secrets.resealed",
+    targetType: "tenant",
+    after: {
+      keyId: report.keyId,
+      resealed,
+      unreadable: {
+        radiusPasswords: unreadable.radiusPasswords.length,
+        nasSecrets: unreadable.nasSecrets.length,
       },
-    ),
-  );
+    },
+  });
   return report;
 }

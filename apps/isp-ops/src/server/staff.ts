@@ -1,8 +1,9 @@
 import { type StaffCreate, StaffPermission } from "@dotmac/contracts";
 import { hashPassword } from "@dotmac/crypto/passwords";
 import { ProblemError } from "@dotmac/http/problem";
-import { auditLogs, staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+import { staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
+import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
 import { constraintProblem } from "./constraints.ts";
 
@@ -102,9 +103,7 @@ export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
         })
         .returning({ id: staffUsers.id });
       if (!user) throw new Error("no staff user");
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: actor.id,
+      await audit(tx, actor.id, {
         action: "staff.create",
         targetType: "staff",
         targetId: user.id,
@@ -135,9 +134,7 @@ export async function disableStaff(db: TenantDb, actor: Staff, id: string) {
       .delete(staffSessions)
       .where(eq(staffSessions.userId, id))
       .returning({ id: staffSessions.id });
-    await tx.insert(auditLogs).values({
-      actorType: "staff",
-      actorId: actor.id,
+    await audit(tx, actor.id, {
       action: "staff.disable",
       targetType: "staff",
       targetId: id,

@@ -9,9 +9,10 @@ import {
 import type { SubscriberListItem } from "@dotmac/contracts/isp-ops-responses";
 import type { SecretBox } from "@dotmac/crypto/secret-box";
 import { ProblemError } from "@dotmac/http/problem";
-import { auditLogs, radiusCredentials, sealedFor, subscribers, type TenantDb } from "@dotmac/tenant-db";
+import { radiusCredentials, sealedFor, subscribers, type TenantDb } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import type { z } from "zod";
+import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
 import { today } from "./billing/money.ts";
 import { billStatusChange, startBilling, stopBilling } from "./billing/service-changes.ts";
@@ -118,9 +119,7 @@ export async function createSubscriber(db: TenantDb, box: SecretBox, staff: Staf
         username: input.username,
         passwordEncrypted: box.seal(input.password, sealedFor.radiusPassword(s.id)),
       });
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staff.id,
+      await audit(tx, staff.id, {
         action: "subscriber.create",
         targetType: "subscriber",
         targetId: s.id,
@@ -149,9 +148,7 @@ export async function updateSubscriber(db: TenantDb, staff: Staff, id: string, i
         .returning();
       if (!after) throw new Error("update returned nothing");
       if (newPlan) await startBilling(tx, id, today());
-      await tx.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staff.id,
+      await audit(tx, staff.id, {
         action: "subscriber.update",
         targetType: "subscriber",
         targetId: id,
@@ -180,9 +177,7 @@ export async function resetCredentials(
     .where(eq(radiusCredentials.subscriberId, id))
     .returning({ id: radiusCredentials.subscriberId });
   if (updated.length === 0) throw new ProblemError(404, { detail: "no such subscriber" });
-  await db.insert(auditLogs).values({
-    actorType: "staff",
-    actorId: staff.id,
+  await audit(db, staff.id, {
     action: "subscriber.credentials.reset",
     targetType: "subscriber",
     targetId: id,

@@ -2,8 +2,9 @@ import type { CreditNoteCreate } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import { invoices, type TenantTx } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
+import { audit } from "../audit.ts";
 import { issue, openAmount, settle } from "./invoices.ts";
-import { auditBilling, type Db, post } from "./ledger.ts";
+import { type Db, post } from "./ledger.ts";
 
 // Corrections of an issued invoice: voiding it, or crediting part or all of it.
 
@@ -41,14 +42,13 @@ export async function voidInvoice(db: Db, actor: string, id: string, reason: str
         invoiceId: id,
       });
     }
-    await auditBilling(
-      tx,
-      actor,
-      "invoice.void",
-      { type: "invoice", id },
-      { reason },
-      { status: invoice.status },
-    );
+    await audit(tx, actor, {
+      action: "invoice.void",
+      targetType: "invoice",
+      targetId: id,
+      after: { reason },
+      before: { status: invoice.status },
+    });
     return { id, status: "void" as const, subscriberId: invoice.subscriberId };
   });
 }

@@ -1,7 +1,7 @@
 import type { DunningPause } from "@dotmac/contracts";
 import { dunningEvents, dunningStates, subscribers, type TenantDb } from "@dotmac/tenant-db";
 import { desc, eq, sql } from "drizzle-orm";
-import { auditBilling } from "./ledger.ts";
+import { audit } from "../audit.ts";
 import { today } from "./money.ts";
 
 /** Staff hold dunning for a subscriber until a day (a promise to pay), or lift the hold. */
@@ -14,13 +14,12 @@ export async function pauseDunning(db: TenantDb, actor: string, subscriberId: st
         target: dunningStates.subscriberId,
         set: { pausedUntil: input.until, updatedAt: sql`now()` },
       });
-    await auditBilling(
-      tx,
-      actor,
-      input.until ? "dunning.pause" : "dunning.resume",
-      { type: "subscriber", id: subscriberId },
-      input,
-    );
+    await audit(tx, actor, {
+      action: input.until ? "dunning.pause" : "dunning.resume",
+      targetType: "subscriber",
+      targetId: subscriberId,
+      after: input,
+    });
   });
 }
 

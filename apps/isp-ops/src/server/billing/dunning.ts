@@ -1,6 +1,7 @@
 import type { DunningAction, SubscriberStatus } from "@dotmac/contracts";
 import { dunningEvents, dunningStates, type TenantDb } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
 import {
   actOnOpenSessions,
   changeSubscriberStatus,
@@ -9,7 +10,7 @@ import {
 } from "../lifecycle.ts";
 import type { TenantMail } from "../mail.ts";
 import { openAmount } from "./invoices.ts";
-import { auditBilling, billingBrand, settingsOf } from "./ledger.ts";
+import { billingBrand, settingsOf } from "./ledger.ts";
 import { today } from "./money.ts";
 import { dunningNotice } from "./notices.ts";
 import { billStatusChange } from "./service-changes.ts";
@@ -194,7 +195,12 @@ export async function restoreIfSettled(
       .set({ walledGardenSince: null, suspendedAt: null, updatedAt: sql`now()` })
       .where(eq(dunningStates.subscriberId, subscriberId));
     await tx.insert(dunningEvents).values({ subscriberId, kind: "restore", detail: lifted });
-    await auditBilling(tx, actor, "dunning.restore", { type: "subscriber", id: subscriberId }, lifted);
+    await audit(tx, actor, {
+      action: "dunning.restore",
+      targetType: "subscriber",
+      targetId: subscriberId,
+      after: lifted,
+    });
   });
   if (row.walled && (row.status === "active" || lifted.resumed)) {
     await actOnSessions(db, subscriberId, net.reauthorize);
@@ -253,16 +259,15 @@ export async function runDunning(db: TenantDb, net: NetworkControl, actor: strin
             .onConflictDoNothing()
             .returning({ id: dunningEvents.id });
           if (event) {
-            await auditBilling(
-              tx,
-              actor,
-              `dunning.${step.action}`,
-              { type: "subscriber", id: c.subscriberId },
-              {
+            await audit(tx, actor, {
+              action: `dunning.${step.action}`,
+              targetType: "subscriber",
+              targetId: c.subscriberId,
+              after: {
                 invoiceId: c.invoiceId,
                 ...detail,
               },
-            );
+            });
           }
         });
         steps += 1;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { InvoiceKind, InvoiceLineKind, InvoiceStatus } from "@dotmac/contracts";
+import { auditRow } from "@dotmac/http/audit";
 import { ProblemError } from "@dotmac/http/problem";
 import {
   auditLogs,
@@ -10,7 +11,8 @@ import {
   type TenantTx,
 } from "@dotmac/tenant-db";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
-import { activeTaxRates, auditEntry, type Db, settingsOf } from "./ledger.ts";
+import { auditActor } from "../audit.ts";
+import { activeTaxRates, type Db, settingsOf } from "./ledger.ts";
 import { addDays, type LineAmounts, lineAmounts, type Period, today } from "./money.ts";
 
 export interface DraftLine {
@@ -133,12 +135,12 @@ export async function issue(tx: TenantTx, drafts: readonly PricedInvoice[]): Pro
   );
   await insertAll(
     issued.map(({ draft, row, credit }) =>
-      auditEntry(
-        draft.actor,
-        credit ? "credit_note.issue" : "invoice.issue",
-        { type: "invoice", id: row.id },
-        { number: row.number, totalMinor: row.totalMinor },
-      ),
+      auditRow(auditActor(draft.actor), {
+        action: credit ? "credit_note.issue" : "invoice.issue",
+        targetType: "invoice",
+        targetId: row.id,
+        after: { number: row.number, totalMinor: row.totalMinor },
+      }),
     ),
     (chunk) => tx.insert(auditLogs).values(chunk),
   );

@@ -1,7 +1,6 @@
 import type { LedgerKind } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import {
-  auditLogs,
   billingSettings,
   ledgerEntries,
   subscribers,
@@ -56,28 +55,6 @@ export async function balanceOf(db: Db, subscriberId: string): Promise<number> {
     .from(ledgerEntries)
     .where(eq(ledgerEntries.subscriberId, subscriberId));
   return Number(row?.balance ?? 0);
-}
-
-/** The audit row of a staff or system billing action. */
-export const auditEntry = (
-  actor: string,
-  action: string,
-  target: { type: string; id: string | null },
-  after?: unknown,
-  before?: unknown,
-) => ({
-  actorType: actor === "system" ? "system" : "staff",
-  actorId: actor,
-  action,
-  targetType: target.type,
-  targetId: target.id,
-  before: before ?? null,
-  after: after ?? null,
-});
-
-/** A staff or system billing action, in the action's own transaction. */
-export async function auditBilling(tx: TenantTx, ...entry: Parameters<typeof auditEntry>): Promise<void> {
-  await tx.insert(auditLogs).values(auditEntry(...entry));
 }
 
 /** A subscriber a body names must exist: a 400 naming the field, not a foreign-key error. */

@@ -2,9 +2,10 @@ import type { PaymentCreate, PaymentMethod } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import { paymentAllocations, payments, type TenantTx } from "@dotmac/tenant-db";
 import { sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
 import type { Settlement } from "./gateway.ts";
 import { openAmount, openInvoices, settle } from "./invoices.ts";
-import { auditBilling, type Db, post, requireSubscriber, settingsOf } from "./ledger.ts";
+import { type Db, post, requireSubscriber, settingsOf } from "./ledger.ts";
 
 /**
  * Payments of a subscriber with money neither allocated to an invoice nor refunded: their credit,
@@ -107,19 +108,18 @@ async function take(tx: TenantTx, actor: string, input: Taken) {
     (a) => a.paymentId === payment.id,
   );
   const allocated = allocations.reduce((a, x) => a + x.amountMinor, 0);
-  await auditBilling(
-    tx,
-    actor,
-    input.gatewayEventId ? "payment.gateway" : "payment.record",
-    { type: "payment", id: payment.id },
-    {
+  await audit(tx, actor, {
+    action: input.gatewayEventId ? "payment.gateway" : "payment.record",
+    targetType: "payment",
+    targetId: payment.id,
+    after: {
       subscriberId: input.subscriberId,
       amountMinor: input.amountMinor,
       method: input.method,
       ...(input.gatewayEventId ? { gatewayEventId: input.gatewayEventId } : {}),
       allocations,
     },
-  );
+  });
   return {
     id: payment.id,
     allocations: allocations.map(({ invoiceId, amountMinor }) => ({ invoiceId, amountMinor })),

@@ -3,8 +3,9 @@ import type { RefundCreate } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import { refunds, type TenantDb } from "@dotmac/tenant-db";
 import { sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
 import type { PaymentGateway } from "./gateway.ts";
-import { auditBilling, post, requireSubscriber, settingsOf } from "./ledger.ts";
+import { post, requireSubscriber, settingsOf } from "./ledger.ts";
 import { unallocated } from "./payments.ts";
 
 /**
@@ -73,13 +74,12 @@ export async function refund(
       made.push({ id, paymentId: payment.id, amountMinor, method: payment.method, reference });
       left -= amountMinor;
     }
-    await auditBilling(
-      tx,
-      actor,
-      "refund.record",
-      { type: "subscriber", id: subscriberId },
-      { reason: input.reason, refunds: made },
-    );
+    await audit(tx, actor, {
+      action: "refund.record",
+      targetType: "subscriber",
+      targetId: subscriberId,
+      after: { reason: input.reason, refunds: made },
+    });
     return { refunds: made, creditMinor: credit - input.amountMinor };
   });
 }

@@ -7,10 +7,11 @@ import {
   type TenantTx,
 } from "@dotmac/tenant-db";
 import { and, asc, desc, eq, gt, ne, sql } from "drizzle-orm";
+import { audit } from "../audit.ts";
 import type { DuringStatusChange } from "../lifecycle.ts";
 import { creditInvoice } from "./corrections.ts";
 import { openAmount, settle } from "./invoices.ts";
-import { auditBilling, settingsOf } from "./ledger.ts";
+import { settingsOf } from "./ledger.ts";
 import { addDays, lineAmounts, prorate } from "./money.ts";
 import { allocate } from "./payments.ts";
 import { billableOf, billSubscribers } from "./runs.ts";
@@ -61,14 +62,13 @@ export async function stopBilling(tx: TenantTx, subscriberId: string, on: string
     .update(billingAccounts)
     .set({ billedThrough: on, segment: account.segment + 1 })
     .where(eq(billingAccounts.subscriberId, subscriberId));
-  await auditBilling(
-    tx,
-    actor,
-    "billing.stop",
-    { type: "subscriber", id: subscriberId },
-    { on, credits },
-    { billedThrough: account.billedThrough },
-  );
+  await audit(tx, actor, {
+    action: "billing.stop",
+    targetType: "subscriber",
+    targetId: subscriberId,
+    after: { on, credits },
+    before: { billedThrough: account.billedThrough },
+  });
   // Money a credit note set free pays what else is open.
   if (credits.length > 0) await allocate(tx, subscriberId);
 }

@@ -2,8 +2,9 @@ import type { BillingSettingsUpdate, TaxRateCreate } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import { billingSettings, invoices, servicePlans, type TenantDb, taxRates } from "@dotmac/tenant-db";
 import { eq, ne } from "drizzle-orm";
+import { audit } from "../audit.ts";
 import { constraintProblem } from "../constraints.ts";
-import { auditBilling, settingsOf } from "./ledger.ts";
+import { settingsOf } from "./ledger.ts";
 
 const view = (s: Awaited<ReturnType<typeof settingsOf>>) => ({
   currency: s.currency,
@@ -43,14 +44,13 @@ export async function updateBillingSettings(db: TenantDb, actor: string, input: 
     const change = input.invoiceFooter === "" ? { ...input, invoiceFooter: null } : input;
     const [after] = await tx.update(billingSettings).set(change).where(eq(billingSettings.id, 1)).returning();
     if (!after) throw new Error("billing_settings has no row");
-    await auditBilling(
-      tx,
-      actor,
-      "billing.settings",
-      { type: "billing_settings", id: null },
-      view(after),
-      view(before),
-    );
+    await audit(tx, actor, {
+      action: "billing.settings",
+      targetType: "billing_settings",
+      targetId: null,
+      after: view(after),
+      before: view(before),
+    });
     return view(after);
   });
 }
@@ -62,7 +62,12 @@ export async function createTaxRate(db: TenantDb, actor: string, input: TaxRateC
     return await db.transaction(async (tx) => {
       const [rate] = await tx.insert(taxRates).values(input).returning();
       if (!rate) throw new Error("insert returned nothing");
-      await auditBilling(tx, actor, "tax_rate.create", { type: "tax_rate", id: rate.id }, input);
+      await audit(tx, actor, {
+        action: "tax_rate.create",
+        targetType: "tax_rate",
+        targetId: rate.id,
+        after: input,
+      });
       return rate;
     });
   } catch (error) {

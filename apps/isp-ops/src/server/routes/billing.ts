@@ -1,8 +1,9 @@
 import type { PaymentCreate } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { auditLogs, billingRuns, invoices, subscribers } from "@dotmac/tenant-db";
+import { billingRuns, invoices, subscribers } from "@dotmac/tenant-db";
 import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { audit } from "../audit.ts";
 import { creditNote, voidInvoice } from "../billing/corrections.ts";
 import { deliverInvoices } from "../billing/deliveries.ts";
 import { restoreIfSettled, runDunning } from "../billing/dunning.ts";
@@ -62,14 +63,16 @@ async function sendReceipt(
       ({ messageId }) => ({ sent: messageId }),
       (error: unknown) => ({ failed: (error as Error).message }),
     );
-  await db.insert(auditLogs).values({
-    actorType: "system",
-    actorId: "mail",
-    action: "payment.receipt",
-    targetType: "payment",
-    targetId: payment.id,
-    after: { to: s.email, ...outcome },
-  });
+  await audit(
+    db,
+    { system: "mail" },
+    {
+      action: "payment.receipt",
+      targetType: "payment",
+      targetId: payment.id,
+      after: { to: s.email, ...outcome },
+    },
+  );
 }
 
 /** A subscriber named in a path must exist. */
@@ -156,9 +159,7 @@ export function billingRouter() {
       } catch (error) {
         throw new ProblemError(502, { detail: `the mail relay refused: ${(error as Error).message}` });
       }
-      await db.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staffOf(c).id,
+      await audit(db, staffOf(c).id, {
         action: "billing.mail_test",
         targetType: "mail",
         targetId: null,
@@ -225,9 +226,7 @@ export function billingRouter() {
         email: s?.email ?? null,
         returnUrl: new URL(`/dashboard/billing/${found.id}`, c.req.url).toString(),
       });
-      await db.insert(auditLogs).values({
-        actorType: "staff",
-        actorId: staffOf(c).id,
+      await audit(db, staffOf(c).id, {
         action: "invoice.checkout",
         targetType: "invoice",
         targetId: found.id,

@@ -1,5 +1,6 @@
 import { ProblemError } from "@dotmac/http/problem";
-import { auditLogs, type TenantDb } from "@dotmac/tenant-db";
+import type { TenantDb } from "@dotmac/tenant-db";
+import { audit } from "../audit.ts";
 import type { Staff } from "../auth.ts";
 import { exportSubscribers, importSubscribers } from "../import-export.ts";
 import { dashboardStats } from "../stats.ts";
@@ -16,12 +17,7 @@ import * as routes from "./subscribers.routes.ts";
 
 /** Exports are audited: a list of every customer leaving the system is worth a record. */
 async function auditExport(db: TenantDb, staff: Staff) {
-  await db.insert(auditLogs).values({
-    actorType: "staff",
-    actorId: staff.id,
-    action: "subscriber.export",
-    targetType: "subscriber",
-  });
+  await audit(db, staff.id, { action: "subscriber.export", targetType: "subscriber" });
 }
 
 const found = <T>(detail: T | undefined): T => {

@@ -1,0 +1,19 @@
+import { type AuditActor, auditor } from "@dotmac/http/audit";
+import { auditLogs, type TenantDb } from "@dotmac/tenant-db";
+
+/** Who acts in isp-ops: a staff member by id, "system", or a named part of it ({ system: "sign-in" }). */
+export type Actor = string | { readonly system: string };
+
+/** How an isp-ops actor is stored in the audit log. */
+export const auditActor = (actor: Actor): AuditActor =>
+  typeof actor !== "string"
+    ? { actorType: "system", actorId: actor.system }
+    : actor === "system"
+      ? { actorType: "system", actorId: "system" }
+      : { actorType: "staff", actorId: actor };
+
+/** Appends one entry to the tenant's audit log in the caller's transaction (or alone, given the db). */
+export const audit = auditor<Pick<TenantDb, "insert">, Actor>({
+  insert: (tx, row) => tx.insert(auditLogs).values(row),
+  who: auditActor,
+});
