@@ -112,6 +112,29 @@ export const OperationEvent = z.object({
 });
 export type OperationEvent = z.infer<typeof OperationEvent>;
 
+/** What an operation's event log holds: small, stable shapes the UI and CI read. */
+export type StoredEvent =
+  | { type: "status"; payload: { status: string; message?: string } }
+  | {
+      type: "resource";
+      payload: {
+        urn: string;
+        name: string;
+        resourceType: string;
+        op: string;
+        state: "started" | "done" | "failed";
+      };
+    }
+  | { type: "diagnostic"; payload: { severity: string; message: string; urn?: string } }
+  | {
+      type: "policy";
+      payload: { rule: string; pack: string; level: string; message: string; urn?: string };
+    }
+  | { type: "summary"; payload: { changes: Record<string, number>; durationSeconds: number } };
+
+/** An event as the API answers it (GET /operations/{id}/events, and each SSE message's data). */
+export type StoredOperationEvent = StoredEvent & Omit<OperationEvent, "type" | "payload">;
+
 export const FleetRolloutRequest = z
   .object({
     /** The isp-ops image every selected tenant moves to (registry/name:tag or @sha256 digest). */
@@ -183,6 +206,10 @@ export const AuditEntry = z.object({
   after: z.unknown().nullable(),
   requestId: z.string().nullable(),
 });
+
+/** A page of the audit log, newest first. */
+export const AuditPage = z.object({ items: z.array(AuditEntry), nextCursor: z.int().nullable() });
+export type AuditPage = z.infer<typeof AuditPage>;
 
 export const LoginRequest = z
   .object({ email: z.email().max(254), password: z.string().min(1).max(1024) })

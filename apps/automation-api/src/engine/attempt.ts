@@ -1,8 +1,8 @@
+import type { StoredEvent } from "@dotmac/contracts";
 import { TenantSpec } from "@dotmac/contracts";
 import type { PlatformDb } from "@dotmac/platform-db";
 import type { Logger } from "pino";
 import { tenantCredential } from "../services/tenant-credentials.ts";
-import type { StoredEvent } from "./events.ts";
 import { type FleetEngine, runFleet } from "./fleet.ts";
 import { reasonOf } from "./interruptions.ts";
 import type { RunLease } from "./run-lease.ts";

@@ -1,24 +1,5 @@
+import type { StoredEvent } from "@dotmac/contracts";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
-
-/** What an operation's event log holds: small, stable shapes the UI and CI read. */
-export type StoredEvent =
-  | { type: "status"; payload: { status: string; message?: string } }
-  | {
-      type: "resource";
-      payload: {
-        urn: string;
-        name: string;
-        resourceType: string;
-        op: string;
-        state: "started" | "done" | "failed";
-      };
-    }
-  | { type: "diagnostic"; payload: { severity: string; message: string; urn?: string } }
-  | {
-      type: "policy";
-      payload: { rule: string; pack: string; level: string; message: string; urn?: string };
-    }
-  | { type: "summary"; payload: { changes: Record<string, number>; durationSeconds: number } };
 
 const nameOf = (urn: string) => urn.split("::").at(-1) ?? urn;
 

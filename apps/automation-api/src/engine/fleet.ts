@@ -1,8 +1,8 @@
+import type { StoredEvent } from "@dotmac/contracts";
 import { TenantSpecChange } from "@dotmac/contracts";
 import { operations, tenants } from "@dotmac/platform-db";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { changeTenant } from "../services/operations.ts";
-import type { StoredEvent } from "./events.ts";
 import type { OperationRow, OperationStore } from "./store.ts";
 
 export interface FleetRequest {

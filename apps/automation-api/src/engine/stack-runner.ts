@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import type { StoredEvent } from "@dotmac/contracts";
 import {
   errorMessage,
   fileBackendUrl,
@@ -11,7 +12,7 @@ import {
   tenantStackName,
 } from "@dotmac/contracts";
 import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
-import { type StoredEvent, storedEvent } from "./events.ts";
+import { storedEvent } from "./events.ts";
 
 /** Where and how stacks run: one program, one backend, one policy pack for every tenant. */
 export interface StackSettings {

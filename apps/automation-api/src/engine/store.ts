@@ -1,8 +1,8 @@
+import type { StoredEvent } from "@dotmac/contracts";
 import { TenantSpec } from "@dotmac/contracts";
 import { operationEvents, operations, type PlatformDb, tenants } from "@dotmac/platform-db";
 import { and, asc, desc, eq, ne, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import type { StoredEvent } from "./events.ts";
 
 export type OperationRow = typeof operations.$inferSelect;
 export type TenantRow = typeof tenants.$inferSelect;

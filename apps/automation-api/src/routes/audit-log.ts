@@ -1,4 +1,4 @@
-import { AuditEntry } from "@dotmac/contracts";
+import { AuditPage } from "@dotmac/contracts";
 import { json, problems, route } from "@dotmac/http/router";
 import { auditLogs, tenants } from "@dotmac/platform-db";
 import { z } from "@hono/zod-openapi";
@@ -32,7 +32,7 @@ const query = route({
     }),
   },
   responses: {
-    200: json(z.object({ items: z.array(AuditEntry), nextCursor: z.int().nullable() }), "entries"),
+    200: json(AuditPage, "entries"),
     ...problems(400),
   },
 });

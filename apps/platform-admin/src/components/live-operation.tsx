@@ -1,9 +1,10 @@
 "use client";
 
+import type { StoredOperationEvent } from "@dotmac/contracts";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { callApi } from "./api.ts";
-import { resourceRows, type StoredEvent } from "./resource-rows.ts";
+import { resourceRows } from "./resource-rows.ts";
 
 const verbs: Record<string, [string, string]> = {
   create: ["creating", "created"],
@@ -33,7 +34,7 @@ export function LiveOperation({
   canRetry: boolean;
 }) {
   const router = useRouter();
-  const [events, setEvents] = useState<StoredEvent[]>([]);
+  const [events, setEvents] = useState<StoredOperationEvent[]>([]);
   const [status, setStatus] = useState(initialStatus);
   const [error, setError] = useState<string | null>(null);
   const [outputs, setOutputs] = useState<Record<string, unknown> | null>(null);
@@ -42,7 +43,7 @@ export function LiveOperation({
   useEffect(() => {
     const source = new EventSource(`/api/platform/v1/operations/${operationId}/events`);
     const add = (e: MessageEvent) => {
-      const event = JSON.parse(e.data) as StoredEvent;
+      const event = JSON.parse(e.data) as StoredOperationEvent;
       setEvents((all) => (all.some((x) => x.seq === event.seq) ? all : [...all, event]));
     };
     for (const type of ["status", "resource", "diagnostic", "policy", "summary"])

@@ -1,16 +1,29 @@
+import type { StoredOperationEvent } from "@dotmac/contracts";
 import { describe, expect, it } from "vitest";
-import { resourceRows, type StoredEvent } from "./resource-rows.ts";
+import { resourceRows } from "./resource-rows.ts";
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s)).toISOString();
-const resource = (seq: number, s: number, urn: string, op: string, state: string): StoredEvent => ({
+const resource = (
+  seq: number,
+  s: number,
+  urn: string,
+  op: string,
+  state: "started" | "done" | "failed",
+): StoredOperationEvent => ({
   seq,
   type: "resource",
   createdAt: at(s),
-  payload: { urn, name: urn.split("::").at(-1), resourceType: "kubernetes:core/v1:Namespace", op, state },
+  payload: {
+    urn,
+    name: urn.split("::").at(-1) ?? urn,
+    resourceType: "kubernetes:core/v1:Namespace",
+    op,
+    state,
+  },
 });
 
 describe("the live page's resource rows", () => {
-  const events: StoredEvent[] = [
+  const events: StoredOperationEvent[] = [
     { seq: 1, type: "status", createdAt: at(0), payload: { status: "running" } },
     resource(2, 1, "urn::ns", "create", "started"),
     resource(3, 2, "urn::quota", "create", "started"),
@@ -29,7 +42,7 @@ describe("the live page's resource rows", () => {
   });
 
   it("gives the same rows for a replay with duplicates and out of order (a reconnect)", () => {
-    const replay = [...events.slice(3), ...events, events[1] as StoredEvent].reverse();
+    const replay = [...events.slice(3), ...events, events[1] as StoredOperationEvent].reverse();
     expect(resourceRows(replay)).toEqual(resourceRows(events));
   });
 

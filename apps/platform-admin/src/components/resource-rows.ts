@@ -1,10 +1,4 @@
-/** One engine event as the API stores and streams it. */
-export interface StoredEvent {
-  seq: number;
-  type: string;
-  payload: any;
-  createdAt: string;
-}
+import type { StoredOperationEvent } from "@dotmac/contracts";
 
 export interface ResourceRow {
   urn: string;
@@ -21,7 +15,7 @@ export interface ResourceRow {
  * order they started, with the latest state and how long the step took. Replays and duplicates
  * (the same seq twice after a reconnect) give the same rows.
  */
-export function resourceRows(events: readonly StoredEvent[]): ResourceRow[] {
+export function resourceRows(events: readonly StoredOperationEvent[]): ResourceRow[] {
   const byUrn = new Map<string, ResourceRow>();
   const seen = new Set<number>();
   for (const e of [...events].sort((a, b) => a.seq - b.seq)) {

@@ -1,14 +1,8 @@
+import type { TierInfo } from "../../server/tiers.ts";
 import type { FieldErrors } from "../api.ts";
 import { textList as list } from "../text-list.ts";
 
-/** A plan tier as the wizard offers it (from the components' tier table, read on the server). */
-export interface TierInfo {
-  readonly plan: string;
-  readonly maxSeats: number;
-  readonly features: readonly string[];
-  readonly defaultFeatures: readonly string[];
-  readonly summary: string;
-}
+export type { TierInfo };
 
 /** What the admin has typed so far: form text, turned into a TenantSpec request by `requestOf`. */
 export interface Draft {

@@ -1,19 +1,8 @@
+import type { AuditPage } from "@dotmac/contracts";
 import { formatTime } from "@dotmac/ui";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { api, can, me } from "../../../server/upstream.ts";
-
-interface Entry {
-  id: number;
-  at: string;
-  actorType: string;
-  actorId: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-}
 
 export default async function Audit({
   searchParams,
@@ -35,7 +24,7 @@ export default async function Audit({
     if (q[key]) params.set(key, q[key] as string);
   if (q.from) params.set("from", new Date(`${q.from}T00:00:00Z`).toISOString());
   if (q.to) params.set("to", new Date(`${q.to}T23:59:59Z`).toISOString());
-  const page = await api<{ items: Entry[]; nextCursor: number | null; detail?: string }>(`/audit?${params}`);
+  const page = await api<AuditPage & { detail?: string }>(`/audit?${params}`);
   const items = page.body?.items ?? [];
   return (
     <>
