@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import type { StoredEvent } from "@dotmac/contracts";
 import {
   errorMessage,
   fileBackendUrl,
   type OperationKind,
   type SizingProfile,
   type StackPlacement,
+  type StoredEvent,
   type TenantSpec,
   tenantStackName,
 } from "@dotmac/contracts";
