@@ -1,7 +1,3 @@
-export {
-  type DatabaseSizing,
-  ManagedDatabase,
-  type ManagedDatabaseArgs,
-  type PostgresServerArgs,
-} from "./managed-database.ts";
+export type { DatabaseSizing, PostgresServerArgs } from "./database-args.ts";
+export { ManagedDatabase, type ManagedDatabaseArgs } from "./managed-database.ts";
 export { PostgresDatabase, pgIdentifier, tenantDatabaseName } from "./postgres-database.ts";

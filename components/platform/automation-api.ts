@@ -1,11 +1,8 @@
 import { PLATFORM_NAMESPACE, type PlatformSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  adminUrlForPods,
-  type ManagedDatabase,
-  type PostgresServerArgs,
-} from "../database/managed-database.ts";
+import { adminUrlForPods, type PostgresServerArgs } from "../database/database-args.ts";
+import type { ManagedDatabase } from "../database/managed-database.ts";
 import { GeneratedSecret } from "../shared/generated-secret.ts";
 import {
   hardenedContainer,

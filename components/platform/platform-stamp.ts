@@ -1,11 +1,8 @@
 import { PLATFORM_NAMESPACE, type PlatformSpec } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  type DatabaseSizing,
-  ManagedDatabase,
-  type PostgresServerArgs,
-} from "../database/managed-database.ts";
+import type { DatabaseSizing, PostgresServerArgs } from "../database/database-args.ts";
+import { ManagedDatabase } from "../database/managed-database.ts";
 import { type Scheduling, scheduled } from "../shared/workload-specs.ts";
 import { automationApiIdentity } from "./api-identity.ts";
 import { automationApi } from "./automation-api.ts";

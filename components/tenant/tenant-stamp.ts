@@ -1,7 +1,8 @@
 import { effectiveFeatures, type TenantSpec, tiers } from "@dotmac/contracts";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ManagedDatabase, type PostgresServerArgs } from "../database/managed-database.ts";
+import type { PostgresServerArgs } from "../database/database-args.ts";
+import { ManagedDatabase } from "../database/managed-database.ts";
 import { tenantDatabaseName } from "../database/postgres-database.ts";
 import { AUTOMATION_API_SERVICE_ACCOUNT, TENANT_MANAGER_CLUSTER_ROLE } from "../shared/platform-identity.ts";
 import type { Scheduling } from "../shared/workload-specs.ts";
