@@ -1,6 +1,7 @@
 export { type ApiResult, apiCaller, type CallApi, type FieldErrors } from "./api-client.ts";
 export { ApiForm } from "./api-form.tsx";
 export { BarChart, type BarDatum } from "./bar-chart.tsx";
+export { type Column, DataTable, type SortDirection, sortRows } from "./data-table.tsx";
 export { Field } from "./field.tsx";
 export { JsonForm, SignOut } from "./navigation.tsx";
 export { SignInForm } from "./sign-in-form.tsx";

@@ -1,5 +1,5 @@
 import { SubscriberQuery } from "@dotmac/contracts";
-import { formatTime, StatusBadge } from "@dotmac/ui";
+import { DataTable, formatTime, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { CsvImport } from "../../../components/csv-import.tsx";
 import { PlanOptions } from "../../../components/plan-options.tsx";
@@ -64,47 +64,25 @@ export default async function Subscribers({
         </form>
       </search>
       {!parsed.success ? <p className="error">Some filters were not understood and were ignored.</p> : null}
-      {page.items.length === 0 ? (
-        <p className="notice">No subscribers match.</p>
-      ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Account</th>
-              <th scope="col">Name</th>
-              <th scope="col">Username</th>
-              <th scope="col">Plan</th>
-              <th scope="col">Status</th>
-              <th scope="col">Since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((s) => (
-              <tr key={s.id}>
-                <td>{s.accountNumber}</td>
-                <td>
-                  <Link href={`/dashboard/subscribers/${s.id}`}>{s.name}</Link>
-                </td>
-                <td>{s.username}</td>
-                <td>{s.planName ?? "—"}</td>
-                <td>
-                  <StatusBadge status={s.status} />
-                </td>
-                <td>{formatTime(s.createdAt, "day")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <nav aria-label="Pages" className="toolbar" style={{ marginTop: "1rem" }}>
-        {page.page > 1 ? <Link href={link(page.page - 1)}>← Previous</Link> : null}
-        <span>
-          Page {page.page} of {pages}
-          {page.totalIsEstimate ? "+" : ""} · {page.total.toLocaleString("en")}
-          {page.totalIsEstimate ? "+" : ""} subscribers
-        </span>
-        {page.page < pages ? <Link href={link(page.page + 1)}>Next →</Link> : null}
-      </nav>
+      <DataTable
+        rows={page.items}
+        rowKey={(s) => s.id}
+        empty="No subscribers match."
+        columns={[
+          { label: "Account", cell: (s) => s.accountNumber },
+          { label: "Name", cell: (s) => <Link href={`/dashboard/subscribers/${s.id}`}>{s.name}</Link> },
+          { label: "Username", cell: (s) => s.username },
+          { label: "Plan", cell: (s) => s.planName ?? "—" },
+          { label: "Status", cell: (s) => <StatusBadge status={s.status} /> },
+          { label: "Since", cell: (s) => formatTime(s.createdAt, "day") },
+        ]}
+        pager={{
+          page: page.page,
+          pages,
+          href: link,
+          summary: `Page ${page.page} of ${pages}${page.totalIsEstimate ? "+" : ""} · ${page.total.toLocaleString("en")}${page.totalIsEstimate ? "+" : ""} subscribers`,
+        }}
+      />
       {staff.permissions.includes("customers:write") ? <CsvImport /> : null}
     </>
   );
