@@ -21,6 +21,9 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+/** Notified with an operation's id at each new event or status of it (migration 0008). */
+export const OPERATION_CHANNEL = "operation_changes";
+
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 
 // The value lists live in the contracts (the API's schemas); the checks below hold the table to them.

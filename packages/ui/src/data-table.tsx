@@ -52,7 +52,7 @@ export function DataTable<T>({
                     aria-sort={current ? (current === "asc" ? "ascending" : "descending") : undefined}
                   >
                     {c.sortBy && sort ? (
-                      <Link href={sort.href(keyOf(c), next)}>
+                      <Link href={sort.href(keyOf(c), next)} aria-label={`Sort by ${c.label.toLowerCase()}`}>
                         {c.label}
                         {current ? (current === "asc" ? " ▲" : " ▼") : ""}
                       </Link>

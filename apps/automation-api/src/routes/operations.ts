@@ -12,6 +12,7 @@ import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
 import { insertOperation } from "../services/operations.ts";
+import { operationWakeups } from "../services/wakeups.ts";
 import { IdParam, Limit } from "./common.ts";
 import { presentOperation } from "./presenters.ts";
 
@@ -257,8 +258,10 @@ export function operationsRouter(deps: Deps) {
       return streamSSE(c, async (stream) => {
         let last = from;
         let closed = false;
+        const follower = await operationWakeups(deps.db).follow(id);
         stream.onAbort(() => {
           closed = true;
+          follower.close();
         });
         while (!closed) {
           const rows = await eventsAfter(id, last);
@@ -284,11 +287,13 @@ export function operationsRouter(deps: Deps) {
                   event: "end",
                   data: JSON.stringify({ status: op.status, error: op.error }),
                 });
+                follower.close();
                 break;
               }
               continue;
             }
-            await stream.sleep(400);
+            // Until its next event or status (a NOTIFY), and at least every few seconds.
+            await follower.next(5_000);
           }
         }
       }) as never;

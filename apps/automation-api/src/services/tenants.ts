@@ -3,6 +3,7 @@ import { operations, type PlatformTx, tenants } from "@dotmac/platform-db";
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { TenantRow } from "../engine/store.ts";
 import type { Deps } from "../lib/deps.ts";
+import { operationWakeups } from "./wakeups.ts";
 
 /** A live tenant by slug, locked for update when asked; 404 when there is none. */
 export async function findTenant(
@@ -46,15 +47,20 @@ export async function finishedPreview(deps: Deps, id: string) {
   return done;
 }
 
-/** Polls an operation until it finishes; undefined if it is still going after timeoutMs. */
+/** Waits for an operation to finish (woken at each change); undefined if it is still going after timeoutMs. */
 async function waitForOperation(deps: Deps, id: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [op] = await deps.db.select().from(operations).where(eq(operations.id, id));
-    if (op && ["succeeded", "failed", "cancelled"].includes(op.status)) return op;
-    await new Promise((r) => setTimeout(r, 250));
+  const follower = await operationWakeups(deps.db).follow(id);
+  try {
+    while (Date.now() < deadline) {
+      const [op] = await deps.db.select().from(operations).where(eq(operations.id, id));
+      if (op && ["succeeded", "failed", "cancelled"].includes(op.status)) return op;
+      await follower.next(Math.min(2_000, Math.max(1, deadline - Date.now())));
+    }
+    return undefined;
+  } finally {
+    follower.close();
   }
-  return undefined;
 }
 
 /** A LIKE pattern's wildcards, escaped, for a search term typed by a user. */
