@@ -11,7 +11,9 @@ export function routeTable(title: string, doc: { paths?: object }): string {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, Operation>>;
   const rows = Object.entries(paths).flatMap(([path, operations]) =>
     Object.entries(operations).map(([method, op]) => {
-      const permission = op["x-permissions"]?.map((p) => `\`${p}\``).join(" or ") || "(signed in or none)";
+      const permission =
+        op["x-permissions"]?.map((p) => `\`${p}\``).join(" or ") ||
+        "none: the handler checks the session or signature";
       const summary = (op.summary ?? "").replaceAll("|", "\\|");
       return `| ${method.toUpperCase()} | \`${path}\` | ${permission} | ${summary} |`;
     }),
