@@ -1,100 +1,17 @@
-import { Operation, OperationAccepted, OperationEvent, OperationStatus } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, problems, route } from "@dotmac/http/router";
 import { operationEvents, operations, tenants } from "@dotmac/platform-db";
-import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { streamSSE } from "hono/streaming";
 import { audit } from "../audit.ts";
-import { principalOf, requirePermission } from "../auth/principal.ts";
+import { principalOf } from "../auth/principal.ts";
 import { decodeCursor, encodeCursor } from "../lib/cursor.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
 import { insertOperation } from "../services/operations.ts";
 import { operationWakeups } from "../services/wakeups.ts";
-import { IdParam, Limit } from "./common.ts";
+import { cancel, events, get, list, retry } from "./operations.routes.ts";
 import { presentOperation } from "./presenters.ts";
-
-const tags = ["operations"];
-const read = [requirePermission("platform:tenants:read")];
-
-const list = route({
-  method: "get",
-  path: "/operations",
-  tags,
-  summary: "List operations, newest first",
-  middleware: read,
-  request: {
-    query: z.object({
-      tenant: z.string().max(40).optional().openapi({ description: "a tenant's slug" }),
-      status: OperationStatus.optional(),
-      parent: z.uuid().optional().openapi({ description: "the children of a fleet rollout" }),
-      cursor: z.string().max(200).optional(),
-      limit: Limit,
-    }),
-  },
-  responses: {
-    200: json(z.object({ items: z.array(Operation), nextCursor: z.string().nullable() }), "a page"),
-    ...problems(400),
-  },
-});
-
-const get = route({
-  method: "get",
-  path: "/operations/{id}",
-  tags,
-  summary: "One operation: status, error, result (a preview's steps, a rollout's progress)",
-  middleware: read,
-  request: { params: IdParam },
-  responses: { 200: json(Operation, "the operation"), ...problems(404) },
-});
-
-const cancel = route({
-  method: "post",
-  path: "/operations/{id}/cancel",
-  tags,
-  summary: "Cancel: a queued operation never runs; a running one is interrupted (the engine stops cleanly)",
-  middleware: [requirePermission("platform:tenants:write")],
-  request: { params: IdParam },
-  responses: { 202: json(Operation, "cancelled, or asked to stop"), ...problems(404, 409) },
-});
-
-const retry = route({
-  method: "post",
-  path: "/operations/{id}/retry",
-  tags,
-  summary: "Run a failed or cancelled operation again (same kind, the tenant's current spec)",
-  middleware: [requirePermission("platform:tenants:write")],
-  request: { params: IdParam },
-  responses: { 202: json(OperationAccepted, "queued"), ...problems(404, 409) },
-});
-
-const events = route({
-  method: "get",
-  path: "/operations/{id}/events",
-  tags,
-  summary:
-    "The engine's events: Server-Sent Events (resume with Last-Event-ID), or JSON with Accept: application/json",
-  middleware: read,
-  request: {
-    params: IdParam,
-    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
-    headers: z.object({
-      "last-event-id": z.coerce.number().int().min(0).optional(),
-    }),
-  },
-  responses: {
-    200: {
-      description: "events in order; `id` is the event's seq",
-      content: {
-        "text/event-stream": { schema: z.string() },
-        "application/json": { schema: z.object({ items: z.array(OperationEvent) }) },
-      },
-    },
-    ...problems(404),
-  },
-});
 
 const finished = new Set(["succeeded", "failed", "cancelled"]);
 
