@@ -33,8 +33,9 @@ async function serve(): Promise<void> {
   const tenantsFile = env.ISP_OPS_TENANTS_FILE;
   // One tenant's process counts its subscribers at each scrape (a pool of one, apart from the app's).
   let counts: (() => Promise<Record<string, number>>) | undefined;
-  if (!tenantsFile) {
-    const tenant = ispOpsTenantEnv();
+  // One deployment per tenant reads the tenant from its own environment; locally, from the file.
+  const tenant = tenantsFile ? undefined : ispOpsTenantEnv();
+  if (tenant) {
     await prepare(
       tenant.DATABASE_URL,
       env.ISP_OPS_BOOTSTRAP_ADMIN_EMAIL,
@@ -104,7 +105,7 @@ async function serve(): Promise<void> {
   });
   await new Promise<void>((resolve) => metricsServer.listen(env.ISP_OPS_METRICS_PORT, host, resolve));
   process.stdout.write(
-    `isp-ops ${tenantsFile ? "for every local tenant (http://<slug>.localhost)" : `for ${ispOpsTenantEnv().TENANT_SLUG ?? "local"}`} on http://${host}:${port}\n`,
+    `isp-ops ${tenantsFile ? "for every local tenant (http://<slug>.localhost)" : `for ${tenant?.TENANT_SLUG ?? "local"}`} on http://${host}:${port}\n`,
   );
   drainOnSignal(server, async () => {
     metricsServer.close();

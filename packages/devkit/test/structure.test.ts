@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
@@ -144,9 +144,7 @@ describe("the house rules", () => {
 
   it("follows workspace imports to files (the check sees across packages)", () => {
     const tenantStamp = "components/tenant/tenant-stamp.ts";
-    expect(imports.get("stacks/tenant.ts")?.some((f) => relative(".", f).startsWith("components/"))).toBe(
-      true,
-    );
+    expect(imports.get("stacks/tenant.ts")?.some((f) => f.startsWith("components/"))).toBe(true);
     expect(sources).toContain(tenantStamp);
   });
 });

@@ -22,7 +22,7 @@ interface Followed {
  */
 class OperationWakeups {
   private readonly followed = new Map<string, Followed>();
-  private readonly listening: Promise<unknown>;
+  readonly listening: Promise<unknown>;
 
   constructor(db: PlatformDb) {
     this.listening = db.$client.listen(OPERATION_CHANNEL, (id) => {
@@ -74,8 +74,13 @@ const byPool = new WeakMap<PlatformDb, OperationWakeups>();
 export function operationWakeups(db: PlatformDb): OperationWakeups {
   let wakeups = byPool.get(db);
   if (!wakeups) {
-    wakeups = new OperationWakeups(db);
-    byPool.set(db, wakeups);
+    const made = new OperationWakeups(db);
+    byPool.set(db, made);
+    // A LISTEN that could not start (the database was down) is tried again by the next caller.
+    made.listening.catch(() => {
+      if (byPool.get(db) === made) byPool.delete(db);
+    });
+    wakeups = made;
   }
   return wakeups;
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from "@dotmac/contracts";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 
@@ -16,9 +17,7 @@ export function parseCsv(text: string): string[][] {
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new Error(
-      code === "CSV_QUOTE_NOT_CLOSED" ? "a quoted field is not closed" : (error as Error).message,
-    );
+    throw new Error(code === "CSV_QUOTE_NOT_CLOSED" ? "a quoted field is not closed" : errorMessage(error));
   }
 }
 

@@ -7,6 +7,7 @@ import type { StepProps } from "./draft.ts";
 export function BrandingStep({
   draft,
   set,
+  bind,
   errors,
   busy,
   message,
@@ -20,19 +21,8 @@ export function BrandingStep({
         onNext();
       }}
     >
-      <Field
-        label="Name shown to staff and subscribers (optional)"
-        name="brandName"
-        value={draft.brandName}
-        onChange={(e) => set("brandName", e.target.value)}
-      />
-      <Field
-        label="Logo URL (https, optional)"
-        name="logoUrl"
-        value={draft.logoUrl}
-        onChange={(e) => set("logoUrl", e.target.value)}
-        error={errors["branding.logoUrl"]}
-      />
+      <Field label="Name shown to staff and subscribers (optional)" {...bind("brandName")} />
+      <Field label="Logo URL (https, optional)" {...bind("logoUrl")} error={errors["branding.logoUrl"]} />
       <Field
         label="Primary colour"
         name="primaryColor"

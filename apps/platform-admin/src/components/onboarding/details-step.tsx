@@ -14,7 +14,7 @@ export function DetailsStep(
     readonly onNext: () => void;
   },
 ) {
-  const { draft, set, update, errors, tiers, slugState, message, onNext } = props;
+  const { draft, set, bind, update, errors, tiers, slugState, message, onNext } = props;
   const tier = tiers.find((t) => t.plan === draft.plan);
   return (
     <form
@@ -32,14 +32,7 @@ export function DetailsStep(
         error={errors.slug ?? (slugState.ok ? undefined : slugState.message || undefined)}
       />
       {slugState.ok ? <p role="status">{slugState.message}</p> : null}
-      <Field
-        label="Name"
-        name="displayName"
-        value={draft.displayName}
-        onChange={(e) => set("displayName", e.target.value)}
-        required
-        error={errors.displayName}
-      />
+      <Field label="Name" {...bind("displayName")} required error={errors.displayName} />
       <fieldset>
         <legend>Plan</legend>
         {tiers.map((t) => (
@@ -85,9 +78,7 @@ export function DetailsStep(
       </fieldset>
       <Field
         label="Custom domains (optional, comma-separated)"
-        name="customDomains"
-        value={draft.customDomains}
-        onChange={(e) => set("customDomains", e.target.value)}
+        {...bind("customDomains")}
         error={listFieldError(errors, "customDomains", draft.customDomains)}
       />
       <Field

@@ -31,8 +31,17 @@ export interface StepProps {
   readonly draft: Draft;
   readonly set: <K extends keyof Draft>(key: K, value: Draft[K]) => void;
   readonly update: (change: (d: Draft) => Draft) => void;
+  /** A text field's name, value and change handler, bound to the draft. */
+  readonly bind: (key: TextKey) => {
+    name: TextKey;
+    value: string;
+    onChange: (e: { target: { value: string } }) => void;
+  };
   readonly errors: FieldErrors;
 }
+
+/** The draft's plain text fields (what a Field edits as typed). */
+type TextKey = { [K in keyof Draft]: Draft[K] extends string ? K : never }[keyof Draft];
 
 export const initialDraft = (tiers: readonly TierInfo[]): Draft => ({
   slug: "",

@@ -4,7 +4,7 @@ import { Field } from "@dotmac/ui";
 import type { Draft, StepProps } from "./draft.ts";
 
 /** Where the tenant runs: its database target (with the cloud's network), region and base domain. */
-export function PlacementFields({ draft, set, update, errors }: StepProps) {
+export function PlacementFields({ draft, bind, update, errors }: StepProps) {
   return (
     <fieldset>
       <legend>Where it runs</legend>
@@ -29,60 +29,34 @@ export function PlacementFields({ draft, set, update, errors }: StepProps) {
       </div>
       {draft.database === "aws" ? (
         <>
-          <Field
-            label="VPC id"
-            name="awsVpcId"
-            value={draft.awsVpcId}
-            onChange={(e) => set("awsVpcId", e.target.value)}
-            error={errors["database.vpcId"]}
-          />
+          <Field label="VPC id" {...bind("awsVpcId")} error={errors["database.vpcId"]} />
           <Field
             label="Subnet ids (two zones at least)"
-            name="awsSubnetIds"
-            value={draft.awsSubnetIds}
-            onChange={(e) => set("awsSubnetIds", e.target.value)}
+            {...bind("awsSubnetIds")}
             error={errors["database.subnetIds"] ?? errors["database.subnetIds.0"]}
           />
           <Field
             label="Cluster CIDRs"
-            name="awsClusterCidrs"
-            value={draft.awsClusterCidrs}
-            onChange={(e) => set("awsClusterCidrs", e.target.value)}
+            {...bind("awsClusterCidrs")}
             error={errors["database.clusterCidrs"] ?? errors["database.clusterCidrs.0"]}
           />
         </>
       ) : null}
       {draft.database === "gcp" ? (
         <>
-          <Field
-            label="GCP project"
-            name="gcpProject"
-            value={draft.gcpProject}
-            onChange={(e) => set("gcpProject", e.target.value)}
-            error={errors["database.project"]}
-          />
-          <Field
-            label="VPC network"
-            name="gcpNetwork"
-            value={draft.gcpNetwork}
-            onChange={(e) => set("gcpNetwork", e.target.value)}
-            error={errors["database.network"]}
-          />
+          <Field label="GCP project" {...bind("gcpProject")} error={errors["database.project"]} />
+          <Field label="VPC network" {...bind("gcpNetwork")} error={errors["database.network"]} />
         </>
       ) : null}
       <Field
         label="Region"
-        name="region"
-        value={draft.region}
+        {...bind("region")}
         disabled={draft.database === "postgres"}
-        onChange={(e) => set("region", e.target.value)}
         error={errors.region}
       />
       <Field
         label="Base domain (the app is at <slug>.isp.<base domain>)"
-        name="baseDomain"
-        value={draft.baseDomain}
-        onChange={(e) => set("baseDomain", e.target.value)}
+        {...bind("baseDomain")}
         error={errors.baseDomain}
       />
     </fieldset>

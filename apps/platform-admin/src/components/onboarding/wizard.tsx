@@ -30,6 +30,11 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
     draft,
     set: (key, value) => setDraft((d) => ({ ...d, [key]: value })),
     update: setDraft,
+    bind: (key) => ({
+      name: key,
+      value: draft[key],
+      onChange: (e) => setDraft((d) => ({ ...d, [key]: e.target.value })),
+    }),
     errors,
   };
 
