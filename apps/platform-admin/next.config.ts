@@ -7,7 +7,7 @@ const config: NextConfig = {
   // The image ships .next/standalone: the server and only the node_modules files it loads.
   output: "standalone",
   // Workspace packages ship TypeScript sources.
-  transpilePackages: ["@dotmac/contracts", "@dotmac/ui"],
+  transpilePackages: ["@dotmac/contracts", "@dotmac/platform-api", "@dotmac/ui"],
   poweredByHeader: false,
   reactStrictMode: true,
   headers: async () => [{ source: "/:path*", headers: [{ key: "Content-Security-Policy", value: csp }] }],

@@ -1,7 +1,11 @@
 import { effectiveFeatures, type TenantSpec, tiers } from "@dotmac/contracts";
 import { RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
 
-/** The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here. */
+/**
+ * The seed's isp-ops environment ("ISP Operations Specific"); nothing secret goes here, and
+ * nothing isp-ops does not read (`IspOpsTenantEnv`). Plan features and seats reach the app as the
+ * platform's flags and licence, not as variables a rollout would be needed to change.
+ */
 export function ispOpsEnv(
   spec: TenantSpec,
   platformApiUrl?: string,
@@ -9,16 +13,10 @@ export function ispOpsEnv(
 ): Record<string, string> {
   const features = effectiveFeatures(spec);
   return {
-    TENANT_ID: spec.tenantId,
     TENANT_SLUG: spec.slug,
     NEXT_PUBLIC_TENANT_NAME: spec.branding.name ?? spec.displayName,
     NEXT_PUBLIC_TENANT_LOGO_URL: spec.branding.logoUrl ?? "",
     NEXT_PUBLIC_PRIMARY_COLOR: spec.branding.primaryColor,
-    NEXT_PUBLIC_ENABLE_CUSTOMER_PORTAL: String(features.has("customerPortal")),
-    NEXT_PUBLIC_ENABLE_RADIUS: String(features.has("radius")),
-    NEXT_PUBLIC_ENABLE_SMS_NOTIFICATIONS: String(features.has("smsNotifications")),
-    NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: String(features.has("advancedAnalytics")),
-    TENANT_SEATS: String(spec.seats),
     DATABASE_POOL_SIZE: String(tiers[spec.plan].database.pools.ispOps),
     // Suspensions end live sessions through the tenant's RADIUS server (it alone reaches the NAS).
     ...(features.has("radius")

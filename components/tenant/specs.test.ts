@@ -1,4 +1,5 @@
 import { TenantSpec } from "@dotmac/contracts";
+import { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pgIdentifier, tenantDatabaseName } from "../database/postgres-database.ts";
@@ -87,11 +88,17 @@ describe("tenant specs (pure)", () => {
     expect(disruptionBudget(2)).toEqual({ minAvailable: 1 });
   });
 
-  it("turns features off in the app's environment when the plan lacks them", () => {
-    const env = ispOpsEnv(spec);
-    expect(env.NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS).toBe("false");
-    expect(env.NEXT_PUBLIC_ENABLE_CUSTOMER_PORTAL).toBe("true");
+  it("sets only variables isp-ops reads, the RADIUS endpoint only when the plan has RADIUS", () => {
+    const env = ispOpsEnv(
+      spec,
+      "http://automation-api.dotmac-platform:8080",
+      "City Net <billing@city.example>",
+    );
+    expect(Object.keys(env).filter((k) => !(k in IspOpsTenantEnv.shape))).toEqual([]);
     expect(env.NEXT_PUBLIC_TENANT_NAME).toBe("City Net");
+    expect(env.RADIUS_CONTROL_URL).toMatch(/^http:\/\/radius-control/);
+    const noRadius = ispOpsEnv(TenantSpec.parse({ ...spec, features: ["grafana"] }));
+    expect(noRadius.RADIUS_CONTROL_URL).toBeUndefined();
   });
 
   it("maps every valid slug to a valid Postgres identifier", () => {

@@ -1,5 +1,6 @@
 import { installEdge } from "@dotmac/http/edge";
 import { mountReference } from "@dotmac/http/reference";
+import { API_BASE } from "@dotmac/platform-api/client";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { routePath } from "hono/route";
 import { type AppEnv, authenticate } from "./auth/principal.ts";
@@ -16,10 +17,9 @@ import { operationsRouter } from "./routes/operations.ts";
 import { tenantsRouter } from "./routes/tenants.ts";
 import { tokensRouter } from "./routes/tokens.ts";
 
-export const API_BASE = "/api/platform/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The API's routes under /api/platform/v1, chained so their types make the typed client. */
+/** The API's routes under /api/platform/v1: the handlers of `@dotmac/platform-api`'s routes. */
 function apiRoutes(deps: Deps) {
   return new OpenAPIHono<AppEnv>()
     .route("/", authRouter(deps))
@@ -32,7 +32,6 @@ function apiRoutes(deps: Deps) {
     .route("/", auditRouter(deps))
     .route("/", tokensRouter(deps));
 }
-export type ApiRoutes = ReturnType<typeof apiRoutes>;
 
 export function createApp(deps: Deps & { httpMetrics?: Metrics["httpDuration"] }) {
   const app = new OpenAPIHono<AppEnv>();

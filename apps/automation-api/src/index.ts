@@ -1,4 +1,4 @@
-export { API_BASE, type ApiRoutes, createApp } from "./app.ts";
+export { createApp } from "./app.ts";
 export { createAdmin } from "./bootstrap.ts";
 export { type ApiEnv, apiEnv } from "./env.ts";
 export { type RunningApi, startApi } from "./server.ts";

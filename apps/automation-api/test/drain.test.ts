@@ -3,8 +3,8 @@ import { operations } from "@dotmac/platform-db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine, EngineOptions } from "../src/engine/engine.ts";
+import { RunFailure } from "../src/engine/run-failure.ts";
 import type { RunRequest, RunResult, StackSettings } from "../src/engine/stack-runner.ts";
-import { RunFailure } from "../src/engine/stack-runner.ts";
 import { operationsOf, startTestDb, type TestDb, testEngine } from "./harness.ts";
 
 /**

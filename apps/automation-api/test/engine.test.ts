@@ -265,7 +265,11 @@ describe("automation API on the real engine", () => {
   });
 
   it("previews a change and checks drift without changing anything", async () => {
-    const preview = await call("/tenants/fibre-one/preview", { method: "POST", json: { seats: 60 } });
+    // The name staff and subscribers see is in isp-ops's ConfigMap: a new one, and a rollout.
+    const preview = await call("/tenants/fibre-one/preview", {
+      method: "POST",
+      json: { displayName: "Fibre One Ltd" },
+    });
     const done = await settle(preview.operationId);
     expect(done.status).toBe("succeeded");
     expect(done.result.steps).toEqual(
@@ -274,7 +278,7 @@ describe("automation API on the real engine", () => {
         expect.objectContaining({ op: "update", type: "kubernetes:apps/v1:Deployment" }),
       ]),
     );
-    expect((await call("/tenants/fibre-one")).spec.seats).toBe(50);
+    expect((await call("/tenants/fibre-one")).displayName).toBe("Fibre One");
 
     // Someone scales isp-ops by hand (within its HPA's 1-5, which would otherwise clamp it); the
     // drift check sees it, and the cluster keeps it.

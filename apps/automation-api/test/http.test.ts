@@ -2,10 +2,11 @@
 import { scryptSync } from "node:crypto";
 import { type PlatformPermission, platformPermissions } from "@dotmac/contracts";
 import { scryptCost } from "@dotmac/crypto/passwords";
+import { platformClient } from "@dotmac/platform-api/client";
+import * as contract from "@dotmac/platform-api/routes";
 import { apiTokens, auditLogs, operations, platformUsers, tenants } from "@dotmac/platform-db";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { platformClient } from "../src/client.ts";
 import { jsonHeaders, startTestDb, type TestDb, testApp, userWith } from "./harness.ts";
 
 const base = "/api/platform/v1";
@@ -811,6 +812,20 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
     }
     const missing = await client.tenants[":slug"].$get({ param: { slug: "no-such-isp" } });
     expect(missing.status).toBe(404);
+  });
+
+  it("implements every route of the contract package, and none beside it", async () => {
+    const doc = (await (await raw("/openapi.json")).json()) as { paths: Record<string, object> };
+    const served = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith(base))
+      .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path.slice(base.length)}`));
+    const declared = Object.values(contract).flatMap((module) =>
+      Object.values(module as Record<string, { method: string; path: string }>).map(
+        (r) => `${r.method} ${r.path}`,
+      ),
+    );
+    expect(served.length).toBeGreaterThan(25);
+    expect(served.sort()).toEqual(declared.sort());
   });
 
   it("publishes OpenAPI 3.1 and a reference page served from this host", async () => {

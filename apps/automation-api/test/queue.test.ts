@@ -2,8 +2,8 @@ import { operations, tenants } from "@dotmac/platform-db";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "../src/engine/engine.ts";
+import { RunFailure } from "../src/engine/run-failure.ts";
 import type { RunRequest, RunResult, StackSettings } from "../src/engine/stack-runner.ts";
-import { RunFailure } from "../src/engine/stack-runner.ts";
 import { jsonHeaders, startTestDb, type TestDb, testApp, testEngine, userWith } from "./harness.ts";
 
 /**

@@ -84,12 +84,8 @@ export const IspOpsTenantEnv = z.object({
   TENANT_SECRETS_KEY: tenantSecretsKey,
   TENANT_SECRETS_PREVIOUS_KEYS: previousSecretsKeys,
   DATABASE_POOL_SIZE: databasePoolSize(10),
-  /** The tenant's id on the platform. */
-  TENANT_ID: z.uuid().optional(),
   /** The tenant's slug: names it in logs, metrics and mail. */
   TENANT_SLUG: TenantSlug.default("local"),
-  /** Staff seats the tenant's licence allows. */
-  TENANT_SEATS: z.coerce.number().int().min(1).optional(),
   /** The name staff and subscribers see (branding); the display name when absent. */
   NEXT_PUBLIC_TENANT_NAME: z.string().optional(),
   /** The tenant's logo, an https URL (branding). */
@@ -99,10 +95,6 @@ export const IspOpsTenantEnv = z.object({
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, "a colour such as #0057b8")
     .default("#0057b8"),
-  NEXT_PUBLIC_ENABLE_CUSTOMER_PORTAL: flag,
-  NEXT_PUBLIC_ENABLE_RADIUS: flag,
-  NEXT_PUBLIC_ENABLE_SMS_NOTIFICATIONS: flag,
-  NEXT_PUBLIC_ENABLE_ADVANCED_ANALYTICS: flag,
   /** The tenant's RADIUS control endpoint: suspensions end live sessions through it. */
   RADIUS_CONTROL_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The SMTP relay the tenant's mail goes through, its credentials in the URL (a Secret). */

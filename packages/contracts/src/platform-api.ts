@@ -4,6 +4,10 @@ import { TenantSlug } from "./slug.ts";
 import { NasCidrs } from "./tenant-spec.ts";
 import { PlanTier } from "./tiers.ts";
 
+/** A mandatory policy rule a plan broke, as the engine words it. */
+export const PolicyViolation = z.object({ rule: z.string(), message: z.string() });
+export type PolicyViolation = z.infer<typeof PolicyViolation>;
+
 /** RFC 9457 problem details, with the field errors of a rejected input. */
 export const Problem = z.object({
   type: z.string(),
@@ -15,7 +19,7 @@ export const Problem = z.object({
   /** The permission a 403 was missing. */
   permission: z.string().optional(),
   /** The policy rules a 422 broke. */
-  violations: z.array(z.object({ rule: z.string(), message: z.string() })).optional(),
+  violations: z.array(PolicyViolation).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -55,6 +59,10 @@ export type OperationStatus = z.infer<typeof OperationStatus>;
 
 /** What a tenant stack exports (stacks/tenant.ts), kept on the tenant after each run. */
 export const TenantOutputs = z.record(z.string(), z.unknown());
+
+/** One resource of a preview or drift check, as the engine reports it. */
+export const ResourceStep = z.object({ urn: z.string(), name: z.string(), type: z.string(), op: z.string() });
+export type ResourceStep = z.infer<typeof ResourceStep>;
 
 export const Operation = z.object({
   id: z.uuid(),

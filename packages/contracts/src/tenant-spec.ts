@@ -67,7 +67,7 @@ export const NasCidrs = z.array(Cidr).max(50, "at most 50 NAS networks");
 
 const tenantSpecFields = {
   slug: TenantSlug,
-  /** Stable id assigned by the platform; labels and the app's TENANT_ID carry it. */
+  /** Stable id assigned by the platform; the stack's labels carry it. */
   tenantId: z.uuid(),
   displayName: z.string().trim().min(1, "a display name is required").max(100),
   plan: PlanTier,

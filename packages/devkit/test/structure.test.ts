@@ -50,6 +50,16 @@ function listDirs(parent: string): string[] {
     .map((f) => dirname(f));
 }
 
+/** A subpath matched by a pattern export such as `"./routes/*": "./src/routes/*.ts"`. */
+function wildcardTarget(exports: Record<string, string>, subpath: string): string | undefined {
+  for (const [key, target] of Object.entries(exports)) {
+    const [prefix, suffix] = key.split("*");
+    if (suffix === undefined || !subpath.startsWith(prefix ?? "") || !subpath.endsWith(suffix)) continue;
+    return target.replace("*", subpath.slice(prefix?.length ?? 0, subpath.length - suffix.length));
+  }
+  return undefined;
+}
+
 /** The file a specifier names, or undefined for a third-party module. */
 function resolveImport(from: string, specifier: string): string | undefined {
   if (specifier.startsWith(".")) {
@@ -59,7 +69,8 @@ function resolveImport(from: string, specifier: string): string | undefined {
   const match = /^(@dotmac\/[^/]+)(\/.*)?$/.exec(specifier);
   const workspace = match?.[1] ? workspaces.get(match[1]) : undefined;
   if (!workspace) return undefined;
-  const target = workspace.exports[`.${match?.[2] ?? ""}`];
+  const subpath = `.${match?.[2] ?? ""}`;
+  const target = workspace.exports[subpath] ?? wildcardTarget(workspace.exports, subpath);
   if (!target) throw new Error(`${from}: ${specifier} is not exported by ${match?.[1]}`);
   return join(workspace.dir, target);
 }

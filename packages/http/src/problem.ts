@@ -1,4 +1,4 @@
-import type { FieldError } from "@dotmac/contracts";
+import type { FieldError, PolicyViolation } from "@dotmac/contracts";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -8,7 +8,7 @@ export interface ProblemInit {
   /** The permission a 403 is about. */
   readonly permission?: string;
   /** The policy rules a 422 broke. */
-  readonly violations?: readonly { rule: string; message: string }[];
+  readonly violations?: readonly PolicyViolation[];
   /** A 429's or 503's Retry-After. */
   readonly retryAfterSeconds?: number;
 }

@@ -73,14 +73,17 @@ const problemDescriptions: Record<number, string> = {
   503: "a service this needs is not available",
 };
 
-/** The problem responses a guarded route may give (401 and 403 always), for its OpenAPI entry. */
-export const problems = (...statuses: number[]) =>
+/**
+ * The problem responses a guarded route may give (401 and 403 always), for its OpenAPI entry; typed
+ * by status, so a typed client knows each one's body.
+ */
+export const problems = <S extends number>(...statuses: S[]) =>
   Object.fromEntries(
     [401, 403, ...statuses].map((s) => [
       s,
       { description: problemDescriptions[s] ?? "problem", content: problemContent },
     ]),
-  );
+  ) as Record<401 | 403 | S, { description: string; content: typeof problemContent }>;
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

@@ -1,33 +1,41 @@
+import type { Problem } from "@dotmac/contracts";
+
 /** Field errors of a problem+json answer, by the field's path. */
 export interface FieldErrors {
   [path: string]: string;
 }
 
-export type ApiResult =
-  | { ok: true; status: number; body: any }
-  | { ok: false; status: number; message: string; fields: FieldErrors; body: any };
+/** An API's answer as pages, forms and buttons use it: the body, or the problem's message and field errors. */
+export type ApiResult<T = unknown> =
+  | { ok: true; status: number; body: T }
+  | { ok: false; status: number; message: string; fields: FieldErrors; problem: Problem | null };
 
-export type CallApi = (path: string, init?: { method?: string; json?: unknown }) => Promise<ApiResult>;
+/** The body types of a typed client's 2xx answers (hono's ClientResponse is a union by status). */
+export type SuccessBody<R> = R extends { ok: true; json(): Promise<infer T> } ? T : never;
 
-/** A browser-side caller for one API base path: problem+json becomes a message and field errors. */
-export function apiCaller(base: string): CallApi {
-  return async (path, init = {}) => {
-    const res = await fetch(`${base}${path}`, {
-      method: init.method ?? "GET",
-      headers: init.json !== undefined ? { "content-type": "application/json" } : {},
-      body: init.json !== undefined ? JSON.stringify(init.json) : null,
-    });
-    const text = await res.text();
-    const body = text ? JSON.parse(text) : null;
-    if (res.ok) return { ok: true, status: res.status, body };
-    const fields: FieldErrors = {};
-    for (const e of body?.errors ?? []) fields[e.path] = e.message;
-    return {
-      ok: false,
-      status: res.status,
-      message: body?.detail ?? body?.title ?? `HTTP ${res.status}`,
-      fields,
-      body,
-    };
+const parsed = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+};
+
+/** Reads a typed client's answer once: a 2xx's body, or its problem+json as a message and field errors. */
+export async function answer<R extends { ok: boolean; status: number; text(): Promise<string> }>(
+  call: Promise<R>,
+): Promise<ApiResult<SuccessBody<R>>> {
+  const res = await call;
+  const body = parsed(await res.text());
+  if (res.ok) return { ok: true, status: res.status, body: body as SuccessBody<R> };
+  const problem = body && typeof body === "object" ? (body as Problem) : null;
+  const fields: FieldErrors = {};
+  for (const e of problem?.errors ?? []) fields[e.path] = e.message;
+  return {
+    ok: false,
+    status: res.status,
+    message: problem?.detail ?? problem?.title ?? `HTTP ${res.status}`,
+    fields,
+    problem,
   };
 }

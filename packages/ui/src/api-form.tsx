@@ -3,11 +3,28 @@
 import { type ReactNode, useState } from "react";
 import type { ApiResult, FieldErrors } from "./api-client.ts";
 
+export interface ApiFormProps<In, Out> {
+  /** The typed client's call, read with `answer()`. */
+  send: (json: In) => Promise<ApiResult<Out>>;
+  /**
+   * The body from the fields. Write its parameter's type (`(d: FormData) => …`): TypeScript then
+   * reads `In` from it before it types `send`'s argument, whatever order the props come in.
+   */
+  toJson: (data: FormData) => In;
+  submit: string;
+  done: string | ((body: Out) => string);
+  onSuccess?: (body: Out) => void;
+  className?: string;
+  /** Clear the fields after a success (not for an edit form showing what was saved). */
+  reset?: boolean;
+  children: (errors: FieldErrors) => ReactNode;
+}
+
 /**
  * A form whose fields go to the API as JSON; the server's field errors are shown by the fields
  * (children get them by name), and `onSuccess` runs with the answer (refresh the page, say).
  */
-export function ApiForm({
+export function ApiForm<In, Out>({
   send,
   toJson,
   submit,
@@ -16,17 +33,7 @@ export function ApiForm({
   className = "card",
   reset = true,
   children,
-}: {
-  send: (json: unknown) => Promise<ApiResult>;
-  toJson: (data: FormData) => unknown;
-  submit: string;
-  done: string | ((body: any) => string);
-  onSuccess?: (body: any) => void;
-  className?: string;
-  /** Clear the fields after a success (not for an edit form showing what was saved). */
-  reset?: boolean;
-  children: (errors: FieldErrors) => ReactNode;
-}) {
+}: ApiFormProps<In, Out>) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState("");
   return (

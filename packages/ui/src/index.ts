@@ -1,8 +1,9 @@
-export { type ApiResult, apiCaller, type CallApi, type FieldErrors } from "./api-client.ts";
-export { ApiForm } from "./api-form.tsx";
+export { type ApiResult, answer, type FieldErrors, type SuccessBody } from "./api-client.ts";
+export { ApiForm, type ApiFormProps } from "./api-form.tsx";
 export { BarChart, type BarDatum } from "./bar-chart.tsx";
 export { type Column, DataTable, type SortDirection, sortRows } from "./data-table.tsx";
 export { Field } from "./field.tsx";
+export { choice, choices, optionalText, text } from "./form-data.ts";
 export { JsonForm, SignOut } from "./navigation.tsx";
 export { SignInForm } from "./sign-in-form.tsx";
 export { StatCard } from "./stat-card.tsx";

@@ -1,9 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import type { ComponentProps } from "react";
-import { apiCaller } from "./api-client.ts";
-import { ApiForm } from "./api-form.tsx";
+import { ApiForm, type ApiFormProps } from "./api-form.tsx";
 
 /** Ends the session at `${apiBase}/auth/logout` and goes to the sign-in page. */
 export function SignOut({ apiBase }: { apiBase: string }) {
@@ -13,7 +11,7 @@ export function SignOut({ apiBase }: { apiBase: string }) {
       type="button"
       className="secondary"
       onClick={async () => {
-        await apiCaller(apiBase)("/auth/logout", { method: "POST" });
+        await fetch(`${apiBase}/auth/logout`, { method: "POST" });
         router.replace("/login");
       }}
     >
@@ -22,17 +20,11 @@ export function SignOut({ apiBase }: { apiBase: string }) {
   );
 }
 
-/** An ApiForm that sends to one route of an API and refreshes the page's data after. */
-export function JsonForm({
-  apiBase,
-  path,
-  method = "POST",
-  ...form
-}: { apiBase: string; path: string; method?: string } & Omit<ComponentProps<typeof ApiForm>, "send">) {
+/** An ApiForm that refreshes the page's data after a success. */
+export function JsonForm<In, Out>(form: ApiFormProps<In, Out>) {
   const router = useRouter();
   return (
     <ApiForm
-      send={(json) => apiCaller(apiBase)(path, { method, json })}
       {...form}
       onSuccess={(body) => {
         form.onSuccess?.(body);

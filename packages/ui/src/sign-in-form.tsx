@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { apiCaller } from "./api-client.ts";
+import { answer } from "./api-client.ts";
 import { Field } from "./field.tsx";
 
 /**
@@ -21,7 +21,6 @@ export function SignInForm({
   identifier?: { name: string; label: string; type?: "email" | "text" };
 }) {
   const router = useRouter();
-  const callApi = apiCaller(api);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   return (
@@ -30,10 +29,16 @@ export function SignInForm({
         e.preventDefault();
         setBusy(true);
         const data = new FormData(e.currentTarget);
-        const res = await callApi("/auth/login", {
-          method: "POST",
-          json: { [identifier.name]: data.get(identifier.name), password: data.get("password") },
-        });
+        const res = await answer(
+          fetch(`${api}/auth/login`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              [identifier.name]: data.get(identifier.name),
+              password: data.get("password"),
+            }),
+          }),
+        );
         setBusy(false);
         if (res.ok) router.replace(next);
         else setError(res.message);

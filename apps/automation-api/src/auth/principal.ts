@@ -1,7 +1,5 @@
-import { type PlatformPermission, permits } from "@dotmac/contracts";
 import { hashSecret } from "@dotmac/crypto/secrets";
 import type { RequestIdEnv } from "@dotmac/http/edge";
-import { permissionGuard } from "@dotmac/http/permission";
 import { ProblemError } from "@dotmac/http/problem";
 import type { SessionCookie } from "@dotmac/http/session-cookie";
 import {
@@ -169,13 +167,6 @@ export function authenticate(db: PlatformDb, cookie: SessionCookie): MiddlewareH
     await next();
   };
 }
-
-/** Refuses a caller who is not signed in (401) or lacks the permission (403, naming it). */
-export const requirePermission = permissionGuard<PlatformPermission, AppEnv>({
-  whoIs: (c) => c.get("principal"),
-  permits,
-  signIn: "sign in, or send an API token as a Bearer token",
-});
 
 /** The caller, once requirePermission has run. */
 export function principalOf(c: { get(key: "principal"): Principal | undefined }): Principal {

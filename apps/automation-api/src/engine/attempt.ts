@@ -5,8 +5,9 @@ import type { Logger } from "pino";
 import { tenantCredential } from "../services/tenant-credentials.ts";
 import { type FleetEngine, runFleet } from "./fleet.ts";
 import { reasonOf } from "./interruptions.ts";
+import { RunFailure } from "./run-failure.ts";
 import type { RunLease } from "./run-lease.ts";
-import { RunFailure, type RunRequest, type RunResult, type StackSettings } from "./stack-runner.ts";
+import type { RunRequest, RunResult, StackSettings } from "./stack-runner.ts";
 import { type OperationRow, type OperationStore, specOf } from "./store.ts";
 
 /** What one attempt at an operation runs with, given by the engine that claimed it. */

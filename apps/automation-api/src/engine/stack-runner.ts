@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import {
-  errorMessage,
   fileBackendUrl,
   type OperationKind,
+  type PolicyViolation,
+  type ResourceStep,
   type SizingProfile,
   type StackPlacement,
   type StoredEvent,
@@ -13,6 +14,7 @@ import {
 } from "@dotmac/contracts";
 import { type EngineEvent, LocalWorkspace, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { storedEvent } from "./events.ts";
+import { failureOf, RunFailure } from "./run-failure.ts";
 
 /** Where and how stacks run: one program, one backend, one policy pack for every tenant. */
 export interface StackSettings {
@@ -90,19 +92,8 @@ export interface RunRequest {
 export interface RunResult {
   readonly outputs?: Record<string, unknown>;
   /** A preview's or drift check's resource steps. */
-  readonly steps?: { urn: string; name: string; type: string; op: string }[];
+  readonly steps?: ResourceStep[];
   readonly changes?: Record<string, number>;
-}
-
-/** A run that failed, carrying what the engine said and the policy rules a plan broke. */
-export class RunFailure extends Error {
-  constructor(
-    message: string,
-    readonly violations: { rule: string; message: string }[] = [],
-  ) {
-    super(message);
-    this.name = "RunFailure";
-  }
 }
 
 /**
@@ -175,20 +166,6 @@ async function configure(stack: Stack, settings: StackSettings, req: RunRequest)
 
 const CREDENTIAL_KEY = "dotmac:platformCredential";
 
-/** The engine's own words for a failure: its error diagnostics, else the command's last lines. */
-function failureOf(error: unknown, diagnostics: string[], violations: { rule: string; message: string }[]) {
-  if (violations.length > 0) {
-    return new RunFailure(
-      `the policy pack refused the plan: ${violations.map((v) => `${v.rule}: ${v.message}`).join("; ")}`,
-      violations,
-    );
-  }
-  if (diagnostics.length > 0) return new RunFailure(diagnostics.join("\n"));
-  const text = errorMessage(error);
-  const lines = text.split("\n").filter((l) => l.trim() && !/^\s*at /.test(l));
-  return new RunFailure(lines.slice(-8).join("\n") || "the run failed");
-}
-
 function outputsOf(outputs: Record<string, { value: unknown; secret: boolean }>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
 }
@@ -197,8 +174,8 @@ function outputsOf(outputs: Record<string, { value: unknown; secret: boolean }>)
 function recorder(
   req: RunRequest,
   diagnostics: string[],
-  violations: { rule: string; message: string }[],
-  steps: { urn: string; name: string; type: string; op: string }[],
+  violations: PolicyViolation[],
+  steps: ResourceStep[],
 ) {
   return (forward: boolean) => (event: EngineEvent) => {
     const stored = storedEvent(event);
@@ -241,8 +218,8 @@ export async function runOnStack(settings: StackSettings, req: RunRequest): Prom
 
 async function runOn(settings: StackSettings, stackName: string, req: RunRequest): Promise<RunResult> {
   const diagnostics: string[] = [];
-  const violations: { rule: string; message: string }[] = [];
-  const steps: { urn: string; name: string; type: string; op: string }[] = [];
+  const violations: PolicyViolation[] = [];
+  const steps: ResourceStep[] = [];
   const record = recorder(req, diagnostics, violations, steps);
   const stack = await openStack(settings, stackName);
   if (req.recovering) await stack.cancel().catch(() => {});

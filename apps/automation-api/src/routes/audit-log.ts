@@ -1,44 +1,12 @@
-import { AuditPage } from "@dotmac/contracts";
-import { json, problems, route } from "@dotmac/http/router";
+import * as routes from "@dotmac/platform-api/routes/audit";
 import { auditLogs, tenants } from "@dotmac/platform-db";
-import { z } from "@hono/zod-openapi";
 import { and, desc, eq, gte, lt, lte } from "drizzle-orm";
-import { requirePermission } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
-import { Limit } from "./common.ts";
-
-const query = route({
-  method: "get",
-  path: "/audit",
-  tags: ["audit"],
-  summary: "The audit log, newest first: who did what to which target, before and after",
-  middleware: [requirePermission("platform:audit:read")],
-  request: {
-    query: z.object({
-      actor: z.string().max(100).optional().openapi({ description: "a user's or token's id" }),
-      action: z.string().max(100).optional().openapi({ description: "e.g. tenant.create" }),
-      tenant: z.string().max(40).optional().openapi({ description: "a tenant's slug" }),
-      from: z.iso.datetime({ offset: true }).optional(),
-      to: z.iso.datetime({ offset: true }).optional(),
-      before: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .optional()
-        .openapi({ description: "the cursor: entries older than this id" }),
-      limit: Limit,
-    }),
-  },
-  responses: {
-    200: json(AuditPage, "entries"),
-    ...problems(400),
-  },
-});
 
 export function auditRouter(deps: Deps) {
-  return createRouter().openapi(query, async (c) => {
+  return createRouter().openapi(routes.query, async (c) => {
     const q = c.req.valid("query");
     let tenantId: string | undefined;
     if (q.tenant) {

@@ -1,9 +1,8 @@
-import { LoginRequest, Me } from "@dotmac/contracts";
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@dotmac/crypto/passwords";
 import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
+import * as routes from "@dotmac/platform-api/routes/auth";
 import { platformSessions, platformUsers } from "@dotmac/platform-db";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
@@ -14,33 +13,6 @@ import type { Deps } from "../lib/deps.ts";
 import { createRouter } from "../lib/router.ts";
 
 const SESSION_HOURS = 12;
-const tags = ["auth"];
-
-const login = route({
-  method: "post",
-  path: "/auth/login",
-  tags,
-  summary: "Sign in: sets an HttpOnly session cookie",
-  request: { body: jsonBody(LoginRequest) },
-  responses: { 200: json(Me, "signed in"), ...problems(400, 429) },
-});
-
-const logout = route({
-  method: "post",
-  path: "/auth/logout",
-  tags,
-  summary: "Sign out: the session ends on the server, not only in the browser",
-  responses: { 204: { description: "signed out" } },
-});
-
-const me = route({
-  method: "get",
-  path: "/auth/me",
-  tags,
-  summary: "Who the caller is and what they may do",
-  responses: { 200: json(Me, "the caller"), ...problems() },
-});
-
 /** The peer's address (behind the admin app's proxy, the proxy's: its limit is per address, not per person). */
 const peerAddress = (c: Context) =>
   (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
@@ -49,7 +21,7 @@ const peerAddress = (c: Context) =>
 export function authRouter(deps: Deps) {
   const signIns = deps.signIns ?? new SignInLimiter(signInLimits);
   return createRouter()
-    .openapi(login, async (c) => {
+    .openapi(routes.login, async (c) => {
       const { email, password } = c.req.valid("json");
       const address = peerAddress(c);
       // Refused before any hashing: a guesser spends nothing of ours past its allowance.
@@ -107,7 +79,7 @@ export function authRouter(deps: Deps) {
         200,
       );
     })
-    .openapi(logout, async (c) => {
+    .openapi(routes.logout, async (c) => {
       const session = getCookie(c, deps.sessionCookie.name);
       if (session) {
         forgetCredential(hashSecret(session));
@@ -126,7 +98,7 @@ export function authRouter(deps: Deps) {
       deleteCookie(c, deps.sessionCookie.name, deps.sessionCookie.options);
       return c.body(null, 204);
     })
-    .openapi(me, async (c) => {
+    .openapi(routes.me, async (c) => {
       const p = principalOf(c);
       return c.json({ kind: p.kind, id: p.id, name: p.name, permissions: [...p.permissions] }, 200);
     });

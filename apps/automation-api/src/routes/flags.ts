@@ -1,73 +1,12 @@
-import { FeatureFlag, FlagKey } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, jsonBody, problems, route } from "@dotmac/http/router";
+import * as routes from "@dotmac/platform-api/routes/flags";
 import { featureFlags, tenants } from "@dotmac/platform-db";
-import { z } from "@hono/zod-openapi";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import { principalOf, requirePermission } from "../auth/principal.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
-
-const tags = ["feature flags"];
-const KeyParam = z.object({ key: FlagKey });
-const TenantKeyParams = KeyParam.extend({
-  slug: z.string(),
-});
-const FlagValue = z.object({ enabled: z.boolean() }).strict();
-
-const list = route({
-  method: "get",
-  path: "/flags",
-  tags,
-  summary: "Every flag: global values and per-tenant overrides",
-  middleware: [requirePermission("platform:flags:read")],
-  responses: { 200: json(z.object({ items: z.array(FeatureFlag) }), "flags"), ...problems() },
-});
-
-const setGlobal = route({
-  method: "put",
-  path: "/flags/{key}",
-  tags,
-  summary: "Set a flag for every tenant without an override",
-  middleware: [requirePermission("platform:flags:write")],
-  request: { params: KeyParam, body: jsonBody(FlagValue) },
-  responses: { 200: json(FeatureFlag, "set"), ...problems(400) },
-});
-
-const setOverride = route({
-  method: "put",
-  path: "/tenants/{slug}/flags/{key}",
-  tags,
-  summary: "Override a flag for one tenant",
-  middleware: [requirePermission("platform:flags:write")],
-  request: { params: TenantKeyParams, body: jsonBody(FlagValue) },
-  responses: { 200: json(FeatureFlag, "set"), ...problems(400, 404) },
-});
-
-const clearOverride = route({
-  method: "delete",
-  path: "/tenants/{slug}/flags/{key}",
-  tags,
-  summary: "Remove a tenant's override: it follows the global value again",
-  middleware: [requirePermission("platform:flags:write")],
-  request: { params: TenantKeyParams },
-  responses: { 204: { description: "removed" }, ...problems(404) },
-});
-
-const evaluate = route({
-  method: "get",
-  path: "/flags/evaluate",
-  tags,
-  summary: "What a tenant's apps see: each flag's value for that tenant (override, else global)",
-  middleware: [requirePermission("platform:flags:read")],
-  request: { query: z.object({ tenant: z.string().min(1).max(40) }) },
-  responses: {
-    200: json(z.object({ tenant: z.string(), flags: z.record(z.string(), z.boolean()) }), "the values"),
-    ...problems(404),
-  },
-});
 
 const present = (f: typeof featureFlags.$inferSelect) => ({
   key: f.key,
@@ -123,11 +62,11 @@ export function flagsRouter(deps: Deps) {
     });
 
   return createRouter()
-    .openapi(list, async (c) => {
+    .openapi(routes.list, async (c) => {
       const rows = await deps.db.select().from(featureFlags).orderBy(asc(featureFlags.key)).limit(5000);
       return c.json({ items: rows.map(present) }, 200);
     })
-    .openapi(evaluate, async (c) => {
+    .openapi(routes.evaluate, async (c) => {
       const { tenant } = c.req.valid("query");
       const t = await tenantBySlug(tenant);
       const rows = await deps.db
@@ -139,7 +78,7 @@ export function flagsRouter(deps: Deps) {
       for (const f of rows.filter((r) => r.tenantId !== null)) flags[f.key] = f.enabled;
       return c.json({ tenant, flags }, 200);
     })
-    .openapi(setGlobal, async (c) => {
+    .openapi(routes.setGlobal, async (c) => {
       const row = await upsert({
         actor: principalOf(c),
         requestId: c.get("requestId"),
@@ -149,7 +88,7 @@ export function flagsRouter(deps: Deps) {
       });
       return c.json(present(row), 200);
     })
-    .openapi(setOverride, async (c) => {
+    .openapi(routes.setOverride, async (c) => {
       const { slug, key } = c.req.valid("param");
       const t = await tenantBySlug(slug);
       const row = await upsert({
@@ -161,7 +100,7 @@ export function flagsRouter(deps: Deps) {
       });
       return c.json(present(row), 200);
     })
-    .openapi(clearOverride, async (c) => {
+    .openapi(routes.clearOverride, async (c) => {
       const { slug, key } = c.req.valid("param");
       const t = await tenantBySlug(slug);
       await deps.db.transaction(async (tx) => {

@@ -1,28 +1,17 @@
-import { FleetRolloutRequest, OperationAccepted, TenantSpecChange } from "@dotmac/contracts";
+import { TenantSpecChange } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, jsonBody, problems, route } from "@dotmac/http/router";
+import * as routes from "@dotmac/platform-api/routes/fleet";
 import { tenants } from "@dotmac/platform-db";
 import { and, asc, inArray, notInArray } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import { principalOf, requirePermission } from "../auth/principal.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { createRouter } from "../lib/router.ts";
 import { idempotency, queueOnce } from "../services/idempotency.ts";
 import { insertOperation } from "../services/operations.ts";
-import { IdempotencyHeader } from "./common.ts";
-
-const rollout = route({
-  method: "post",
-  path: "/fleet/rollouts",
-  tags: ["fleet"],
-  summary: "Roll a change (an image tag, a plan) out to all or some tenants, as one parent operation",
-  middleware: [requirePermission("platform:fleet:write")],
-  request: { headers: IdempotencyHeader, body: jsonBody(FleetRolloutRequest) },
-  responses: { 202: json(OperationAccepted, "queued; follow the parent operation"), ...problems(400, 404) },
-});
 
 export function fleetRouter(deps: Deps) {
-  return createRouter().openapi(rollout, async (c) => {
+  return createRouter().openapi(routes.rollout, async (c) => {
     const actor = principalOf(c);
     const body = c.req.valid("json");
     // Checked now, so a bad image tag fails the request, not twenty operations later.

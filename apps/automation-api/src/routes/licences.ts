@@ -1,44 +1,13 @@
-import { Licence, PlanTier, tiers } from "@dotmac/contracts";
+import { PlanTier, tiers } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, jsonBody, problems, route } from "@dotmac/http/router";
+import * as routes from "@dotmac/platform-api/routes/licences";
 import { licences, tenants } from "@dotmac/platform-db";
-import { z } from "@hono/zod-openapi";
 import { and, eq, ne } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import { principalOf, requirePermission } from "../auth/principal.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { isoOrNull } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
-import { SlugParam } from "./common.ts";
-
-const tags = ["licences"];
-
-const LicenceChange = z
-  .object({
-    seats: z.int().min(1),
-    validUntil: z.iso.datetime({ offset: true }).nullable().optional(),
-  })
-  .strict();
-
-const get = route({
-  method: "get",
-  path: "/tenants/{slug}/licence",
-  tags,
-  summary: "A tenant's licence: paid seats and until when",
-  middleware: [requirePermission("platform:licenses:read")],
-  request: { params: SlugParam },
-  responses: { 200: json(Licence, "the licence"), ...problems(404) },
-});
-
-const put = route({
-  method: "put",
-  path: "/tenants/{slug}/licence",
-  tags,
-  summary: "Set a tenant's seats and expiry (within its plan's limit)",
-  middleware: [requirePermission("platform:licenses:write")],
-  request: { params: SlugParam, body: jsonBody(LicenceChange) },
-  responses: { 200: json(Licence, "the licence"), ...problems(400, 404) },
-});
 
 const present = (l: typeof licences.$inferSelect) => ({
   tenantId: l.tenantId,
@@ -56,13 +25,13 @@ export function licencesRouter(deps: Deps) {
     return t;
   };
   return createRouter()
-    .openapi(get, async (c) => {
+    .openapi(routes.get, async (c) => {
       const t = await tenantBySlug(c.req.valid("param").slug);
       const [l] = await deps.db.select().from(licences).where(eq(licences.tenantId, t.id));
       if (!l) throw new ProblemError(404, { detail: `${t.slug} has no licence` });
       return c.json(present(l), 200);
     })
-    .openapi(put, async (c) => {
+    .openapi(routes.put, async (c) => {
       const t = await tenantBySlug(c.req.valid("param").slug);
       const body = c.req.valid("json");
       const plan = PlanTier.parse(t.plan);

@@ -1,34 +1,18 @@
-import { NasNetworks, NasNetworksResult, TenantSpec } from "@dotmac/contracts";
+import { TenantSpec } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, jsonBody, problems, route } from "@dotmac/http/router";
+import * as routes from "@dotmac/platform-api/routes/nas-networks";
 import { tenants } from "@dotmac/platform-db";
 import { and, eq, ne } from "drizzle-orm";
-import { principalOf, requirePermission } from "../auth/principal.ts";
+import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { createRouter } from "../lib/router.ts";
 import { changeTenant } from "../services/operations.ts";
-import { SlugParam } from "./common.ts";
-
-const put = route({
-  method: "put",
-  path: "/tenants/{slug}/nas-networks",
-  tags: ["tenants"],
-  summary:
-    "Replace the tenant's NAS networks (what its isp-ops reports as NAS devices come and go): queues the update that opens RADIUS to them",
-  middleware: [requirePermission("platform:tenants:nas:write")],
-  request: { params: SlugParam, body: jsonBody(NasNetworks) },
-  responses: {
-    200: json(NasNetworksResult, "already the tenant's NAS networks: nothing queued"),
-    202: json(NasNetworksResult, "changed: the update that deploys them is queued"),
-    ...problems(400, 404, 409),
-  },
-});
 
 /** Sorted and once each, so the same networks in another order are no change. */
 const normalised = (cidrs: readonly string[]) => [...new Set(cidrs)].sort();
 
 export function nasNetworksRouter(deps: Deps) {
-  return createRouter().openapi(put, async (c) => {
+  return createRouter().openapi(routes.put, async (c) => {
     const actor = principalOf(c);
     const { slug } = c.req.valid("param");
     const nasCidrs = normalised(c.req.valid("json").nasCidrs);

@@ -1,4 +1,5 @@
 import { ProblemError } from "@dotmac/http/problem";
+import * as routes from "@dotmac/platform-api/routes/operations";
 import { operationEvents, operations, tenants } from "@dotmac/platform-db";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { streamSSE } from "hono/streaming";
@@ -10,7 +11,6 @@ import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
 import { insertOperation } from "../services/operations.ts";
 import { operationWakeups } from "../services/wakeups.ts";
-import { cancel, events, get, list, retry } from "./operations.routes.ts";
 import { presentOperation } from "./presenters.ts";
 
 const finished = new Set(["succeeded", "failed", "cancelled"]);
@@ -30,7 +30,7 @@ export function operationsRouter(deps: Deps) {
       .limit(limit);
 
   return createRouter()
-    .openapi(list, async (c) => {
+    .openapi(routes.list, async (c) => {
       const { tenant, status, parent, cursor, limit } = c.req.valid("query");
       const after = cursor ? decodeCursor(cursor) : undefined;
       if (cursor && !after)
@@ -61,8 +61,8 @@ export function operationsRouter(deps: Deps) {
         200,
       );
     })
-    .openapi(get, async (c) => c.json(presentOperation(await find(c.req.valid("param").id)), 200))
-    .openapi(cancel, async (c) => {
+    .openapi(routes.get, async (c) => c.json(presentOperation(await find(c.req.valid("param").id)), 200))
+    .openapi(routes.cancel, async (c) => {
       const actor = principalOf(c);
       const { id } = c.req.valid("param");
       const op = await deps.db.transaction(async (tx) => {
@@ -104,7 +104,7 @@ export function operationsRouter(deps: Deps) {
       deps.engine.interrupt(id);
       return c.json(presentOperation(op), 202);
     })
-    .openapi(retry, async (c) => {
+    .openapi(routes.retry, async (c) => {
       const actor = principalOf(c);
       const { id } = c.req.valid("param");
       const op = await deps.db.transaction(async (tx) => {
@@ -153,7 +153,7 @@ export function operationsRouter(deps: Deps) {
       await deps.engine.kick(op.id, op.kind);
       return c.json({ operationId: op.id, tenantId: op.tenantId, status: "queued" as const }, 202);
     })
-    .openapi(events, async (c) => {
+    .openapi(routes.events, async (c) => {
       const { id } = c.req.valid("param");
       await find(id);
       const from = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").after ?? 0;

@@ -6,6 +6,7 @@ import {
   type TenantSpecChange,
 } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
+import * as routes from "@dotmac/platform-api/routes/tenants";
 import { licences, operations, tenants } from "@dotmac/platform-db";
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
@@ -20,7 +21,6 @@ import { accept, type Idempotency, idempotency, isUnique, queueOnce } from "../s
 import { changeTenant, insertOperation } from "../services/operations.ts";
 import { escapeLike, findTenant, finishedPreview, lastOperations } from "../services/tenants.ts";
 import { presentOperation, presentTenant } from "./presenters.ts";
-import { create, get, lifecycle, list, patch, preview, previewNew, remove } from "./tenants.routes.ts";
 
 export function tenantsRouter(deps: Deps) {
   /** The request's Idempotency-Key, bound to its method, path and body. */
@@ -61,7 +61,9 @@ export function tenantsRouter(deps: Deps) {
     );
 
   const lifecycleHandler =
-    (kind: "suspend" | "resume" | "refresh"): RouteHandler<ReturnType<typeof lifecycle>, AppEnv> =>
+    (
+      kind: "suspend" | "resume" | "refresh",
+    ): RouteHandler<typeof routes.suspend | typeof routes.resume | typeof routes.refresh, AppEnv> =>
     async (c) =>
       c.json(
         await lifecycleOp(principalOf(c), c.get("requestId"), kind, c.req.valid("param").slug, idem(c)),
@@ -69,7 +71,7 @@ export function tenantsRouter(deps: Deps) {
       );
 
   return createRouter()
-    .openapi(list, async (c) => {
+    .openapi(routes.list, async (c) => {
       const { status, plan, q, cursor, limit } = c.req.valid("query");
       const after = cursor ? decodeCursor(cursor) : undefined;
       if (cursor && !after)
@@ -116,7 +118,7 @@ export function tenantsRouter(deps: Deps) {
         headers: { "content-type": "application/json" },
       }) as unknown as TypedResponse<z.output<typeof TenantPage>, 200, "json">;
     })
-    .openapi(create, async (c) => {
+    .openapi(routes.create, async (c) => {
       const actor = principalOf(c);
       const body = c.req.valid("json");
       const tenantId = crypto.randomUUID();
@@ -160,12 +162,12 @@ export function tenantsRouter(deps: Deps) {
         throw error;
       }
     })
-    .openapi(get, async (c) => {
+    .openapi(routes.get, async (c) => {
       const tenant = await findTenant(deps.db, c.req.valid("param").slug);
       const last = await lastOperations(deps, [tenant.id]);
       return c.json(presentTenant(tenant, last.get(tenant.id)), 200);
     })
-    .openapi(patch, async (c) => {
+    .openapi(routes.patch, async (c) => {
       const actor = principalOf(c);
       const change = c.req.valid("json");
       const key = idem(c, change);
@@ -183,10 +185,10 @@ export function tenantsRouter(deps: Deps) {
       );
       return c.json(queued, 202);
     })
-    .openapi(lifecycle("suspend"), lifecycleHandler("suspend"))
-    .openapi(lifecycle("resume"), lifecycleHandler("resume"))
-    .openapi(lifecycle("refresh"), lifecycleHandler("refresh"))
-    .openapi(preview, async (c) => {
+    .openapi(routes.suspend, lifecycleHandler("suspend"))
+    .openapi(routes.resume, lifecycleHandler("resume"))
+    .openapi(routes.refresh, lifecycleHandler("refresh"))
+    .openapi(routes.preview, async (c) => {
       const actor = principalOf(c);
       const tenant = await findTenant(deps.db, c.req.valid("param").slug);
       // Without a body, the current spec: what the next update would do (drift included).
@@ -220,7 +222,7 @@ export function tenantsRouter(deps: Deps) {
       const done = await finishedPreview(deps, op.id);
       return done ? c.json(presentOperation(done), 200) : c.json(queued, 202);
     })
-    .openapi(previewNew, async (c) => {
+    .openapi(routes.previewNew, async (c) => {
       const actor = principalOf(c);
       const body = c.req.valid("json");
       const [taken] = await deps.db
@@ -243,7 +245,7 @@ export function tenantsRouter(deps: Deps) {
       const done = await finishedPreview(deps, op.id);
       return done ? c.json(presentOperation(done), 200) : c.json(queued, 202);
     })
-    .openapi(remove, async (c) => {
+    .openapi(routes.remove, async (c) => {
       const actor = principalOf(c);
       const { slug } = c.req.valid("param");
       if (c.req.valid("query").confirm !== slug) {

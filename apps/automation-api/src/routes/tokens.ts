@@ -1,51 +1,14 @@
-import { ApiToken, ApiTokenRequest, permits } from "@dotmac/contracts";
+import { permits } from "@dotmac/contracts";
 import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { ProblemError } from "@dotmac/http/problem";
-import { json, jsonBody, problems, route } from "@dotmac/http/router";
+import * as routes from "@dotmac/platform-api/routes/tokens";
 import { apiTokens } from "@dotmac/platform-db";
-import { z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import { forgetCredential, type Principal, principalOf, requirePermission } from "../auth/principal.ts";
+import { forgetCredential, type Principal, principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso, isoOrNull } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
-import { IdParam } from "./common.ts";
-
-const tags = ["tokens"];
-const guard = [requirePermission("platform:tokens:write")];
-
-const list = route({
-  method: "get",
-  path: "/tokens",
-  tags,
-  summary: "API tokens (never their secrets)",
-  middleware: guard,
-  responses: { 200: json(z.object({ items: z.array(ApiToken) }), "tokens"), ...problems() },
-});
-
-const create = route({
-  method: "post",
-  path: "/tokens",
-  tags,
-  summary: "Create a token for CI: the secret is in this response and nowhere else, ever",
-  middleware: guard,
-  request: { body: jsonBody(ApiTokenRequest) },
-  responses: {
-    201: json(ApiToken.extend({ token: z.string() }), "the token, with its secret shown once"),
-    ...problems(400),
-  },
-});
-
-const revoke = route({
-  method: "delete",
-  path: "/tokens/{id}",
-  tags,
-  summary: "Revoke a token: it stops working at once",
-  middleware: guard,
-  request: { params: IdParam },
-  responses: { 200: json(ApiToken, "revoked"), ...problems(404) },
-});
 
 const present = (t: typeof apiTokens.$inferSelect) => ({
   id: t.id,
@@ -66,7 +29,7 @@ function ownerFilter(actor: Principal) {
 
 export function tokensRouter(deps: Deps) {
   return createRouter()
-    .openapi(list, async (c) => {
+    .openapi(routes.list, async (c) => {
       // Everyone's tokens are an admin's business; anyone else sees their own.
       const owner = ownerFilter(principalOf(c));
       const rows = await deps.db
@@ -77,7 +40,7 @@ export function tokensRouter(deps: Deps) {
         .limit(500);
       return c.json({ items: rows.map(present) }, 200);
     })
-    .openapi(create, async (c) => {
+    .openapi(routes.create, async (c) => {
       const actor = principalOf(c);
       if (actor.kind === "tenant") throw new ProblemError(403, { detail: "tenants cannot make tokens" });
       const body = c.req.valid("json");
@@ -119,7 +82,7 @@ export function tokensRouter(deps: Deps) {
       });
       return c.json({ ...present(row), token: secret }, 201);
     })
-    .openapi(revoke, async (c) => {
+    .openapi(routes.revoke, async (c) => {
       const actor = principalOf(c);
       const { id } = c.req.valid("param");
       const owner = ownerFilter(actor);

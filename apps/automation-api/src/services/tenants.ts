@@ -1,3 +1,4 @@
+import type { PolicyViolation } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import { operations, type PlatformTx, tenants } from "@dotmac/platform-db";
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
@@ -39,7 +40,7 @@ export async function lastOperations(deps: Deps, tenantIds: string[]) {
 export async function finishedPreview(deps: Deps, id: string) {
   const done = await waitForOperation(deps, id, 120_000);
   if (!done) return undefined;
-  const violations = (done.result as { violations?: { rule: string; message: string }[] } | null)?.violations;
+  const violations = (done.result as { violations?: PolicyViolation[] } | null)?.violations;
   if (violations?.length)
     throw new ProblemError(422, { detail: "the policy pack refused the plan", violations });
   if (done.status !== "succeeded")

@@ -1,8 +1,7 @@
 "use client";
 
-import { apiCaller } from "@dotmac/ui";
+import { hc } from "hono/client";
+import type { IspOpsRoutes } from "../server/api.ts";
 
-export type { FieldErrors } from "@dotmac/ui";
-
-/** This app's API, from the browser (same origin). */
-export const callApi = apiCaller("/api/v1");
+/** This app's API from the browser (same origin), typed by its routes. */
+export const ispOps = hc<IspOpsRoutes>("/api/v1");

@@ -1,6 +1,8 @@
 "use client";
 
-import { Field, JsonForm } from "@dotmac/ui";
+import type { PaymentMethod } from "@dotmac/contracts";
+import { answer, choice, Field, JsonForm, optionalText, text } from "@dotmac/ui";
+import { ispOps } from "./api.ts";
 
 const minor = (v: FormDataEntryValue | null) => Math.round(Number(v ?? 0) * 100);
 
@@ -33,8 +35,7 @@ function AmountField({
 export function BillingRunForm() {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/billing/runs"
+      send={(json) => answer(ispOps.billing.runs.$post({ json }))}
       submit="Run billing now"
       done={(b) => `Billing run done: ${b.invoices} invoice(s) for ${b.subscribers} subscriber(s).`}
       toJson={() => ({})}
@@ -55,21 +56,20 @@ export function PaymentForm({
 }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/payments"
+      send={(json) => answer(ispOps.payments.$post({ json }))}
       submit="Record payment"
       done={(b) =>
         b.creditMinor > 0
           ? `Payment recorded; ${(b.creditMinor / 100).toFixed(2)} left as credit.`
           : "Payment recorded."
       }
-      toJson={(d) => ({
+      toJson={(d: FormData) => ({
         subscriberId,
         invoiceIds: [invoiceId],
         amountMinor: minor(d.get("amount")),
         currency,
-        method: d.get("method"),
-        reference: d.get("reference") || undefined,
+        method: choice<Exclude<PaymentMethod, "card">>(d, "method"),
+        reference: optionalText(d, "reference"),
       })}
     >
       {(errors) => (
@@ -94,11 +94,15 @@ export function PaymentForm({
 export function CreditNoteForm({ invoiceId }: { invoiceId: string }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path={`/invoices/${invoiceId}/credit-notes`}
+      send={(json) =>
+        answer(ispOps.invoices[":id"]["credit-notes"].$post({ param: { id: invoiceId }, json }))
+      }
       submit="Issue credit note"
       done="Credit note issued."
-      toJson={(d) => ({ amountMinor: minor(d.get("creditAmount")), reason: d.get("creditReason") })}
+      toJson={(d: FormData) => ({
+        amountMinor: minor(d.get("creditAmount")),
+        reason: text(d, "creditReason"),
+      })}
     >
       {(errors) => (
         <>
@@ -122,11 +126,10 @@ export function CreditNoteForm({ invoiceId }: { invoiceId: string }) {
 export function VoidForm({ invoiceId }: { invoiceId: string }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path={`/invoices/${invoiceId}/void`}
+      send={(json) => answer(ispOps.invoices[":id"].void.$post({ param: { id: invoiceId }, json }))}
       submit="Void invoice"
       done="Invoice voided."
-      toJson={(d) => ({ reason: d.get("voidReason") })}
+      toJson={(d: FormData) => ({ reason: text(d, "voidReason") })}
     >
       {(errors) => (
         <>
@@ -148,14 +151,12 @@ export function DunningPauseForm({
 }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path={`/subscribers/${subscriberId}/dunning`}
-      method="PUT"
+      send={(json) => answer(ispOps.subscribers[":id"].dunning.$put({ param: { id: subscriberId }, json }))}
       submit={pausedUntil ? "Change the hold" : "Hold dunning"}
       done={(b) => (b.pausedUntil ? `Dunning held until ${b.pausedUntil}.` : "Dunning resumed.")}
-      toJson={(d) => ({
-        until: d.get("pauseUntil") || null,
-        reason: d.get("pauseReason") || undefined,
+      toJson={(d: FormData) => ({
+        until: text(d, "pauseUntil") || null,
+        reason: optionalText(d, "pauseReason"),
       })}
     >
       {(errors) => (
@@ -178,8 +179,7 @@ export function DunningPauseForm({
 export function CheckoutForm({ invoiceId }: { invoiceId: string }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path={`/invoices/${invoiceId}/checkout`}
+      send={() => answer(ispOps.invoices[":id"].checkout.$post({ param: { id: invoiceId } }))}
       submit="Make a card payment link"
       done={(b) => `Card payment link for the subscriber: ${b.url}`}
       toJson={() => ({})}
@@ -201,14 +201,13 @@ export function RefundForm({
 }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path={`/subscribers/${subscriberId}/refunds`}
+      send={(json) => answer(ispOps.subscribers[":id"].refunds.$post({ param: { id: subscriberId }, json }))}
       submit="Refund"
       done={(b) => `Refunded; ${(b.creditMinor / 100).toFixed(2)} ${currency} credit left.`}
-      toJson={(d) => ({
+      toJson={(d: FormData) => ({
         amountMinor: minor(d.get("amount")),
-        reason: d.get("reason"),
-        reference: d.get("refundReference") || undefined,
+        reason: text(d, "reason"),
+        reference: optionalText(d, "refundReference"),
       })}
     >
       {(errors) => (

@@ -1,7 +1,8 @@
 "use client";
 
 import { DunningAction, type DunningStep } from "@dotmac/contracts";
-import { Field, type FieldErrors, JsonForm } from "@dotmac/ui";
+import { answer, Field, type FieldErrors, JsonForm, text } from "@dotmac/ui";
+import { ispOps } from "./api.ts";
 import { parseAttributeLines } from "./attribute-lines.ts";
 
 /** The errors of a field and of everything inside it (a list's items), together. */
@@ -30,14 +31,12 @@ export function BillingGeneralForm({
 }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/billing/settings"
-      method="PATCH"
+      send={(json) => answer(ispOps.billing.settings.$patch({ json }))}
       submit="Save"
       done="Saved."
-      toJson={(d) => ({
+      toJson={(d: FormData) => ({
         billingDay: d.get("billingDay") ? Number(d.get("billingDay")) : null,
-        invoicePrefix: d.get("invoicePrefix"),
+        invoicePrefix: text(d, "invoicePrefix"),
         paymentTermsDays: Number(d.get("paymentTermsDays")),
         invoiceFooter: String(d.get("invoiceFooter") ?? ""),
       })}
@@ -98,12 +97,11 @@ export function BillingGeneralForm({
 export function TaxRateForm() {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/billing/tax-rates"
+      send={(json) => answer(ispOps.billing["tax-rates"].$post({ json }))}
       submit="Add tax"
       done="Tax added: every new invoice line carries it."
-      toJson={(d) => ({
-        name: d.get("taxName"),
+      toJson={(d: FormData) => ({
+        name: text(d, "taxName"),
         basisPoints: Math.round(Number(d.get("taxPercent")) * 100),
         inclusive: d.get("taxInclusive") === "on",
       })}
@@ -146,12 +144,10 @@ export function DunningPolicyForm({ policy }: { policy: readonly DunningStep[] }
   const stepOf = (a: DunningAction) => policy.find((s) => s.action === a);
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/billing/settings"
-      method="PATCH"
+      send={(json) => answer(ispOps.billing.settings.$patch({ json }))}
       submit="Save policy"
       done="Dunning policy saved."
-      toJson={(d) => ({
+      toJson={(d: FormData) => ({
         dunningPolicy: DunningAction.options
           .filter((a) => d.get(`on-${a}`) === "on")
           .map((action) => ({ action, daysOverdue: Number(d.get(`days-${action}`)) })),
@@ -187,12 +183,10 @@ export function DunningPolicyForm({ policy }: { policy: readonly DunningStep[] }
 export function WalledGardenForm({ attributes }: { attributes: Record<string, string> }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/billing/settings"
-      method="PATCH"
+      send={(json) => answer(ispOps.billing.settings.$patch({ json }))}
       submit="Save attributes"
       done="Walled-garden attributes saved."
-      toJson={(d) => ({
+      toJson={(d: FormData) => ({
         walledGardenAttributes: parseAttributeLines(String(d.get("walledGarden") ?? "")),
       })}
     >
@@ -220,11 +214,10 @@ export function WalledGardenForm({ attributes }: { attributes: Record<string, st
 export function MailTestForm({ from }: { from: string | null }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/billing/mail-test"
+      send={(json) => answer(ispOps.billing["mail-test"].$post({ json }))}
       submit="Send a test message"
       done="Sent: check the mailbox."
-      toJson={(d) => ({ to: d.get("mailTestTo") })}
+      toJson={(d: FormData) => ({ to: text(d, "mailTestTo") })}
     >
       {(errors) => (
         <>

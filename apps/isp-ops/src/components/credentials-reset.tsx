@@ -1,7 +1,8 @@
 "use client";
 
+import { answer } from "@dotmac/ui";
 import { useState } from "react";
-import { callApi } from "./api.ts";
+import { ispOps } from "./api.ts";
 
 /** Sets a new RADIUS password; the field clears afterwards because the password is never shown again. */
 export function CredentialsReset({ id }: { id: string }) {
@@ -12,7 +13,9 @@ export function CredentialsReset({ id }: { id: string }) {
       className="toolbar"
       onSubmit={async (e) => {
         e.preventDefault();
-        const res = await callApi(`/subscribers/${id}/credentials`, { method: "POST", json: { password } });
+        const res = await answer(
+          ispOps.subscribers[":id"].credentials.$post({ param: { id }, json: { password } }),
+        );
         setPassword("");
         setMessage(res.ok ? "Password changed." : (res.fields.password ?? res.message));
       }}

@@ -1,20 +1,20 @@
 "use client";
 
-import { Field, JsonForm } from "@dotmac/ui";
+import { answer, Field, JsonForm, text } from "@dotmac/ui";
+import { ispOps } from "./api.ts";
 
 export function DeviceForm() {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/devices"
+      send={(json) => answer(ispOps.devices.$post({ json }))}
       submit="Add device"
       done="Device added."
-      toJson={(d) => ({
-        serial: d.get("serial"),
-        model: d.get("model"),
-        mac: d.get("mac"),
-        genieacsId: d.get("genieacsId"),
-        subscriberId: d.get("subscriberId"),
+      toJson={(d: FormData) => ({
+        serial: text(d, "serial"),
+        model: text(d, "model"),
+        mac: text(d, "mac"),
+        genieacsId: text(d, "genieacsId"),
+        subscriberId: text(d, "subscriberId"),
       })}
     >
       {(errors) => (

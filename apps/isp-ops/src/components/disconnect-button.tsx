@@ -1,8 +1,9 @@
 "use client";
 
+import { answer } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callApi } from "./api.ts";
+import { ispOps } from "./api.ts";
 
 export function DisconnectButton({ sessionId, username }: { sessionId: string; username: string }) {
   const router = useRouter();
@@ -14,7 +15,7 @@ export function DisconnectButton({ sessionId, username }: { sessionId: string; u
         className="secondary"
         aria-label={`Disconnect ${username}`}
         onClick={async () => {
-          const res = await callApi(`/sessions/${sessionId}/disconnect`, { method: "POST" });
+          const res = await answer(ispOps.sessions[":id"].disconnect.$post({ param: { id: sessionId } }));
           setMessage(res.ok ? `NAS answered ${res.body.outcome}` : res.message);
           router.refresh();
         }}

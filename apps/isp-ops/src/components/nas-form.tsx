@@ -1,6 +1,8 @@
 "use client";
 
-import { Field, JsonForm } from "@dotmac/ui";
+import type { NasVendor } from "@dotmac/contracts";
+import { answer, choice, Field, JsonForm, text } from "@dotmac/ui";
+import { ispOps } from "./api.ts";
 
 /** A NAS as the page shows it (never its secret). */
 interface Nas {
@@ -19,21 +21,23 @@ export function NasForm({ nas }: { nas?: Nas }) {
   const id = (name: string) => (nas ? `nas-${nas.id}-${name}` : `field-${name}`);
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path={nas ? `/nas/${nas.id}` : "/nas"}
-      method={nas ? "PATCH" : "POST"}
+      send={(json) =>
+        nas
+          ? answer(ispOps.nas[":id"].$patch({ param: { id: nas.id }, json }))
+          : answer(ispOps.nas.$post({ json: { ...json, secret: json.secret ?? "" } }))
+      }
       submit={nas ? "Save NAS" : "Add NAS"}
       done={
         nas
           ? "Saved. RADIUS uses it from now on: change the router's secret too."
           : "NAS added. RADIUS answers it from now on."
       }
-      toJson={(d) => {
-        const secret = d.get("secret");
+      toJson={(d: FormData) => {
+        const secret = text(d, "secret");
         return {
-          name: d.get("name"),
-          network: d.get("network"),
-          vendor: d.get("vendor"),
+          name: text(d, "name"),
+          network: text(d, "network"),
+          vendor: choice<NasVendor>(d, "vendor"),
           ...(nas && !secret ? {} : { secret }),
           coaPort: Number(d.get("coaPort") || 3799),
           requireMessageAuthenticator: d.get("requireMessageAuthenticator") === "on",

@@ -1,8 +1,9 @@
 "use client";
 
-import { ApiForm, Field } from "@dotmac/ui";
+import type { BillingCycle, BillingMode, CapMode } from "@dotmac/contracts";
+import { ApiForm, answer, choice, Field, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
-import { callApi } from "./api.ts";
+import { ispOps } from "./api.ts";
 import { parseAttributeLines } from "./attribute-lines.ts";
 
 const number = (v: FormDataEntryValue | null) => (v === null || v === "" ? null : Number(v));
@@ -11,18 +12,18 @@ export function PlanForm() {
   const router = useRouter();
   return (
     <ApiForm
-      send={(json) => callApi("/plans", { method: "POST", json })}
-      toJson={(d) => {
+      send={(json) => answer(ispOps.plans.$post({ json }))}
+      toJson={(d: FormData) => {
         const capGb = number(d.get("capGb"));
         return {
-          name: d.get("name"),
+          name: text(d, "name"),
           downloadKbps: Math.round((number(d.get("downMbps")) ?? 0) * 1000),
           uploadKbps: Math.round((number(d.get("upMbps")) ?? 0) * 1000),
           dataCapBytes: capGb === null ? null : Math.round(capGb * 1e9),
-          capMode: d.get("capMode"),
+          capMode: choice<CapMode>(d, "capMode"),
           priceMinor: Math.round((number(d.get("price")) ?? 0) * 100),
-          billingCycle: d.get("billingCycle"),
-          billingMode: d.get("billingMode"),
+          billingCycle: choice<BillingCycle>(d, "billingCycle"),
+          billingMode: choice<BillingMode>(d, "billingMode"),
           overagePerGbMinor: d.get("overage") ? Math.round((number(d.get("overage")) ?? 0) * 100) : null,
           currency: String(d.get("currency") ?? "").toUpperCase(),
           vendorAttributes: parseAttributeLines(String(d.get("vendorAttributes") ?? "")),

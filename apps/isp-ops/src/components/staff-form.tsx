@@ -1,20 +1,21 @@
 "use client";
 
-import { Field, JsonForm } from "@dotmac/ui";
+import type { StaffPermission } from "@dotmac/contracts";
+import { answer, choices, Field, JsonForm, text } from "@dotmac/ui";
+import { ispOps } from "./api.ts";
 
 export function StaffForm({ permissions }: { permissions: readonly string[] }) {
   return (
     <JsonForm
-      apiBase="/api/v1"
-      path="/staff"
+      send={(json) => answer(ispOps.staff.$post({ json }))}
       submit="Add staff member"
       done="Staff member added."
-      toJson={(d) => ({
-        email: d.get("email"),
-        displayName: d.get("displayName"),
-        password: d.get("password"),
-        role: d.get("role"),
-        permissions: d.getAll("permissions"),
+      toJson={(d: FormData) => ({
+        email: text(d, "email"),
+        displayName: text(d, "displayName"),
+        password: text(d, "password"),
+        role: text(d, "role"),
+        permissions: choices<StaffPermission>(d, "permissions"),
       })}
     >
       {(errors) => (

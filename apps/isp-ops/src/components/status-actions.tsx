@@ -1,8 +1,10 @@
 "use client";
 
+import type { SubscriberStatus } from "@dotmac/contracts";
+import { answer } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callApi } from "./api.ts";
+import { ispOps } from "./api.ts";
 
 const verbs: Record<string, string> = { active: "Activate", suspended: "Suspend", terminated: "Terminate" };
 
@@ -14,17 +16,16 @@ export function StatusActions({
 }: {
   id: string;
   status: string;
-  moves: readonly string[];
+  moves: readonly SubscriberStatus[];
 }) {
   const router = useRouter();
   const [reason, setReason] = useState("");
   const [message, setMessage] = useState("");
   if (moves.length === 0) return <p>No further changes: the account is closed.</p>;
-  const move = async (to: string) => {
-    const res = await callApi(`/subscribers/${id}/status`, {
-      method: "POST",
-      json: { to, ...(reason ? { reason } : {}) },
-    });
+  const move = async (to: SubscriberStatus) => {
+    const res = await answer(
+      ispOps.subscribers[":id"].status.$post({ param: { id }, json: { to, ...(reason ? { reason } : {}) } }),
+    );
     if (res.ok) {
       setReason("");
       setMessage(res.body.disconnected ? `Done; ${res.body.disconnected} session(s) disconnected.` : "Done.");

@@ -1,19 +1,16 @@
 "use client";
 
-import { ApiForm, Field } from "@dotmac/ui";
+import type { SubscriberDetail } from "@dotmac/contracts/isp-ops-responses";
+import { ApiForm, answer, Field } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
-import { callApi } from "./api.ts";
+import { ispOps } from "./api.ts";
 import { PlanOptions } from "./plan-options.tsx";
+import { detailsOf } from "./subscriber-form.tsx";
 
-interface Editable {
-  id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  serviceAddress: string;
-  planId: string | null;
-  staticIp: string | null;
-}
+type Editable = Pick<
+  SubscriberDetail,
+  "id" | "name" | "email" | "phone" | "serviceAddress" | "planId" | "staticIp"
+>;
 
 export function SubscriberEdit({
   subscriber,
@@ -29,11 +26,8 @@ export function SubscriberEdit({
       <ApiForm
         className=""
         reset={false}
-        send={(json) => callApi(`/subscribers/${subscriber.id}`, { method: "PATCH", json })}
-        toJson={(data) => {
-          const d = Object.fromEntries(data) as Record<string, string>;
-          return { ...d, planId: d.planId || null };
-        }}
+        send={(json) => answer(ispOps.subscribers[":id"].$patch({ param: { id: subscriber.id }, json }))}
+        toJson={detailsOf}
         submit="Save"
         done="Saved."
         onSuccess={() => router.refresh()}

@@ -1,19 +1,30 @@
 "use client";
 
-import { ApiForm, Field } from "@dotmac/ui";
+import { ApiForm, answer, Field, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
-import { callApi } from "./api.ts";
+import { ispOps } from "./api.ts";
 import { PlanOptions } from "./plan-options.tsx";
+
+/** The details the new-subscriber and the edit form both send (no plan: null). */
+export const detailsOf = (d: FormData) => ({
+  name: text(d, "name"),
+  serviceAddress: text(d, "serviceAddress"),
+  email: text(d, "email"),
+  phone: text(d, "phone"),
+  planId: text(d, "planId") || null,
+  staticIp: text(d, "staticIp"),
+});
 
 export function SubscriberForm({ plans }: { plans: { id: string; name: string }[] }) {
   const router = useRouter();
   return (
     <ApiForm
-      send={(json) => callApi("/subscribers", { method: "POST", json })}
-      toJson={(d) => {
-        const data = Object.fromEntries(d) as Record<string, string>;
-        return { ...data, planId: data.planId || null };
-      }}
+      send={(json) => answer(ispOps.subscribers.$post({ json }))}
+      toJson={(d: FormData) => ({
+        ...detailsOf(d),
+        username: text(d, "username"),
+        password: text(d, "password"),
+      })}
       submit="Create subscriber"
       done="Created."
       onSuccess={(created) => router.push(`/dashboard/subscribers/${created.id}`)}

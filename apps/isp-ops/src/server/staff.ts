@@ -1,7 +1,7 @@
 import { type StaffCreate, StaffPermission } from "@dotmac/contracts";
 import { hashPassword } from "@dotmac/crypto/passwords";
 import { ProblemError } from "@dotmac/http/problem";
-import { staffRoles, staffSessions, staffUsers, type TenantDb } from "@dotmac/tenant-db";
+import { staffRoles, staffSessions, staffUsers, type TenantDb, type TenantTx } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
@@ -24,15 +24,24 @@ export async function createStaff(
     .onConflictDoUpdate({ target: staffRoles.name, set: { permissions: input.permissions } })
     .returning();
   if (!role) throw new Error("no role");
+  return insertUser(db, role.id, input);
+}
+
+/** The staff member's own row, holding `roleId`, their password hashed. */
+async function insertUser(
+  db: TenantDb | TenantTx,
+  roleId: string,
+  input: { email: string; displayName: string; password: string },
+) {
   const [user] = await db
     .insert(staffUsers)
     .values({
       email: input.email,
       displayName: input.displayName,
       passwordHash: await hashPassword(input.password),
-      roleId: role.id,
+      roleId,
     })
-    .returning();
+    .returning({ id: staffUsers.id });
   if (!user) throw new Error("no staff user");
   return user;
 }
@@ -93,16 +102,7 @@ export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
         existing ??
         (await tx.insert(staffRoles).values({ name: input.role, permissions: wanted }).returning())[0];
       if (!role) throw new Error("no role");
-      const [user] = await tx
-        .insert(staffUsers)
-        .values({
-          email: input.email,
-          displayName: input.displayName,
-          passwordHash: await hashPassword(input.password),
-          roleId: role.id,
-        })
-        .returning({ id: staffUsers.id });
-      if (!user) throw new Error("no staff user");
+      const user = await insertUser(tx, role.id, input);
       await audit(tx, actor.id, {
         action: "staff.create",
         targetType: "staff",

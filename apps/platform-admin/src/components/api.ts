@@ -1,8 +1,6 @@
 "use client";
 
-import { apiCaller } from "@dotmac/ui";
+import { platformClient } from "@dotmac/platform-api/client";
 
-export type { FieldErrors } from "@dotmac/ui";
-
-/** This app's API, from the browser (same origin). */
-export const callApi = apiCaller("/api/platform/v1");
+/** This app's API from the browser: same origin, through the app's proxy, the session cookie riding along. */
+export const platform = platformClient("");

@@ -1,8 +1,8 @@
 "use client";
 
-import { ApiForm, Field } from "@dotmac/ui";
+import { ApiForm, answer, Field, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
-import { callApi } from "./api.ts";
+import { platform } from "./api.ts";
 
 /** Sets a flag everywhere, or overrides it for one tenant when a slug is given. */
 export function FlagForm() {
@@ -11,18 +11,21 @@ export function FlagForm() {
     <ApiForm
       submit="Set flag"
       done="Flag set."
-      toJson={(d) => ({
-        key: String(d.get("key") ?? ""),
-        tenant: String(d.get("tenant") ?? ""),
+      toJson={(d: FormData) => ({
+        key: text(d, "key"),
+        tenant: text(d, "tenant"),
         enabled: d.get("enabled") === "on",
       })}
-      send={(json) => {
-        const { key, tenant, enabled } = json as { key: string; tenant: string; enabled: boolean };
-        const path = tenant
-          ? `/tenants/${encodeURIComponent(tenant)}/flags/${encodeURIComponent(key)}`
-          : `/flags/${encodeURIComponent(key)}`;
-        return callApi(path, { method: "PUT", json: { enabled } });
-      }}
+      send={({ key, tenant, enabled }) =>
+        answer(
+          tenant
+            ? platform.tenants[":slug"].flags[":key"].$put({
+                param: { slug: tenant, key },
+                json: { enabled },
+              })
+            : platform.flags[":key"].$put({ param: { key }, json: { enabled } }),
+        )
+      }
       onSuccess={() => router.refresh()}
     >
       {(errors) => (
@@ -45,7 +48,7 @@ export function RemoveOverride({ slug, flagKey }: { slug: string; flagKey: strin
       type="button"
       className="secondary"
       onClick={async () => {
-        await callApi(`/tenants/${slug}/flags/${encodeURIComponent(flagKey)}`, { method: "DELETE" });
+        await platform.tenants[":slug"].flags[":key"].$delete({ param: { slug, key: flagKey } });
         router.refresh();
       }}
     >

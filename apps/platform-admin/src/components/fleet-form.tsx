@@ -1,27 +1,27 @@
 "use client";
 
-import { Field, JsonForm } from "@dotmac/ui";
+import { answer, Field, JsonForm, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
+import { platform } from "./api.ts";
 
 /** A rollout of an isp-ops image to chosen tenants (all live ones when none is ticked). */
 export function FleetForm({ tenants }: { tenants: { slug: string; displayName: string }[] }) {
   const router = useRouter();
   return (
     <JsonForm
-      apiBase="/api/platform/v1"
-      path="/fleet/rollouts"
       submit="Start rollout"
       done="Rollout queued."
-      onSuccess={(body) => router.push(`/operations/${body.operationId}`)}
-      toJson={(d) => {
+      toJson={(d: FormData) => {
         const chosen = d.getAll("tenants").map(String);
         return {
-          images: { ispOps: d.get("image") },
+          images: { ispOps: text(d, "image") },
           ...(chosen.length ? { tenants: chosen } : {}),
           parallelism: Number(d.get("parallelism") || 4),
           stopOnFailure: d.get("stopOnFailure") === "on",
         };
       }}
+      send={(json) => answer(platform.fleet.rollouts.$post({ header: {}, json }))}
+      onSuccess={(body) => router.push(`/operations/${body.operationId}`)}
     >
       {(errors) => (
         <>

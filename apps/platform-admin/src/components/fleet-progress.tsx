@@ -1,28 +1,20 @@
 "use client";
 
-import { StatusBadge } from "@dotmac/ui";
+import type { Operation } from "@dotmac/contracts";
+import { answer, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { callApi } from "./api.ts";
-
-interface Child {
-  id: string;
-  tenantId: string | null;
-  parentId: string | null;
-  status: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+import { platform } from "./api.ts";
 
 /** A fleet rollout's tenants as they go: each child operation's status, refreshed until all end. */
 export function FleetProgress({ parentId, slugs }: { parentId: string; slugs: Record<string, string> }) {
-  const [children, setChildren] = useState<Child[]>([]);
+  const [children, setChildren] = useState<Operation[]>([]);
   useEffect(() => {
     let stop = false;
     const load = async () => {
-      const res = await callApi("/operations?limit=100");
+      const res = await answer(platform.operations.$get({ query: { parent: parentId, limit: "100" } }));
       if (!res.ok || stop) return;
-      const mine = (res.body.items as Child[]).filter((o) => o.parentId === parentId);
+      const mine = res.body.items;
       setChildren(mine);
       const running =
         mine.length === 0 || mine.some((o) => !["succeeded", "failed", "cancelled"].includes(o.status));

@@ -1,8 +1,8 @@
 "use client";
 
-import { ApiForm, Field } from "@dotmac/ui";
+import { ApiForm, answer, Field, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
-import { callApi } from "./api.ts";
+import { platform } from "./api.ts";
 
 /** Seats and an optional end date for one tenant's licence. */
 export function LicenceForm({ slugs }: { slugs: string[] }) {
@@ -11,15 +11,14 @@ export function LicenceForm({ slugs }: { slugs: string[] }) {
     <ApiForm
       submit="Save licence"
       done="Licence saved."
-      toJson={(d) => ({
-        slug: String(d.get("slug") ?? ""),
+      toJson={(d: FormData) => ({
+        slug: text(d, "slug"),
         seats: Number(d.get("seats")),
         validUntil: d.get("validUntil") ? new Date(`${d.get("validUntil")}T23:59:59Z`).toISOString() : null,
       })}
-      send={(json) => {
-        const { slug, ...licence } = json as { slug: string; seats: number; validUntil: string | null };
-        return callApi(`/tenants/${encodeURIComponent(slug)}/licence`, { method: "PUT", json: licence });
-      }}
+      send={({ slug, ...licence }) =>
+        answer(platform.tenants[":slug"].licence.$put({ param: { slug }, json: licence }))
+      }
       onSuccess={() => router.refresh()}
     >
       {(errors) => (

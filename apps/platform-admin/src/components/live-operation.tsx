@@ -1,9 +1,10 @@
 "use client";
 
 import type { StoredOperationEvent } from "@dotmac/contracts";
+import { answer } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
-import { callApi } from "./api.ts";
+import { platform } from "./api.ts";
 import { resourceRows } from "./resource-rows.ts";
 
 const verbs: Record<string, [string, string]> = {
@@ -52,10 +53,10 @@ export function LiveOperation({
       source.close();
       const end = JSON.parse((e as MessageEvent).data) as { status: string };
       setStatus(end.status);
-      const op = await callApi(`/operations/${operationId}`);
+      const op = await answer(platform.operations[":id"].$get({ param: { id: operationId } }));
       if (op.ok) setError(op.body.error);
       if (slug && end.status === "succeeded") {
-        const tenant = await callApi(`/tenants/${slug}`);
+        const tenant = await answer(platform.tenants[":slug"].$get({ param: { slug } }));
         if (tenant.ok) setOutputs(tenant.body.outputs);
       }
     });
@@ -114,7 +115,9 @@ export function LiveOperation({
             <button
               type="button"
               onClick={async () => {
-                const res = await callApi(`/operations/${operationId}/retry`, { method: "POST" });
+                const res = await answer(
+                  platform.operations[":id"].retry.$post({ param: { id: operationId } }),
+                );
                 if (res.ok) router.push(`/operations/${res.body.operationId}`);
               }}
             >

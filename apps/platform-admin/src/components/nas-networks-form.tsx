@@ -1,9 +1,9 @@
 "use client";
 
-import { ApiForm, Field } from "@dotmac/ui";
+import { ApiForm, answer, Field } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callApi } from "./api.ts";
+import { platform } from "./api.ts";
 import { listFieldError, textList } from "./text-list.ts";
 
 /**
@@ -15,7 +15,7 @@ export function NasNetworksForm({ slug, nasCidrs }: { slug: string; nasCidrs: re
   const [text, setText] = useState(nasCidrs.join(", "));
   return (
     <ApiForm
-      send={(json) => callApi(`/tenants/${slug}`, { method: "PATCH", json })}
+      send={(json) => answer(platform.tenants[":slug"].$patch({ param: { slug }, header: {}, json }))}
       toJson={() => ({ nasCidrs: textList(text) })}
       submit="Save NAS networks"
       done="Saved; deploying."

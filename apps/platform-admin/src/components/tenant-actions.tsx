@@ -1,8 +1,11 @@
 "use client";
 
+import type { Feature, PlanTier, ResourceStep } from "@dotmac/contracts";
+import { previewSteps } from "@dotmac/contracts/preview-steps";
+import { type ApiResult, answer } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callApi } from "./api.ts";
+import { platform } from "./api.ts";
 
 /** Suspend/resume, drift check, plan and seat changes (previewed first), delete with the slug typed. */
 export function TenantActions({
@@ -17,23 +20,26 @@ export function TenantActions({
 }: {
   slug: string;
   status: string;
-  plan: string;
+  plan: PlanTier;
   seats: number;
-  features: readonly string[];
+  features: readonly Feature[];
   /** What each plan allows, so a plan change offers only what the new plan has. */
-  allowedFeatures: Record<string, readonly string[]>;
+  allowedFeatures: Record<string, readonly Feature[]>;
   canWrite: boolean;
   canDelete: boolean;
 }) {
   const router = useRouter();
   const [message, setMessage] = useState("");
   const [change, setChange] = useState({ plan, seats, features: [...features] });
-  const [diff, setDiff] = useState<{ op: string; type: string; name: string }[] | undefined>();
+  const [diff, setDiff] = useState<ResourceStep[] | undefined>();
   const [confirm, setConfirm] = useState("");
-  const go = async (path: string, method = "POST", json?: unknown) => {
-    const res = await callApi(path, { method, ...(json !== undefined ? { json } : {}) });
-    if (res.ok && res.body?.operationId) router.push(`/operations/${res.body.operationId}`);
-    else setMessage(res.ok ? "Done." : res.message);
+  const tenant = platform.tenants[":slug"];
+  const param = { slug };
+  /** Follows the operation a call queued, or says why there is none. */
+  const go = async (call: Promise<ApiResult<{ operationId: string }>>) => {
+    const res = await call;
+    if (res.ok) router.push(`/operations/${res.body.operationId}`);
+    else setMessage(res.message);
   };
   const requested = {
     ...(change.plan !== plan ? { plan: change.plan } : {}),
@@ -46,16 +52,20 @@ export function TenantActions({
           <h3 id="lifecycle">Lifecycle</h3>
           <div className="toolbar">
             {status === "active" ? (
-              <button type="button" onClick={() => go(`/tenants/${slug}/suspend`)}>
+              <button type="button" onClick={() => go(answer(tenant.suspend.$post({ param, header: {} })))}>
                 Suspend
               </button>
             ) : null}
             {status === "suspended" ? (
-              <button type="button" onClick={() => go(`/tenants/${slug}/resume`)}>
+              <button type="button" onClick={() => go(answer(tenant.resume.$post({ param, header: {} })))}>
                 Resume
               </button>
             ) : null}
-            <button type="button" className="secondary" onClick={() => go(`/tenants/${slug}/refresh`)}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => go(answer(tenant.refresh.$post({ param, header: {} })))}
+            >
               Check drift
             </button>
           </div>
@@ -66,7 +76,8 @@ export function TenantActions({
               <select
                 value={change.plan}
                 onChange={(e) => {
-                  const next = e.target.value;
+                  // The options are the plans.
+                  const next = e.target.value as PlanTier;
                   const allowed = allowedFeatures[next] ?? [];
                   setChange({
                     ...change,
@@ -75,7 +86,7 @@ export function TenantActions({
                   });
                 }}
               >
-                {["starter", "professional", "enterprise"].map((p) => (
+                {Object.keys(allowedFeatures).map((p) => (
                   <option key={p}>{p}</option>
                 ))}
               </select>
@@ -115,12 +126,11 @@ export function TenantActions({
               disabled={Object.keys(requested).length === 0}
               onClick={async () => {
                 setMessage("Previewing…");
-                const res = await callApi(`/tenants/${slug}/preview?wait=true`, {
-                  method: "POST",
-                  json: requested,
-                });
+                const res = await answer(
+                  tenant.preview.$post({ param, query: { wait: "true" }, json: requested }),
+                );
                 if (res.ok) {
-                  setDiff((res.body.result?.steps ?? []).filter((s: { op: string }) => s.op !== "same"));
+                  setDiff(previewSteps(res.body).filter((s) => s.op !== "same"));
                   setMessage("");
                 } else setMessage(res.message);
               }}
@@ -137,7 +147,10 @@ export function TenantActions({
                   </li>
                 ))}
               </ul>
-              <button type="button" onClick={() => go(`/tenants/${slug}`, "PATCH", requested)}>
+              <button
+                type="button"
+                onClick={() => go(answer(tenant.$patch({ param, header: {}, json: requested })))}
+              >
                 Apply change
               </button>
             </>
@@ -156,7 +169,7 @@ export function TenantActions({
               type="button"
               className="danger"
               disabled={confirm !== slug}
-              onClick={() => go(`/tenants/${slug}?confirm=${encodeURIComponent(confirm)}`, "DELETE")}
+              onClick={() => go(answer(tenant.$delete({ param, header: {}, query: { confirm } })))}
             >
               Delete {slug}
             </button>

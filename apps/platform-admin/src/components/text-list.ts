@@ -1,4 +1,4 @@
-import type { FieldErrors } from "./api.ts";
+import type { FieldErrors } from "@dotmac/ui";
 
 /** The entries of a free-text list field: separated by commas, spaces or new lines. */
 export const textList = (text: string) =>

@@ -1,9 +1,10 @@
 "use client";
 
-import { ApiForm, Field } from "@dotmac/ui";
+import type { PlatformPermission } from "@dotmac/contracts";
+import { ApiForm, answer, choices, Field, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callApi } from "./api.ts";
+import { platform } from "./api.ts";
 
 /** A new API token with scopes and an expiry; its secret is shown here once and never again. */
 export function TokenForm({ scopes }: { scopes: readonly string[] }) {
@@ -14,12 +15,12 @@ export function TokenForm({ scopes }: { scopes: readonly string[] }) {
       <ApiForm
         submit="Create token"
         done="Token created."
-        toJson={(d) => ({
-          name: d.get("name"),
-          scopes: d.getAll("scopes"),
+        toJson={(d: FormData) => ({
+          name: text(d, "name"),
+          scopes: choices<PlatformPermission>(d, "scopes"),
           expiresInDays: Number(d.get("expiresInDays") || 90),
         })}
-        send={(json) => callApi("/tokens", { method: "POST", json })}
+        send={(json) => answer(platform.tokens.$post({ json }))}
         onSuccess={(body) => {
           setSecret(body.token);
           router.refresh();
@@ -67,7 +68,7 @@ export function RevokeToken({ id, name }: { id: string; name: string }) {
       className="danger"
       aria-label={`Revoke ${name}`}
       onClick={async () => {
-        await callApi(`/tokens/${id}`, { method: "DELETE" });
+        await platform.tokens[":id"].$delete({ param: { id } });
         router.refresh();
       }}
     >

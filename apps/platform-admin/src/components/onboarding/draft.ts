@@ -1,5 +1,7 @@
+import type { Feature, PlanTier, TenantSpecRequest } from "@dotmac/contracts";
+import type { FieldErrors } from "@dotmac/ui";
+import type { z } from "zod";
 import type { TierInfo } from "../../server/tiers.ts";
-import type { FieldErrors } from "../api.ts";
 import { textList as list } from "../text-list.ts";
 
 export type { TierInfo };
@@ -8,9 +10,9 @@ export type { TierInfo };
 export interface Draft {
   slug: string;
   displayName: string;
-  plan: string;
+  plan: PlanTier;
   seats: number;
-  features: string[];
+  features: Feature[];
   customDomains: string;
   nasCidrs: string;
   primaryColor: string;
@@ -65,7 +67,7 @@ export const initialDraft = (tiers: readonly TierInfo[]): Draft => ({
 });
 
 /** The onboarding request the draft stands for; the API validates it (TenantSpecRequest). */
-export const requestOf = (draft: Draft) => ({
+export const requestOf = (draft: Draft): z.input<typeof TenantSpecRequest> => ({
   slug: draft.slug,
   displayName: draft.displayName,
   plan: draft.plan,

@@ -1,8 +1,7 @@
 "use client";
 
+import type { ResourceStep } from "@dotmac/contracts";
 import type { Draft } from "./draft.ts";
-
-export type PreviewStep = { op: string; type: string; name: string };
 
 /** Step 3: what the stamp will create, from the engine's preview, before anything exists. */
 export function ReviewStep({
@@ -14,7 +13,7 @@ export function ReviewStep({
   onSubmit,
 }: {
   draft: Draft;
-  preview: readonly PreviewStep[] | undefined;
+  preview: readonly ResourceStep[] | undefined;
   busy: boolean;
   message: string;
   onBack: () => void;

@@ -1,13 +1,16 @@
 "use client";
 
+import type { ResourceStep } from "@dotmac/contracts";
+import { previewSteps } from "@dotmac/contracts/preview-steps";
 import { slugProblem } from "@dotmac/contracts/slug-rules";
+import { answer, type FieldErrors } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { callApi, type FieldErrors } from "../api.ts";
+import { platform } from "../api.ts";
 import { BrandingStep } from "./branding-step.tsx";
 import { DetailsStep } from "./details-step.tsx";
 import { type Draft, initialDraft, requestOf, type StepProps, type TierInfo } from "./draft.ts";
-import { type PreviewStep, ReviewStep } from "./review-step.tsx";
+import { ReviewStep } from "./review-step.tsx";
 
 const STEPS = ["details", "branding", "review"] as const;
 type Step = (typeof STEPS)[number];
@@ -24,7 +27,7 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
   const [slugState, setSlugState] = useState<{ ok: boolean; message: string }>({ ok: false, message: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState("");
-  const [preview, setPreview] = useState<PreviewStep[] | undefined>();
+  const [preview, setPreview] = useState<ResourceStep[] | undefined>();
   const [busy, setBusy] = useState(false);
   const props: StepProps = {
     draft,
@@ -43,7 +46,7 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
     const problem = slugProblem(draft.slug);
     if (problem) return setSlugState({ ok: false, message: problem });
     const timer = setTimeout(async () => {
-      const res = await callApi(`/tenants/${draft.slug}`);
+      const res = await platform.tenants[":slug"].$get({ param: { slug: draft.slug } });
       setSlugState(
         res.status === 404
           ? { ok: true, message: `${draft.slug} is available` }
@@ -57,23 +60,25 @@ export function OnboardingWizard({ tiers }: { tiers: readonly TierInfo[] }) {
     setBusy(true);
     setMessage("Asking the engine what it would create…");
     setPreview(undefined);
-    const res = await callApi("/tenants/preview?wait=true", { method: "POST", json: requestOf(draft) });
+    const res = await answer(
+      platform.tenants.preview.$post({ query: { wait: "true" }, json: requestOf(draft) }),
+    );
     setBusy(false);
     if (res.ok) {
       setErrors({});
       setMessage("");
-      setPreview(res.body.result?.steps ?? []);
+      setPreview(previewSteps(res.body));
       setStep("review");
     } else {
       setErrors(res.fields);
-      setMessage(res.body?.violations?.map((v: { message: string }) => v.message).join("; ") || res.message);
+      setMessage(res.problem?.violations?.map((v) => v.message).join("; ") || res.message);
       setStep("details");
     }
   };
 
   const submit = async () => {
     setBusy(true);
-    const res = await callApi("/tenants", { method: "POST", json: requestOf(draft) });
+    const res = await answer(platform.tenants.$post({ header: {}, json: requestOf(draft) }));
     setBusy(false);
     if (res.ok) router.push(`/operations/${res.body.operationId}`);
     else {

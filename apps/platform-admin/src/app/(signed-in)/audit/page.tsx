@@ -1,8 +1,7 @@
-import type { AuditPage } from "@dotmac/contracts";
-import { formatTime } from "@dotmac/ui";
+import { answer, formatTime } from "@dotmac/ui";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { api, can, me } from "../../../server/upstream.ts";
+import { can, itemsOf, me, platform } from "../../../server/upstream.ts";
 
 export default async function Audit({
   searchParams,
@@ -19,13 +18,20 @@ export default async function Audit({
   const who = await me();
   if (!can(who, "platform:audit:read")) redirect("/tenants");
   const q = await searchParams;
-  const params = new URLSearchParams({ limit: "50" });
-  for (const key of ["actor", "action", "tenant", "before"] as const)
-    if (q[key]) params.set(key, q[key] as string);
-  if (q.from) params.set("from", new Date(`${q.from}T00:00:00Z`).toISOString());
-  if (q.to) params.set("to", new Date(`${q.to}T23:59:59Z`).toISOString());
-  const page = await api<AuditPage & { detail?: string }>(`/audit?${params}`);
-  const items = page.body?.items ?? [];
+  const page = await answer(
+    (await platform()).audit.$get({
+      query: {
+        limit: "50",
+        actor: q.actor || undefined,
+        action: q.action || undefined,
+        tenant: q.tenant || undefined,
+        before: q.before || undefined,
+        from: q.from ? new Date(`${q.from}T00:00:00Z`).toISOString() : undefined,
+        to: q.to ? new Date(`${q.to}T23:59:59Z`).toISOString() : undefined,
+      },
+    }),
+  );
+  const items = itemsOf(page);
   return (
     <>
       <h2>Audit log</h2>
@@ -49,9 +55,7 @@ export default async function Audit({
           <button type="submit">Filter</button>
         </form>
       </search>
-      {page.status !== 200 ? (
-        <p className="error">{page.body?.detail ?? "The audit log could not be read."}</p>
-      ) : null}
+      {page.ok ? null : <p className="error">{page.message}</p>}
       <table className="data">
         <thead>
           <tr>
@@ -83,7 +87,7 @@ export default async function Audit({
           ))}
         </tbody>
       </table>
-      {page.body?.nextCursor ? (
+      {page.ok && page.body.nextCursor ? (
         <p>
           <Link
             href={`/audit?${new URLSearchParams({ ...q, before: String(page.body.nextCursor) } as Record<string, string>)}`}

@@ -1,25 +1,18 @@
-import type { TenantSummary } from "@dotmac/contracts";
-import { formatTime } from "@dotmac/ui";
+import { answer, formatTime } from "@dotmac/ui";
 import { redirect } from "next/navigation";
 import { FlagForm, RemoveOverride } from "../../../components/flag-form.tsx";
-import { api, can, me } from "../../../server/upstream.ts";
-
-interface Flag {
-  key: string;
-  enabled: boolean;
-  tenantId: string | null;
-  updatedAt: string;
-}
+import { can, itemsOf, me, platform } from "../../../server/upstream.ts";
 
 export default async function Flags() {
   const who = await me();
   if (!can(who, "platform:flags:read")) redirect("/tenants");
+  const api = await platform();
   const [flags, tenants] = await Promise.all([
-    api<{ items: Flag[] }>("/flags"),
-    api<{ items: TenantSummary[] }>("/tenants?limit=100"),
+    answer(api.flags.$get()),
+    answer(api.tenants.$get({ query: { limit: "100" } })),
   ]);
-  const slugOf = new Map((tenants.body?.items ?? []).map((t) => [t.id, t.slug]));
-  const items = flags.body?.items ?? [];
+  const slugOf = new Map(itemsOf(tenants).map((t) => [t.id, t.slug]));
+  const items = itemsOf(flags);
   return (
     <>
       <h2>Feature flags</h2>

@@ -1,24 +1,22 @@
-import type { Operation, TenantSummary } from "@dotmac/contracts";
-import { formatTime } from "@dotmac/ui";
+import { answer, formatTime } from "@dotmac/ui";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { FleetForm } from "../../../components/fleet-form.tsx";
-import { api, can, me } from "../../../server/upstream.ts";
+import { can, itemsOf, me, platform } from "../../../server/upstream.ts";
 
 export default async function Fleet() {
   const who = await me();
   if (!can(who, "platform:fleet:write")) redirect("/tenants");
+  const api = await platform();
   const [tenants, ops] = await Promise.all([
-    api<{ items: TenantSummary[] }>("/tenants?limit=100&status=active"),
-    api<{ items: Operation[] }>("/operations?limit=100"),
+    answer(api.tenants.$get({ query: { limit: "100", status: "active" } })),
+    answer(api.operations.$get({ query: { limit: "100" } })),
   ]);
-  const rollouts = (ops.body?.items ?? []).filter((o) => o.kind === "fleet");
+  const rollouts = itemsOf(ops).filter((o) => o.kind === "fleet");
   return (
     <>
       <h2>Fleet rollout</h2>
-      <FleetForm
-        tenants={(tenants.body?.items ?? []).map((t) => ({ slug: t.slug, displayName: t.displayName }))}
-      />
+      <FleetForm tenants={itemsOf(tenants).map((t) => ({ slug: t.slug, displayName: t.displayName }))} />
       <section className="card" aria-labelledby="recent">
         <h3 id="recent">Recent rollouts</h3>
         {rollouts.length === 0 ? (

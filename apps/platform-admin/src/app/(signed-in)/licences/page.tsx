@@ -1,17 +1,18 @@
-import type { TenantSummary } from "@dotmac/contracts";
+import { answer } from "@dotmac/ui";
 import { redirect } from "next/navigation";
 import { LicenceForm } from "../../../components/licence-form.tsx";
-import { api, can, me } from "../../../server/upstream.ts";
+import { can, itemsOf, me, platform } from "../../../server/upstream.ts";
 
 export default async function Licences() {
   const who = await me();
   if (!can(who, "platform:licenses:read")) redirect("/tenants");
-  const tenants = (await api<{ items: TenantSummary[] }>("/tenants?limit=50")).body?.items ?? [];
+  const api = await platform();
+  const tenants = itemsOf(await answer(api.tenants.$get({ query: { limit: "50" } })));
   const licences = await Promise.all(
-    tenants.map(async (t) => ({
-      tenant: t,
-      licence: (await api<{ seats: number; validUntil: string | null }>(`/tenants/${t.slug}/licence`)).body,
-    })),
+    tenants.map(async (t) => {
+      const licence = await answer(api.tenants[":slug"].licence.$get({ param: { slug: t.slug } }));
+      return { tenant: t, licence: licence.ok ? licence.body : null };
+    }),
   );
   return (
     <>

@@ -1,7 +1,7 @@
-import type { Operation, TenantSummary } from "@dotmac/contracts";
-import { BarChart, StatusBadge } from "@dotmac/ui";
+import { PlanTier, TenantStatus } from "@dotmac/contracts";
+import { answer, BarChart, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
-import { api, can, me } from "../../../server/upstream.ts";
+import { can, itemsOf, me, platform } from "../../../server/upstream.ts";
 
 export default async function Tenants({
   searchParams,
@@ -10,26 +10,35 @@ export default async function Tenants({
 }) {
   const who = await me();
   const query = await searchParams;
-  const params = new URLSearchParams({ limit: "25" });
-  for (const key of ["q", "status", "plan", "cursor"] as const)
-    if (query[key]) params.set(key, query[key] as string);
-  const page = await api<{ items: TenantSummary[]; nextCursor: string | null }>(`/tenants?${params}`);
-  const [all, ops] = await Promise.all([
-    api<{ items: TenantSummary[] }>("/tenants?limit=100"),
-    api<{ items: Operation[] }>("/operations?limit=100"),
+  const api = await platform();
+  const [page, all, ops] = await Promise.all([
+    answer(
+      api.tenants.$get({
+        query: {
+          limit: "25",
+          q: query.q || undefined,
+          // An unknown value in the address bar filters nothing rather than failing the page.
+          status: TenantStatus.safeParse(query.status).data,
+          plan: PlanTier.safeParse(query.plan).data,
+          cursor: query.cursor || undefined,
+        },
+      }),
+    ),
+    answer(api.tenants.$get({ query: { limit: "100" } })),
+    answer(api.operations.$get({ query: { limit: "100" } })),
   ]);
   const days = Array.from({ length: 14 }, (_, i) =>
     new Date(Date.now() - (13 - i) * 86_400_000).toISOString().slice(0, 10),
   );
   const perDay = days.map((day) => ({
     label: day,
-    value: (ops.body?.items ?? []).filter((o) => o.createdAt.startsWith(day)).length,
+    value: itemsOf(ops).filter((o) => o.createdAt.startsWith(day)).length,
   }));
   const byPlan = ["starter", "professional", "enterprise"].map((plan) => ({
     label: plan,
-    value: (all.body?.items ?? []).filter((t) => t.plan === plan).length,
+    value: itemsOf(all).filter((t) => t.plan === plan).length,
   }));
-  const items = page.body?.items ?? [];
+  const items = itemsOf(page);
   const filtered = Boolean(query.q || query.status || query.plan);
   return (
     <>
@@ -105,7 +114,7 @@ export default async function Tenants({
           </tbody>
         </table>
       )}
-      {page.body?.nextCursor ? (
+      {page.ok && page.body.nextCursor ? (
         <p>
           <Link
             href={`/tenants?${new URLSearchParams({ ...query, cursor: page.body.nextCursor } as Record<string, string>)}`}

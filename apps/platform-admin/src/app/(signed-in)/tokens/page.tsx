@@ -1,23 +1,13 @@
 import { PlatformPermission } from "@dotmac/contracts";
-import { formatTime } from "@dotmac/ui";
+import { answer, formatTime } from "@dotmac/ui";
 import { redirect } from "next/navigation";
 import { RevokeToken, TokenForm } from "../../../components/token-form.tsx";
-import { api, can, me } from "../../../server/upstream.ts";
-
-interface Token {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  expiresAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+import { can, itemsOf, me, platform } from "../../../server/upstream.ts";
 
 export default async function Tokens() {
   const who = await me();
   if (!can(who, "platform:tokens:write")) redirect("/tenants");
-  const tokens = (await api<{ items: Token[] }>("/tokens")).body?.items ?? [];
+  const tokens = itemsOf(await answer((await platform()).tokens.$get()));
   // Only scopes the admin holds can be granted (the API refuses the others too).
   const grantable = PlatformPermission.options.filter((p) => can(who, p));
   return (

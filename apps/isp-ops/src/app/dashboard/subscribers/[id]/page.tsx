@@ -55,7 +55,9 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
           <dd>{s.phone ?? "—"}</dd>
           <dt>Plan</dt>
           <dd>
-            {s.planName ? `${s.planName} (${speed(s.downloadKbps)} / ${speed(s.uploadKbps)})` : "no plan"}
+            {s.planName && s.downloadKbps !== null && s.uploadKbps !== null
+              ? `${s.planName} (${speed(s.downloadKbps)} / ${speed(s.uploadKbps)})`
+              : "no plan"}
           </dd>
           <dt>Static IP</dt>
           <dd>{s.staticIp ?? "—"}</dd>

@@ -1,18 +1,19 @@
-import { effectiveFeatures, type Operation, type Tenant, type TenantSpec, tiers } from "@dotmac/contracts";
-import { formatTime, StatusBadge } from "@dotmac/ui";
+import { effectiveFeatures, type TenantSpec, tiers } from "@dotmac/contracts";
+import { answer, formatTime, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { NasNetworksForm } from "../../../../components/nas-networks-form.tsx";
 import { TenantActions } from "../../../../components/tenant-actions.tsx";
-import { api, can, me } from "../../../../server/upstream.ts";
+import { can, itemsOf, me, platform } from "../../../../server/upstream.ts";
 
 export default async function TenantPage({ params }: { params: Promise<{ slug: string }> }) {
   const who = await me();
   const { slug } = await params;
-  const tenant = await api<Tenant>(`/tenants/${encodeURIComponent(slug)}`);
-  if (tenant.status !== 200) notFound();
+  const api = await platform();
+  const tenant = await answer(api.tenants[":slug"].$get({ param: { slug } }));
+  if (!tenant.ok) notFound();
   const t = tenant.body;
-  const ops = await api<{ items: Operation[] }>(`/operations?tenant=${encodeURIComponent(slug)}&limit=20`);
+  const ops = await answer(api.operations.$get({ query: { tenant: slug, limit: "20" } }));
   const outputs = (t.outputs ?? {}) as Record<string, unknown>;
   return (
     <>
@@ -51,7 +52,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
       <section className="card" aria-labelledby="history">
         <h3 id="history">Operations</h3>
         <ul>
-          {(ops.body?.items ?? []).map((o) => (
+          {itemsOf(ops).map((o) => (
             <li key={o.id}>
               <Link href={`/operations/${o.id}`}>
                 {o.kind} · {o.status}

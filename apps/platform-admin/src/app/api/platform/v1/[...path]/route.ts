@@ -1,5 +1,6 @@
+import { API_BASE } from "@dotmac/platform-api/client";
 import { proxyToApi } from "../../../../../server/api-proxy.ts";
-import { API_BASE, upstreamUrl } from "../../../../../server/upstream.ts";
+import { upstreamUrl } from "../../../../../server/upstream.ts";
 
 export const dynamic = "force-dynamic";
 

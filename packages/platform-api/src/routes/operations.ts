@@ -1,8 +1,8 @@
 import { Operation, OperationAccepted, OperationEvent, OperationStatus } from "@dotmac/contracts";
 import { json, problems, route } from "@dotmac/http/router";
 import { z } from "@hono/zod-openapi";
-import { requirePermission } from "../auth/principal.ts";
-import { IdParam, Limit } from "./common.ts";
+import { requirePermission } from "../guard.ts";
+import { IdParam, Limit } from "../params.ts";
 
 const tags = ["operations"];
 const read = [requirePermission("platform:tenants:read")];

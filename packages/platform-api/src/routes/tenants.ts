@@ -10,8 +10,8 @@ import {
 } from "@dotmac/contracts";
 import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { z } from "@hono/zod-openapi";
-import { requirePermission } from "../auth/principal.ts";
-import { IdempotencyHeader, Limit, SlugParam } from "./common.ts";
+import { requirePermission } from "../guard.ts";
+import { IdempotencyHeader, Limit, SlugParam } from "../params.ts";
 
 const tags = ["tenants"];
 
@@ -63,7 +63,7 @@ export const patch = route({
   responses: { 202: json(OperationAccepted, "queued"), ...problems(400, 404, 409) },
 });
 
-export const lifecycle = (action: "suspend" | "resume" | "refresh") =>
+const lifecycle = <A extends "suspend" | "resume" | "refresh">(action: A) =>
   route({
     method: "post",
     path: `/tenants/{slug}/${action}`,
@@ -77,6 +77,10 @@ export const lifecycle = (action: "suspend" | "resume" | "refresh") =>
     request: { params: SlugParam, headers: IdempotencyHeader },
     responses: { 202: json(OperationAccepted, "queued"), ...problems(404, 409) },
   });
+
+export const suspend = lifecycle("suspend");
+export const resume = lifecycle("resume");
+export const refresh = lifecycle("refresh");
 
 export const preview = route({
   method: "post",
