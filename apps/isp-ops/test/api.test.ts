@@ -212,6 +212,7 @@ describe("isp-ops API", () => {
       ["GET", "/devices", "customers:read"],
       ["POST", "/devices", "customers:write", { serial: "PERM-1", model: "F670L" }],
       ["GET", "/staff", "settings:write"],
+      ["GET", "/audit", "settings:write"],
       ["POST", `/staff/${crypto.randomUUID()}/disable`, "settings:write"],
       [
         "POST",

@@ -262,6 +262,14 @@ describe("isp-ops in a browser", () => {
     await page.getByRole("button", { name: "Add staff member" }).click();
     await page.getByRole("cell", { name: "helpdesk@fastfiber.test" }).waitFor();
     await shot("settings-staff");
+    // Who did it is in the tenant's audit log, filtered by the start of an action.
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByLabel("Action").fill("staff.");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/action=staff\./);
+    await page.getByRole("cell", { name: "staff.create", exact: true }).waitFor();
+    expect(await page.getByRole("cell", { name: "subscriber.create", exact: true }).count()).toBe(0);
+    await shot("audit-log");
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/login$/);
     await page.getByLabel("E-mail").fill("helpdesk@fastfiber.test");
@@ -279,6 +287,8 @@ describe("isp-ops in a browser", () => {
     await page.getByRole("link", { name: "Ada Lovelace" }).click();
     await page.getByRole("heading", { name: /Ada Lovelace/ }).waitFor();
     expect(await page.getByRole("button", { name: "Suspend" }).count()).toBe(0);
+    await page.goto(`${url}/dashboard/audit`);
+    await page.waitForURL(/denied=1/);
     await page.goto(`${url}/dashboard/settings`);
     await page.waitForURL(/denied=1/);
     await shot("helpdesk-denied");

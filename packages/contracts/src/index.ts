@@ -59,6 +59,7 @@ export {
   SubscriberCreate,
   SubscriberQuery,
   SubscriberUpdate,
+  TenantAuditQuery,
   VendorAttributes,
 } from "./isp-ops-api.ts";
 export { Cidr, Hostname, IpAddress, imageRegistries, ipVersion, PinnedImage } from "./net.ts";
@@ -135,6 +136,7 @@ export {
   StaffPermission,
   SubscriberStatus,
   subscriberTransitions,
+  TenantAuditActorType,
 } from "./subscribers.ts";
 export {
   applySpecChange,

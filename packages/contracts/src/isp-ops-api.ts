@@ -77,6 +77,19 @@ export const SubscriberQuery = z.object({
 });
 export type SubscriberQuery = z.infer<typeof SubscriberQuery>;
 
+const day = z.iso.date({ error: "expected a date such as 2026-12-07" });
+
+/** The tenant's audit log, filtered; a page at a time, newest first (`before` is the cursor). */
+export const TenantAuditQuery = z.object({
+  actor: z.string().trim().max(254).optional().describe("a staff member's e-mail, or an actor's id"),
+  action: z.string().trim().max(100).optional().describe("an action, or its start (billing.)"),
+  from: day.optional().describe("the first day (UTC)"),
+  to: day.optional().describe("the last day (UTC)"),
+  before: z.coerce.number().int().min(1).optional().describe("entries older than this id"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TenantAuditQuery = z.infer<typeof TenantAuditQuery>;
+
 export const VendorAttributes = z
   .partialRecord(
     z.enum(Object.keys(planVendorAttributes) as [PlanVendorAttribute, ...PlanVendorAttribute[]]),

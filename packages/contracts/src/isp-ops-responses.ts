@@ -1,9 +1,35 @@
 import { z } from "zod";
-import { BillingCycle, BillingMode, CapMode, StaffPermission, SubscriberStatus } from "./subscribers.ts";
+import {
+  BillingCycle,
+  BillingMode,
+  CapMode,
+  StaffPermission,
+  SubscriberStatus,
+  TenantAuditActorType,
+} from "./subscribers.ts";
 
 /** What the isp-ops API answers, as it is on the wire (times are ISO 8601 strings there). */
 
 const at = z.string().describe("ISO 8601 time");
+
+/** One entry of a tenant's audit log; a staff actor's e-mail beside their id. */
+export const TenantAuditEntry = z.object({
+  id: z.number(),
+  at,
+  actorType: TenantAuditActorType,
+  actorId: z.string(),
+  actorEmail: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+});
+export const TenantAuditPage = z.object({
+  items: z.array(TenantAuditEntry),
+  nextCursor: z.number().nullable(),
+});
+export type TenantAuditPage = z.infer<typeof TenantAuditPage>;
 
 export const StaffMember = z.object({
   id: z.uuid(),

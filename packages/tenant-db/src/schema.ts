@@ -6,6 +6,7 @@ import {
   type NasVendor,
   StaffPermission,
   SubscriberStatus,
+  TenantAuditActorType,
 } from "@dotmac/contracts";
 import { sql } from "drizzle-orm";
 import {
@@ -297,7 +298,7 @@ export const auditLogs = pgTable(
   {
     id: bigserial({ mode: "number" }).primaryKey(),
     at: createdAt(),
-    actorType: text().notNull(),
+    actorType: text().$type<TenantAuditActorType>().notNull(),
     actorId: text().notNull(),
     action: text().notNull(),
     targetType: text().notNull(),
@@ -308,6 +309,6 @@ export const auditLogs = pgTable(
   (t) => [
     index("audit_logs_at").on(t.at),
     index("audit_logs_target").on(t.targetType, t.targetId, t.at),
-    check("audit_logs_actor_type", oneOf("actor_type", ["staff", "system", "radius"])),
+    check("audit_logs_actor_type", oneOf("actor_type", TenantAuditActorType.options)),
   ],
 );

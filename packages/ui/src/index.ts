@@ -1,6 +1,7 @@
 export { type ApiResult, answer, type FieldErrors, type SuccessBody } from "./api-client.ts";
 export { ApiForm, type ApiFormProps } from "./api-form.tsx";
 export { BarChart, type BarDatum } from "./bar-chart.tsx";
+export { BeforeAfter } from "./before-after.tsx";
 export { type Column, DataTable, type SortDirection, sortRows } from "./data-table.tsx";
 export { Field } from "./field.tsx";
 export { choice, choices, optionalText, text } from "./form-data.ts";

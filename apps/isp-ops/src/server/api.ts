@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { staffCookie, staffForToken } from "./auth.ts";
 import type { IspOpsDeps } from "./deps.ts";
+import { auditRouter } from "./routes/audit.ts";
 import { authRouter } from "./routes/auth.ts";
 import { STRIPE_WEBHOOK_PATH } from "./routes/billing.routes.ts";
 import { billingRouter } from "./routes/billing.ts";
@@ -29,7 +30,8 @@ function apiRoutes(cookie: SessionCookie, signIns: SignInLimiter) {
     .route("/", networkRouter())
     .route("/", devicesRouter())
     .route("/", staffRouter())
-    .route("/", billingRouter());
+    .route("/", billingRouter())
+    .route("/", auditRouter());
 }
 export type IspOpsRoutes = ReturnType<typeof apiRoutes>;
 

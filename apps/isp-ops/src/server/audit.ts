@@ -1,3 +1,4 @@
+import type { TenantAuditActorType } from "@dotmac/contracts";
 import { type AuditActor, auditor } from "@dotmac/http/audit";
 import { auditLogs, type TenantDb } from "@dotmac/tenant-db";
 
@@ -5,7 +6,7 @@ import { auditLogs, type TenantDb } from "@dotmac/tenant-db";
 export type Actor = string | { readonly system: string };
 
 /** How an isp-ops actor is stored in the audit log. */
-export const auditActor = (actor: Actor): AuditActor =>
+export const auditActor = (actor: Actor): AuditActor<TenantAuditActorType> =>
   typeof actor !== "string"
     ? { actorType: "system", actorId: actor.system }
     : actor === "system"
@@ -13,7 +14,7 @@ export const auditActor = (actor: Actor): AuditActor =>
       : { actorType: "staff", actorId: actor };
 
 /** Appends one entry to the tenant's audit log in the caller's transaction (or alone, given the db). */
-export const audit = auditor<Pick<TenantDb, "insert">, Actor>({
+export const audit = auditor<Pick<TenantDb, "insert">, Actor, Record<never, never>, TenantAuditActorType>({
   insert: (tx, row) => tx.insert(auditLogs).values(row),
   who: auditActor,
 });

@@ -42,9 +42,14 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             </li>
           ) : null}
           {can("settings:write") ? (
-            <li>
-              <Link href="/dashboard/settings">Settings</Link>
-            </li>
+            <>
+              <li>
+                <Link href="/dashboard/settings">Settings</Link>
+              </li>
+              <li>
+                <Link href="/dashboard/audit">Audit log</Link>
+              </li>
+            </>
           ) : null}
         </ul>
         <p className="who">

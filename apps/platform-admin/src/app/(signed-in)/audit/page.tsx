@@ -1,4 +1,4 @@
-import { answer, formatTime } from "@dotmac/ui";
+import { answer, BeforeAfter, formatTime } from "@dotmac/ui";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { can, itemsOf, me, platform } from "../../../server/upstream.ts";
@@ -78,10 +78,7 @@ export default async function Audit({
                 {e.targetType} {e.targetId ?? ""}
               </td>
               <td>
-                <details>
-                  <summary>before / after</summary>
-                  <pre>{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
-                </details>
+                <BeforeAfter before={e.before} after={e.after} />
               </td>
             </tr>
           ))}
