@@ -8,6 +8,7 @@ import {
 import { ProblemError } from "@dotmac/http/problem";
 import * as routes from "@dotmac/platform-api/routes/tenants";
 import { licences, operations, tenants } from "@dotmac/platform-db";
+import { escapeLike } from "@dotmac/postgres/like";
 import type { RouteHandler, z } from "@hono/zod-openapi";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Context, TypedResponse } from "hono";
@@ -19,7 +20,7 @@ import { createRouter } from "../lib/router.ts";
 import { claimHosts } from "../services/hosts.ts";
 import { accept, type Idempotency, idempotency, isUnique, queueOnce } from "../services/idempotency.ts";
 import { changeTenant, insertOperation } from "../services/operations.ts";
-import { escapeLike, findTenant, finishedPreview, lastOperations } from "../services/tenants.ts";
+import { findTenant, finishedPreview, lastOperations } from "../services/tenants.ts";
 import { presentOperation, presentTenant } from "./presenters.ts";
 
 export function tenantsRouter(deps: Deps) {

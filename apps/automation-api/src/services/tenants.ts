@@ -63,6 +63,3 @@ async function waitForOperation(deps: Deps, id: string, timeoutMs: number) {
     follower.close();
   }
 }
-
-/** A LIKE pattern's wildcards, escaped, for a search term typed by a user. */
-export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);

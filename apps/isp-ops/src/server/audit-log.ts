@@ -1,8 +1,7 @@
 import type { TenantAuditQuery } from "@dotmac/contracts";
+import { escapeLike } from "@dotmac/postgres/like";
 import { auditLogs, staffUsers, type TenantDb } from "@dotmac/tenant-db";
 import { and, desc, eq, gte, like, lt, or, sql } from "drizzle-orm";
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * A page of the tenant's audit log, newest first: by actor (a staff member's e-mail, or any

@@ -1,4 +1,4 @@
-import { TenantAuditQuery } from "@dotmac/contracts";
+import { fieldErrors, TenantAuditQuery } from "@dotmac/contracts";
 import { BeforeAfter, DataTable, formatTime } from "@dotmac/ui";
 import Link from "next/link";
 import { auditPage } from "../../../server/audit-log.ts";
@@ -39,7 +39,9 @@ export default async function Audit({ searchParams }: { searchParams: Promise<Fi
       </search>
       {query.success ? null : (
         <p className="error" role="alert">
-          {query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
+          {fieldErrors(query.error)
+            .map((e) => `${e.path}: ${e.message}`)
+            .join("; ")}
         </p>
       )}
       <DataTable
