@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { addMonthsOnDay, today } from "../src/server/billing/money.ts";
-import { SUBSCRIBERS, seedDataSet } from "./data-set.ts";
+import { SUBSCRIBERS, seedDataSet, untimed } from "./data-set.ts";
 import { load, machine, routeTable, serveAsAdmin } from "./http-load.ts";
 
 const bin = fileURLToPath(new URL("../bin/dotmac-isp-ops.js", import.meta.url));
@@ -65,7 +65,7 @@ try {
   const first = await billingRun();
   const again = await billingRun();
   // What autovacuum does after a bulk insert this size, before staff open the pages.
-  await pg`vacuum analyze invoices, invoice_lines, ledger_entries`;
+  await untimed(pg, (c) => c`vacuum analyze invoices, invoice_lines, ledger_entries`);
   const [counts] = await pg<{ invoices: number; usage: number }[]>`
     select (select count(*)::int from invoices) as invoices,
            (select count(distinct invoice_id)::int from invoice_lines where kind = 'usage') as usage`;

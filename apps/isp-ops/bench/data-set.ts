@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { SecretBox } from "@dotmac/crypto/secret-box";
+import type { TenantDb } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 
 export const SUBSCRIBERS = 500_000;
@@ -20,6 +21,8 @@ export async function seedDataSet() {
   // Our own rows name their NAS and subscriber, so the radacct trigger has nothing to add; the
   // search indexes are built once after the rows are in.
   await pg.begin(async (tx) => {
+    // Past the pool's 30 s statement timeout, which is for requests, not for a bulk load.
+    await tx`set local statement_timeout = 0`;
     await tx`set local session_replication_role = replica`;
     await tx`drop index subscribers_name_trgm`;
     await tx`insert into service_plans (name, download_kbps, upload_kbps, price_minor, currency)
@@ -58,6 +61,21 @@ export async function seedDataSet() {
   await pg`select setval('subscriber_account_number', ${100000 + SUBSCRIBERS})`;
   // What autovacuum would have done by the time a tenant has this much data (visibility map for
   // index-only scans, statistics for the planner).
-  await pg`vacuum analyze`;
+  await untimed(pg, (c) => c`vacuum analyze`);
   return { t, pg, key, seedSeconds: (performance.now() - seeding) / 1000 };
+}
+
+type Sql = TenantDb["$client"];
+type Reserved = Awaited<ReturnType<Sql["reserve"]>>;
+
+/** A statement that may run past the pool's statement timeout (vacuum cannot run in a transaction). */
+export async function untimed<T>(pg: Sql, statement: (c: Reserved) => Promise<T>): Promise<T> {
+  const c = await pg.reserve();
+  try {
+    await c`set statement_timeout = 0`;
+    return await statement(c);
+  } finally {
+    await c`reset statement_timeout`;
+    c.release();
+  }
 }

@@ -279,6 +279,23 @@ describe("isp-ops API", () => {
       ["POST", "/billing/dunning-runs", "billing:write", { asOf: "2000-01-01" }],
       ["POST", `/invoices/${crypto.randomUUID()}/checkout`, "billing:write"],
       ["GET", `/invoices/${crypto.randomUUID()}/pdf`, "billing:read"],
+      ["GET", "/tickets", "support:read"],
+      [
+        "POST",
+        "/tickets",
+        "support:write",
+        { subscriberId: someId, subject: "Perm", category: "other", body: "No light on the ONT" },
+      ],
+      ["GET", `/tickets/${crypto.randomUUID()}`, "support:read"],
+      ["PATCH", `/tickets/${crypto.randomUUID()}`, "support:write", { priority: "high" }],
+      ["POST", `/tickets/${crypto.randomUUID()}/messages`, "support:write", { body: "On our way" }],
+      ["GET", "/helpdesk/sla", "support:read"],
+      [
+        "PUT",
+        "/helpdesk/sla/low",
+        "settings:write",
+        { firstResponseMinutes: 1440, resolutionMinutes: 10080 },
+      ],
     ];
     for (const [method, path, permission, payload] of routes) {
       const csv =
@@ -313,7 +330,10 @@ describe("isp-ops API", () => {
     );
     const covered = new Set(
       [...routes, ["GET", "/plans"]].map(
-        ([method, path]) => `${method} ${String(path).replace(/[0-9a-f-]{36}|\d{6}/g, "{id}")}`,
+        ([method, path]) =>
+          `${method} ${String(path)
+            .replace(/[0-9a-f-]{36}|\d{6}/g, "{id}")
+            .replace(/\/sla\/[a-z]+$/, "/sla/{priority}")}`,
       ),
     );
     const own = ["POST /auth/login", "POST /auth/logout", "GET /auth/me", "POST /payments/stripe/webhook"];

@@ -508,4 +508,74 @@ describe("isp-ops in a browser", () => {
     expect(restored).not.toMatch(/walled-garden/);
     expect((await mailTo()).at(-1)?.subject).toBe(`Receipt for your payment of ${eur(open)}`);
   });
+
+  it("works a ticket: opened for a subscriber, answered by e-mail, noted internally; an overdue one shows as breached", async () => {
+    await page.context().clearCookies();
+    await page.goto(`${url}/login`);
+    await page.getByLabel("E-mail").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/dashboard$/);
+    const [grace] = await t.db.select().from(subscribers).where(eq(subscribers.name, "Grace Hopper"));
+    await page.goto(`${url}/dashboard/subscribers/${grace?.id}`);
+    await page.getByRole("link", { name: "Open a ticket" }).click();
+    await page.getByLabel("Subject").fill("Drops every evening");
+    await page.getByLabel("Category").selectOption("connectivity");
+    await page.getByLabel("Priority").selectOption("high");
+    await page.getByLabel("What the subscriber reported").fill("The line drops around 8 pm, every day.");
+    await page.getByRole("button", { name: "Open ticket" }).click();
+    await page.waitForURL(/\/dashboard\/helpdesk\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { name: /#\d+ Drops every evening/ }).waitFor();
+    await page.getByText("answer by").waitFor();
+    const mailsTo = async () => (await mailpit.messages()).filter((m) => m.to.includes("grace@home.test"));
+    const opened = (await mailsTo()).filter((m) => m.subject.endsWith("Drops every evening"));
+    expect(opened).toHaveLength(1);
+    await shot("ticket-opened");
+
+    // A public reply that waits on her, then a note only staff see.
+    await page.getByLabel("Message").fill("We reset your line profile. Please tell us tomorrow how it went.");
+    await page.getByLabel("Then").selectOption("pending");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("status").filter({ hasText: "Added; the ticket is pending." }).waitFor();
+    await page.getByLabel("Message").fill("Port 7 on olt-2 logs LOS at 20:00: check the splitter.");
+    await page.getByLabel("Internal note").check();
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByText("· internal note").waitFor();
+    await page.locator(".ui-badge", { hasText: "pending" }).first().waitFor();
+    const thread = await mailsTo();
+    expect(thread.filter((m) => m.subject.endsWith("Drops every evening"))).toHaveLength(2);
+    expect(JSON.stringify(thread)).not.toContain("splitter");
+    // Taken on: the change form starts from the ticket as it is now (pending), and sends only the assignee.
+    const change = page.locator("form").filter({ has: page.getByRole("heading", { name: "Change" }) });
+    expect(await change.getByLabel("Status").inputValue()).toBe("pending");
+    await change.getByLabel("Assignee").selectOption({ label: "Administrator" });
+    await change.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("definition").filter({ hasText: "Administrator" }).waitFor();
+    await page.locator(".ui-badge", { hasText: "pending" }).first().waitFor();
+    await shot("ticket-answered");
+
+    // A ticket nobody answered in time is in the breached queue.
+    const late = await page.evaluate(async (subscriberId) => {
+      const res = await fetch("/api/v1/tickets", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          subscriberId,
+          subject: "Invoice question",
+          category: "billing",
+          body: "Why two lines?",
+        }),
+      });
+      return (await res.json()) as { id: string; number: number };
+    }, grace?.id ?? "");
+    await t.db
+      .$client`update support_tickets set first_response_due_at = now() - interval '5 minutes' where id = ${late.id}`;
+    await page.getByRole("link", { name: "Helpdesk", exact: true }).click();
+    await page.getByRole("link", { name: "Breached (1)" }).click();
+    await page.waitForURL(/queue=breached/);
+    await page.getByRole("link", { name: "Invoice question" }).waitFor();
+    await page.getByText("breached: first response").waitFor();
+    expect(await page.getByRole("link", { name: "Drops every evening" }).count()).toBe(0);
+    await shot("helpdesk-breached");
+  });
 });

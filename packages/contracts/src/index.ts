@@ -42,6 +42,29 @@ export {
 } from "./billing-responses.ts";
 export { errorMessage, type FieldError, fieldErrors, parseOrThrow, ValidationError } from "./errors.ts";
 export {
+  SlaPolicyUpdate,
+  TicketAuthorType,
+  TicketCategory,
+  TicketCreate,
+  TicketMessageCreate,
+  TicketPriority,
+  TicketQuery,
+  TicketQueue,
+  TicketStatus,
+  TicketUpdate,
+} from "./helpdesk.ts";
+export {
+  SlaPolicies,
+  SlaPolicy,
+  TicketCreated,
+  TicketDetail,
+  TicketListItem,
+  TicketMessageAdded,
+  TicketPage,
+  TicketUpdated,
+} from "./helpdesk-responses.ts";
+export { activeTicketStatuses, ticketTransitions } from "./helpdesk-values.ts";
+export {
   CredentialReset,
   DeviceCreate,
   MacAddress,

@@ -12,6 +12,7 @@ import { STRIPE_WEBHOOK_PATH } from "./routes/billing.routes.ts";
 import { billingRouter } from "./routes/billing.ts";
 import type { IspOpsEnv } from "./routes/context.ts";
 import { devicesRouter } from "./routes/devices.ts";
+import { helpdeskRouter } from "./routes/helpdesk.ts";
 import { networkRouter } from "./routes/network.ts";
 import { plansRouter } from "./routes/plans.ts";
 import { staffRouter } from "./routes/staff.ts";
@@ -31,7 +32,8 @@ function apiRoutes(cookie: SessionCookie, signIns: SignInLimiter) {
     .route("/", devicesRouter())
     .route("/", staffRouter())
     .route("/", billingRouter())
-    .route("/", auditRouter());
+    .route("/", auditRouter())
+    .route("/", helpdeskRouter());
 }
 export type IspOpsRoutes = ReturnType<typeof apiRoutes>;
 
@@ -74,7 +76,7 @@ export function createIspOpsApi(
       title: "DotMac isp-ops API",
       version: "1.0.0",
       description:
-        "An ISP's own operations: subscribers, plans, RADIUS clients and sessions, devices, staff.",
+        "An ISP's own operations: subscribers, plans, RADIUS clients and sessions, devices, staff, billing, the helpdesk.",
     },
     security: [{ session: [] }],
   });

@@ -14,8 +14,8 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 /** An inet column as a bare address (no prefix length). */
 const hostOf = (column: AnyPgColumn) => sql<string | null>`host(${column})`;
 
-/** Everything a subscriber page shows: plan, login name, sessions, usage, devices, history. */
-export async function subscriberDetail(db: TenantDb, id: string) {
+/** A subscriber with their plan and login name. */
+export async function subscriberSummary(db: TenantDb, id: string) {
   const [subscriber] = await db
     .select({
       id: subscribers.id,
@@ -38,28 +38,39 @@ export async function subscriberDetail(db: TenantDb, id: string) {
     .leftJoin(servicePlans, eq(servicePlans.id, subscribers.planId))
     .leftJoin(radiusCredentials, eq(radiusCredentials.subscriberId, subscribers.id))
     .where(eq(subscribers.id, id));
+  return subscriber;
+}
+
+/** A subscriber's last sessions, newest first. */
+export function recentSessions(db: TenantDb, id: string, limit: number) {
+  return db
+    .select({
+      // The API names a session by its id as text (a bigint would lose digits in JSON).
+      id: sql<string>`${accountingSessions.id}::text`,
+      sessionId: accountingSessions.acctSessionId,
+      nas: nasClients.name,
+      framedIp: hostOf(accountingSessions.framedIp),
+      startedAt: accountingSessions.startedAt,
+      stoppedAt: accountingSessions.stoppedAt,
+      seconds: accountingSessions.sessionSeconds,
+      inputOctets: accountingSessions.inputOctets,
+      outputOctets: accountingSessions.outputOctets,
+      terminateCause: accountingSessions.terminateCause,
+    })
+    .from(accountingSessions)
+    .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
+    .where(eq(accountingSessions.subscriberId, id))
+    .orderBy(desc(accountingSessions.startedAt))
+    .limit(limit);
+}
+
+/** Everything a subscriber page shows: plan, login name, sessions, usage, devices, history. */
+export async function subscriberDetail(db: TenantDb, id: string) {
+  const subscriber = await subscriberSummary(db, id);
   if (!subscriber) return undefined;
   const day: SQL<string> = sql`to_char(date_trunc('day', ${accountingSessions.startedAt}), 'YYYY-MM-DD')`;
   const [sessions, usage, deviceRows, history] = await Promise.all([
-    db
-      .select({
-        // The API names a session by its id as text (a bigint would lose digits in JSON).
-        id: sql<string>`${accountingSessions.id}::text`,
-        sessionId: accountingSessions.acctSessionId,
-        nas: nasClients.name,
-        framedIp: hostOf(accountingSessions.framedIp),
-        startedAt: accountingSessions.startedAt,
-        stoppedAt: accountingSessions.stoppedAt,
-        seconds: accountingSessions.sessionSeconds,
-        inputOctets: accountingSessions.inputOctets,
-        outputOctets: accountingSessions.outputOctets,
-        terminateCause: accountingSessions.terminateCause,
-      })
-      .from(accountingSessions)
-      .innerJoin(nasClients, eq(nasClients.id, accountingSessions.nasId))
-      .where(eq(accountingSessions.subscriberId, id))
-      .orderBy(desc(accountingSessions.startedAt))
-      .limit(20),
+    recentSessions(db, id, 20),
     db
       .select({
         day,

@@ -41,6 +41,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <Link href="/dashboard/devices">Devices</Link>
             </li>
           ) : null}
+          {can("support:read") ? (
+            <li>
+              <Link href="/dashboard/helpdesk">Helpdesk</Link>
+            </li>
+          ) : null}
           {can("settings:write") ? (
             <>
               <li>

@@ -7,6 +7,7 @@ import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Staff } from "../auth.ts";
 import type { IspOpsDeps } from "../deps.ts";
+import { isUuid } from "../ids.ts";
 
 /** What every isp-ops handler may read: the request id, the tenant's dependencies, who is calling. */
 export interface IspOpsEnv extends RequestIdEnv {
@@ -39,10 +40,8 @@ export function staffOf(c: { get(key: "staff"): Staff | undefined }): Staff {
 /** A resource's id in a path. */
 export const IdParam = z.object({ id: z.string().openapi({ format: "uuid" }) });
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** An id that is no UUID names nothing: a 404, as an unknown one is, not a 400. */
 export function knownId(id: string, what: string): string {
-  if (!uuid.test(id)) throw new ProblemError(404, { detail: `no such ${what}` });
+  if (!isUuid(id)) throw new ProblemError(404, { detail: `no such ${what}` });
   return id;
 }

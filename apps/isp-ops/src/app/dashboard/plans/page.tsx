@@ -1,10 +1,9 @@
 import { DataTable } from "@dotmac/ui";
 import { PlanForm } from "../../../components/plan-form.tsx";
+import { speed } from "../../../components/units.ts";
 import { listPlans } from "../../../server/plans.ts";
 import { deps } from "../../../server/runtime.ts";
 import { currentStaff } from "../../../server/session.ts";
-
-const speed = (kbps: number) => (kbps % 1000 === 0 ? `${kbps / 1000} Mbit/s` : `${kbps} kbit/s`);
 
 export default async function Plans({
   searchParams,

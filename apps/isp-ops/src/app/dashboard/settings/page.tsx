@@ -1,5 +1,7 @@
 import { StaffPermission } from "@dotmac/contracts";
 import { StaffForm } from "../../../components/staff-form.tsx";
+import { SlaPolicyForm } from "../../../components/ticket-forms.tsx";
+import { listSlaPolicies } from "../../../server/helpdesk/sla.ts";
 import { branding, deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
 import { listStaff } from "../../../server/staff.ts";
@@ -7,7 +9,8 @@ import { listStaff } from "../../../server/staff.ts";
 export default async function Settings() {
   await staffWith("settings:write");
   const brand = await branding();
-  const staff = await listStaff((await deps()).db);
+  const { db } = await deps();
+  const [staff, policies] = await Promise.all([listStaff(db), listSlaPolicies(db)]);
   return (
     <>
       <h2>Settings</h2>
@@ -58,6 +61,17 @@ export default async function Settings() {
         </table>
       </section>
       <StaffForm permissions={StaffPermission.options} />
+      <section className="card" aria-labelledby="sla">
+        <h3 id="sla">Helpdesk SLA</h3>
+        <p>
+          How soon a ticket gets its first public answer and its resolution, by priority (round the clock; the
+          resolution clock stops while a ticket is pending). A change applies to tickets opened or
+          re-prioritised from then on.
+        </p>
+        {policies.map((p) => (
+          <SlaPolicyForm key={p.priority} {...p} />
+        ))}
+      </section>
     </>
   );
 }

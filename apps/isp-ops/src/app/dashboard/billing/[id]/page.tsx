@@ -9,15 +9,14 @@ import {
 } from "../../../../components/billing-forms.tsx";
 import { formatMoney } from "../../../../server/billing/money.ts";
 import { invoiceDetail } from "../../../../server/billing/views.ts";
+import { isUuid } from "../../../../server/ids.ts";
 import { deps } from "../../../../server/runtime.ts";
 import { staffWith } from "../../../../server/session.ts";
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await staffWith("billing:read");
   const { id } = await params;
-  if (!uuid.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const { db, gateway } = await deps();
   const invoice = await invoiceDetail(db, id);
   if (!invoice) notFound();

@@ -6,31 +6,34 @@ import { DunningPauseForm, RefundForm } from "../../../../components/billing-for
 import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
 import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
+import { planText } from "../../../../components/units.ts";
 import { dunningState } from "../../../../server/billing/dunning-state.ts";
 import { settingsOf } from "../../../../server/billing/ledger.ts";
 import { formatMoney } from "../../../../server/billing/money.ts";
 import { subscriberBilling } from "../../../../server/billing/views.ts";
+import { ticketPage } from "../../../../server/helpdesk/queues.ts";
+import { isUuid } from "../../../../server/ids.ts";
 import { planOptions } from "../../../../server/plans.ts";
 import { deps } from "../../../../server/runtime.ts";
 import { staffWith } from "../../../../server/session.ts";
 import { subscriberDetail } from "../../../../server/subscriber-detail.ts";
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const bytes = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
-const speed = (kbps: number) => (kbps % 1000 === 0 ? `${kbps / 1000} Mbit/s` : `${kbps} kbit/s`);
 
 export default async function SubscriberPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await staffWith("customers:read");
   const { id } = await params;
-  if (!uuid.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   const { db } = await deps();
   const canBill = staff.permissions.includes("billing:read");
-  const [s, plans, billing, settings, dunning] = await Promise.all([
+  const canSupport = staff.permissions.includes("support:read");
+  const [s, plans, billing, settings, dunning, tickets] = await Promise.all([
     subscriberDetail(db, id),
     planOptions(db),
     canBill ? subscriberBilling(db, id) : undefined,
     canBill ? settingsOf(db) : undefined,
     canBill ? dunningState(db, id) : undefined,
+    canSupport ? ticketPage(db, staff, { queue: "all", subscriberId: id, limit: 10 }) : undefined,
   ]);
   if (!s) notFound();
   const canWrite = staff.permissions.includes("customers:write");
@@ -54,11 +57,7 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
           <dt>Phone</dt>
           <dd>{s.phone ?? "—"}</dd>
           <dt>Plan</dt>
-          <dd>
-            {s.planName && s.downloadKbps !== null && s.uploadKbps !== null
-              ? `${s.planName} (${speed(s.downloadKbps)} / ${speed(s.uploadKbps)})`
-              : "no plan"}
-          </dd>
+          <dd>{planText(s)}</dd>
           <dt>Static IP</dt>
           <dd>{s.staticIp ?? "—"}</dd>
           <dt>RADIUS username</dt>
@@ -206,6 +205,32 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
           ) : null}
           {staff.permissions.includes("billing:write") ? (
             <DunningPauseForm subscriberId={id} pausedUntil={dunning.pausedUntil} />
+          ) : null}
+        </section>
+      ) : null}
+      {tickets ? (
+        <section className="card" aria-labelledby="tickets">
+          <h3 id="tickets">Tickets</h3>
+          {tickets.items.length === 0 ? (
+            <p>No tickets.</p>
+          ) : (
+            <ul>
+              {tickets.items.map((t) => (
+                <li key={t.id}>
+                  <Link href={`/dashboard/helpdesk/${t.id}`}>
+                    #{t.number} {t.subject}
+                  </Link>{" "}
+                  <StatusBadge status={t.status} /> {formatTime(t.createdAt, "day")}
+                </li>
+              ))}
+            </ul>
+          )}
+          {staff.permissions.includes("support:write") ? (
+            <p>
+              <Link className="button" href={`/dashboard/helpdesk/new?subscriberId=${id}`}>
+                Open a ticket
+              </Link>
+            </p>
           ) : null}
         </section>
       ) : null}

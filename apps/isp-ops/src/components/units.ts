@@ -1,0 +1,13 @@
+/** A plan's speed as staff read it: Mbit/s when whole, else kbit/s. */
+export const speed = (kbps: number) => (kbps % 1000 === 0 ? `${kbps / 1000} Mbit/s` : `${kbps} kbit/s`);
+
+/** A subscriber's plan with its speeds, or "no plan". */
+export function planText(s: {
+  planName: string | null;
+  downloadKbps: number | null;
+  uploadKbps: number | null;
+}) {
+  return s.planName && s.downloadKbps !== null && s.uploadKbps !== null
+    ? `${s.planName} (${speed(s.downloadKbps)} / ${speed(s.uploadKbps)})`
+    : "no plan";
+}
