@@ -2,7 +2,12 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: ["./src/schema.ts", "./src/billing-schema.ts", "./src/helpdesk-schema.ts"],
+  schema: [
+    "./src/schema.ts",
+    "./src/billing-schema.ts",
+    "./src/helpdesk-schema.ts",
+    "./src/portal-schema.ts",
+  ],
   out: "./migrations",
   casing: "snake_case",
 });

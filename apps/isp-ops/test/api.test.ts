@@ -290,6 +290,8 @@ describe("isp-ops API", () => {
       ["PATCH", `/tickets/${crypto.randomUUID()}`, "support:write", { priority: "high" }],
       ["POST", `/tickets/${crypto.randomUUID()}/messages`, "support:write", { body: "On our way" }],
       ["GET", "/helpdesk/sla", "support:read"],
+      // Past the permission: someone without an e-mail address (409), or no such subscriber.
+      ["POST", `/subscribers/${someId}/portal-invite`, "customers:write"],
       [
         "PUT",
         "/helpdesk/sla/low",
@@ -336,7 +338,25 @@ describe("isp-ops API", () => {
             .replace(/\/sla\/[a-z]+$/, "/sla/{priority}")}`,
       ),
     );
-    const own = ["POST /auth/login", "POST /auth/logout", "GET /auth/me", "POST /payments/stripe/webhook"];
+    // The customer portal's routes take a subscriber's session, never a staff one (portal.test.ts).
+    const portal = [
+      "POST /portal/auth/login",
+      "POST /portal/auth/logout",
+      "POST /portal/auth/password-link",
+      "POST /portal/auth/password",
+      "GET /portal/service",
+      "GET /portal/tickets",
+      "POST /portal/tickets",
+      "GET /portal/tickets/{id}",
+      "POST /portal/tickets/{id}/messages",
+    ];
+    const own = [
+      "POST /auth/login",
+      "POST /auth/logout",
+      "GET /auth/me",
+      "POST /payments/stripe/webhook",
+      ...portal,
+    ];
     expect(documented.filter((r) => !own.includes(r)).sort()).toEqual([...covered].sort());
     // Plans are read for billing or for customers: either permission, and nothing else, opens them.
     const neither = await staffWith(

@@ -133,6 +133,16 @@ export {
   PlatformSpec,
   type PlatformSpecInput,
 } from "./platform-spec.ts";
+export {
+  CustomerLinkPurpose,
+  CustomerLinkRequest,
+  CustomerLogin,
+  CustomerPassword,
+  CustomerSetPassword,
+  PortalMessageCreate,
+  PortalTicketCreate,
+} from "./portal.ts";
+export { PortalLinkSent, PortalService, PortalTicket, PortalTicketDetail } from "./portal-responses.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
 export {
   MIKROTIK,

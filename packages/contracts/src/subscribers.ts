@@ -16,8 +16,8 @@ export type StaffPermission = z.infer<typeof StaffPermission>;
 /** A subscriber's life: signed up, connected, cut off for a while, gone for good. */
 export const SubscriberStatus = z.enum(["pending", "active", "suspended", "terminated"]);
 
-/** Who acts in a tenant's audit log: a staff member, the app itself, or its RADIUS server. */
-export const TenantAuditActorType = z.enum(["staff", "system", "radius"]);
+/** Who acts in a tenant's audit log: a staff member, the app itself, its RADIUS server, or a subscriber in the portal. */
+export const TenantAuditActorType = z.enum(["staff", "system", "radius", "subscriber"]);
 export type TenantAuditActorType = z.infer<typeof TenantAuditActorType>;
 export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
 /** A new bearer secret: a readable prefix, then 256 random bits. */
-export function newSecret(prefix: "dmp" | "dms" | "dmo" | "dmt"): string {
+export function newSecret(prefix: "dmp" | "dms" | "dmo" | "dmt" | "dmc" | "dml"): string {
   return `${prefix}_${randomBytes(32).toString("base64url")}`;
 }
 

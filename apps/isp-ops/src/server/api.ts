@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { staffCookie, staffForToken } from "./auth.ts";
 import type { IspOpsDeps } from "./deps.ts";
+import { customerCookie, customerForToken } from "./portal/customers.ts";
 import { auditRouter } from "./routes/audit.ts";
 import { authRouter } from "./routes/auth.ts";
 import { STRIPE_WEBHOOK_PATH } from "./routes/billing.routes.ts";
@@ -15,6 +16,7 @@ import { devicesRouter } from "./routes/devices.ts";
 import { helpdeskRouter } from "./routes/helpdesk.ts";
 import { networkRouter } from "./routes/network.ts";
 import { plansRouter } from "./routes/plans.ts";
+import { portalRouter } from "./routes/portal.ts";
 import { staffRouter } from "./routes/staff.ts";
 import { IMPORT_MAX_BYTES } from "./routes/subscribers.routes.ts";
 import { subscribersRouter } from "./routes/subscribers.ts";
@@ -23,9 +25,9 @@ export const ISP_OPS_API_BASE = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The API's routes, chained so their types make a typed client. */
-function apiRoutes(cookie: SessionCookie, signIns: SignInLimiter) {
+function apiRoutes(cookies: { staff: SessionCookie; customer: SessionCookie }, signIns: SignInLimiter) {
   return new OpenAPIHono<IspOpsEnv>()
-    .route("/", authRouter(cookie, signIns))
+    .route("/", authRouter(cookies.staff, signIns))
     .route("/", subscribersRouter())
     .route("/", plansRouter())
     .route("/", networkRouter())
@@ -33,7 +35,11 @@ function apiRoutes(cookie: SessionCookie, signIns: SignInLimiter) {
     .route("/", staffRouter())
     .route("/", billingRouter())
     .route("/", auditRouter())
-    .route("/", helpdeskRouter());
+    .route("/", helpdeskRouter())
+    .route(
+      "/",
+      portalRouter(cookies.customer, new SignInLimiter(signInLimits), new SignInLimiter(signInLimits)),
+    );
 }
 export type IspOpsRoutes = ReturnType<typeof apiRoutes>;
 
@@ -45,6 +51,7 @@ export type IspOpsRoutes = ReturnType<typeof apiRoutes>;
 export function createIspOpsApi(
   deps: IspOpsDeps | (() => Promise<IspOpsDeps>),
   cookie: SessionCookie = staffCookie(),
+  portalCookie: SessionCookie = customerCookie(),
 ) {
   const resolve = typeof deps === "function" ? deps : async () => deps;
   const app = new OpenAPIHono<IspOpsEnv>();
@@ -60,10 +67,15 @@ export function createIspOpsApi(
   app.use(`${ISP_OPS_API_BASE}/*`, async (c, next) => {
     const resolved = await resolve();
     c.set("deps", resolved);
+    // Each app's session by its own cookie: a staff session never opens the portal, nor a subscriber's the staff routes.
     c.set("staff", await staffForToken(resolved.db, getCookie(c, cookie.name)));
+    c.set("customer", await customerForToken(resolved.db, getCookie(c, portalCookie.name)));
     await next();
   });
-  app.route(ISP_OPS_API_BASE, apiRoutes(cookie, new SignInLimiter(signInLimits)));
+  app.route(
+    ISP_OPS_API_BASE,
+    apiRoutes({ staff: cookie, customer: portalCookie }, new SignInLimiter(signInLimits)),
+  );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "session", {
     type: "apiKey",

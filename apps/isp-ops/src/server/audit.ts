@@ -2,13 +2,18 @@ import type { TenantAuditActorType } from "@dotmac/contracts";
 import { type AuditActor, auditor } from "@dotmac/http/audit";
 import { auditLogs, type TenantDb } from "@dotmac/tenant-db";
 
-/** Who acts in isp-ops: a staff member by id, "system", or a named part of it ({ system: "sign-in" }). */
-export type Actor = string | { readonly system: string };
+/**
+ * Who acts in isp-ops: a staff member by id, "system", a named part of it ({ system: "sign-in" }),
+ * or a subscriber in the portal ({ subscriber: id }).
+ */
+export type Actor = string | { readonly system: string } | { readonly subscriber: string };
 
 /** How an isp-ops actor is stored in the audit log. */
 export const auditActor = (actor: Actor): AuditActor<TenantAuditActorType> =>
   typeof actor !== "string"
-    ? { actorType: "system", actorId: actor.system }
+    ? "subscriber" in actor
+      ? { actorType: "subscriber", actorId: actor.subscriber }
+      : { actorType: "system", actorId: actor.system }
     : actor === "system"
       ? { actorType: "system", actorId: "system" }
       : { actorType: "staff", actorId: actor };

@@ -91,12 +91,22 @@ async function checkAssignee(tx: TenantTx, id: string | null | undefined) {
   throw new ProblemError(400, { detail: message, errors: [{ path: "assigneeId", message }] });
 }
 
-/** Staff open a ticket for a subscriber; its first message is what the subscriber reported, mailed to them. */
+/** Who opens a ticket: staff on a subscriber's behalf, or the subscriber in the portal. */
+export type TicketOpener = { readonly staff: Staff } | { readonly subscriber: string };
+
+/**
+ * Opens a ticket with its first message: what the subscriber wrote, or what staff noted for them
+ * (mailed to the subscriber).
+ */
 export async function createTicket(
   deps: Pick<IspOpsDeps, "db" | "mail" | "brand">,
-  staff: Staff,
+  by: TicketOpener,
   input: TicketCreate,
 ) {
+  const author =
+    "subscriber" in by
+      ? { authorType: "subscriber" as const, authorId: by.subscriber }
+      : { authorType: "staff" as const, authorId: by.staff.id };
   const { ticket, messageId } = await deps.db.transaction(async (tx) => {
     const [subscriber] = await tx
       .select({ id: subscribers.id })
@@ -117,8 +127,8 @@ export async function createTicket(
         category: input.category,
         priority: input.priority,
         assigneeId: input.assigneeId ?? null,
-        openedByType: "staff",
-        openedById: staff.id,
+        openedByType: author.authorType,
+        openedById: author.authorId,
         firstResponseDueAt: sql`now() + ${policyMinutes(input.priority, "first_response_minutes")}`,
         resolutionDueAt: sql`now() + ${policyMinutes(input.priority, "resolution_minutes")}`,
       })
@@ -126,11 +136,11 @@ export async function createTicket(
     if (!ticket) throw new Error("insert returned nothing");
     const [message] = await tx
       .insert(ticketMessages)
-      .values({ ticketId: ticket.id, authorType: "staff", authorId: staff.id, body: input.body })
+      .values({ ticketId: ticket.id, ...author, body: input.body })
       .returning({ id: ticketMessages.id });
     if (!message) throw new Error("insert returned nothing");
     const { body: _body, ...fields } = input;
-    await audit(tx, staff.id, {
+    await audit(tx, "subscriber" in by ? by : by.staff.id, {
       action: "ticket.create",
       targetType: "ticket",
       targetId: ticket.id,

@@ -11,7 +11,7 @@ import { createRouter, staffOf } from "./context.ts";
  * appends the peer it saw): the first X-Forwarded-For entry. A client can forge it only to dodge
  * the address limit; the account limit holds regardless.
  */
-const clientAddress = (headers: Headers) =>
+export const clientAddress = (headers: Headers) =>
   headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
 
 export function authRouter(cookie: SessionCookie, signIns: SignInLimiter) {

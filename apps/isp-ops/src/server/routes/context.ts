@@ -8,10 +8,16 @@ import type { MiddlewareHandler } from "hono";
 import type { Staff } from "../auth.ts";
 import type { IspOpsDeps } from "../deps.ts";
 import { isUuid } from "../ids.ts";
+import type { Customer } from "../portal/customers.ts";
 
 /** What every isp-ops handler may read: the request id, the tenant's dependencies, who is calling. */
 export interface IspOpsEnv extends RequestIdEnv {
-  Variables: { requestId: string; deps: IspOpsDeps; staff: Staff | undefined };
+  Variables: {
+    requestId: string;
+    deps: IspOpsDeps;
+    staff: Staff | undefined;
+    customer: Customer | undefined;
+  };
 }
 
 export const createRouter = () => apiRouter<IspOpsEnv>();
@@ -36,6 +42,19 @@ export function staffOf(c: { get(key: "staff"): Staff | undefined }): Staff {
   if (!staff) throw new ProblemError(401, { detail: signIn });
   return staff;
 }
+
+/** The subscriber signed in to the portal (their own session, never a staff one); a 401 otherwise. */
+export function customerOf(c: { get(key: "customer"): Customer | undefined }): Customer {
+  const customer = c.get("customer");
+  if (!customer) throw new ProblemError(401, { detail: "sign in to the portal first" });
+  return customer;
+}
+
+/** For the portal's routes: a subscriber's session. */
+export const customerSignedIn: MiddlewareHandler<IspOpsEnv> = async (c, next) => {
+  customerOf(c);
+  await next();
+};
 
 /** A resource's id in a path. */
 export const IdParam = z.object({ id: z.string().openapi({ format: "uuid" }) });

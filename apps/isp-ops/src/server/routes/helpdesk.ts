@@ -13,7 +13,7 @@ export function helpdeskRouter() {
       c.json(await ticketPage(c.var.deps.db, staffOf(c), c.req.valid("query")), 200),
     )
     .openapi(routes.create, async (c) =>
-      c.json(await createTicket(c.var.deps, staffOf(c), c.req.valid("json")), 201),
+      c.json(await createTicket(c.var.deps, { staff: staffOf(c) }, c.req.valid("json")), 201),
     )
     .openapi(routes.detail, async (c) => {
       const found = await ticketDetail(c.var.deps.db, knownId(c.req.valid("param").id, "ticket"));

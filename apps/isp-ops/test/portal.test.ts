@@ -1,0 +1,276 @@
+// Long file: the customer portal's API on one database and one Mailpit, started once; two subscribers, each trying the other's records.
+import { devkitEnv, type Mailpit, startMailpit } from "@dotmac/devkit";
+import { auditLogs, customerCredentials, customerLinks } from "@dotmac/tenant-db";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Json, startApi } from "./harness.ts";
+
+describe("the customer portal's accounts and tickets", () => {
+  let h: Awaited<ReturnType<typeof startApi>>;
+  let mailpit: Mailpit;
+  let ada: { id: string; account: number; cookie: Record<string, string> };
+  let alan: { id: string; account: number; cookie: Record<string, string> };
+  const PASSWORD = "ada's long portal password";
+  const portal = (
+    path: string,
+    cookie: Record<string, string> | undefined,
+    init: { method?: string; json?: unknown } = {},
+  ) => h.call(`/portal${path}`, { ...init, ...(cookie ? { cookie } : {}) });
+  const linkIn = async (to: string) => {
+    const mails = (await mailpit.messages()).filter((m) => m.to.includes(to));
+    const token = mails.at(-1)?.text.match(/token=(dml_[A-Za-z0-9_-]+)/)?.[1];
+    expect(token, `a link mailed to ${to}`).toBeDefined();
+    return token ?? "";
+  };
+  const signIn = async (identifier: string, password: string) => {
+    const res = await portal("/auth/login", undefined, { method: "POST", json: { identifier, password } });
+    return { ...res, cookie: { cookie: (res.setCookie ?? "").split(";")[0] ?? "" } };
+  };
+  const subscriber = async (name: string, email: string) => {
+    const created = await h.call("/subscribers", {
+      method: "POST",
+      cookie: h.admin,
+      json: {
+        name,
+        email,
+        serviceAddress: "1 Portal Way",
+        username: `${name.split(" ")[0]?.toLowerCase()}-${Date.now()}`,
+        password: "router-pass",
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return { id: created.body.id as string, account: created.body.accountNumber as number, cookie: {} };
+  };
+
+  beforeAll(async () => {
+    h = await startApi();
+    mailpit = await startMailpit(devkitEnv());
+    h.mailThrough(mailpit.smtpUrl);
+    ada = await subscriber("Ada Lovelace", "ada@portal.test");
+    alan = await subscriber("Alan Turing", "alan@portal.test");
+  });
+  afterAll(async () => {
+    await mailpit?.stop();
+    await h?.stop();
+  });
+
+  it("sets a password from the link staff mail, once, and signs in by account number or e-mail", async () => {
+    const invite = await h.call(`/subscribers/${ada.id}/portal-invite`, { method: "POST", cookie: h.admin });
+    expect(invite.status, JSON.stringify(invite.body)).toBe(200);
+    expect(invite.body).toEqual({ sentTo: "ada@portal.test" });
+    const token = await linkIn("ada@portal.test");
+    const [stored] = await h.db.select().from(customerLinks).where(eq(customerLinks.subscriberId, ada.id));
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect((await signIn(String(ada.account), PASSWORD)).status).toBe(401);
+    const short = await portal("/auth/password", undefined, {
+      method: "POST",
+      json: { token, password: "short" },
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.errors[0].path).toBe("password");
+    const set = await portal("/auth/password", undefined, {
+      method: "POST",
+      json: { token, password: PASSWORD },
+    });
+    expect(set.status).toBe(204);
+    const again = await portal("/auth/password", undefined, {
+      method: "POST",
+      json: { token, password: "another long password" },
+    });
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0]).toMatchObject({ path: "token" });
+    const [credential] = await h.db
+      .select()
+      .from(customerCredentials)
+      .where(eq(customerCredentials.subscriberId, ada.id));
+    expect(credential?.passwordHash).not.toContain(PASSWORD);
+    const byNumber = await signIn(String(ada.account), PASSWORD);
+    expect(byNumber.status).toBe(200);
+    expect(byNumber.setCookie).toMatch(/^__Host-dotmac_customer=dmc_.+HttpOnly.+SameSite=Strict/i);
+    const byMail = await signIn("ADA@portal.test", PASSWORD);
+    expect(byMail.status).toBe(200);
+    ada.cookie = byMail.cookie;
+    const service = await portal("/service", ada.cookie);
+    expect(service.body).toMatchObject({
+      accountNumber: ada.account,
+      name: "Ada Lovelace",
+      status: "pending",
+      online: null,
+    });
+    const actions = await h.db
+      .select({ action: auditLogs.action, actorType: auditLogs.actorType })
+      .from(auditLogs)
+      .where(eq(auditLogs.targetId, ada.id));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        { action: "customer.password_link", actorType: "staff" },
+        { action: "customer.password_set", actorType: "subscriber" },
+        { action: "customer.login", actorType: "subscriber" },
+      ]),
+    );
+  });
+
+  it("mails a reset link on request without saying whether the account exists; a new link replaces the old", async () => {
+    const before = (await mailpit.messages()).length;
+    const unknown = await portal("/auth/password-link", undefined, {
+      method: "POST",
+      json: { identifier: "999999999" },
+    });
+    expect(unknown.status).toBe(202);
+    expect((await mailpit.messages()).length).toBe(before);
+    for (let i = 0; i < 2; i++) {
+      const asked = await portal("/auth/password-link", undefined, {
+        method: "POST",
+        json: { identifier: String(alan.account) },
+      });
+      expect(asked.status).toBe(202);
+    }
+    const links = await h.db.select().from(customerLinks).where(eq(customerLinks.subscriberId, alan.id));
+    expect(links.filter((l) => l.usedAt === null)).toHaveLength(1);
+    // A reset link lasts an hour.
+    const live = links.find((l) => l.usedAt === null);
+    expect((live?.expiresAt.getTime() ?? 0) - Date.now()).toBeLessThanOrEqual(3600_000);
+    const token = await linkIn("alan@portal.test");
+    expect(
+      (
+        await portal("/auth/password", undefined, {
+          method: "POST",
+          json: { token, password: "alan's portal password" },
+        })
+      ).status,
+    ).toBe(204);
+    const signedIn = await signIn("alan@portal.test", "alan's portal password");
+    expect(signedIn.status).toBe(200);
+    alan.cookie = signedIn.cookie;
+    // An expired link does nothing.
+    await portal("/auth/password-link", undefined, {
+      method: "POST",
+      json: { identifier: "alan@portal.test" },
+    });
+    const expired = await linkIn("alan@portal.test");
+    await h.db
+      .update(customerLinks)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(customerLinks.subscriberId, alan.id));
+    expect(
+      (
+        await portal("/auth/password", undefined, {
+          method: "POST",
+          json: { token: expired, password: "a third long password" },
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it("opens a ticket, follows the public thread without internal notes, and reopens it by replying", async () => {
+    const opened = await portal("/tickets", ada.cookie, {
+      method: "POST",
+      json: {
+        subject: "No internet since noon",
+        category: "connectivity",
+        body: "All lights are green but nothing loads.",
+      },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const id = opened.body.id as string;
+    const staffView = (await h.call(`/tickets/${id}`, { cookie: h.admin })).body;
+    expect(staffView).toMatchObject({ subscriberName: "Ada Lovelace", priority: "normal", status: "open" });
+    expect(staffView.messages[0]).toMatchObject({
+      authorType: "subscriber",
+      authorName: "Ada Lovelace",
+      mailed: null,
+    });
+    await h.call(`/tickets/${id}/messages`, {
+      method: "POST",
+      cookie: h.admin,
+      json: { body: "OLT-3 card swap at 15:00.", internal: true },
+    });
+    await h.call(`/tickets/${id}/messages`, {
+      method: "POST",
+      cookie: h.admin,
+      json: { body: "A card in our exchange failed; please restart your router.", status: "pending" },
+    });
+    const mine = (await portal(`/tickets/${id}`, ada.cookie)).body;
+    expect(mine.status).toBe("pending");
+    expect(mine.messages.map((m: Json) => m.authorType)).toEqual(["subscriber", "staff"]);
+    expect(JSON.stringify(mine)).not.toContain("OLT-3");
+    expect(JSON.stringify((await portal("/tickets", ada.cookie)).body)).not.toContain("OLT-3");
+    const replied = await portal(`/tickets/${id}/messages`, ada.cookie, {
+      method: "POST",
+      json: { body: "Restarted: it works now, thanks." },
+    });
+    expect(replied.body).toEqual({ id: expect.any(String), status: "open" });
+    const [entry] = await h.db
+      .select()
+      .from(auditLogs)
+      .where(
+        sql`${auditLogs.targetId} = ${id} and ${auditLogs.actorType} = 'subscriber' and ${auditLogs.action} = 'ticket.reply'`,
+      );
+    expect(entry).toMatchObject({ actorId: ada.id, before: { status: "pending" } });
+  });
+
+  it("never shows a subscriber another's ticket: every route answers 404 for a swapped id, and changes nothing", async () => {
+    const theirs = await portal("/tickets", alan.cookie, {
+      method: "POST",
+      json: { subject: "Alan's own", category: "billing", body: "Why two charges?" },
+    });
+    const id = theirs.body.id as string;
+    expect((await portal(`/tickets/${id}`, ada.cookie)).status).toBe(404);
+    expect(
+      (await portal(`/tickets/${id}/messages`, ada.cookie, { method: "POST", json: { body: "Hijack" } }))
+        .status,
+    ).toBe(404);
+    expect((await portal("/tickets", ada.cookie)).body.items.map((t: Json) => t.id)).not.toContain(id);
+    const thread = (await portal(`/tickets/${id}`, alan.cookie)).body.messages;
+    expect(thread).toHaveLength(1);
+    expect((await portal("/service", alan.cookie)).body.accountNumber).toBe(alan.account);
+  });
+
+  it("keeps the two apps' sessions apart, and refuses bad input and guessing", async () => {
+    // A staff session is not a portal session, nor the other way round.
+    expect((await portal("/service", h.admin)).status).toBe(401);
+    expect((await h.call("/subscribers", { cookie: ada.cookie })).status).toBe(401);
+    expect((await portal("/service", undefined)).status).toBe(401);
+    const bad = await portal("/tickets", ada.cookie, {
+      method: "POST",
+      json: { subject: "", category: "weather", body: "x" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: Json) => e.path).sort()).toEqual(["category", "subject"]);
+    expect((await portal("/tickets/not-an-id", ada.cookie)).status).toBe(404);
+    // Staff cannot invite a subscriber without an e-mail address, nor anyone who does not exist.
+    const noMail = await h.call("/subscribers", {
+      method: "POST",
+      cookie: h.admin,
+      json: {
+        name: "No Mail",
+        serviceAddress: "2 Portal Way",
+        username: `nomail-${Date.now()}`,
+        password: "router-pass",
+      },
+    });
+    const refused = await h.call(`/subscribers/${noMail.body.id}/portal-invite`, {
+      method: "POST",
+      cookie: h.admin,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/no e-mail address/);
+    expect(
+      (await h.call(`/subscribers/${crypto.randomUUID()}/portal-invite`, { method: "POST", cookie: h.admin }))
+        .status,
+    ).toBe(404);
+    // Ten wrong passwords and the account waits, the right one included.
+    for (let i = 0; i < 10; i++) expect((await signIn(String(ada.account), `wrong ${i}`)).status).toBe(401);
+    const locked = await signIn(String(ada.account), PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.retryAfter)).toBeGreaterThan(0);
+    // A set-password ends every session: the old cookie no longer works.
+    await h.call(`/subscribers/${ada.id}/portal-invite`, { method: "POST", cookie: h.admin });
+    const token = await linkIn("ada@portal.test");
+    await portal("/auth/password", undefined, {
+      method: "POST",
+      json: { token, password: "ada's second password" },
+    });
+    expect((await portal("/service", ada.cookie)).status).toBe(401);
+  });
+});

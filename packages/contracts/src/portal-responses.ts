@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { TicketAuthorType, TicketCategory, TicketStatus } from "./helpdesk.ts";
+import { SubscriberStatus } from "./subscribers.ts";
+
+// What the customer portal answers (times are ISO 8601 strings on the wire); the requests are in portal.ts.
+
+const at = z.string().describe("ISO 8601 time");
+
+/** The subscriber's own service, as the portal's first page shows it. */
+export const PortalService = z.object({
+  accountNumber: z.number(),
+  name: z.string(),
+  email: z.string().nullable(),
+  status: SubscriberStatus,
+  planName: z.string().nullable(),
+  downloadKbps: z.number().nullable(),
+  uploadKbps: z.number().nullable(),
+  online: z.object({ since: at, address: z.string().nullable() }).nullable(),
+});
+
+export const PortalTicket = z.object({
+  id: z.uuid(),
+  number: z.number(),
+  subject: z.string(),
+  category: TicketCategory,
+  status: TicketStatus,
+  createdAt: at,
+  updatedAt: at,
+});
+
+/** A ticket's public thread: internal notes are never part of it. */
+export const PortalTicketDetail = PortalTicket.extend({
+  messages: z.array(
+    z.object({ id: z.string(), authorType: TicketAuthorType, authorName: z.string(), body: z.string(), at }),
+  ),
+});
+
+export const PortalLinkSent = z.object({ sentTo: z.string() });
