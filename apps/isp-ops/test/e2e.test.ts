@@ -578,4 +578,55 @@ describe("isp-ops in a browser", () => {
     expect(await page.getByRole("link", { name: "Drops every evening" }).count()).toBe(0);
     await shot("helpdesk-breached");
   });
+
+  it("lets a subscriber set a password from the e-mailed link, sign in on a phone, ask for help and read staff's answer", async () => {
+    const [grace] = await t.db.select().from(subscribers).where(eq(subscribers.name, "Grace Hopper"));
+    await page.goto(`${url}/dashboard/subscribers/${grace?.id}`);
+    await page.getByRole("button", { name: "E-mail a portal password link" }).click();
+    await page.getByRole("status").filter({ hasText: "Link sent to grace@home.test." }).waitFor();
+    const invite = (await mailpit.messages()).filter((m) => m.to.includes("grace@home.test")).at(-1);
+    const link = invite?.text.match(/https?:\/\/\S+\/portal\/set-password\?token=\S+/)?.[0];
+    expect(link, invite?.text).toBeDefined();
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const phoneShot = (name: string) => screenshot(phone, name);
+    await phone.goto(link ?? "");
+    await phone.getByLabel("New password").fill("grace's portal password");
+    await phone.getByRole("button", { name: "Set password" }).click();
+    await phone.getByText("Your password is set.").waitFor();
+    await phone.getByRole("link", { name: "Sign in" }).click();
+    await phone.getByLabel("Account number or e-mail").first().fill(String(grace?.accountNumber));
+    await phone.getByLabel("Password").fill("grace's portal password");
+    await phone.getByRole("button", { name: "Sign in" }).click();
+    await phone.waitForURL(/\/portal$/);
+    await phone.getByRole("heading", { name: "Hello, Grace Hopper" }).waitFor();
+    await phoneShot("portal-service");
+    await phone.getByRole("link", { name: "Help and your tickets" }).click();
+    await phone.getByLabel("About").selectOption("speed");
+    await phone.getByLabel("Subject").fill("Slow in the evening");
+    await phone.getByLabel("What happened?").fill("Speed tests show 20 Mbit/s after 7 pm.");
+    await phone.getByRole("button", { name: "Send", exact: true }).click();
+    await phone.waitForURL(/\/portal\/tickets\/[0-9a-f-]{36}$/);
+    const ticketId = phone.url().split("/").at(-1);
+
+    // Staff answer it in isp-ops, with a note the subscriber never sees.
+    await page.goto(`${url}/dashboard/helpdesk/${ticketId}`);
+    await page.getByRole("heading", { name: /Slow in the evening/ }).waitFor();
+    await page.getByLabel("Message").fill("Your area's uplink was full; we added capacity tonight.");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("status").filter({ hasText: "Added; the ticket is open." }).waitFor();
+    await page.getByLabel("Message").fill("Uplink agg-2 at 94 % at peak: order a second 10G.");
+    await page.getByLabel("Internal note").check();
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByText("· internal note").waitFor();
+
+    await phone.reload();
+    await phone.getByText("we added capacity tonight").waitFor();
+    expect(await phone.content()).not.toContain("agg-2");
+    await phoneShot("portal-ticket-answered");
+    // Staff's session is not the subscriber's: the portal sends a staff member to its sign-in.
+    await page.goto(`${url}/portal`);
+    await page.waitForURL(/\/portal\/login$/);
+    await phone.close();
+  });
 });

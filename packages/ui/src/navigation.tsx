@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { ApiForm, type ApiFormProps } from "./api-form.tsx";
 
-/** Ends the session at `${apiBase}/auth/logout` and goes to the sign-in page. */
-export function SignOut({ apiBase }: { apiBase: string }) {
+/** Ends the session at `${apiBase}/auth/logout` and goes to the sign-in page (`signIn`). */
+export function SignOut({ apiBase, signIn = "/login" }: { apiBase: string; signIn?: string }) {
   const router = useRouter();
   return (
     <button
@@ -12,7 +12,7 @@ export function SignOut({ apiBase }: { apiBase: string }) {
       className="secondary"
       onClick={async () => {
         await fetch(`${apiBase}/auth/logout`, { method: "POST" });
-        router.replace("/login");
+        router.replace(signIn);
       }}
     >
       Sign out

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DunningPauseForm, RefundForm } from "../../../../components/billing-forms.tsx";
 import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
+import { PortalInvite } from "../../../../components/portal-invite.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
 import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
 import { planText } from "../../../../components/units.ts";
@@ -75,6 +76,8 @@ export default async function SubscriberPage({ params }: { params: Promise<{ id:
           />
           <h3>RADIUS login</h3>
           <CredentialsReset id={s.id} />
+          <h3>Customer portal</h3>
+          <PortalInvite id={s.id} />
         </section>
       ) : null}
       {s.usage.length === 0 ? (

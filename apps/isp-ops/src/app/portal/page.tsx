@@ -1,0 +1,49 @@
+import { formatTime, SignOut, StatusBadge } from "@dotmac/ui";
+import Link from "next/link";
+import { planText } from "../../components/units.ts";
+import { portalService } from "../../server/portal/service.ts";
+import { currentCustomer } from "../../server/portal/session.ts";
+import { deps } from "../../server/runtime.ts";
+
+const why: Record<string, string> = {
+  pending: "Your connection is being set up.",
+  suspended: "Your service is suspended. If an invoice is open, paying it restores the service.",
+  terminated: "This account is closed.",
+};
+
+/** The subscriber's service at a glance: status and why, plan and speeds, online now. */
+export default async function PortalHome() {
+  const customer = await currentCustomer();
+  const s = await portalService((await deps()).db, customer);
+  if (!s) return null;
+  return (
+    <>
+      <h1>Hello, {s.name}</h1>
+      <section className="card" aria-labelledby="service">
+        <h2 id="service">Your service</h2>
+        <dl className="facts">
+          <dt>Account</dt>
+          <dd>{s.accountNumber}</dd>
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={s.status} /> {why[s.status] ?? ""}
+          </dd>
+          <dt>Plan</dt>
+          <dd>{planText(s)}</dd>
+          <dt>Online</dt>
+          <dd>
+            {s.online
+              ? `since ${formatTime(s.online.since)}${s.online.address ? ` as ${s.online.address}` : ""}`
+              : "not right now"}
+          </dd>
+        </dl>
+      </section>
+      <p>
+        <Link className="button" href="/portal/tickets">
+          Help and your tickets
+        </Link>
+      </p>
+      <SignOut apiBase="/api/v1/portal" signIn="/portal/login" />
+    </>
+  );
+}
