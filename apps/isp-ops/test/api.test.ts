@@ -349,6 +349,9 @@ describe("isp-ops API", () => {
       "POST /portal/tickets",
       "GET /portal/tickets/{id}",
       "POST /portal/tickets/{id}/messages",
+      "GET /portal/invoices",
+      "GET /portal/invoices/{id}/pdf",
+      "POST /portal/invoices/{id}/checkout",
     ];
     const own = [
       "POST /auth/login",

@@ -624,6 +624,29 @@ describe("isp-ops in a browser", () => {
     await phone.getByText("we added capacity tonight").waitFor();
     expect(await phone.content()).not.toContain("agg-2");
     await phoneShot("portal-ticket-answered");
+    // An invoice staff issue, paid from the phone: its PDF opens, and Pay goes to Stripe's page.
+    const issued = await page.evaluate(async (subscriberId) => {
+      const res = await fetch("/api/v1/invoices", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ subscriberId, lines: [{ description: "Mesh extender", unitMinor: 1200 }] }),
+      });
+      return res.status;
+    }, grace?.id ?? "");
+    expect(issued).toBe(201);
+    // The phone stays on the host the mailed link named (its cookie is that host's).
+    const portalOrigin = new URL(link ?? url).origin;
+    await phone.goto(`${portalOrigin}/portal`);
+    await phone.getByRole("link", { name: "Invoices and paying" }).click();
+    await phone.getByText("You owe 12.00 EUR.").waitFor();
+    await phoneShot("portal-invoices");
+    const pdf = await phone.getByRole("link", { name: "PDF" }).first().getAttribute("href");
+    const file = await phone.request.get(`${portalOrigin}${pdf}`);
+    expect(file.headers()["content-type"]).toBe("application/pdf");
+    // Stripe's page is not on this machine: the browser setting off for it is the proof.
+    const leaving = phone.waitForRequest((r) => r.isNavigationRequest() && !r.url().startsWith(portalOrigin));
+    await phone.getByRole("button", { name: "Pay 12.00 EUR by card" }).click();
+    expect((await leaving).url()).toMatch(/^https:\/\//);
     // Staff's session is not the subscriber's: the portal sends a staff member to its sign-in.
     await page.goto(`${url}/portal`);
     await page.waitForURL(/\/portal\/login$/);

@@ -1,13 +1,15 @@
 // Long file: the customer portal's API on one database and one Mailpit, started once; two subscribers, each trying the other's records.
-import { devkitEnv, type Mailpit, startMailpit } from "@dotmac/devkit";
+import { devkitEnv, type Mailpit, type StripeMock, startMailpit, startStripeMock } from "@dotmac/devkit";
 import { auditLogs, customerCredentials, customerLinks } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stripeGateway } from "../src/server/billing/gateway.ts";
 import { type Json, startApi } from "./harness.ts";
 
 describe("the customer portal's accounts and tickets", () => {
   let h: Awaited<ReturnType<typeof startApi>>;
   let mailpit: Mailpit;
+  let stripe: StripeMock;
   let ada: { id: string; account: number; cookie: Record<string, string> };
   let alan: { id: string; account: number; cookie: Record<string, string> };
   const PASSWORD = "ada's long portal password";
@@ -44,13 +46,13 @@ describe("the customer portal's accounts and tickets", () => {
 
   beforeAll(async () => {
     h = await startApi();
-    mailpit = await startMailpit(devkitEnv());
+    [mailpit, stripe] = await Promise.all([startMailpit(devkitEnv()), startStripeMock(devkitEnv())]);
     h.mailThrough(mailpit.smtpUrl);
     ada = await subscriber("Ada Lovelace", "ada@portal.test");
     alan = await subscriber("Alan Turing", "alan@portal.test");
   });
   afterAll(async () => {
-    await mailpit?.stop();
+    await Promise.all([mailpit?.stop(), stripe?.stop()]);
     await h?.stop();
   });
 
@@ -224,6 +226,50 @@ describe("the customer portal's accounts and tickets", () => {
     const thread = (await portal(`/tickets/${id}`, alan.cookie)).body.messages;
     expect(thread).toHaveLength(1);
     expect((await portal("/service", alan.cookie)).body.accountNumber).toBe(alan.account);
+  });
+
+  it("shows a subscriber their own invoices and balance, their PDFs, and takes a card payment for what is open", async () => {
+    const bill = async (subscriberId: string, unitMinor: number) => {
+      const res = await h.call("/invoices", {
+        method: "POST",
+        cookie: h.admin,
+        json: { subscriberId, lines: [{ description: "Installation", unitMinor }] },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+    const adas = await bill(ada.id, 4900);
+    const alans = await bill(alan.id, 9900);
+    const list = (await portal("/invoices", ada.cookie)).body;
+    expect(list.items.map((i: Json) => i.id)).toEqual([adas]);
+    expect(list).toMatchObject({ balanceMinor: 4900, currency: "EUR" });
+    expect(list.items[0]).toMatchObject({ openMinor: 4900, status: "issued" });
+    const pdf = await h.api.request(`/api/v1/portal/invoices/${adas}/pdf`, { headers: ada.cookie });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
+    expect(
+      (await h.api.request(`/api/v1/portal/invoices/${alans}/pdf`, { headers: ada.cookie })).status,
+    ).toBe(404);
+    const pay = (id: string) => portal(`/invoices/${id}/checkout`, ada.cookie, { method: "POST" });
+    expect((await pay(adas)).status).toBe(503);
+    h.acceptCards(
+      stripeGateway({ secretKey: "sk_test_portal", webhookSecret: "whsec_portal", apiUrl: stripe.url }),
+    );
+    expect((await pay(alans)).status).toBe(404);
+    const page = await pay(adas);
+    expect(page.status, JSON.stringify(page.body)).toBe(201);
+    expect(page.body.url).toMatch(/^https?:\/\//);
+    const [entry] = await h.db
+      .select()
+      .from(auditLogs)
+      .where(sql`${auditLogs.targetId} = ${adas} and ${auditLogs.action} = 'invoice.checkout'`);
+    expect(entry).toMatchObject({ actorType: "subscriber", actorId: ada.id, after: { amountMinor: 4900 } });
+    expect((await portal("/invoices", alan.cookie)).body.items.map((i: Json) => i.id)).toEqual([alans]);
   });
 
   it("keeps the two apps' sessions apart, and refuses bad input and guessing", async () => {

@@ -142,7 +142,13 @@ export {
   PortalMessageCreate,
   PortalTicketCreate,
 } from "./portal.ts";
-export { PortalLinkSent, PortalService, PortalTicket, PortalTicketDetail } from "./portal-responses.ts";
+export {
+  PortalInvoices,
+  PortalLinkSent,
+  PortalService,
+  PortalTicket,
+  PortalTicketDetail,
+} from "./portal-responses.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
 export {
   MIKROTIK,

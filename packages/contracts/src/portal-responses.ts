@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { InvoiceKind, InvoiceStatus } from "./billing.ts";
 import { TicketAuthorType, TicketCategory, TicketStatus } from "./helpdesk.ts";
 import { SubscriberStatus } from "./subscribers.ts";
 
@@ -36,3 +37,21 @@ export const PortalTicketDetail = PortalTicket.extend({
 });
 
 export const PortalLinkSent = z.object({ sentTo: z.string() });
+
+export const PortalInvoices = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      number: z.string().nullable(),
+      kind: InvoiceKind,
+      status: InvoiceStatus,
+      currency: z.string(),
+      totalMinor: z.number(),
+      openMinor: z.number(),
+      issuedAt: at.nullable(),
+      dueOn: z.string().nullable(),
+    }),
+  ),
+  balanceMinor: z.number().describe("what the subscriber owes; below zero, credit"),
+  currency: z.string(),
+});

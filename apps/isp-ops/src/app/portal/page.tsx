@@ -38,7 +38,10 @@ export default async function PortalHome() {
           </dd>
         </dl>
       </section>
-      <p>
+      <p className="toolbar">
+        <Link className="button" href="/portal/invoices">
+          Invoices and paying
+        </Link>
         <Link className="button" href="/portal/tickets">
           Help and your tickets
         </Link>

@@ -8,12 +8,12 @@ import { creditNote, voidInvoice } from "../billing/corrections.ts";
 import { deliverInvoices } from "../billing/deliveries.ts";
 import { restoreIfSettled, runDunning } from "../billing/dunning.ts";
 import { dunningState, pauseDunning } from "../billing/dunning-state.ts";
+import { invoicePdfFile, startCheckout } from "../billing/invoice-actions.ts";
 import { createInvoice } from "../billing/invoices.ts";
 import { billingBrand, requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { receipt } from "../billing/notices.ts";
 import { billingOverview } from "../billing/overview.ts";
 import { recordPayment, recordSettlement } from "../billing/payments.ts";
-import { invoicePdf } from "../billing/pdf.ts";
 import { refund } from "../billing/refunds.ts";
 import { runBilling } from "../billing/runs.ts";
 import {
@@ -23,7 +23,6 @@ import {
   updateBillingSettings,
 } from "../billing/settings.ts";
 import { invoiceDetail, listInvoices, subscriberBilling } from "../billing/views.ts";
-import { neutralBrand } from "../branding.ts";
 import { branded } from "../mail.ts";
 import * as routes from "./billing.routes.ts";
 import { createRouter, type IspOpsEnv, knownId, staffOf } from "./context.ts";
@@ -187,52 +186,16 @@ export function billingRouter() {
       return c.json(await dunningState(c.var.deps.db, id), 200);
     })
     .openapi(routes.invoicePdf, async (c) => {
-      const { db, brand } = c.var.deps;
-      const found = await invoiceDetail(db, knownId(c.req.valid("param").id, "invoice"));
+      const found = await invoiceDetail(c.var.deps.db, knownId(c.req.valid("param").id, "invoice"));
       if (!found) throw new ProblemError(404, { detail: "no such invoice" });
-      const [s] = await db
-        .select({ serviceAddress: subscribers.serviceAddress })
-        .from(subscribers)
-        .where(eq(subscribers.id, found.subscriberId));
-      const pdf = await invoicePdf(
-        await billingBrand(db, brand ?? neutralBrand),
-        found,
-        s?.serviceAddress ?? "",
-      );
-      return c.body(new Uint8Array(pdf), 200, {
-        "content-type": "application/pdf",
-        "content-disposition": `inline; filename="${found.number ?? found.id}.pdf"`,
-      });
+      const file = await invoicePdfFile(c.var.deps, found);
+      return c.body(file.bytes, 200, file.headers);
     })
     .openapi(routes.checkout, async (c) => {
-      const { db, gateway } = c.var.deps;
-      const found = await invoiceDetail(db, knownId(c.req.valid("param").id, "invoice"));
+      const found = await invoiceDetail(c.var.deps.db, knownId(c.req.valid("param").id, "invoice"));
       if (!found) throw new ProblemError(404, { detail: "no such invoice" });
-      if (!gateway) throw new ProblemError(503, { detail: "this tenant takes no card payments" });
-      if (found.kind !== "invoice" || found.openMinor <= 0 || !found.number || found.status === "void")
-        throw new ProblemError(409, {
-          detail: `nothing is open on this ${found.status.replace("_", " ")} invoice`,
-        });
-      const [s] = await db
-        .select({ email: subscribers.email })
-        .from(subscribers)
-        .where(eq(subscribers.id, found.subscriberId));
-      const page = await gateway.checkout({
-        invoiceId: found.id,
-        subscriberId: found.subscriberId,
-        number: found.number,
-        amountMinor: found.openMinor,
-        currency: found.currency,
-        email: s?.email ?? null,
-        returnUrl: new URL(`/dashboard/billing/${found.id}`, c.req.url).toString(),
-      });
-      await audit(db, staffOf(c).id, {
-        action: "invoice.checkout",
-        targetType: "invoice",
-        targetId: found.id,
-        after: { gateway: gateway.name, sessionId: page.sessionId, amountMinor: found.openMinor },
-      });
-      return c.json(page, 201);
+      const returnUrl = new URL(`/dashboard/billing/${found.id}`, c.req.url).toString();
+      return c.json(await startCheckout(c.var.deps, found, returnUrl, staffOf(c).id), 201);
     })
     .openapi(routes.stripeWebhook, async (c) => {
       const { db, gateway } = c.var.deps;

@@ -2,6 +2,7 @@ import {
   CustomerLinkRequest,
   CustomerLogin,
   CustomerSetPassword,
+  PortalInvoices,
   PortalLinkSent,
   PortalMessageCreate,
   PortalService,
@@ -120,4 +121,42 @@ export const reply = route({
   middleware: own,
   request: { params: IdParam, body: jsonBody(PortalMessageCreate) },
   responses: { 201: json(TicketMessageAdded, "added"), ...problems(400, 404, 409, 415) },
+});
+
+export const invoices = route({
+  method: "get",
+  path: "/portal/invoices",
+  tags,
+  summary: "The subscriber's invoices and credit notes, newest first, and their balance",
+  middleware: own,
+  responses: { 200: json(PortalInvoices, "their invoices"), ...problems() },
+});
+
+export const invoicePdf = route({
+  method: "get",
+  path: "/portal/invoices/{id}/pdf",
+  tags,
+  summary: "One of the subscriber's invoices as a PDF",
+  middleware: own,
+  request: { params: IdParam },
+  responses: {
+    200: {
+      description: "the PDF",
+      content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...problems(404),
+  },
+});
+
+export const checkout = route({
+  method: "post",
+  path: "/portal/invoices/{id}/checkout",
+  tags,
+  summary: "Pay what is open on one of the subscriber's invoices by card: a Stripe Checkout page to go to",
+  middleware: own,
+  request: { params: IdParam },
+  responses: {
+    201: json(z.object({ url: z.string(), sessionId: z.string() }), "the payment page"),
+    ...problems(404, 409, 503),
+  },
 });

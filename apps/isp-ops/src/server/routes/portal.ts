@@ -2,8 +2,10 @@ import { ProblemError } from "@dotmac/http/problem";
 import type { SessionCookie } from "@dotmac/http/session-cookie";
 import type { SignInLimiter } from "@dotmac/http/sign-in-limiter";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { invoicePdfFile, startCheckout } from "../billing/invoice-actions.ts";
 import { CUSTOMER_SESSION_HOURS, customerLogin, customerLogout, findCustomer } from "../portal/customers.ts";
 import { mailSetPasswordLink, setPasswordWithLink } from "../portal/links.ts";
+import { ownInvoice, ownInvoices } from "../portal/own-invoices.ts";
 import { openOwnTicket, ownTicket, ownTickets, replyOwnTicket } from "../portal/own-tickets.ts";
 import { portalService } from "../portal/service.ts";
 import { clientAddress } from "./auth.ts";
@@ -93,6 +95,24 @@ export function portalRouter(cookie: SessionCookie, signIns: SignInLimiter, link
       const found = await ownTicket(c.var.deps.db, customerOf(c), knownId(c.req.valid("param").id, "ticket"));
       if (!found) throw new ProblemError(404, { detail: "no such ticket" });
       return c.json(found, 200);
+    })
+    .openapi(routes.invoices, async (c) => c.json(await ownInvoices(c.var.deps.db, customerOf(c)), 200))
+    .openapi(routes.invoicePdf, async (c) => {
+      const found = await ownInvoice(
+        c.var.deps.db,
+        customerOf(c),
+        knownId(c.req.valid("param").id, "invoice"),
+      );
+      if (!found) throw new ProblemError(404, { detail: "no such invoice" });
+      const file = await invoicePdfFile(c.var.deps, found);
+      return c.body(file.bytes, 200, file.headers);
+    })
+    .openapi(routes.checkout, async (c) => {
+      const customer = customerOf(c);
+      const found = await ownInvoice(c.var.deps.db, customer, knownId(c.req.valid("param").id, "invoice"));
+      if (!found) throw new ProblemError(404, { detail: "no such invoice" });
+      const returnUrl = new URL("/portal/invoices", c.req.url).toString();
+      return c.json(await startCheckout(c.var.deps, found, returnUrl, { subscriber: customer.id }), 201);
     })
     .openapi(routes.reply, async (c) =>
       c.json(

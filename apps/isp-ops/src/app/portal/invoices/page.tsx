@@ -1,0 +1,54 @@
+import { formatTime, StatusBadge } from "@dotmac/ui";
+import Link from "next/link";
+import { PayButton } from "../../../components/portal/pay-button.tsx";
+import { formatMoney } from "../../../server/billing/money.ts";
+import { ownInvoices } from "../../../server/portal/own-invoices.ts";
+import { currentCustomer } from "../../../server/portal/session.ts";
+import { deps } from "../../../server/runtime.ts";
+
+/** What the subscriber owes, each invoice with its PDF, and a card payment for what is open. */
+export default async function PortalInvoices() {
+  const customer = await currentCustomer();
+  const { db, gateway } = await deps();
+  const { items, balanceMinor, currency } = await ownInvoices(db, customer);
+  return (
+    <>
+      <p>
+        <Link href="/portal">← Your service</Link>
+      </p>
+      <h1>Invoices</h1>
+      <p className="card">
+        {balanceMinor > 0
+          ? `You owe ${formatMoney(balanceMinor, currency)}.`
+          : balanceMinor < 0
+            ? `You have ${formatMoney(-balanceMinor, currency)} in credit.`
+            : "Nothing is owed."}
+      </p>
+      {items.length === 0 ? (
+        <p>No invoices yet.</p>
+      ) : (
+        <ul className="portal-list">
+          {items.map((i) => (
+            <li key={i.id} className="card">
+              <p>
+                <strong>{i.number}</strong> <StatusBadge status={i.status} />
+              </p>
+              <p>
+                {i.kind === "credit_note" ? "Credit note" : "Invoice"} of{" "}
+                {formatMoney(i.totalMinor, i.currency)}
+                {i.issuedAt ? `, issued ${formatTime(i.issuedAt, "day")}` : ""}
+                {i.kind === "invoice" && i.dueOn && i.openMinor > 0 ? `, due ${i.dueOn}` : ""}
+              </p>
+              <p>
+                <a href={`/api/v1/portal/invoices/${i.id}/pdf`}>PDF</a>
+              </p>
+              {gateway && i.kind === "invoice" && i.openMinor > 0 ? (
+                <PayButton id={i.id} label={`Pay ${formatMoney(i.openMinor, i.currency)} by card`} />
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
