@@ -28,7 +28,7 @@ import {
 } from "@dotmac/contracts";
 import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { z } from "@hono/zod-openapi";
-import { IdParam, requirePermission } from "./context.ts";
+import { IdParam, pdfResponse, requirePermission } from "./context.ts";
 
 const tags = ["billing"];
 const read = [requirePermission("billing:read")];
@@ -264,10 +264,7 @@ export const invoicePdf = route({
   middleware: read,
   request: { params: IdParam },
   responses: {
-    200: {
-      description: "the PDF",
-      content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
-    },
+    200: pdfResponse("the PDF"),
     ...problems(404),
   },
 });

@@ -56,6 +56,12 @@ export const customerSignedIn: MiddlewareHandler<IspOpsEnv> = async (c, next) =>
   await next();
 };
 
+/** A PDF answer, as the OpenAPI document describes it. */
+export const pdfResponse = (description: string) => ({
+  description,
+  content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
+});
+
 /** A resource's id in a path. */
 export const IdParam = z.object({ id: z.string().openapi({ format: "uuid" }) });
 

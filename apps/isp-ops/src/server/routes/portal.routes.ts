@@ -14,7 +14,7 @@ import {
 } from "@dotmac/contracts";
 import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { z } from "@hono/zod-openapi";
-import { customerSignedIn, IdParam, requirePermission } from "./context.ts";
+import { customerSignedIn, IdParam, pdfResponse, requirePermission } from "./context.ts";
 
 const tags = ["customer portal"];
 const own = [customerSignedIn];
@@ -140,10 +140,7 @@ export const invoicePdf = route({
   middleware: own,
   request: { params: IdParam },
   responses: {
-    200: {
-      description: "the PDF",
-      content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
-    },
+    200: pdfResponse("the PDF"),
     ...problems(404),
   },
 });
