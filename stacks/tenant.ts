@@ -15,6 +15,7 @@ function stampSettings(config: pulumi.Config) {
     mailFrom: config.get("mailFrom") || undefined,
     smtpPort: config.getNumber("smtpPort", { min: 1, max: 65_535 }),
     stripeApiUrl: httpUrlOf(config, "stripeApiUrl"),
+    publicUrl: httpUrlOf(config, "publicUrl"),
     // `pulumi config set dotmac:secretsKeyRotation 2 && pulumi up` rotates the tenant's secrets key.
     secretsKeyRotation: config.get("secretsKeyRotation", { pattern: /^[A-Za-z0-9._-]{1,40}$/ }),
     scheduling: schedulingOf(config),
@@ -42,6 +43,7 @@ export async function run() {
     suspended: settings.suspended,
     ...(settings.secretsKeyRotation ? { secretsKeyRotation: settings.secretsKeyRotation } : {}),
     radiusServiceType: settings.radiusServiceType,
+    ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     ...settings.scheduling,
     ...(settings.storageClassName ? { storageClassName: settings.storageClassName } : {}),
     ...(settings.platformApiUrl

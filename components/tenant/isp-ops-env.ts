@@ -8,12 +8,13 @@ import { RADIUS_CONTROL_PORT, RADIUS_CONTROL_SERVICE } from "./ports.ts";
  */
 export function ispOpsEnv(
   spec: TenantSpec,
-  platformApiUrl?: string,
-  mailFrom?: string,
+  opts: { readonly publicUrl: string; readonly platformApiUrl?: string; readonly mailFrom?: string },
 ): Record<string, string> {
+  const { publicUrl, platformApiUrl, mailFrom } = opts;
   const features = effectiveFeatures(spec);
   return {
     TENANT_SLUG: spec.slug,
+    TENANT_PUBLIC_URL: publicUrl,
     NEXT_PUBLIC_TENANT_NAME: spec.branding.name ?? spec.displayName,
     NEXT_PUBLIC_TENANT_LOGO_URL: spec.branding.logoUrl ?? "",
     NEXT_PUBLIC_PRIMARY_COLOR: spec.branding.primaryColor,

@@ -18,6 +18,8 @@ export interface IspOpsArgs extends Scheduling {
   readonly secretsKey: SecretsKeyRef;
   readonly ingressClassName: string;
   readonly clusterIssuer: string;
+  /** The address subscribers and staff use; https on the first host when absent. */
+  readonly publicUrl?: string;
   /** Scaled to zero, without an autoscaler to bring it back. */
   readonly suspended: boolean;
   /** The automation API, and the Secret holding the tenant's credential for it (PLATFORM_API_TOKEN). */
@@ -52,6 +54,8 @@ export class IspOps extends pulumi.ComponentResource {
     };
     const selector = { "app.kubernetes.io/name": "isp-ops", "dotmac.io/tenant-slug": spec.slug };
     const metadata = (n: string) => ({ name: n, namespace: args.namespace, labels });
+    const hosts = tenantHosts(spec);
+    const publicUrl = args.publicUrl ?? `https://${hosts[0]}`;
 
     // Auto-named: a changed environment makes a new ConfigMap and a rolling update of the
     // Deployment, instead of replacing a fixed-name ConfigMap and, behind it, the Deployment.
@@ -59,7 +63,11 @@ export class IspOps extends pulumi.ComponentResource {
       `${name}-config`,
       {
         metadata: { namespace: args.namespace, labels },
-        data: ispOpsEnv(spec, args.platformApi?.url, args.mail?.from),
+        data: ispOpsEnv(spec, {
+          publicUrl,
+          ...(args.platformApi ? { platformApiUrl: args.platformApi.url } : {}),
+          ...(args.mail ? { mailFrom: args.mail.from } : {}),
+        }),
       },
       { parent: this },
     );
@@ -225,7 +233,6 @@ export class IspOps extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const hosts = tenantHosts(spec);
     const ingress = tlsIngress({
       hosts,
       path: "/",
@@ -275,7 +282,7 @@ export class IspOps extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.url = pulumi.output(`https://${hosts[0]}`);
+    this.url = pulumi.output(publicUrl);
     this.registerOutputs({ url: this.url });
   }
 }

@@ -89,15 +89,17 @@ describe("tenant specs (pure)", () => {
   });
 
   it("sets only variables isp-ops reads, the RADIUS endpoint only when the plan has RADIUS", () => {
-    const env = ispOpsEnv(
-      spec,
-      "http://automation-api.dotmac-platform:8080",
-      "City Net <billing@city.example>",
-    );
+    const env = ispOpsEnv(spec, {
+      publicUrl: "https://city.isp.example.net",
+      platformApiUrl: "http://automation-api.dotmac-platform:8080",
+      mailFrom: "City Net <billing@city.example>",
+    });
     expect(Object.keys(env).filter((k) => !(k in IspOpsTenantEnv.shape))).toEqual([]);
     expect(env.NEXT_PUBLIC_TENANT_NAME).toBe("City Net");
     expect(env.RADIUS_CONTROL_URL).toMatch(/^http:\/\/radius-control/);
-    const noRadius = ispOpsEnv(TenantSpec.parse({ ...spec, features: ["grafana"] }));
+    const noRadius = ispOpsEnv(TenantSpec.parse({ ...spec, features: ["grafana"] }), {
+      publicUrl: "https://city.isp.example.net",
+    });
     expect(noRadius.RADIUS_CONTROL_URL).toBeUndefined();
   });
 

@@ -405,6 +405,8 @@ describe("TenantStamp", () => {
     if (!config) throw new Error("no isp-ops ConfigMap");
     expect(config.inputs.data).toMatchObject({
       TENANT_SLUG: "fast-fiber",
+      // Links in mail and Stripe's return go to the tenant's own first host, not a custom domain.
+      TENANT_PUBLIC_URL: "https://fast-fiber.isp.dotmac.io",
       NEXT_PUBLIC_TENANT_NAME: "Fast Fiber",
       NEXT_PUBLIC_PRIMARY_COLOR: "#112233",
       NEXT_PUBLIC_TENANT_LOGO_URL: "https://cdn.fastfiber.example/logo.png",
@@ -436,6 +438,13 @@ describe("TenantStamp", () => {
       GF_SECURITY_COOKIE_SAMESITE: "strict",
     });
     expect(grafanaEnv).not.toHaveProperty("GF_SERVER_SERVE_FROM_SUB_PATH");
+  });
+
+  it("links to the public address it is given, and reports it as the app's URL", async () => {
+    const { of, outputs } = await stamp({}, { publicUrl: "http://fast-fiber.localhost:3000" });
+    const [config] = of("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.data?.TENANT_SLUG);
+    expect(config?.inputs.data.TENANT_PUBLIC_URL).toBe("http://fast-fiber.localhost:3000");
+    expect(outputs.appUrl).toBe("http://fast-fiber.localhost:3000");
   });
 
   it("gives isp-ops and RADIUS exactly the environment their own schemas read", async () => {

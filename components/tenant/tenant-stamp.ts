@@ -48,6 +48,8 @@ export interface TenantStampArgs extends Scheduling, TenantSecretsArgs {
   readonly storageClassName?: string;
   /** Networks tenant pods may reach Postgres on; RFC 1918 ranges when absent. */
   readonly databaseCidrs?: readonly string[];
+  /** The address subscribers and staff use (links in mail, Stripe's return); https on the first host when absent. */
+  readonly publicUrl?: string;
 }
 
 /**
@@ -204,6 +206,7 @@ export class TenantStamp extends pulumi.ComponentResource {
         secretsKey: secretsKeyRef,
         ingressClassName,
         clusterIssuer,
+        ...(args.publicUrl ? { publicUrl: args.publicUrl } : {}),
         ...(args.platformApi && platformCredential
           ? {
               platformApi: {

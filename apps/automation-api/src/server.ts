@@ -30,6 +30,7 @@ export function stackSettings(env: ApiEnv): StackSettings {
     placement: env.DOTMAC_PLACEMENT,
     sizing: env.DOTMAC_SIZING,
     platformApiUrl: env.DOTMAC_PLATFORM_API_URL,
+    tenantUrl: env.DOTMAC_TENANT_URL,
     ...(env.DOTMAC_TENANT_SMTP_URL
       ? {
           tenantMail: {

@@ -23,11 +23,15 @@ export const testBrand: Branding = {
   footer: null,
 };
 
+/** The tenant's own address, the base of the links it mails (TENANT_PUBLIC_URL). */
+export const PUBLIC_URL = "https://fibre.isp.example";
+
 export interface CallInit {
   method?: string;
   json?: unknown;
   csv?: string;
   cookie?: Record<string, string>;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -41,6 +45,7 @@ export async function startApi() {
   const box = new SecretBox(secretsKey);
   const disconnected: string[] = [];
   const deps: { -readonly [K in keyof IspOpsDeps]?: IspOpsDeps[K] } = {
+    publicUrl: PUBLIC_URL,
     disconnect: async (s) => {
       disconnected.push(s.acctSessionId);
       return { outcome: "ack" };
@@ -65,6 +70,7 @@ export async function startApi() {
     const res = await api.request(`/api/v1${path}`, {
       method: init.method ?? "GET",
       headers: {
+        ...(init.headers ?? {}),
         ...(init.cookie ?? {}),
         ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
         ...(init.csv !== undefined ? { "content-type": "text/csv" } : {}),

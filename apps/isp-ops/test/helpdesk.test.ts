@@ -4,7 +4,7 @@ import { accountingSessions, auditLogs, supportTickets, ticketMessages } from "@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HISTORY_COUNT_CAP } from "../src/server/helpdesk/queues.ts";
-import { type Json, startApi } from "./harness.ts";
+import { type Json, PUBLIC_URL, startApi } from "./harness.ts";
 
 describe("the helpdesk", () => {
   let h: Awaited<ReturnType<typeof startApi>>;
@@ -92,6 +92,9 @@ describe("the helpdesk", () => {
     const [mail] = await mailTo("ada@home.test");
     expect(mail?.subject).toBe(`[#${created.number}] No internet`);
     expect(mail?.text).toContain("LOS light is red");
+    expect(mail?.text).toContain("We have opened ticket");
+    // The subscriber can follow it in the portal, on the tenant's own address.
+    expect(mail?.text).toContain(`${PUBLIC_URL}/portal/tickets/${created.id}`);
     const [entry] = await h.db.select().from(auditLogs).where(eq(auditLogs.targetId, created.id));
     expect(entry).toMatchObject({ action: "ticket.create", actorId: agentId });
   });
@@ -158,6 +161,7 @@ describe("the helpdesk", () => {
       (m) => m.subject === `[#${number}] Router reboots` && m.text.includes("line card"),
     );
     expect(last?.text).toContain("Please tell us if it happens again.");
+    expect(last?.text).toContain("There is a reply to your ticket");
     expect(JSON.stringify(mails)).not.toContain("NOC ticket 8812");
     const actions = await h.db
       .select({ action: auditLogs.action })

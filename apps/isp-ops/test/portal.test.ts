@@ -4,7 +4,7 @@ import { auditLogs, customerCredentials, customerLinks } from "@dotmac/tenant-db
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripeGateway } from "../src/server/billing/gateway.ts";
-import { type Json, startApi } from "./harness.ts";
+import { type Json, PUBLIC_URL, startApi } from "./harness.ts";
 
 describe("the customer portal's accounts and tickets", () => {
   let h: Awaited<ReturnType<typeof startApi>>;
@@ -20,7 +20,10 @@ describe("the customer portal's accounts and tickets", () => {
   ) => h.call(`/portal${path}`, { ...init, ...(cookie ? { cookie } : {}) });
   const linkIn = async (to: string) => {
     const mails = (await mailpit.messages()).filter((m) => m.to.includes(to));
-    const token = mails.at(-1)?.text.match(/token=(dml_[A-Za-z0-9_-]+)/)?.[1];
+    // Always on the tenant's own address, whatever Host the request named.
+    const token = mails
+      .at(-1)
+      ?.text.match(new RegExp(`${PUBLIC_URL}/portal/set-password\\?token=(dml_[A-Za-z0-9_-]+)`))?.[1];
     expect(token, `a link mailed to ${to}`).toBeDefined();
     return token ?? "";
   };
@@ -121,9 +124,11 @@ describe("the customer portal's accounts and tickets", () => {
     expect(unknown.status).toBe(202);
     expect((await mailpit.messages()).length).toBe(before);
     for (let i = 0; i < 2; i++) {
-      const asked = await portal("/auth/password-link", undefined, {
+      // Whoever asks names the host; the link is on the tenant's own address all the same.
+      const asked = await h.call("/portal/auth/password-link", {
         method: "POST",
         json: { identifier: String(alan.account) },
+        headers: { host: "evil.example", "x-forwarded-host": "evil.example" },
       });
       expect(asked.status).toBe(202);
     }
@@ -257,13 +262,25 @@ describe("the customer portal's accounts and tickets", () => {
     ).toBe(404);
     const pay = (id: string) => portal(`/invoices/${id}/checkout`, ada.cookie, { method: "POST" });
     expect((await pay(adas)).status).toBe(503);
-    h.acceptCards(
-      stripeGateway({ secretKey: "sk_test_portal", webhookSecret: "whsec_portal", apiUrl: stripe.url }),
-    );
+    const gateway = stripeGateway({
+      secretKey: "sk_test_portal",
+      webhookSecret: "whsec_portal",
+      apiUrl: stripe.url,
+    });
+    const returns: string[] = [];
+    h.acceptCards({
+      ...gateway,
+      checkout: (input) => {
+        returns.push(input.returnUrl);
+        return gateway.checkout(input);
+      },
+    });
     expect((await pay(alans)).status).toBe(404);
     const page = await pay(adas);
     expect(page.status, JSON.stringify(page.body)).toBe(201);
     expect(page.body.url).toMatch(/^https?:\/\//);
+    // Stripe sends the payer back to the tenant's own address.
+    expect(returns).toEqual([`${PUBLIC_URL}/portal/invoices`]);
     const [entry] = await h.db
       .select()
       .from(auditLogs)

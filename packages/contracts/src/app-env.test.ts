@@ -21,4 +21,12 @@ describe("the automation API's settings", () => {
     expect(grace.parse("90")).toBe(90);
     expect(grace.safeParse("-1").success).toBe(false);
   });
+
+  it("takes tenants' address as an http(s) pattern that names the slug", () => {
+    const pattern = AutomationApiEnv.shape.DOTMAC_TENANT_URL;
+    expect(pattern.parse("http://{slug}.localhost:3000")).toBe("http://{slug}.localhost:3000");
+    for (const bad of ["https://isp.example.net", "ftp://{slug}.example.net", "{slug}.example.net"]) {
+      expect(pattern.safeParse(bad).success, bad).toBe(false);
+    }
+  });
 });

@@ -95,6 +95,11 @@ export const IspOpsTenantEnv = z.object({
     .string()
     .regex(/^#[0-9a-fA-F]{6}$/, "a colour such as #0057b8")
     .default("#0057b8"),
+  /**
+   * The tenant's own address, the base of every link it mails (portal passwords, tickets) and of
+   * Stripe's return: never the request's Host, which whoever calls chooses.
+   */
+  TENANT_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The tenant's RADIUS control endpoint: suspensions end live sessions through it. */
   RADIUS_CONTROL_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The SMTP relay the tenant's mail goes through, its credentials in the URL (a Secret). */
@@ -162,6 +167,14 @@ export const AutomationApiEnv = z.object({
   DOTMAC_SIZING: SizingProfile.optional(),
   /** The URL tenants' isp-ops reach this API on (in a cluster, its Service's); unset, they cannot report NAS networks. */
   DOTMAC_PLATFORM_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Each tenant's public address, {slug} standing for its slug (locally http://{slug}.localhost:3000);
+   * unset, each tenant's own first host name over https.
+   */
+  DOTMAC_TENANT_URL: z
+    .string()
+    .regex(/^https?:\/\/\S*\{slug\}\S*$/, "an http(s) URL naming {slug}, e.g. https://{slug}.isp.example.net")
+    .optional(),
   /** The SMTP relay tenants mail through (credentials in the URL); unset, tenants send no mail. */
   DOTMAC_TENANT_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   /** The relay's port as tenant pods reach it (opened in their network policy): the URL's when unset. */

@@ -49,6 +49,8 @@ export async function startLocalAutomationApi(opts: {
    * the cluster's placement; a compact sizing so a tenant fits beside the control plane.
    */
   tenantPods?: { postgresAppHost: string; placement: StackPlacement; platformApiUrl: string };
+  /** Tenants' address ({slug} for each one's slug): the local front door. */
+  tenantUrl?: string;
   /** The SMTP relay tenants mail through (Mailpit), as their isp-ops reach it. */
   tenantSmtpUrl?: string;
   /** The Stripe account tenants take card payments through (stripe-mock), its API as their isp-ops reach it. */
@@ -87,6 +89,7 @@ export async function startLocalAutomationApi(opts: {
               DOTMAC_SIZING: "compact",
             }
           : {}),
+        ...(opts.tenantUrl ? { DOTMAC_TENANT_URL: opts.tenantUrl } : {}),
         ...(opts.tenantSmtpUrl ? { DOTMAC_TENANT_SMTP_URL: opts.tenantSmtpUrl } : {}),
         ...(opts.tenantStripe
           ? {

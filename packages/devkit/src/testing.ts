@@ -212,10 +212,12 @@ export async function serveBuiltApp(opts: {
   bin: string;
   env: Record<string, string>;
   readyPath: string;
+  /** When the app must know its own address beforehand (the links it mails); a free one otherwise. */
+  port?: number;
 }): Promise<{ url: string; stop(): void }> {
   const dir = join(repoRoot, "apps", opts.app);
   await run("npx", ["next", "build"], { cwd: dir, env: { ...hostEnv, NEXT_TELEMETRY_DISABLED: "1" } });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [join(dir, "bin", opts.bin), "serve"], {
     cwd: dir,

@@ -19,6 +19,7 @@ export async function podTenants(
   cluster: LocalCluster,
   env: DevkitEnv,
   pg: { host: string; port: number },
+  port: number,
   ready: () => boolean,
 ): Promise<Tenants> {
   const describe = (t: TenantPodsEntry) => [
@@ -42,7 +43,7 @@ export async function podTenants(
       errors.set(slug, text);
     },
   });
-  await step("tenants' front door (http://<slug>.localhost)", () => pods.start());
+  await step("tenants' front door (http://<slug>.localhost)", () => pods.start(port));
   return {
     sync: () => pods.sync().catch((error) => out(`tenants: ${errorMessage(error)}`)),
     describe: () => [
@@ -57,6 +58,7 @@ export async function podTenants(
 export async function hostProcessTenants(
   cluster: LocalCluster,
   env: DevkitEnv,
+  port: number,
   ready: () => boolean,
 ): Promise<Tenants> {
   const describeRadius = (r: LocalRadius) =>
@@ -79,7 +81,9 @@ export async function hostProcessTenants(
       if (ready()) out(`isp-ops (host process) ready for ${describeTenant(t)}`);
     },
   });
-  await step("isp-ops as a host process (development mode, every tenant by host name)", () => ispOps.start());
+  await step("isp-ops as a host process (development mode, every tenant by host name)", () =>
+    ispOps.start(port),
+  );
   let syncError = "";
   return {
     sync: async () => {

@@ -96,6 +96,8 @@ export async function up(env: DevkitEnv): Promise<void> {
   const pulumiVersion = (await run(join(toolchain.pulumiBinDir, "pulumi"), ["version"])).trim();
   const kubeconfig = cluster?.kubeconfig ?? env.kubeconfig;
   const apiPort = env.apiPort ? env.apiPort : (await isFree(8080)) ? 8080 : await freePort();
+  // Chosen now: tenants' stacks give their isp-ops this address to put in the links it mails.
+  const tenantsPort = (await isFree(3000)) ? 3000 : await freePort();
   // Pods reach the API (isp-ops reports NAS networks) at the pod bridge's host address.
   const apiForPods = realNode ? await offerToPods({ host: "127.0.0.1", port: apiPort }, apiPort) : undefined;
   // Every tenant's mail (dunning notices, receipts) lands in one Mailpit, kept in .dotmac/mailpit.
@@ -122,6 +124,7 @@ export async function up(env: DevkitEnv): Promise<void> {
       backendUrl: pulumi.backendUrl,
       passphrase: pulumi.passphrase,
       port: apiPort,
+      tenantUrl: `http://{slug}.localhost:${tenantsPort}`,
       tenantSmtpUrl: mailForPods ? `smtp://${HOST_IP}:${smtpPort}` : mailpit.smtpUrl,
       tenantStripe: {
         secretKey: LOCAL_STRIPE_SECRET_KEY,
@@ -146,8 +149,8 @@ export async function up(env: DevkitEnv): Promise<void> {
   let ready = false;
   const tenants = cluster
     ? realNode
-      ? await podTenants(cluster, env, pg, () => ready)
-      : await hostProcessTenants(cluster, env, () => ready)
+      ? await podTenants(cluster, env, pg, tenantsPort, () => ready)
+      : await hostProcessTenants(cluster, env, tenantsPort, () => ready)
     : undefined;
   await tenants?.sync();
   const tenantsTimer = setInterval(() => void tenants?.sync(), 3_000);

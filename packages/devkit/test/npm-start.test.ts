@@ -264,6 +264,44 @@ describe("npm start with the real node", () => {
         "first@home.test",
         "Receipt for your payment of 25.00 EUR",
       ]);
+
+      // The portal: the link the pod mails is on the tenant's front door (the stack's public
+      // address), and the subscriber sets a password and signs in through it.
+      const invited = await staff(
+        "POST",
+        `/api/v1/subscribers/${JSON.parse(subscriber.text).id}/portal-invite`,
+      );
+      expect(invited.status, invited.text).toBe(200);
+      const inviteText = await waitFor(
+        "the portal invitation in Mailpit",
+        async () => {
+          const list = (await (await fetch(`${mailpit}/api/v1/messages`)).json()) as {
+            messages: { ID: string; Subject: string }[];
+          };
+          const found = list.messages.find((m) => m.Subject === "Set your password for Start Fibre");
+          if (!found) return undefined;
+          return ((await (await fetch(`${mailpit}/api/v1/message/${found.ID}`)).json()) as { Text: string })
+            .Text;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const token = new RegExp(`${frontUrl}/portal/set-password\\?token=(dml_[\\w-]+)`).exec(inviteText)?.[1];
+      expect(token, inviteText).toBeDefined();
+      const customer = hostClient(Number(frontPort), `${slug}.localhost`);
+      const set = await customer("POST", "/api/v1/portal/auth/password", {
+        token,
+        password: "first subscriber's password",
+      });
+      expect(set.status, set.text).toBe(204);
+      const portalLogin = await customer("POST", "/api/v1/portal/auth/login", {
+        identifier: "first@home.test",
+        password: "first subscriber's password",
+      });
+      expect(portalLogin.status, portalLogin.text).toBe(200);
+      expect(JSON.parse((await customer("GET", "/api/v1/portal/service")).text)).toMatchObject({
+        name: "First Subscriber",
+        status: "active",
+      });
     },
     20 * 60_000,
   );

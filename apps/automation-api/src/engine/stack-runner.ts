@@ -32,6 +32,8 @@ export interface StackSettings {
   readonly sizing?: SizingProfile | undefined;
   /** Where tenants' isp-ops reach this API (to report NAS networks); unset, they do not. */
   readonly platformApiUrl?: string | undefined;
+  /** Each tenant's public address, {slug} replaced; unset, each stack's own (https, its first host). */
+  readonly tenantUrl?: string | undefined;
   /** The relay tenants mail through, and each one's sender ({slug} replaced); unset, no mail. */
   readonly tenantMail?: TenantMailSettings | undefined;
   /** The Stripe account every tenant takes card payments through; unset, each stack's own. */
@@ -64,6 +66,11 @@ export function mailConfig(spec: TenantSpec, mail: TenantMailSettings) {
     "dotmac:smtpUrl": { value: mail.smtpUrl, secret: true },
     "dotmac:smtpPort": { value: String(smtpPort), secret: false },
   };
+}
+
+/** A tenant stack's public address: the platform's pattern with the tenant's slug in it. */
+export function publicUrlConfig(spec: TenantSpec, pattern: string) {
+  return { "dotmac:publicUrl": { value: pattern.replaceAll("{slug}", spec.slug), secret: false } };
 }
 
 /** A tenant stack's Stripe config: the keys as secrets, the API's address when not Stripe's own. */
@@ -159,6 +166,7 @@ async function configure(stack: Stack, settings: StackSettings, req: RunRequest)
     const credential = req.credential ? await req.credential(current) : "issued-at-onboarding";
     config[CREDENTIAL_KEY] = { value: credential, secret: true };
   }
+  if (settings.tenantUrl) Object.assign(config, publicUrlConfig(spec, settings.tenantUrl));
   if (settings.tenantMail) Object.assign(config, mailConfig(spec, settings.tenantMail));
   if (settings.tenantStripe) Object.assign(config, stripeConfig(settings.tenantStripe));
   await stack.workspace.setAllConfigJson(stack.name, JSON.stringify(config));

@@ -1,6 +1,6 @@
 import { TenantSpec } from "@dotmac/contracts";
 import { describe, expect, it } from "vitest";
-import { mailConfig, stripeConfig } from "./stack-runner.ts";
+import { mailConfig, publicUrlConfig, stripeConfig } from "./stack-runner.ts";
 
 const spec = TenantSpec.parse({
   slug: "fast-fiber",
@@ -40,5 +40,13 @@ describe("a tenant stack's Stripe config", () => {
         "dotmac:stripeApiUrl"
       ],
     ).toEqual({ value: "http://10.213.0.1:12111", secret: false });
+  });
+});
+
+describe("a tenant stack's public address", () => {
+  it("is the platform's pattern with the tenant's slug in it", () => {
+    expect(publicUrlConfig(spec, "http://{slug}.localhost:3000")).toEqual({
+      "dotmac:publicUrl": { value: "http://fast-fiber.localhost:3000", secret: false },
+    });
   });
 });

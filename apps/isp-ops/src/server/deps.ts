@@ -20,6 +20,8 @@ export interface IspOpsDeps {
   readonly gateway?: PaymentGateway;
   /** The tenant's outgoing mail (dunning notices, receipts); absent, nothing is mailed. */
   readonly mail?: TenantMail;
+  /** The tenant's own address (TENANT_PUBLIC_URL), the base of links it mails; absent, it mails none. */
+  readonly publicUrl?: string;
   /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
   readonly nasReporter?: NasNetworkReporter;
 }

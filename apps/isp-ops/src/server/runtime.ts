@@ -86,6 +86,7 @@ export async function deps(): Promise<IspOpsDeps> {
       ...(mail ? { mail } : {}),
       ...(gateway ? { gateway } : {}),
       brand: brandingOf(env),
+      ...(env.TENANT_PUBLIC_URL ? { publicUrl: env.TENANT_PUBLIC_URL } : {}),
     };
     state.ispOpsDeps.set(cacheKey, found);
     // Started by the first request (in a pod, the first readiness probe).

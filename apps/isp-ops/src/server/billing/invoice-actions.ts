@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { type Actor, audit } from "../audit.ts";
 import { neutralBrand } from "../branding.ts";
 import type { IspOpsDeps } from "../deps.ts";
+import { tenantLink } from "../public-url.ts";
 import { billingBrand } from "./ledger.ts";
 import { invoicePdf } from "./pdf.ts";
 import type { invoiceDetail } from "./views.ts";
@@ -34,9 +35,10 @@ export async function invoicePdfFile(deps: Pick<IspOpsDeps, "db" | "brand">, inv
 
 /** A card payment page (Stripe Checkout) for what is open on the invoice; back to `returnUrl` after. */
 export async function startCheckout(
-  deps: Pick<IspOpsDeps, "db" | "gateway">,
+  deps: Pick<IspOpsDeps, "db" | "gateway" | "publicUrl">,
   invoice: Invoice,
-  returnUrl: string,
+  /** Where Stripe sends the payer back to, on the tenant's own address. */
+  returnPath: string,
   actor: Actor,
 ) {
   const { db, gateway } = deps;
@@ -56,7 +58,7 @@ export async function startCheckout(
     amountMinor: invoice.openMinor,
     currency: invoice.currency,
     email: s?.email ?? null,
-    returnUrl,
+    returnUrl: tenantLink(deps, returnPath),
   });
   await audit(db, actor, {
     action: "invoice.checkout",

@@ -13,7 +13,7 @@ import { lockTicket, statusChange } from "./tickets.ts";
  * the subscriber) or an internal note, and may move the ticket along in the same step.
  */
 export async function addStaffMessage(
-  deps: Pick<IspOpsDeps, "db" | "mail">,
+  deps: Pick<IspOpsDeps, "db" | "mail" | "publicUrl">,
   staff: Staff,
   ticketId: string,
   input: TicketMessageCreate,
@@ -52,6 +52,6 @@ export async function addStaffMessage(
     });
     return { id: String(message.id), messageId: message.id, status: after?.status ?? ticket.status };
   });
-  if (!input.internal) await mailTicketMessage(deps, result.messageId);
+  if (!input.internal) await mailTicketMessage(deps, result.messageId, false);
   return { id: result.id, status: result.status };
 }

@@ -2,6 +2,7 @@ import { subscribers, supportTickets, type TenantDb, ticketMessages } from "@dot
 import { eq } from "drizzle-orm";
 import type { IspOpsDeps } from "../deps.ts";
 import { branded, type TenantMail } from "../mail.ts";
+import { tenantLink } from "../public-url.ts";
 
 /** A public staff message as the subscriber receives it, quoting the ticket's number. */
 export function ticketMail(
@@ -14,6 +15,8 @@ export function ticketMail(
     body: string;
     messageId: number;
     first: boolean;
+    /** The ticket in the portal, when the tenant has a public address. */
+    link?: string;
   },
 ) {
   const opening = f.first
@@ -23,6 +26,7 @@ export function ticketMail(
     `Dear ${f.name},`,
     opening,
     ...f.body.split(/\n{2,}/),
+    ...(f.link ? [`Read the whole conversation and answer it here: ${f.link}`] : []),
     `Please quote ticket #${f.number} when you contact us about it.`,
   ]);
   return { ...message, messageId: `<ticket-message-${f.messageId}@${mail.brand.slug}.dotmac>` };
@@ -34,7 +38,11 @@ export function ticketMail(
  * never mailed. A relay that fails is recorded too: the reply stands, and staff can see it was not
  * delivered.
  */
-export async function mailTicketMessage(deps: Pick<IspOpsDeps, "db" | "mail">, messageId: number) {
+export async function mailTicketMessage(
+  deps: Pick<IspOpsDeps, "db" | "mail" | "publicUrl">,
+  messageId: number,
+  first: boolean,
+) {
   const db: TenantDb = deps.db;
   const [row] = await db
     .select({
@@ -52,19 +60,21 @@ export async function mailTicketMessage(deps: Pick<IspOpsDeps, "db" | "mail">, m
     .innerJoin(subscribers, eq(subscribers.id, supportTickets.subscriberId))
     .where(eq(ticketMessages.id, messageId));
   if (!row || row.internal || row.authorType !== "staff") return;
-  const [first] = await db
-    .select({ id: ticketMessages.id })
-    .from(ticketMessages)
-    .where(eq(ticketMessages.ticketId, row.ticketId))
-    .orderBy(ticketMessages.id)
-    .limit(1);
   let outcome: string;
   if (!row.email) outcome = "not sent: the subscriber has no e-mail address";
   else if (!deps.mail) outcome = "not sent: the tenant has no mail relay";
   else {
     const mail = deps.mail;
     outcome = await mail
-      .send(ticketMail(mail, { ...row, to: row.email, messageId, first: first?.id === messageId }))
+      .send(
+        ticketMail(mail, {
+          ...row,
+          to: row.email,
+          messageId,
+          first,
+          ...(deps.publicUrl ? { link: tenantLink(deps, `/portal/tickets/${row.ticketId}`) } : {}),
+        }),
+      )
       .then(
         ({ messageId: sent }) => `sent to ${row.email} (${sent})`,
         (error: Error) => `not sent: ${error.message}`,

@@ -99,7 +99,7 @@ export type TicketOpener = { readonly staff: Staff } | { readonly subscriber: st
  * (mailed to the subscriber).
  */
 export async function createTicket(
-  deps: Pick<IspOpsDeps, "db" | "mail" | "brand">,
+  deps: Pick<IspOpsDeps, "db" | "mail" | "brand" | "publicUrl">,
   by: TicketOpener,
   input: TicketCreate,
 ) {
@@ -148,7 +148,8 @@ export async function createTicket(
     });
     return { ticket, messageId: message.id };
   });
-  await mailTicketMessage(deps, messageId);
+  // The opening message: staff's is mailed as the ticket's opening, a subscriber's is not mailed.
+  await mailTicketMessage(deps, messageId, true);
   return ticket;
 }
 

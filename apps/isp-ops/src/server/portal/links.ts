@@ -6,6 +6,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { type Actor, audit } from "../audit.ts";
 import type { IspOpsDeps } from "../deps.ts";
 import { branded } from "../mail.ts";
+import { tenantLink } from "../public-url.ts";
 
 /** How long a set-password link works: an invitation waits for the subscriber; a reset is asked for now. */
 export const LINK_HOURS = { invite: 72, reset: 1 } as const;
@@ -17,9 +18,9 @@ export const LINK_HOURS = { invite: 72, reset: 1 } as const;
  * exists): `undefined` then.
  */
 export async function mailSetPasswordLink(
-  deps: Pick<IspOpsDeps, "db" | "mail">,
+  deps: Pick<IspOpsDeps, "db" | "mail" | "publicUrl">,
   subscriberId: string,
-  opts: { readonly baseUrl: string; readonly why: keyof typeof LINK_HOURS; readonly actor: Actor },
+  opts: { readonly why: keyof typeof LINK_HOURS; readonly actor: Actor },
 ): Promise<{ sentTo: string } | undefined> {
   const [s] = await deps.db
     .select({ name: subscribers.name, email: subscribers.email, accountNumber: subscribers.accountNumber })
@@ -34,7 +35,9 @@ export async function mailSetPasswordLink(
     ? "the subscriber has no e-mail address: add one first"
     : !deps.mail
       ? "the tenant has no mail relay (SMTP_URL, MAIL_FROM)"
-      : undefined;
+      : !deps.publicUrl
+        ? "the tenant has no public address to link to (TENANT_PUBLIC_URL)"
+        : undefined;
   const mail = deps.mail;
   if (refusal || !s.email || !mail) {
     if (told) throw new ProblemError(409, { detail: refusal });
@@ -69,7 +72,7 @@ export async function mailSetPasswordLink(
     });
     return row;
   });
-  const url = new URL("/portal/set-password", opts.baseUrl);
+  const url = new URL(tenantLink(deps, "/portal/set-password"));
   url.searchParams.set("token", token);
   const hours = LINK_HOURS[opts.why];
   const message = branded(mail.brand, s.email, `Set your password for ${mail.brand.name}`, [

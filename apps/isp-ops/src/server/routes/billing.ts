@@ -194,8 +194,8 @@ export function billingRouter() {
     .openapi(routes.checkout, async (c) => {
       const found = await invoiceDetail(c.var.deps.db, knownId(c.req.valid("param").id, "invoice"));
       if (!found) throw new ProblemError(404, { detail: "no such invoice" });
-      const returnUrl = new URL(`/dashboard/billing/${found.id}`, c.req.url).toString();
-      return c.json(await startCheckout(c.var.deps, found, returnUrl, staffOf(c).id), 201);
+      const back = `/dashboard/billing/${found.id}`;
+      return c.json(await startCheckout(c.var.deps, found, back, staffOf(c).id), 201);
     })
     .openapi(routes.stripeWebhook, async (c) => {
       const { db, gateway } = c.var.deps;

@@ -28,7 +28,6 @@ export function portalRouter(cookie: SessionCookie, signIns: SignInLimiter, link
     .openapi(routes.invite, async (c) => {
       const id = knownId(c.req.valid("param").id, "subscriber");
       const sent = await mailSetPasswordLink(c.var.deps, id, {
-        baseUrl: c.req.url,
         why: "invite",
         actor: staffOf(c).id,
       });
@@ -68,7 +67,6 @@ export function portalRouter(cookie: SessionCookie, signIns: SignInLimiter, link
       const customer = await findCustomer(c.var.deps.db, identifier);
       if (customer) {
         await mailSetPasswordLink(c.var.deps, customer.id, {
-          baseUrl: c.req.url,
           why: "reset",
           actor: { system: "portal-password-link" },
         });
@@ -111,8 +109,10 @@ export function portalRouter(cookie: SessionCookie, signIns: SignInLimiter, link
       const customer = customerOf(c);
       const found = await ownInvoice(c.var.deps.db, customer, knownId(c.req.valid("param").id, "invoice"));
       if (!found) throw new ProblemError(404, { detail: "no such invoice" });
-      const returnUrl = new URL("/portal/invoices", c.req.url).toString();
-      return c.json(await startCheckout(c.var.deps, found, returnUrl, { subscriber: customer.id }), 201);
+      return c.json(
+        await startCheckout(c.var.deps, found, "/portal/invoices", { subscriber: customer.id }),
+        201,
+      );
     })
     .openapi(routes.reply, async (c) =>
       c.json(
