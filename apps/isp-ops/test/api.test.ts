@@ -345,6 +345,7 @@ describe("isp-ops API", () => {
       "POST /portal/auth/password-link",
       "POST /portal/auth/password",
       "GET /portal/service",
+      "GET /portal/usage",
       "GET /portal/tickets",
       "POST /portal/tickets",
       "GET /portal/tickets/{id}",

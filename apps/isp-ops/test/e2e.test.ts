@@ -605,6 +605,18 @@ describe("isp-ops in a browser", () => {
     await phone.getByRole("button", { name: "Sign in" }).click();
     await phone.waitForURL(/\/portal$/);
     await phone.getByRole("heading", { name: "Hello, Grace Hopper" }).waitFor();
+    await phone.getByText("(no data cap)").waitFor();
+    // Her router's traffic, as the BNG reports it to the tenant's RADIUS server, is on her page.
+    const reported = await radclient(
+      radius.acctPort,
+      "acct",
+      NAS_SECRET,
+      'User-Name = "grace", Acct-Status-Type = Interim-Update, Acct-Session-Id = "e2e-usage", NAS-IP-Address = 127.0.0.1, Framed-IP-Address = 100.64.1.7, Acct-Session-Time = 600, Acct-Input-Octets = 250000000, Acct-Output-Octets = 1500000000',
+    );
+    expect(reported).toMatch(/Accounting-Response/);
+    await phone.reload();
+    await phone.getByText("1.75 GB").waitFor();
+    await phone.getByText("as 100.64.1.7").waitFor();
     await phoneShot("portal-service");
     await phone.getByRole("link", { name: "Help and your tickets" }).click();
     await phone.getByLabel("About").selectOption("speed");

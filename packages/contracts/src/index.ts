@@ -148,6 +148,7 @@ export {
   PortalService,
   PortalTicket,
   PortalTicketDetail,
+  PortalUsage,
 } from "./portal-responses.ts";
 export { crashSafeBackendUrl, fileBackendUrl, PulumiBackendUrl } from "./pulumi-backend.ts";
 export {

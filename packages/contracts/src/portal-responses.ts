@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InvoiceKind, InvoiceStatus } from "./billing.ts";
 import { TicketAuthorType, TicketCategory, TicketStatus } from "./helpdesk.ts";
-import { SubscriberStatus } from "./subscribers.ts";
+import { CapMode, SubscriberStatus } from "./subscribers.ts";
 
 // What the customer portal answers (times are ISO 8601 strings on the wire); the requests are in portal.ts.
 
@@ -17,6 +17,23 @@ export const PortalService = z.object({
   downloadKbps: z.number().nullable(),
   uploadKbps: z.number().nullable(),
   online: z.object({ since: at, address: z.string().nullable() }).nullable(),
+  /** Since when the subscriber is in the walled garden for an unpaid invoice (paying lifts it). */
+  walledGardenSince: at.nullable(),
+});
+
+const day = z.string().describe("a day, YYYY-MM-DD");
+
+/** The subscriber's traffic in the period their data cap counts, and the cap. */
+export const PortalUsage = z.object({
+  periodStart: day,
+  /** Exclusive. */
+  periodEnd: day,
+  capBytes: z.number().nullable(),
+  capMode: CapMode.nullable(),
+  usedBytes: z.number(),
+  /** A hard cap used up: RADIUS refuses logins until the period ends. */
+  capReached: z.boolean(),
+  days: z.array(z.object({ day, downloadBytes: z.number(), uploadBytes: z.number() })),
 });
 
 export const PortalTicket = z.object({

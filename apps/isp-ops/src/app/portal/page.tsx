@@ -1,8 +1,10 @@
 import { formatTime, SignOut, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
+import { UsageCard } from "../../components/portal/usage-card.tsx";
 import { planText } from "../../components/units.ts";
 import { portalService } from "../../server/portal/service.ts";
 import { currentCustomer } from "../../server/portal/session.ts";
+import { portalUsage } from "../../server/portal/usage.ts";
 import { deps } from "../../server/runtime.ts";
 
 const why: Record<string, string> = {
@@ -11,11 +13,17 @@ const why: Record<string, string> = {
   terminated: "This account is closed.",
 };
 
-/** The subscriber's service at a glance: status and why, plan and speeds, online now. */
+/** The subscriber's service at a glance: status and why, plan and speeds, online now, usage. */
 export default async function PortalHome() {
   const customer = await currentCustomer();
-  const s = await portalService((await deps()).db, customer);
-  if (!s) return null;
+  const { db } = await deps();
+  const [s, usage] = await Promise.all([portalService(db, customer), portalUsage(db, customer)]);
+  if (!s || !usage) return null;
+  const reason = s.walledGardenSince
+    ? "An invoice is overdue: until it is paid your connection reaches only this portal."
+    : usage.capReached && s.status === "active"
+      ? "You have used your plan's data for this period."
+      : (why[s.status] ?? "");
   return (
     <>
       <h1>Hello, {s.name}</h1>
@@ -26,7 +34,7 @@ export default async function PortalHome() {
           <dd>{s.accountNumber}</dd>
           <dt>Status</dt>
           <dd>
-            <StatusBadge status={s.status} /> {why[s.status] ?? ""}
+            <StatusBadge status={s.status} /> {reason}
           </dd>
           <dt>Plan</dt>
           <dd>{planText(s)}</dd>
@@ -38,6 +46,7 @@ export default async function PortalHome() {
           </dd>
         </dl>
       </section>
+      <UsageCard usage={usage} />
       <p className="toolbar">
         <Link className="button" href="/portal/invoices">
           Invoices and paying

@@ -9,6 +9,7 @@ import {
   PortalTicket,
   PortalTicketCreate,
   PortalTicketDetail,
+  PortalUsage,
   TicketCreated,
   TicketMessageAdded,
 } from "@dotmac/contracts";
@@ -82,6 +83,15 @@ export const service = route({
   summary: "The subscriber's service: status, plan and speeds, online now",
   middleware: own,
   responses: { 200: json(PortalService, "the service"), ...problems() },
+});
+
+export const usage = route({
+  method: "get",
+  path: "/portal/usage",
+  tags,
+  summary: "The subscriber's traffic day by day in their data cap's period, and the cap",
+  middleware: own,
+  responses: { 200: json(PortalUsage, "their usage"), ...problems() },
 });
 
 export const tickets = route({

@@ -8,6 +8,7 @@ import { mailSetPasswordLink, setPasswordWithLink } from "../portal/links.ts";
 import { ownInvoice, ownInvoices } from "../portal/own-invoices.ts";
 import { openOwnTicket, ownTicket, ownTickets, replyOwnTicket } from "../portal/own-tickets.ts";
 import { portalService } from "../portal/service.ts";
+import { portalUsage } from "../portal/usage.ts";
 import { clientAddress } from "./auth.ts";
 import { createRouter, customerOf, knownId, staffOf } from "./context.ts";
 import * as routes from "./portal.routes.ts";
@@ -80,6 +81,11 @@ export function portalRouter(cookie: SessionCookie, signIns: SignInLimiter, link
     })
     .openapi(routes.service, async (c) => {
       const found = await portalService(c.var.deps.db, customerOf(c));
+      if (!found) throw new ProblemError(401, { detail: "sign in to the portal first" });
+      return c.json(found, 200);
+    })
+    .openapi(routes.usage, async (c) => {
+      const found = await portalUsage(c.var.deps.db, customerOf(c));
       if (!found) throw new ProblemError(401, { detail: "sign in to the portal first" });
       return c.json(found, 200);
     })

@@ -7,7 +7,7 @@ import { CredentialsReset } from "../../../../components/credentials-reset.tsx";
 import { PortalInvite } from "../../../../components/portal-invite.tsx";
 import { StatusActions } from "../../../../components/status-actions.tsx";
 import { SubscriberEdit } from "../../../../components/subscriber-edit.tsx";
-import { planText } from "../../../../components/units.ts";
+import { bytes, planText } from "../../../../components/units.ts";
 import { dunningState } from "../../../../server/billing/dunning-state.ts";
 import { settingsOf } from "../../../../server/billing/ledger.ts";
 import { formatMoney } from "../../../../server/billing/money.ts";
@@ -18,8 +18,6 @@ import { planOptions } from "../../../../server/plans.ts";
 import { deps } from "../../../../server/runtime.ts";
 import { staffWith } from "../../../../server/session.ts";
 import { subscriberDetail } from "../../../../server/subscriber-detail.ts";
-
-const bytes = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
 
 export default async function SubscriberPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await staffWith("customers:read");
