@@ -279,6 +279,7 @@ describe("isp-ops API", () => {
       ["POST", "/billing/dunning-runs", "billing:write", { asOf: "2000-01-01" }],
       ["POST", `/invoices/${crypto.randomUUID()}/checkout`, "billing:write"],
       ["GET", `/invoices/${crypto.randomUUID()}/pdf`, "billing:read"],
+      ["GET", `/payments/${crypto.randomUUID()}/receipt`, "billing:read"],
       ["GET", "/tickets", "support:read"],
       [
         "POST",
@@ -352,6 +353,7 @@ describe("isp-ops API", () => {
       "POST /portal/tickets/{id}/messages",
       "GET /portal/invoices",
       "GET /portal/invoices/{id}/pdf",
+      "GET /portal/payments/{id}/receipt",
       "POST /portal/invoices/{id}/checkout",
     ];
     const own = [

@@ -1,4 +1,4 @@
-import { devkitEnv, freePort, type StripeMock, startStripeMock } from "@dotmac/devkit";
+import { checkoutCompleted, devkitEnv, freePort, type StripeMock, startStripeMock } from "@dotmac/devkit";
 import { payments } from "@dotmac/tenant-db";
 import { eq } from "drizzle-orm";
 import Stripe from "stripe";
@@ -29,26 +29,20 @@ describe("card payments (Stripe)", () => {
       headers: { "content-type": "application/json", "stripe-signature": signature },
       body: payload,
     });
-  const completed = (id: string, over: Record<string, unknown> = {}) =>
-    JSON.stringify({
-      id,
-      object: "event",
-      type: "checkout.session.completed",
-      api_version: "2026-11-01",
-      created: Math.floor(Date.now() / 1000),
-      data: {
-        object: {
-          id: "cs_test_dotmac",
-          object: "checkout.session",
-          payment_status: "paid",
-          amount_total: invoice.openMinor,
-          currency: "eur",
-          payment_intent: "pi_test_dotmac",
-          metadata: { invoiceId: invoice.id, subscriberId },
-          ...over,
-        },
+  const completed = (eventId: string, session: Record<string, unknown> = {}) =>
+    checkoutCompleted(
+      {
+        eventId,
+        sessionId: "cs_test_dotmac",
+        paymentIntent: "pi_test_dotmac",
+        invoiceId: invoice.id,
+        subscriberId,
+        amountMinor: invoice.openMinor,
+        currency: "EUR",
       },
-    });
+      WEBHOOK_SECRET,
+      session,
+    ).payload;
   const cardPayments = () => h.db.select().from(payments).where(eq(payments.subscriberId, subscriberId));
 
   beforeAll(async () => {

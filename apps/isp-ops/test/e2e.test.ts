@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  checkoutCompleted,
   devkitEnv,
   freePort,
   type Mailpit,
@@ -20,7 +21,6 @@ import { radiusCredentials, subscriberStatusHistory, subscribers } from "@dotmac
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
-import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, periodContaining, prorate, today } from "../src/server/billing/money.ts";
 
@@ -48,6 +48,29 @@ describe("isp-ops in a browser", () => {
   let radius: RadiusProcess;
   const screenshot = stepScreenshots(artifacts);
   const shot = (name: string) => screenshot(page, name);
+
+  /** Stripe's signed webhook for a completed Checkout Session (stripe-mock sends none). */
+  const paidByCard = async (
+    name: string,
+    paid: { invoiceId: string; subscriberId: string; amountMinor: number },
+  ) => {
+    const { payload, signature } = checkoutCompleted(
+      {
+        eventId: `evt_e2e_${name}`,
+        sessionId: `cs_test_${name}`,
+        paymentIntent: `pi_test_${name}`,
+        currency: "EUR",
+        ...paid,
+      },
+      WEBHOOK_SECRET,
+    );
+    const webhook = await fetch(`${url}/api/v1/payments/stripe/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body: payload,
+    });
+    expect(webhook.status, await webhook.text()).toBe(200);
+  };
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
@@ -472,36 +495,7 @@ describe("isp-ops in a browser", () => {
       .openMinor as number;
     // What was credited for the suspended days is not owed.
     expect(open).toBe(prorated - prorate(6000, period, addDays(dueOn, 14), period.end));
-    const payload = JSON.stringify({
-      id: "evt_e2e_grace",
-      object: "event",
-      type: "checkout.session.completed",
-      api_version: "2026-11-01",
-      created: Math.floor(Date.now() / 1000),
-      data: {
-        object: {
-          id: "cs_test_grace",
-          object: "checkout.session",
-          payment_status: "paid",
-          amount_total: open,
-          currency: "eur",
-          payment_intent: "pi_test_grace",
-          metadata: { invoiceId, subscriberId },
-        },
-      },
-    });
-    const webhook = await fetch(`${url}/api/v1/payments/stripe/webhook`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "stripe-signature": new Stripe("sk_test_signer").webhooks.generateTestHeaderString({
-          payload,
-          secret: WEBHOOK_SECRET,
-        }),
-      },
-      body: payload,
-    });
-    expect(webhook.status, await webhook.text()).toBe(200);
+    await paidByCard("grace", { invoiceId, subscriberId, amountMinor: open });
     await page.reload();
     await page.locator(".ui-badge", { hasText: "paid" }).waitFor();
     await page.goto(subscriberUrl);
@@ -648,9 +642,9 @@ describe("isp-ops in a browser", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ subscriberId, lines: [{ description: "Mesh extender", unitMinor: 1200 }] }),
       });
-      return res.status;
+      return { status: res.status, id: ((await res.json()) as { id: string }).id };
     }, grace?.id ?? "");
-    expect(issued).toBe(201);
+    expect(issued.status).toBe(201);
     await phone.goto(`${url}/portal`);
     await phone.getByRole("link", { name: "Invoices and paying" }).click();
     await phone.getByText("You owe 12.00 EUR.").waitFor();
@@ -658,10 +652,23 @@ describe("isp-ops in a browser", () => {
     const pdf = await phone.getByRole("link", { name: "PDF" }).first().getAttribute("href");
     const file = await phone.request.get(`${url}${pdf}`);
     expect(file.headers()["content-type"]).toBe("application/pdf");
+    // Her earlier card payment, with its receipt.
+    const receipt = await phone.getByRole("link", { name: "Receipt (PDF)" }).first().getAttribute("href");
+    expect((await phone.request.get(`${url}${receipt}`)).headers()["content-type"]).toBe("application/pdf");
     // Stripe's page is not on this machine: the browser setting off for it is the proof.
     const leaving = phone.waitForRequest((r) => r.isNavigationRequest() && !r.url().startsWith(url));
     await phone.getByRole("button", { name: "Pay 12.00 EUR by card" }).click();
     expect((await leaving).url()).toMatch(/^https:\/\//);
+    // Stripe reports the payment; back in the portal, nothing is owed and the receipt is there.
+    await paidByCard("grace-portal", {
+      invoiceId: issued.id,
+      subscriberId: grace?.id ?? "",
+      amountMinor: 1200,
+    });
+    await phone.goto(`${url}/portal/invoices`);
+    await phone.getByText("Nothing is owed.").waitFor();
+    await phone.getByText("12.00 EUR by card").waitFor();
+    await phoneShot("portal-paid");
     // Staff's session is not the subscriber's: the portal sends a staff member to its sign-in.
     await page.goto(`${url}/portal`);
     await page.waitForURL(/\/portal\/login$/);

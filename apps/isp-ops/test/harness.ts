@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { StaffPermission } from "@dotmac/contracts";
 import { SecretBox } from "@dotmac/crypto/secret-box";
+import { run } from "@dotmac/devkit";
 import { subscriberStatusHistory } from "@dotmac/tenant-db";
 import { startTenantDatabase } from "@dotmac/tenant-db/testing";
 import { eq } from "drizzle-orm";
@@ -22,6 +26,18 @@ export const testBrand: Branding = {
   primaryColor: "#0057b8",
   footer: null,
 };
+
+/** A PDF's text as a reader lays it out (poppler's pdftotext), runs of spaces as one. */
+export async function pdfText(pdf: ArrayBuffer): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "pdf-text-"));
+  try {
+    const file = join(dir, "document.pdf");
+    await writeFile(file, Buffer.from(pdf));
+    return (await run("pdftotext", ["-layout", file, "-"])).replace(/ +/g, " ");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /** The tenant's own address, the base of the links it mails (TENANT_PUBLIC_URL). */
 export const PUBLIC_URL = "https://fibre.isp.example";

@@ -4,7 +4,7 @@ import { auditLogs, customerCredentials, customerLinks } from "@dotmac/tenant-db
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripeGateway } from "../src/server/billing/gateway.ts";
-import { type Json, PUBLIC_URL, startApi } from "./harness.ts";
+import { type Json, PUBLIC_URL, pdfText, startApi } from "./harness.ts";
 
 describe("the customer portal's accounts and tickets", () => {
   let h: Awaited<ReturnType<typeof startApi>>;
@@ -287,6 +287,42 @@ describe("the customer portal's accounts and tickets", () => {
       .where(sql`${auditLogs.targetId} = ${adas} and ${auditLogs.action} = 'invoice.checkout'`);
     expect(entry).toMatchObject({ actorType: "subscriber", actorId: ada.id, after: { amountMinor: 4900 } });
     expect((await portal("/invoices", alan.cookie)).body.items.map((i: Json) => i.id)).toEqual([alans]);
+
+    // Paid at the counter, more than was open: the receipt says what it paid and what it kept.
+    const paid = await h.call("/payments", {
+      method: "POST",
+      cookie: h.admin,
+      json: { subscriberId: ada.id, amountMinor: 6000, currency: "EUR", method: "cash", reference: "till 4" },
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    const [payment] = (await portal("/invoices", ada.cookie)).body.payments;
+    const number = list.items[0].number;
+    expect(payment).toMatchObject({
+      method: "cash",
+      amountMinor: 6000,
+      invoiceNumbers: [number],
+      creditMinor: 1100,
+      refundedMinor: 0,
+    });
+    expect((await portal("/invoices", alan.cookie)).body.payments).toEqual([]);
+    const receipt = await h.api.request(`/api/v1/portal/payments/${payment.id}/receipt`, {
+      headers: ada.cookie,
+    });
+    expect([receipt.status, receipt.headers.get("content-type")]).toEqual([200, "application/pdf"]);
+    const text = await pdfText(await receipt.arrayBuffer());
+    expect(text).toContain("Payment receipt");
+    expect(text).toContain("Ada Lovelace");
+    expect(text).toContain("Paid by: cash (till 4)");
+    expect(text).toMatch(/Amount received 60\.00 EUR/);
+    expect(text).toMatch(new RegExp(`Paid on invoice ${number} 49\\.00 EUR`));
+    expect(text).toMatch(/Kept as credit 11\.00 EUR/);
+    // Another's receipt is no receipt; staff open any.
+    const receiptOf = (id: string, cookie: Record<string, string>) =>
+      h.api.request(`/api/v1/portal/payments/${id}/receipt`, { headers: cookie });
+    expect((await receiptOf(payment.id, alan.cookie)).status).toBe(404);
+    expect((await receiptOf("not-an-id", ada.cookie)).status).toBe(404);
+    const staffCopy = await h.api.request(`/api/v1/payments/${payment.id}/receipt`, { headers: h.admin });
+    expect(staffCopy.status).toBe(200);
   });
 
   it("keeps the two apps' sessions apart, and refuses bad input and guessing", async () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { InvoiceKind, InvoiceStatus } from "./billing.ts";
+import { InvoiceKind, InvoiceStatus, PaymentMethod } from "./billing.ts";
 import { TicketAuthorType, TicketCategory, TicketStatus } from "./helpdesk.ts";
 import { CapMode, SubscriberStatus } from "./subscribers.ts";
 
@@ -71,4 +71,17 @@ export const PortalInvoices = z.object({
   ),
   balanceMinor: z.number().describe("what the subscriber owes; below zero, credit"),
   currency: z.string(),
+  /** Their latest payments, each with a receipt. */
+  payments: z.array(
+    z.object({
+      id: z.uuid(),
+      method: PaymentMethod,
+      amountMinor: z.number(),
+      currency: z.string(),
+      receivedAt: at,
+      invoiceNumbers: z.array(z.string()),
+      refundedMinor: z.number(),
+      creditMinor: z.number().describe("what the payment left as credit"),
+    }),
+  ),
 });

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { slugFromLocalHost } from "@dotmac/contracts";
-import Stripe from "stripe";
 import { hostClient } from "../net/host-client.ts";
 import { localSecret, localTenantAdmin } from "../services.ts";
+import { checkoutCompleted } from "./checkout-event.ts";
 
 /** The Stripe test account `npm start` gives every tenant: stripe-mock takes any `sk_test_<word>` key (a third `_` part it refuses). */
 export const LOCAL_STRIPE_SECRET_KEY = "sk_test_dotmaclocal";
@@ -37,27 +37,18 @@ export async function payLocally(stateDir: string, ispOpsUrl: string, number: st
   ).items?.find((i) => i.number === number);
   if (!invoice) throw new Error(`${slug} has no invoice ${number}`);
   if (invoice.openMinor <= 0) throw new Error(`nothing is open on ${number}`);
-  const payload = JSON.stringify({
-    id: `evt_local_${crypto.randomUUID().replaceAll("-", "")}`,
-    object: "event",
-    type: "checkout.session.completed",
-    created: Math.floor(Date.now() / 1000),
-    data: {
-      object: {
-        id: `cs_test_local_${invoice.id.replaceAll("-", "")}`,
-        object: "checkout.session",
-        payment_status: "paid",
-        amount_total: invoice.openMinor,
-        currency: invoice.currency.toLowerCase(),
-        payment_intent: `pi_local_${crypto.randomUUID().replaceAll("-", "")}`,
-        metadata: { invoiceId: invoice.id, subscriberId: invoice.subscriberId },
-      },
+  const { payload, signature } = checkoutCompleted(
+    {
+      eventId: `evt_local_${crypto.randomUUID().replaceAll("-", "")}`,
+      sessionId: `cs_test_local_${invoice.id.replaceAll("-", "")}`,
+      paymentIntent: `pi_local_${crypto.randomUUID().replaceAll("-", "")}`,
+      invoiceId: invoice.id,
+      subscriberId: invoice.subscriberId,
+      amountMinor: invoice.openMinor,
+      currency: invoice.currency,
     },
-  });
-  const signature = new Stripe(LOCAL_STRIPE_SECRET_KEY).webhooks.generateTestHeaderString({
-    payload,
-    secret: await localStripeWebhookSecret(stateDir),
-  });
+    await localStripeWebhookSecret(stateDir),
+  );
   const delivered = await staff("POST", "/api/v1/payments/stripe/webhook", payload, {
     "stripe-signature": signature,
   });

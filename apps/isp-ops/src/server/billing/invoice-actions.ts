@@ -6,7 +6,8 @@ import { neutralBrand } from "../branding.ts";
 import type { IspOpsDeps } from "../deps.ts";
 import { tenantLink } from "../public-url.ts";
 import { billingBrand } from "./ledger.ts";
-import { invoicePdf } from "./pdf.ts";
+import { invoicePdf, receiptPdf } from "./pdf.ts";
+import type { paymentReceipt } from "./receipts.ts";
 import type { invoiceDetail } from "./views.ts";
 
 type Invoice = NonNullable<Awaited<ReturnType<typeof invoiceDetail>>>;
@@ -29,6 +30,21 @@ export async function invoicePdfFile(deps: Pick<IspOpsDeps, "db" | "brand">, inv
     headers: {
       "content-type": "application/pdf",
       "content-disposition": `inline; filename="${invoice.number ?? invoice.id}.pdf"`,
+    },
+  };
+}
+
+/** A payment's receipt as a PDF in the tenant's branding. */
+export async function receiptPdfFile(
+  deps: Pick<IspOpsDeps, "db" | "brand">,
+  receipt: NonNullable<Awaited<ReturnType<typeof paymentReceipt>>>,
+) {
+  const pdf = await receiptPdf(await billingBrand(deps.db, deps.brand ?? neutralBrand), receipt);
+  return {
+    bytes: new Uint8Array(pdf),
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `inline; filename="receipt-${receipt.receivedAt.slice(0, 10)}.pdf"`,
     },
   };
 }

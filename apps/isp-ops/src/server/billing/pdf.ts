@@ -3,9 +3,18 @@ import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
 import type { Branding } from "../branding.ts";
 import { formatMoney } from "./money.ts";
+import type { paymentReceipt } from "./receipts.ts";
 import type { invoiceDetail } from "./views.ts";
 
 type Invoice = NonNullable<Awaited<ReturnType<typeof invoiceDetail>>>;
+type Receipt = NonNullable<Awaited<ReturnType<typeof paymentReceipt>>>;
+
+const methodText: Record<Receipt["method"], string> = {
+  cash: "cash",
+  bank_transfer: "bank transfer",
+  mobile_money: "mobile money",
+  card: "card",
+};
 
 /**
  * DejaVu Sans from the dejavu-fonts-ttf package, found from the working directory up (the
@@ -35,31 +44,46 @@ const day = (d: Date | string | null) =>
 const percent = (basisPoints: number) => `${(basisPoints / 100).toFixed(basisPoints % 100 === 0 ? 0 : 2)} %`;
 
 /**
- * An invoice or credit note as an A4 PDF (pdfkit: a well-kept, pure-JavaScript PDF writer, so
- * rendering needs no browser or native library in the image): the tenant's name in a band of its
- * colour, the number and dates, who is billed, each line with its taxes, the totals, and the
- * tenant's footer (legal name, tax number, bank details).
+ * An A4 document in the tenant's name (a band of its colour) under `title`, in the fonts that
+ * cover subscribers' names; `done` is the file once the caller ends the document.
  */
-export function invoicePdf(brand: Branding, invoice: Invoice, serviceAddress: string): Promise<Buffer> {
+function brandedPdf(brand: Branding, title: string) {
   const { regular, bold } = fonts();
-  const title = `${invoice.kind === "credit_note" ? "Credit note" : "Invoice"} ${invoice.number ?? "(draft)"}`;
   const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: title, Author: brand.name } });
   doc.registerFont("body", regular);
   doc.registerFont("bold", bold);
-  const money = (minor: number) => formatMoney(minor, invoice.currency);
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
-
   const left = 50;
   const width = doc.page.width - 100;
   doc.rect(0, 0, doc.page.width, 80).fill(brand.primaryColor);
   doc.fillColor("#ffffff").font("bold").fontSize(22).text(brand.name, left, 28, { width });
   doc.fillColor("#000000").font("bold").fontSize(16).text(title, left, 110);
   doc.font("body").fontSize(10).moveDown(0.5);
+  return { doc, done, left, width };
+}
+
+/** The tenant's footer (legal name, tax number, bank details) under what a document says. */
+function footer(doc: PDFKit.PDFDocument, brand: Branding, left: number, width: number) {
+  if (brand.footer) {
+    doc.moveDown(2).fillColor("#555555").fontSize(8).font("body").text(brand.footer, left, doc.y, { width });
+  }
+}
+
+/**
+ * An invoice or credit note as an A4 PDF (pdfkit: a well-kept, pure-JavaScript PDF writer, so
+ * rendering needs no browser or native library in the image): the tenant's name in a band of its
+ * colour, the number and dates, who is billed, each line with its taxes, the totals, and the
+ * tenant's footer (legal name, tax number, bank details).
+ */
+export function invoicePdf(brand: Branding, invoice: Invoice, serviceAddress: string): Promise<Buffer> {
+  const title = `${invoice.kind === "credit_note" ? "Credit note" : "Invoice"} ${invoice.number ?? "(draft)"}`;
+  const { doc, done, left, width } = brandedPdf(brand, title);
+  const money = (minor: number) => formatMoney(minor, invoice.currency);
   doc.text(`Issued: ${day(invoice.issuedAt)}`);
   if (invoice.dueOn) doc.text(`Due: ${invoice.dueOn}`);
   if (invoice.periodStart && invoice.periodEnd)
@@ -135,9 +159,32 @@ export function invoicePdf(brand: Branding, invoice: Invoice, serviceAddress: st
     total("Open", money(invoice.openMinor), "bold");
   }
   if (invoice.note) doc.moveDown().font("body").text(invoice.note, left, doc.y, { width });
-  if (brand.footer) {
-    doc.moveDown(2).fillColor("#555555").fontSize(8).font("body").text(brand.footer, left, doc.y, { width });
-  }
+  footer(doc, brand, left, width);
+  doc.end();
+  return done;
+}
+
+/** A receipt for a payment as an A4 PDF: who paid, when and how, what it paid, what was given back or kept. */
+export function receiptPdf(brand: Branding, r: Receipt): Promise<Buffer> {
+  const { doc, done, left, width } = brandedPdf(brand, "Payment receipt");
+  const money = (minor: number) => formatMoney(minor, r.currency);
+  doc.text(`Received: ${day(r.receivedAt)}`);
+  doc.text(`Paid by: ${methodText[r.method]}${r.reference ? ` (${r.reference})` : ""}`);
+  doc.text(`Receipt: ${r.id}`);
+  doc.moveDown();
+  doc.font("bold").text("Received from");
+  doc.font("body").text(r.subscriberName).text(`Account ${r.accountNumber}`).text(r.serviceAddress);
+  doc.moveDown();
+  const line = (label: string, value: string, font: "body" | "bold" = "body") => {
+    const y = doc.y;
+    doc.font(font).text(label, left, y, { width: 380 });
+    doc.text(value, left + 380, y, { width: width - 380, align: "right" });
+  };
+  line("Amount received", money(r.amountMinor), "bold");
+  for (const a of r.allocations) line(`Paid on invoice ${a.number ?? a.invoiceId}`, money(a.amountMinor));
+  if (r.refundedMinor > 0) line("Given back", money(r.refundedMinor));
+  if (r.creditMinor > 0) line("Kept as credit", money(r.creditMinor));
+  footer(doc, brand, left, width);
   doc.end();
   return done;
 }

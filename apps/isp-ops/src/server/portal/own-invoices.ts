@@ -1,14 +1,16 @@
 import type { TenantDb } from "@dotmac/tenant-db";
 import { balanceOf, settingsOf } from "../billing/ledger.ts";
+import { subscriberReceipts } from "../billing/receipts.ts";
 import { invoiceDetail, listInvoices } from "../billing/views.ts";
 import type { Customer } from "./customers.ts";
 
-/** The subscriber's issued invoices and credit notes (never a draft), with their balance. */
+/** The subscriber's issued invoices and credit notes (never a draft), their balance and payments. */
 export async function ownInvoices(db: TenantDb, customer: Customer) {
-  const [page, balanceMinor, settings] = await Promise.all([
+  const [page, balanceMinor, settings, payments] = await Promise.all([
     listInvoices(db, { subscriberId: customer.id, page: 1, pageSize: 50 }),
     balanceOf(db, customer.id),
     settingsOf(db),
+    subscriberReceipts(db, customer.id),
   ]);
   return {
     items: page.items
@@ -26,6 +28,16 @@ export async function ownInvoices(db: TenantDb, customer: Customer) {
       })),
     balanceMinor,
     currency: settings.currency,
+    payments: payments.map((p) => ({
+      id: p.id,
+      method: p.method,
+      amountMinor: p.amountMinor,
+      currency: p.currency,
+      receivedAt: p.receivedAt,
+      invoiceNumbers: p.allocations.flatMap((a) => (a.number ? [a.number] : [])),
+      refundedMinor: p.refundedMinor,
+      creditMinor: p.creditMinor,
+    })),
   };
 }
 

@@ -256,6 +256,19 @@ export const stripeWebhook = route({
   },
 });
 
+export const receiptPdf = route({
+  method: "get",
+  path: "/payments/{id}/receipt",
+  tags,
+  summary: "A payment's receipt as a PDF in the tenant's branding",
+  middleware: read,
+  request: { params: IdParam },
+  responses: {
+    200: pdfResponse("the receipt"),
+    ...problems(404),
+  },
+});
+
 export const invoicePdf = route({
   method: "get",
   path: "/invoices/{id}/pdf",

@@ -8,12 +8,13 @@ import { creditNote, voidInvoice } from "../billing/corrections.ts";
 import { deliverInvoices } from "../billing/deliveries.ts";
 import { restoreIfSettled, runDunning } from "../billing/dunning.ts";
 import { dunningState, pauseDunning } from "../billing/dunning-state.ts";
-import { invoicePdfFile, startCheckout } from "../billing/invoice-actions.ts";
+import { invoicePdfFile, receiptPdfFile, startCheckout } from "../billing/invoice-actions.ts";
 import { createInvoice } from "../billing/invoices.ts";
 import { billingBrand, requireSubscriber, settingsOf } from "../billing/ledger.ts";
 import { receipt } from "../billing/notices.ts";
 import { billingOverview } from "../billing/overview.ts";
 import { recordPayment, recordSettlement } from "../billing/payments.ts";
+import { paymentReceipt } from "../billing/receipts.ts";
 import { refund } from "../billing/refunds.ts";
 import { runBilling } from "../billing/runs.ts";
 import {
@@ -184,6 +185,12 @@ export function billingRouter() {
       const id = await subscriberIn(c, c.req.valid("param").id);
       await pauseDunning(c.var.deps.db, staffOf(c).id, id, c.req.valid("json"));
       return c.json(await dunningState(c.var.deps.db, id), 200);
+    })
+    .openapi(routes.receiptPdf, async (c) => {
+      const found = await paymentReceipt(c.var.deps.db, knownId(c.req.valid("param").id, "payment"));
+      if (!found) throw new ProblemError(404, { detail: "no such payment" });
+      const file = await receiptPdfFile(c.var.deps, found);
+      return c.body(file.bytes, 200, file.headers);
     })
     .openapi(routes.invoicePdf, async (c) => {
       const found = await invoiceDetail(c.var.deps.db, knownId(c.req.valid("param").id, "invoice"));

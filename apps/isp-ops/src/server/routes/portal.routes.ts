@@ -155,6 +155,19 @@ export const invoicePdf = route({
   },
 });
 
+export const receiptPdf = route({
+  method: "get",
+  path: "/portal/payments/{id}/receipt",
+  tags,
+  summary: "The receipt for one of the subscriber's payments, as a PDF",
+  middleware: own,
+  request: { params: IdParam },
+  responses: {
+    200: pdfResponse("the receipt"),
+    ...problems(404),
+  },
+});
+
 export const checkout = route({
   method: "post",
   path: "/portal/invoices/{id}/checkout",

@@ -2,7 +2,8 @@ import { ProblemError } from "@dotmac/http/problem";
 import type { SessionCookie } from "@dotmac/http/session-cookie";
 import type { SignInLimiter } from "@dotmac/http/sign-in-limiter";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { invoicePdfFile, startCheckout } from "../billing/invoice-actions.ts";
+import { invoicePdfFile, receiptPdfFile, startCheckout } from "../billing/invoice-actions.ts";
+import { paymentReceipt } from "../billing/receipts.ts";
 import { CUSTOMER_SESSION_HOURS, customerLogin, customerLogout, findCustomer } from "../portal/customers.ts";
 import { mailSetPasswordLink, setPasswordWithLink } from "../portal/links.ts";
 import { ownInvoice, ownInvoices } from "../portal/own-invoices.ts";
@@ -109,6 +110,13 @@ export function portalRouter(cookie: SessionCookie, signIns: SignInLimiter, link
       );
       if (!found) throw new ProblemError(404, { detail: "no such invoice" });
       const file = await invoicePdfFile(c.var.deps, found);
+      return c.body(file.bytes, 200, file.headers);
+    })
+    .openapi(routes.receiptPdf, async (c) => {
+      const found = await paymentReceipt(c.var.deps.db, knownId(c.req.valid("param").id, "payment"));
+      if (!found || found.subscriberId !== customerOf(c).id)
+        throw new ProblemError(404, { detail: "no such payment" });
+      const file = await receiptPdfFile(c.var.deps, found);
       return c.body(file.bytes, 200, file.headers);
     })
     .openapi(routes.checkout, async (c) => {

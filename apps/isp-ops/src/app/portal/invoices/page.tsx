@@ -6,11 +6,11 @@ import { ownInvoices } from "../../../server/portal/own-invoices.ts";
 import { currentCustomer } from "../../../server/portal/session.ts";
 import { deps } from "../../../server/runtime.ts";
 
-/** What the subscriber owes, each invoice with its PDF, and a card payment for what is open. */
+/** What the subscriber owes, each invoice with its PDF, a card payment for what is open, and receipts. */
 export default async function PortalInvoices() {
   const customer = await currentCustomer();
   const { db, gateway } = await deps();
-  const { items, balanceMinor, currency } = await ownInvoices(db, customer);
+  const { items, balanceMinor, currency, payments } = await ownInvoices(db, customer);
   return (
     <>
       <p>
@@ -45,6 +45,31 @@ export default async function PortalInvoices() {
               {gateway && i.kind === "invoice" && i.openMinor > 0 ? (
                 <PayButton id={i.id} label={`Pay ${formatMoney(i.openMinor, i.currency)} by card`} />
               ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Payments</h2>
+      {payments.length === 0 ? (
+        <p>No payments yet.</p>
+      ) : (
+        <ul className="portal-list">
+          {payments.map((p) => (
+            <li key={p.id} className="card">
+              <p>
+                <strong>{formatMoney(p.amountMinor, p.currency)}</strong> by {p.method.replace("_", " ")},{" "}
+                {formatTime(p.receivedAt, "day")}
+              </p>
+              <p>
+                {p.invoiceNumbers.length > 0
+                  ? `Paid ${p.invoiceNumbers.join(", ")}`
+                  : "Not on an invoice yet"}
+                {p.creditMinor > 0 ? `; ${formatMoney(p.creditMinor, p.currency)} kept as credit` : ""}
+                {p.refundedMinor > 0 ? `; ${formatMoney(p.refundedMinor, p.currency)} given back` : ""}
+              </p>
+              <p>
+                <a href={`/api/v1/portal/payments/${p.id}/receipt`}>Receipt (PDF)</a>
+              </p>
             </li>
           ))}
         </ul>

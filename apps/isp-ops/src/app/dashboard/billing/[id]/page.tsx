@@ -94,7 +94,8 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
             {invoice.payments.map((p) => (
               <li key={p.paymentId}>
                 {money(p.amountMinor)} by {p.method.replace("_", " ")}
-                {p.reference ? ` (${p.reference})` : ""}, {formatTime(p.receivedAt, "day")}
+                {p.reference ? ` (${p.reference})` : ""}, {formatTime(p.receivedAt, "day")} ·{" "}
+                <a href={`/api/v1/payments/${p.paymentId}/receipt`}>Receipt</a>
               </li>
             ))}
           </ul>
