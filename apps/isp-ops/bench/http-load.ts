@@ -35,11 +35,14 @@ export async function serveAsAdmin(t: Awaited<ReturnType<typeof startTenantDatab
   return { base: served.url, cookie, stop: () => served.stop() };
 }
 
+/** Who calls: one session, or a session picked per request (many subscribers in the portal). */
+export type Caller = string | (() => string);
+
 /**
  * CONCURRENCY callers for DURATION_MS, each waiting for its answer before the next request:
  * req/s, p50, p95 and p99 in ms, and how many failed.
  */
-export async function measure(base: string, cookie: string, path: () => string): Promise<string[]> {
+export async function measure(base: string, caller: Caller, path: () => string): Promise<string[]> {
   const latencies: number[] = [];
   let failed = 0;
   const until = performance.now() + DURATION_MS;
@@ -47,6 +50,7 @@ export async function measure(base: string, cookie: string, path: () => string):
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < until) {
         const started = performance.now();
+        const cookie = typeof caller === "string" ? caller : caller();
         const res = await fetch(`${base}${path()}`, { headers: { cookie } });
         await res.arrayBuffer();
         if (res.ok) latencies.push(performance.now() - started);
@@ -67,14 +71,18 @@ export async function measure(base: string, cookie: string, path: () => string):
 }
 
 /** The rows of `cases` measured one after another (after a warm-up), as a Markdown table. */
-export async function routeTable(base: string, cookie: string, cases: readonly [string, () => string][]) {
+export async function routeTable(
+  base: string,
+  cookie: Caller,
+  cases: readonly (readonly [string, () => string] | readonly [string, () => string, Caller])[],
+) {
   const first = cases[0];
-  if (first) await measure(base, cookie, first[1]);
+  if (first) await measure(base, first[2] ?? cookie, first[1]);
   const rows: string[] = [
     "| route | req/s | p50 ms | p95 ms | p99 ms | errors |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
   ];
-  for (const [label, path] of cases)
-    rows.push(`| ${[label, ...(await measure(base, cookie, path))].join(" | ")} |`);
+  for (const [label, path, caller] of cases)
+    rows.push(`| ${[label, ...(await measure(base, caller ?? cookie, path))].join(" | ")} |`);
   return rows.join("\n");
 }

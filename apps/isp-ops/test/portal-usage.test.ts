@@ -1,8 +1,8 @@
-import { hashPassword } from "@dotmac/crypto/passwords";
-import { accountingSessions, customerCredentials, dunningStates, servicePlans } from "@dotmac/tenant-db";
+import { accountingSessions, dunningStates, servicePlans } from "@dotmac/tenant-db";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Json, startApi } from "./harness.ts";
+import { signedInCustomer } from "./portal-customers.ts";
 
 const GB = 1e9;
 
@@ -10,8 +10,8 @@ describe("the customer portal's usage", () => {
   let h: Awaited<ReturnType<typeof startApi>>;
   let planId: string;
   let nasId: string;
-  const ada = { id: "", cookie: {} as Record<string, string> };
-  const alan = { id: "", cookie: {} as Record<string, string> };
+  let ada: Awaited<ReturnType<typeof signedInCustomer>>;
+  let alan: Awaited<ReturnType<typeof signedInCustomer>>;
   const portal = (path: string, cookie: Record<string, string>) => h.call(`/portal${path}`, { cookie });
   const standing = async (id: string) =>
     (
@@ -32,37 +32,6 @@ describe("the customer portal's usage", () => {
       outputOctets: down,
       inputOctets: up,
     });
-  const signedIn = async (name: string, target: { id: string; cookie: Record<string, string> }) => {
-    const created = await h.call("/subscribers", {
-      method: "POST",
-      cookie: h.admin,
-      json: {
-        name,
-        email: `${name.toLowerCase()}@usage.test`,
-        serviceAddress: "3 Usage Lane",
-        planId,
-        username: `${name.toLowerCase()}-usage`,
-        password: "router-pass",
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    target.id = created.body.id;
-    await h.call(`/subscribers/${target.id}/status`, {
-      method: "POST",
-      cookie: h.admin,
-      json: { to: "active" },
-    });
-    await h.db
-      .insert(customerCredentials)
-      .values({ subscriberId: target.id, passwordHash: await hashPassword("a long portal password") });
-    const login = await h.call("/portal/auth/login", {
-      method: "POST",
-      json: { identifier: `${name.toLowerCase()}@usage.test`, password: "a long portal password" },
-    });
-    expect(login.status).toBe(200);
-    target.cookie = { cookie: (login.setCookie ?? "").split(";")[0] ?? "" };
-  };
-
   beforeAll(async () => {
     h = await startApi();
     const plan = await h.call("/plans", {
@@ -85,8 +54,8 @@ describe("the customer portal's usage", () => {
       json: { name: "olt-usage", network: "192.0.2.0/30", secret: "nas-usage-shared-secret" },
     });
     nasId = nas.body.id;
-    await signedIn("Ada", ada);
-    await signedIn("Alan", alan);
+    ada = await signedInCustomer(h, "Ada", "ada@usage.test", planId);
+    alan = await signedInCustomer(h, "Alan", "alan@usage.test", planId);
   });
   afterAll(async () => h?.stop());
 

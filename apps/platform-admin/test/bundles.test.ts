@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { clientChunkText, clientModules, repoRoot, run } from "@dotmac/devkit";
+import { clientChunkText, clientModules, pageBundles, repoRoot, run } from "@dotmac/devkit";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const apps = {
@@ -13,6 +13,12 @@ const markers = {
   "platform-admin": ["/api/platform/v1", "Next: branding", "Check drift", "The stamp will create"],
 };
 
+/** Words of isp-ops's staff screens and of its customer portal, each in its own client code only. */
+const sides = {
+  staff: ["Create subscriber", "RADIUS password", "Make a card payment link", "Internal note"],
+  portal: ["Send confirmation link", "Confirm this address", "Your password is set."],
+};
+
 /**
  * The seed's first security rule: the admin app's code never ships to an ISP's staff and the
  * ISP app's never to platform admins. Both apps are built, then their client bundles are read:
@@ -20,6 +26,7 @@ const markers = {
  */
 describe("separate browser bundles", () => {
   const built: Record<string, { modules: Set<string>; text: string }> = {};
+  let ispOpsPages: Awaited<ReturnType<typeof pageBundles>>;
 
   beforeAll(async () => {
     for (const [name, dir] of Object.entries(apps)) {
@@ -29,6 +36,7 @@ describe("separate browser bundles", () => {
       });
       built[name] = { modules: await clientModules(dir), text: await clientChunkText(dir) };
     }
+    ispOpsPages = await pageBundles(apps["isp-ops"]);
   }, 600_000);
 
   it("builds each app's client code from its own sources only", () => {
@@ -54,5 +62,27 @@ describe("separate browser bundles", () => {
       for (const marker of markers[name]) expect(text, `${marker} in ${name}`).toContain(marker);
       for (const marker of markers[other]) expect(text, `${marker} in ${name}`).not.toContain(marker);
     }
+  });
+
+  it("sends subscribers none of isp-ops's staff code, and staff none of the portal's", () => {
+    const components = "[project]/apps/isp-ops/src/components/";
+    const pages = [...ispOpsPages].map(([url, page]) => ({
+      url,
+      ...page,
+      portal: url.startsWith("/portal"),
+    }));
+    expect(pages.filter((p) => p.portal).length).toBeGreaterThanOrEqual(7);
+    expect(pages.filter((p) => !p.portal).length).toBeGreaterThanOrEqual(7);
+    for (const { url, modules, text, portal } of pages) {
+      const ours = [...modules].filter((m) => m.startsWith(components));
+      const theirs = ours.filter((m) => m.startsWith(`${components}portal/`) !== portal);
+      expect(theirs, `${portal ? "staff" : "portal"} modules in ${url}`).toEqual([]);
+      for (const marker of sides[portal ? "staff" : "portal"])
+        expect(text, `"${marker}" in ${url}`).not.toContain(marker);
+    }
+    // The words are where they belong: the check above could not pass by finding nothing.
+    const textOf = (url: string) => ispOpsPages.get(url)?.text ?? "";
+    expect(textOf("/portal/account")).toContain("Send confirmation link");
+    expect(textOf("/dashboard/subscribers/new")).toContain("RADIUS password");
   });
 });

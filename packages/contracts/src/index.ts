@@ -139,10 +139,15 @@ export {
   CustomerLogin,
   CustomerPassword,
   CustomerSetPassword,
+  PortalContactUpdate,
+  PortalEmailChange,
+  PortalEmailConfirm,
   PortalMessageCreate,
+  PortalPasswordChange,
   PortalTicketCreate,
 } from "./portal.ts";
 export {
+  PortalAccount,
   PortalInvoices,
   PortalLinkSent,
   PortalService,

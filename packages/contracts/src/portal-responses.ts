@@ -36,6 +36,15 @@ export const PortalUsage = z.object({
   days: z.array(z.object({ day, downloadBytes: z.number(), uploadBytes: z.number() })),
 });
 
+/** The subscriber's contact details, and an address waiting for its confirmation link. */
+export const PortalAccount = z.object({
+  accountNumber: z.number(),
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  pendingEmail: z.string().nullable(),
+});
+
 export const PortalTicket = z.object({
   id: z.uuid(),
   number: z.number(),

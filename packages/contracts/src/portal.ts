@@ -33,3 +33,32 @@ export const PortalTicketCreate = z
 export type PortalTicketCreate = z.infer<typeof PortalTicketCreate>;
 
 export const PortalMessageCreate = z.object({ body: z.string().trim().min(1).max(20_000) }).strict();
+
+/** The subscriber's own contact details they change at once (an e-mail address waits for its link). */
+export const PortalContactUpdate = z
+  .object({
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .regex(/^[+0-9 ()./-]*$/, "digits, spaces and + ( ) . / - only")
+      .transform((s) => (s === "" ? null : s))
+      .nullable(),
+  })
+  .strict();
+export type PortalContactUpdate = z.infer<typeof PortalContactUpdate>;
+
+/** A new contact e-mail address: it takes effect once the link mailed to it is opened. */
+export const PortalEmailChange = z.object({ email: z.email().max(254) }).strict();
+
+/** The token of the link mailed to a new address. */
+export const PortalEmailConfirm = z.object({ token: z.string().min(20).max(200) }).strict();
+
+/** A new password while signed in, the current one to prove it is them. */
+export const PortalPasswordChange = z
+  .object({ currentPassword: z.string().min(1).max(1024), password: CustomerPassword })
+  .strict()
+  .refine((p) => p.password !== p.currentPassword, {
+    path: ["password"],
+    message: "the new password must differ from the current one",
+  });

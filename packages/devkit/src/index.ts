@@ -6,7 +6,7 @@ export { type DevkitEnv, devkitEnv, repoRoot } from "./env.ts";
 export { LocalIspOps, type LocalIspOpsTenant } from "./local-isp-ops.ts";
 export { type LocalRadius, LocalRadiusRunner } from "./local-radius.ts";
 export { type CaughtMail, type Mailpit, startMailpit } from "./mail/mailpit.ts";
-export { clientChunkText, clientModules, firstLoadJs } from "./next-bundles.ts";
+export { clientChunkText, clientModules, firstLoadJs, pageBundles } from "./next-bundles.ts";
 export { type CheckoutPaid, checkoutCompleted } from "./payments/checkout-event.ts";
 export { type StripeMock, startStripeMock } from "./payments/stripe-mock.ts";
 export { freePort, freePorts } from "./ports.ts";

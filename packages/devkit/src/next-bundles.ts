@@ -26,14 +26,42 @@ async function clientManifests(
   return found;
 }
 
+/** The source modules a manifest's route was built from, as `[project]/...` paths. */
+function modulesOf(manifest: any): Set<string> {
+  const modules = new Set<string>();
+  for (const key of Object.keys(manifest.clientModules ?? {})) modules.add(key.split(" ")[0] ?? key);
+  for (const key of Object.keys(manifest.entryJSFiles ?? {})) modules.add(key);
+  return modules;
+}
+
+/** Route groups such as (signed-in) organise files; they are not part of the URL. */
+const urlOf = (route: string) => route.replace(/\/page$/, "").replace(/\/\([^)]*\)/g, "") || "/";
+
 /** Every source module the app's client bundles were built from, as `[project]/...` paths. */
 export async function clientModules(appDir: string): Promise<Set<string>> {
   const modules = new Set<string>();
-  for (const { manifest } of (await clientManifests(appDir)).values()) {
-    for (const key of Object.keys(manifest.clientModules ?? {})) modules.add(key.split(" ")[0] ?? key);
-    for (const key of Object.keys(manifest.entryJSFiles ?? {})) modules.add(key);
-  }
+  for (const { manifest } of (await clientManifests(appDir)).values())
+    for (const m of modulesOf(manifest)) modules.add(m);
   return modules;
+}
+
+/**
+ * Per page (by URL): the source modules its client code was built from, and the text of the
+ * chunks its layouts and page load — what a browser visiting it is sent.
+ */
+export async function pageBundles(
+  appDir: string,
+): Promise<Map<string, { modules: Set<string>; text: string }>> {
+  const out = new Map<string, { modules: Set<string>; text: string }>();
+  for (const { route, manifest } of (await clientManifests(appDir)).values()) {
+    if (!route.endsWith("/page") || route.includes("/api/") || route.startsWith("/_")) continue;
+    const files = new Set<string>();
+    for (const list of Object.values(manifest.entryJSFiles ?? {}) as string[][])
+      for (const f of list) files.add(f);
+    const text = await Promise.all([...files].map((f) => readFile(join(appDir, ".next", f), "utf8")));
+    out.set(urlOf(route), { modules: modulesOf(manifest), text: text.join("\n") });
+  }
+  return out;
 }
 
 /** The text of every JavaScript file the browser may load from the app. */
@@ -73,9 +101,7 @@ export async function firstLoadJs(
       for (const f of list) files.add(f);
     let total = 0;
     for (const f of files) total += await gz(f);
-    // Route groups such as (signed-in) organise files; they are not part of the URL.
-    const path = route.replace(/\/page$/, "").replace(/\/\([^)]*\)/g, "") || "/";
-    out.push({ route: path, files: files.size, gzipBytes: total });
+    out.push({ route: urlOf(route), files: files.size, gzipBytes: total });
   }
   return out.sort((a, b) => a.route.localeCompare(b.route));
 }

@@ -1,3 +1,4 @@
+// Long file: `npm start` on a fresh state dir walked through once, as a new user would, from onboarding to a subscriber paying and signing in to the portal; each step needs the one before.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

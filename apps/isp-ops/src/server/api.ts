@@ -17,6 +17,7 @@ import { helpdeskRouter } from "./routes/helpdesk.ts";
 import { networkRouter } from "./routes/network.ts";
 import { plansRouter } from "./routes/plans.ts";
 import { portalRouter } from "./routes/portal.ts";
+import { portalAccountRouter } from "./routes/portal-account.ts";
 import { staffRouter } from "./routes/staff.ts";
 import { IMPORT_MAX_BYTES } from "./routes/subscribers.routes.ts";
 import { subscribersRouter } from "./routes/subscribers.ts";
@@ -39,7 +40,8 @@ function apiRoutes(cookies: { staff: SessionCookie; customer: SessionCookie }, s
     .route(
       "/",
       portalRouter(cookies.customer, new SignInLimiter(signInLimits), new SignInLimiter(signInLimits)),
-    );
+    )
+    .route("/", portalAccountRouter(cookies.customer, new SignInLimiter(signInLimits)));
 }
 export type IspOpsRoutes = ReturnType<typeof apiRoutes>;
 

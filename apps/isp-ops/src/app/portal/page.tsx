@@ -54,6 +54,9 @@ export default async function PortalHome() {
         <Link className="button" href="/portal/tickets">
           Help and your tickets
         </Link>
+        <Link className="button" href="/portal/account">
+          Your account
+        </Link>
       </p>
       <SignOut apiBase="/api/v1/portal" signIn="/portal/login" />
     </>

@@ -1,9 +1,10 @@
 "use client";
 
-import { answer, Field, JsonForm, text } from "@dotmac/ui";
+import { answer, JsonForm, text } from "@dotmac/ui";
 import Link from "next/link";
 import { useState } from "react";
 import { ispOps } from "../api.ts";
+import { NewPasswordField } from "./new-password-field.tsx";
 
 export function SetPasswordForm({ token }: { token: string }) {
   const [done, setDone] = useState(false);
@@ -22,19 +23,7 @@ export function SetPasswordForm({ token }: { token: string }) {
       done="Set."
       onSuccess={() => setDone(true)}
     >
-      {(errors) => (
-        <>
-          <Field
-            label="New password (at least 10 characters)"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={10}
-            required
-            error={errors.password ?? errors.token}
-          />
-        </>
-      )}
+      {(errors) => <NewPasswordField error={errors.password ?? errors.token} />}
     </JsonForm>
   );
 }

@@ -1,12 +1,73 @@
+import type { CustomerLinkPurpose } from "@dotmac/contracts";
 import { hashPassword } from "@dotmac/crypto/passwords";
 import { hashSecret, newSecret } from "@dotmac/crypto/secrets";
 import { ProblemError } from "@dotmac/http/problem";
-import { customerCredentials, customerLinks, customerSessions, subscribers } from "@dotmac/tenant-db";
+import {
+  customerCredentials,
+  customerLinks,
+  customerSessions,
+  subscribers,
+  type TenantTx,
+} from "@dotmac/tenant-db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { type Actor, audit } from "../audit.ts";
 import type { IspOpsDeps } from "../deps.ts";
 import { branded } from "../mail.ts";
 import { tenantLink } from "../public-url.ts";
+
+/**
+ * A new single-use link of `purpose` for the subscriber: an older one of the same purpose they have
+ * not used stops working. Only the token's hash is stored; the token is for the e-mail alone.
+ */
+export async function issueLink(
+  tx: TenantTx,
+  f: { subscriberId: string; purpose: CustomerLinkPurpose; hours: number; email?: string },
+) {
+  await tx
+    .update(customerLinks)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(customerLinks.subscriberId, f.subscriberId),
+        eq(customerLinks.purpose, f.purpose),
+        isNull(customerLinks.usedAt),
+      ),
+    );
+  const token = newSecret("dml");
+  const [link] = await tx
+    .insert(customerLinks)
+    .values({
+      tokenHash: hashSecret(token),
+      subscriberId: f.subscriberId,
+      purpose: f.purpose,
+      email: f.email ?? null,
+      expiresAt: new Date(Date.now() + f.hours * 3600_000),
+    })
+    .returning({ id: customerLinks.id });
+  if (!link) throw new Error("insert returned nothing");
+  return { token, link };
+}
+
+/** Spends a link of `purpose` once, in the statement that checks it; an expired or used one is a 400 on `token`. */
+export async function spendLink(tx: TenantTx, token: string, purpose: CustomerLinkPurpose) {
+  const [link] = await tx
+    .update(customerLinks)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(customerLinks.tokenHash, hashSecret(token)),
+        eq(customerLinks.purpose, purpose),
+        isNull(customerLinks.usedAt),
+        gt(customerLinks.expiresAt, sql`now()`),
+      ),
+    )
+    .returning({ subscriberId: customerLinks.subscriberId, email: customerLinks.email });
+  if (!link) {
+    const message = "this link has expired or was used already: ask for a new one";
+    throw new ProblemError(400, { detail: message, errors: [{ path: "token", message }] });
+  }
+  return link;
+}
 
 /** How long a set-password link works: an invitation waits for the subscriber; a reset is asked for now. */
 export const LINK_HOURS = { invite: 72, reset: 1 } as const;
@@ -43,34 +104,19 @@ export async function mailSetPasswordLink(
     if (told) throw new ProblemError(409, { detail: refusal });
     return undefined;
   }
-  const token = newSecret("dml");
-  const link = await deps.db.transaction(async (tx) => {
-    await tx
-      .update(customerLinks)
-      .set({ usedAt: sql`now()` })
-      .where(
-        and(
-          eq(customerLinks.subscriberId, subscriberId),
-          eq(customerLinks.purpose, "set_password"),
-          isNull(customerLinks.usedAt),
-        ),
-      );
-    const [row] = await tx
-      .insert(customerLinks)
-      .values({
-        tokenHash: hashSecret(token),
-        subscriberId,
-        purpose: "set_password",
-        expiresAt: new Date(Date.now() + LINK_HOURS[opts.why] * 3600_000),
-      })
-      .returning({ id: customerLinks.id });
+  const { token, link } = await deps.db.transaction(async (tx) => {
+    const issued = await issueLink(tx, {
+      subscriberId,
+      purpose: "set_password",
+      hours: LINK_HOURS[opts.why],
+    });
     await audit(tx, opts.actor, {
       action: "customer.password_link",
       targetType: "subscriber",
       targetId: subscriberId,
       after: { why: opts.why, to: s.email },
     });
-    return row;
+    return issued;
   });
   const url = new URL(tenantLink(deps, "/portal/set-password"));
   url.searchParams.set("token", token);
@@ -94,22 +140,7 @@ export async function mailSetPasswordLink(
 export async function setPasswordWithLink(db: IspOpsDeps["db"], token: string, password: string) {
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
-    const [link] = await tx
-      .update(customerLinks)
-      .set({ usedAt: sql`now()` })
-      .where(
-        and(
-          eq(customerLinks.tokenHash, hashSecret(token)),
-          eq(customerLinks.purpose, "set_password"),
-          isNull(customerLinks.usedAt),
-          gt(customerLinks.expiresAt, sql`now()`),
-        ),
-      )
-      .returning({ subscriberId: customerLinks.subscriberId });
-    if (!link) {
-      const message = "this link has expired or was used already: ask for a new one";
-      throw new ProblemError(400, { detail: message, errors: [{ path: "token", message }] });
-    }
+    const link = await spendLink(tx, token, "set_password");
     await tx
       .insert(customerCredentials)
       .values({ subscriberId: link.subscriberId, passwordHash })
