@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dunningActions } from "./billing-values.ts";
 import { VendorAttributes } from "./isp-ops-api.ts";
 
 /** Every amount is an integer in the currency's minor unit (cents): no floating point anywhere. */
@@ -29,12 +30,8 @@ export type LedgerKind = z.infer<typeof LedgerKind>;
 export const PaymentMethod = z.enum(["cash", "bank_transfer", "mobile_money", "card"]);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
-/**
- * What dunning does as an invoice ages: remind and notify (mail), move the subscriber's sessions
- * into the walled garden (RADIUS accepts with the tenant's walled-garden attributes, live sessions
- * get a CoA-Request), suspend (RADIUS refuses, live sessions get a Disconnect-Request), terminate.
- */
-export const DunningAction = z.enum(["reminder", "notice", "walled_garden", "suspend", "terminate"]);
+/** What dunning does as an invoice ages (billing-values.ts). */
+export const DunningAction = z.enum(dunningActions);
 export type DunningAction = z.infer<typeof DunningAction>;
 
 /** What dunning records: its steps, and the restore when the subscriber has paid. */

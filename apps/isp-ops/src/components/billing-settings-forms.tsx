@@ -1,6 +1,7 @@
 "use client";
 
-import { DunningAction, type DunningStep } from "@dotmac/contracts";
+import type { DunningAction, DunningStep } from "@dotmac/contracts";
+import { dunningActions } from "@dotmac/contracts/billing-values";
 import { answer, Field, type FieldErrors, JsonForm, text } from "@dotmac/ui";
 import { ispOps } from "./api.ts";
 import { parseAttributeLines } from "./attribute-lines.ts";
@@ -148,7 +149,7 @@ export function DunningPolicyForm({ policy }: { policy: readonly DunningStep[] }
       submit="Save policy"
       done="Dunning policy saved."
       toJson={(d: FormData) => ({
-        dunningPolicy: DunningAction.options
+        dunningPolicy: dunningActions
           .filter((a) => d.get(`on-${a}`) === "on")
           .map((action) => ({ action, daysOverdue: Number(d.get(`days-${action}`)) })),
       })}
@@ -156,7 +157,7 @@ export function DunningPolicyForm({ policy }: { policy: readonly DunningStep[] }
       {(errors) => (
         <>
           <h3>Dunning policy</h3>
-          {DunningAction.options.map((a) => (
+          {dunningActions.map((a) => (
             <div className="ui-field" key={a}>
               <label>
                 <input type="checkbox" name={`on-${a}`} defaultChecked={stepOf(a) !== undefined} />{" "}
