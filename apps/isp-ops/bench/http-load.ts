@@ -51,7 +51,8 @@ export async function measure(base: string, caller: Caller, path: () => string):
       while (performance.now() < until) {
         const started = performance.now();
         const cookie = typeof caller === "string" ? caller : caller();
-        const res = await fetch(`${base}${path()}`, { headers: { cookie } });
+        // A redirect (to a sign-in page, say) is a failure, not a fast answer.
+        const res = await fetch(`${base}${path()}`, { headers: { cookie }, redirect: "manual" });
         await res.arrayBuffer();
         if (res.ok) latencies.push(performance.now() - started);
         else failed++;

@@ -2,7 +2,7 @@ import { accountingSessions, dunningStates, servicePlans } from "@dotmac/tenant-
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Json, startApi } from "./harness.ts";
-import { signedInCustomer } from "./portal-customers.ts";
+import { CUSTOMER_PASSWORD, signedInCustomer } from "./portal-customers.ts";
 
 const GB = 1e9;
 
@@ -109,5 +109,21 @@ describe("the customer portal's usage", () => {
     expect(held.status).toBe(200);
     expect(Date.parse(held.body.walledGardenSince)).toBeGreaterThan(Date.now() - 60_000);
     expect((await portal("/service", ada.cookie)).body.walledGardenSince).toBeNull();
+
+    // Suspended for not paying, they still sign in and see what they owe (paying is how it ends).
+    const suspended = await h.call(`/subscribers/${alan.id}/status`, {
+      method: "POST",
+      cookie: h.admin,
+      json: { to: "suspended", reason: "invoice unpaid" },
+    });
+    expect(suspended.status, JSON.stringify(suspended.body)).toBe(200);
+    const again = await h.call("/portal/auth/login", {
+      method: "POST",
+      json: { identifier: "alan@usage.test", password: CUSTOMER_PASSWORD },
+    });
+    expect(again.status).toBe(200);
+    const cookie = { cookie: (again.setCookie ?? "").split(";")[0] ?? "" };
+    expect((await portal("/service", cookie)).body.status).toBe("suspended");
+    expect((await portal("/invoices", cookie)).status).toBe(200);
   });
 });

@@ -3,18 +3,24 @@ import { join, relative } from "node:path";
 import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 
+/** What this module reads of a route's client-reference manifest. */
+interface ClientManifest {
+  readonly clientModules?: Record<string, unknown>;
+  readonly entryJSFiles?: Record<string, string[]>;
+}
+
 /** The client-reference manifests `next build` writes per route (Turbopack), by route. */
 async function clientManifests(
   appDir: string,
-): Promise<Map<string, { route: string; dir: string; manifest: any }>> {
+): Promise<Map<string, { route: string; dir: string; manifest: ClientManifest }>> {
   const root = join(appDir, ".next/server/app");
-  const found = new Map<string, { route: string; dir: string; manifest: any }>();
+  const found = new Map<string, { route: string; dir: string; manifest: ClientManifest }>();
   const walk = async (dir: string) => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
       else if (entry.name.endsWith("_client-reference-manifest.js")) {
-        const sandbox = { globalThis: {} as Record<string, any> };
+        const sandbox = { globalThis: {} as { __RSC_MANIFEST?: Record<string, ClientManifest> } };
         runInNewContext(await readFile(path, "utf8"), sandbox);
         for (const [route, manifest] of Object.entries(sandbox.globalThis.__RSC_MANIFEST ?? {})) {
           found.set(route, { route, dir, manifest });
@@ -27,7 +33,7 @@ async function clientManifests(
 }
 
 /** The source modules a manifest's route was built from, as `[project]/...` paths. */
-function modulesOf(manifest: any): Set<string> {
+function modulesOf(manifest: ClientManifest): Set<string> {
   const modules = new Set<string>();
   for (const key of Object.keys(manifest.clientModules ?? {})) modules.add(key.split(" ")[0] ?? key);
   for (const key of Object.keys(manifest.entryJSFiles ?? {})) modules.add(key);
@@ -56,8 +62,7 @@ export async function pageBundles(
   for (const { route, manifest } of (await clientManifests(appDir)).values()) {
     if (!route.endsWith("/page") || route.includes("/api/") || route.startsWith("/_")) continue;
     const files = new Set<string>();
-    for (const list of Object.values(manifest.entryJSFiles ?? {}) as string[][])
-      for (const f of list) files.add(f);
+    for (const list of Object.values(manifest.entryJSFiles ?? {})) for (const f of list) files.add(f);
     const text = await Promise.all([...files].map((f) => readFile(join(appDir, ".next", f), "utf8")));
     out.set(urlOf(route), { modules: modulesOf(manifest), text: text.join("\n") });
   }
@@ -97,8 +102,7 @@ export async function firstLoadJs(
       ),
     );
     const files = new Set<string>([...(build.rootMainFiles ?? [])]);
-    for (const list of Object.values(manifest.entryJSFiles ?? {}) as string[][])
-      for (const f of list) files.add(f);
+    for (const list of Object.values(manifest.entryJSFiles ?? {})) for (const f of list) files.add(f);
     let total = 0;
     for (const f of files) total += await gz(f);
     out.push({ route: urlOf(route), files: files.size, gzipBytes: total });
