@@ -27,3 +27,41 @@ export function Field({
     </div>
   );
 }
+
+/** A labelled select of an enum's values (or value and label pairs), with the API's error for it. */
+export function SelectField({
+  label,
+  name,
+  options,
+  defaultValue,
+  error,
+  id = `field-${name}`,
+}: {
+  label: string;
+  name: string;
+  options: readonly (string | readonly [value: string, label: string])[];
+  defaultValue?: string;
+  error?: string | undefined;
+  id?: string;
+}) {
+  return (
+    <div className="ui-field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined}>
+        {options.map((o) => {
+          const [value, shown] = typeof o === "string" ? [o, o] : o;
+          return (
+            <option key={value} value={value}>
+              {shown}
+            </option>
+          );
+        })}
+      </select>
+      {error ? (
+        <p className="ui-field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ export { ApiForm, type ApiFormProps } from "./api-form.tsx";
 export { BarChart, type BarDatum } from "./bar-chart.tsx";
 export { BeforeAfter } from "./before-after.tsx";
 export { type Column, DataTable, type SortDirection, sortRows } from "./data-table.tsx";
-export { Field } from "./field.tsx";
+export { Field, SelectField } from "./field.tsx";
 export { choice, choices, optionalText, text } from "./form-data.ts";
 export { JsonForm, SignOut } from "./navigation.tsx";
 export { SignInForm } from "./sign-in-form.tsx";

@@ -8,51 +8,13 @@ import {
   ticketPriorities,
 } from "@dotmac/contracts/helpdesk-values";
 import type { FieldErrors } from "@dotmac/ui";
-import { answer, choice, Field, JsonForm, text } from "@dotmac/ui";
+import { answer, choice, Field, JsonForm, SelectField, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { ispOps } from "./api.ts";
 
 export interface Assignee {
   readonly id: string;
   readonly displayName: string;
-}
-
-/** A labelled select of an enum's values (or other options), with the API's error for it. */
-function Choice({
-  label,
-  name,
-  options,
-  defaultValue,
-  error,
-  id = `field-${name}`,
-}: {
-  label: string;
-  name: string;
-  options: readonly (string | readonly [value: string, label: string])[];
-  defaultValue?: string;
-  error?: string | undefined;
-  id?: string;
-}) {
-  return (
-    <div className="ui-field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined}>
-        {options.map((o) => {
-          const [value, shown] = typeof o === "string" ? [o, o] : o;
-          return (
-            <option key={value} value={value}>
-              {shown}
-            </option>
-          );
-        })}
-      </select>
-      {error ? (
-        <p className="ui-field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 const assigneeOptions = (staff: readonly Assignee[]) => [
@@ -87,15 +49,15 @@ export function TicketCreateForm({
       {(errors: FieldErrors) => (
         <>
           <Field label="Subject" name="subject" required maxLength={200} error={errors.subject} />
-          <Choice label="Category" name="category" options={ticketCategories} error={errors.category} />
-          <Choice
+          <SelectField label="Category" name="category" options={ticketCategories} error={errors.category} />
+          <SelectField
             label="Priority"
             name="priority"
             options={ticketPriorities}
             defaultValue="normal"
             error={errors.priority}
           />
-          <Choice
+          <SelectField
             label="Assign to"
             name="assigneeId"
             options={assigneeOptions(staff)}
@@ -139,7 +101,7 @@ export function TicketReplyForm({ id, moves }: { id: string; moves: readonly Tic
               subscriber)
             </label>
           </div>
-          <Choice
+          <SelectField
             label="Then"
             name="status"
             id="field-reply-status"
@@ -195,28 +157,28 @@ export function TicketUpdateForm({
       {(errors: FieldErrors) => (
         <>
           <h3>Change</h3>
-          <Choice
+          <SelectField
             label="Status"
             name="status"
             options={[status, ...moves]}
             defaultValue={status}
             error={errors.status}
           />
-          <Choice
+          <SelectField
             label="Priority"
             name="priority"
             options={ticketPriorities}
             defaultValue={priority}
             error={errors.priority}
           />
-          <Choice
+          <SelectField
             label="Category"
             name="category"
             options={ticketCategories}
             defaultValue={category}
             error={errors.category}
           />
-          <Choice
+          <SelectField
             label="Assignee"
             name="assigneeId"
             options={assigneeOptions(staff)}

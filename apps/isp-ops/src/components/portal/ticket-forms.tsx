@@ -1,7 +1,7 @@
 "use client";
 
 import { type TicketCategory, ticketCategories } from "@dotmac/contracts/helpdesk-values";
-import { answer, choice, Field, JsonForm, text } from "@dotmac/ui";
+import { answer, choice, Field, JsonForm, SelectField, text } from "@dotmac/ui";
 import { useRouter } from "next/navigation";
 import { ispOps } from "../api.ts";
 
@@ -33,16 +33,12 @@ export function TicketOpenForm() {
       {(errors) => (
         <>
           <h2>Ask for help</h2>
-          <div className="ui-field">
-            <label htmlFor="field-category">About</label>
-            <select id="field-category" name="category">
-              {ticketCategories.map((c) => (
-                <option key={c} value={c}>
-                  {topics[c]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label="About"
+            name="category"
+            options={ticketCategories.map((c) => [c, topics[c]] as const)}
+            error={errors.category}
+          />
           <Field label="Subject" name="subject" required maxLength={200} error={errors.subject} />
           <div className="ui-field">
             <label htmlFor="field-body">What happened?</label>
