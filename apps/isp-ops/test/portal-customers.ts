@@ -5,16 +5,10 @@ import type { startApi } from "./harness.ts";
 
 export const CUSTOMER_PASSWORD = "a long portal password";
 
-/**
- * A subscriber (active, on `planId` if given) who has set a portal password and is signed in:
- * their id, account number and portal cookie.
- */
-export async function signedInCustomer(
-  h: Awaited<ReturnType<typeof startApi>>,
-  name: string,
-  email: string,
-  planId?: string,
-) {
+type Api = Awaited<ReturnType<typeof startApi>>;
+
+/** A new subscriber with an e-mail address, made by staff: their id and account number. */
+export async function portalSubscriber(h: Api, name: string, email: string, planId?: string) {
   const created = await h.call("/subscribers", {
     method: "POST",
     cookie: h.admin,
@@ -28,7 +22,15 @@ export async function signedInCustomer(
     },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const id = created.body.id as string;
+  return { id: created.body.id as string, account: created.body.accountNumber as number };
+}
+
+/**
+ * A subscriber (active, on `planId` if given) who has set a portal password and is signed in:
+ * their id, account number and portal cookie.
+ */
+export async function signedInCustomer(h: Api, name: string, email: string, planId?: string) {
+  const { id, account } = await portalSubscriber(h, name, email, planId);
   await h.call(`/subscribers/${id}/status`, { method: "POST", cookie: h.admin, json: { to: "active" } });
   await h.db
     .insert(customerCredentials)
@@ -40,7 +42,7 @@ export async function signedInCustomer(
   expect(login.status).toBe(200);
   return {
     id,
-    account: created.body.accountNumber as number,
+    account,
     cookie: { cookie: (login.setCookie ?? "").split(";")[0] ?? "" },
   };
 }

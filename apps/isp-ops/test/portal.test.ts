@@ -5,6 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stripeGateway } from "../src/server/billing/gateway.ts";
 import { type Json, PUBLIC_URL, pdfText, startApi } from "./harness.ts";
+import { portalSubscriber } from "./portal-customers.ts";
 
 describe("the customer portal's accounts and tickets", () => {
   let h: Awaited<ReturnType<typeof startApi>>;
@@ -31,21 +32,10 @@ describe("the customer portal's accounts and tickets", () => {
     const res = await portal("/auth/login", undefined, { method: "POST", json: { identifier, password } });
     return { ...res, cookie: { cookie: (res.setCookie ?? "").split(";")[0] ?? "" } };
   };
-  const subscriber = async (name: string, email: string) => {
-    const created = await h.call("/subscribers", {
-      method: "POST",
-      cookie: h.admin,
-      json: {
-        name,
-        email,
-        serviceAddress: "1 Portal Way",
-        username: `${name.split(" ")[0]?.toLowerCase()}-${Date.now()}`,
-        password: "router-pass",
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    return { id: created.body.id as string, account: created.body.accountNumber as number, cookie: {} };
-  };
+  const subscriber = async (name: string, email: string) => ({
+    ...(await portalSubscriber(h, name, email)),
+    cookie: {} as Record<string, string>,
+  });
 
   beforeAll(async () => {
     h = await startApi();

@@ -5,7 +5,6 @@ import { errorMessage, slugFromLocalHost } from "@dotmac/contracts";
 import { type ApiCredentials, apiRequest } from "./cluster/api.ts";
 import { containerEnv, type Deployment, listDeployments } from "./cluster/deployment-env.ts";
 import { hostEnv, repoRoot } from "./env.ts";
-import { freePort, isFree } from "./ports.ts";
 import { run } from "./process.ts";
 import { localSecret, localTenantAdmin } from "./services.ts";
 
@@ -56,9 +55,10 @@ export class TenantPods {
     return join(this.opts.stateDir, "isp-ops");
   }
 
-  async start(port?: number): Promise<void> {
+  /** On `port`, chosen by `up` before the platform starts: tenants' links name it. */
+  async start(port: number): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    this.port = port ?? ((await isFree(3000)) ? 3000 : await freePort());
+    this.port = port;
     this.server = createServer((req, res) => {
       const slug = slugFromLocalHost(req.headers.host);
       const tenant = slug ? this.tenants.get(slug) : undefined;

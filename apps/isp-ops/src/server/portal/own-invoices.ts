@@ -1,6 +1,6 @@
 import type { TenantDb } from "@dotmac/tenant-db";
 import { balanceOf, settingsOf } from "../billing/ledger.ts";
-import { subscriberReceipts } from "../billing/receipts.ts";
+import { paymentReceipt, subscriberReceipts } from "../billing/receipts.ts";
 import { invoiceDetail, listInvoices } from "../billing/views.ts";
 import type { Customer } from "./customers.ts";
 
@@ -45,4 +45,10 @@ export async function ownInvoices(db: TenantDb, customer: Customer) {
 export async function ownInvoice(db: TenantDb, customer: Customer, id: string) {
   const found = await invoiceDetail(db, id);
   return found && found.subscriberId === customer.id && found.status !== "draft" ? found : undefined;
+}
+
+/** One of the subscriber's payments as its receipt tells it; another's is none (a 404). */
+export async function ownPayment(db: TenantDb, customer: Customer, id: string) {
+  const found = await paymentReceipt(db, id);
+  return found?.subscriberId === customer.id ? found : undefined;
 }

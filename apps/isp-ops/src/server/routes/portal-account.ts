@@ -1,6 +1,7 @@
 import { ProblemError } from "@dotmac/http/problem";
 import type { SessionCookie } from "@dotmac/http/session-cookie";
 import type { SignInLimiter } from "@dotmac/http/sign-in-limiter";
+import type { TenantDb } from "@dotmac/tenant-db";
 import { getCookie } from "hono/cookie";
 import {
   changePassword,
@@ -9,6 +10,7 @@ import {
   portalAccount,
   updateContact,
 } from "../portal/account.ts";
+import type { Customer } from "../portal/customers.ts";
 import { clientAddress } from "./auth.ts";
 import { createRouter, customerOf } from "./context.ts";
 import * as routes from "./portal-account.routes.ts";
@@ -19,10 +21,7 @@ import * as routes from "./portal-account.routes.ts";
  * passwords without end).
  */
 export function portalAccountRouter(cookie: SessionCookie, passwordChecks: SignInLimiter) {
-  const current = async (
-    db: Parameters<typeof portalAccount>[0],
-    customer: ReturnType<typeof customerOf>,
-  ) => {
+  const current = async (db: TenantDb, customer: Customer) => {
     const found = await portalAccount(db, customer);
     if (!found) throw new ProblemError(401, { detail: "sign in to the portal first" });
     return found;

@@ -3,10 +3,9 @@ import type { SessionCookie } from "@dotmac/http/session-cookie";
 import type { SignInLimiter } from "@dotmac/http/sign-in-limiter";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { invoicePdfFile, receiptPdfFile, startCheckout } from "../billing/invoice-actions.ts";
-import { paymentReceipt } from "../billing/receipts.ts";
 import { CUSTOMER_SESSION_HOURS, customerLogin, customerLogout, findCustomer } from "../portal/customers.ts";
 import { mailSetPasswordLink, setPasswordWithLink } from "../portal/links.ts";
-import { ownInvoice, ownInvoices } from "../portal/own-invoices.ts";
+import { ownInvoice, ownInvoices, ownPayment } from "../portal/own-invoices.ts";
 import { openOwnTicket, ownTicket, ownTickets, replyOwnTicket } from "../portal/own-tickets.ts";
 import { portalService } from "../portal/service.ts";
 import { portalUsage } from "../portal/usage.ts";
@@ -113,9 +112,12 @@ export function portalRouter(cookie: SessionCookie, signIns: SignInLimiter, link
       return c.body(file.bytes, 200, file.headers);
     })
     .openapi(routes.receiptPdf, async (c) => {
-      const found = await paymentReceipt(c.var.deps.db, knownId(c.req.valid("param").id, "payment"));
-      if (!found || found.subscriberId !== customerOf(c).id)
-        throw new ProblemError(404, { detail: "no such payment" });
+      const found = await ownPayment(
+        c.var.deps.db,
+        customerOf(c),
+        knownId(c.req.valid("param").id, "payment"),
+      );
+      if (!found) throw new ProblemError(404, { detail: "no such payment" });
       const file = await receiptPdfFile(c.var.deps, found);
       return c.body(file.bytes, 200, file.headers);
     })
