@@ -8,6 +8,7 @@ import type { Deps } from "./lib/deps.ts";
 import type { Metrics } from "./lib/metrics.ts";
 import { auditRouter } from "./routes/audit-log.ts";
 import { authRouter } from "./routes/auth.ts";
+import { entitlementsRouter } from "./routes/entitlements.ts";
 import { flagsRouter } from "./routes/flags.ts";
 import { fleetRouter } from "./routes/fleet.ts";
 import { healthRouter } from "./routes/health.ts";
@@ -25,6 +26,7 @@ function apiRoutes(deps: Deps) {
     .route("/", authRouter(deps))
     .route("/", tenantsRouter(deps))
     .route("/", nasNetworksRouter(deps))
+    .route("/", entitlementsRouter(deps))
     .route("/", operationsRouter(deps))
     .route("/", fleetRouter(deps))
     .route("/", flagsRouter(deps))

@@ -65,14 +65,14 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
       const res = await call("/tenants", {
         method: "POST",
         headers: admin.auth,
-        json: { ...onboarding("too-many"), seats: 26, features: ["advancedAnalytics"] },
+        json: { ...onboarding("too-many"), seats: 26, features: ["genieacs"] },
       });
       expect(res.status).toBe(400);
       const body = await res.json();
       expect(body.errors).toEqual(
         expect.arrayContaining([
           { path: "seats", message: "the starter plan allows at most 25 seats" },
-          { path: "features.0", message: "advancedAnalytics is not available on the starter plan" },
+          { path: "features.0", message: "genieacs is not available on the starter plan" },
         ]),
       );
     });
@@ -165,6 +165,7 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
         needs: "platform:tenants:nas:write",
         json: { nasCidrs: ["192.0.2.0/24"] },
       },
+      { method: "GET", path: "/tenants/authz/entitlements", needs: "platform:tenants:entitlements:read" },
       { method: "GET", path: "/tenants/authz/licence", needs: "platform:licenses:read" },
       { method: "PUT", path: "/tenants/authz/licence", needs: "platform:licenses:write", json: { seats: 5 } },
       { method: "GET", path: "/audit", needs: "platform:audit:read" },

@@ -1,4 +1,4 @@
-import { auditLogs, operations, tenantCredentials, tenants } from "@dotmac/platform-db";
+import { auditLogs, licences, operations, tenantCredentials, tenants } from "@dotmac/platform-db";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantCredential } from "../src/services/tenant-credentials.ts";
@@ -6,7 +6,10 @@ import { jsonHeaders, startTestDb, type TestDb, testApp, userWith } from "./harn
 
 const base = "/api/platform/v1";
 
-/** What a tenant's isp-ops holds, and what it may do with it: report its NAS networks, nothing else. */
+/**
+ * What a tenant's isp-ops holds, and what it may do with it: report its NAS networks and read its
+ * own entitlements, nothing else.
+ */
 describe("tenant credentials and NAS networks (real database, no stacks run)", () => {
   let t: TestDb;
   let http: ReturnType<typeof testApp>;
@@ -143,9 +146,76 @@ describe("tenant credentials and NAS networks (real database, no stacks run)", (
     expect((await call("/auth/me", { token })).body).toMatchObject({
       kind: "tenant",
       name: "tenant west-fibre",
-      permissions: ["platform:tenants:nas:write"],
+      permissions: ["platform:tenants:nas:write", "platform:tenants:entitlements:read"],
     });
     expect(await operationCount()).toBe(before);
+  });
+
+  it("reads its own entitlements: flags over the plan's features, plan and licence; no other tenant's", async () => {
+    const token = await tenantCredential(t.db, ids["west-fibre"] as string, undefined);
+    const entitlements = (slug = "west-fibre") => call(`/tenants/${slug}/entitlements`, { token });
+    const flag = (path: string, enabled: boolean) =>
+      call(path, { method: "PUT", json: { enabled }, token: admin.token });
+    expect(await entitlements()).toEqual({
+      status: 200,
+      body: {
+        tenant: "west-fibre",
+        plan: "starter",
+        flags: { customerPortal: true },
+        licence: expect.anything(),
+      },
+    });
+    // The kill switch for every tenant, then one tenant let back in, and another flag beside.
+    expect((await flag("/flags/customerPortal", false)).status).toBe(200);
+    expect((await flag("/flags/newInvoiceLayout", true)).status).toBe(200);
+    expect((await entitlements()).body.flags).toEqual({ customerPortal: false, newInvoiceLayout: true });
+    expect((await flag("/tenants/west-fibre/flags/customerPortal", true)).status).toBe(200);
+    expect((await entitlements()).body.flags).toEqual({ customerPortal: true, newInvoiceLayout: true });
+    // No flag gives a tenant a feature its spec leaves out.
+    const [west] = await t.db.select().from(tenants).where(eq(tenants.slug, "west-fibre"));
+    await t.db
+      .update(tenants)
+      .set({ spec: { ...(west?.spec as object), features: ["radius"] } })
+      .where(eq(tenants.slug, "west-fibre"));
+    expect((await entitlements()).body.flags.customerPortal).toBe(false);
+    await t.db.update(tenants).set({ spec: west?.spec }).where(eq(tenants.slug, "west-fibre"));
+    // What an admin's flag page shows for the tenant is what the tenant reads.
+    const evaluated = await call("/flags/evaluate?tenant=west-fibre", { token: admin.token });
+    expect(evaluated.body.flags).toEqual((await entitlements()).body.flags);
+
+    await t.db
+      .update(licences)
+      .set({ seats: 4, validUntil: new Date("2027-03-31T00:00:00Z") })
+      .where(eq(licences.tenantId, ids["west-fibre"] as string));
+    expect((await entitlements()).body.licence).toEqual({ seats: 4, validUntil: "2027-03-31T00:00:00.000Z" });
+
+    const other = await entitlements("east-fibre");
+    const missing = await entitlements("no-such-isp");
+    expect([other.status, missing.status]).toEqual([403, 403]);
+    expect(other.body.detail).toBe(missing.body.detail);
+    expect((await call("/tenants/east-fibre/entitlements", { token: admin.token })).status).toBe(200);
+    await call("/flags/customerPortal", { method: "PUT", json: { enabled: true }, token: admin.token });
+  });
+
+  it("widens a live credential issued with fewer scopes, keeping its secret", async () => {
+    const token = await tenantCredential(t.db, ids["west-fibre"] as string, undefined);
+    await t.db
+      .update(tenantCredentials)
+      .set({ scopes: ["platform:tenants:nas:write"] })
+      .where(eq(tenantCredentials.prefix, token.slice(0, 10)));
+    expect(await tenantCredential(t.db, ids["west-fibre"] as string, token)).toBe(token);
+    const [row] = await t.db
+      .select()
+      .from(tenantCredentials)
+      .where(eq(tenantCredentials.prefix, token.slice(0, 10)));
+    expect(row?.scopes).toEqual(["platform:tenants:nas:write", "platform:tenants:entitlements:read"]);
+    const [entry] = await t.db
+      .select()
+      .from(auditLogs)
+      .where(eq(auditLogs.action, "tenant.credential.scopes"))
+      .orderBy(desc(auditLogs.id))
+      .limit(1);
+    expect(entry).toMatchObject({ actorType: "system", after: { credentialId: row?.id } });
   });
 
   it("refuses a network that is not a CIDR with a 400 naming it, changing nothing", async () => {

@@ -122,6 +122,7 @@ export {
   type StoredEvent,
   type StoredOperationEvent,
   Tenant,
+  TenantEntitlements,
   TenantOutputs,
   TenantPage,
   TenantStatus,
@@ -205,6 +206,8 @@ export {
   PlanTier,
   parseQuantity,
   type Resources,
+  type RuntimeFeature,
+  runtimeFeatures,
   type TierSpec,
   tiers,
 } from "./tiers.ts";

@@ -11,6 +11,8 @@ export const PlatformPermission = z.enum([
   "platform:tenants:delete",
   /** What a tenant's own isp-ops holds: report the networks its NAS devices send from. */
   "platform:tenants:nas:write",
+  /** Also a tenant's isp-ops: read its own flags, plan and licence. */
+  "platform:tenants:entitlements:read",
   "platform:fleet:write",
   "platform:flags:read",
   "platform:flags:write",

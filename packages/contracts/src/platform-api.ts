@@ -178,6 +178,18 @@ export const Licence = z.object({
   validUntil: z.iso.datetime({ offset: true }).nullable(),
 });
 
+/**
+ * What a tenant's apps run by: its flags (plan features among them, see the automation API's
+ * tenantFlags), its plan and its licence. isp-ops reads it with the tenant's own credential.
+ */
+export const TenantEntitlements = z.object({
+  tenant: z.string(),
+  plan: PlanTier,
+  flags: z.record(z.string(), z.boolean()),
+  licence: Licence.omit({ tenantId: true }).nullable(),
+});
+export type TenantEntitlements = z.infer<typeof TenantEntitlements>;
+
 export const ApiTokenRequest = z
   .object({
     name: z.string().trim().min(1).max(100),

@@ -4,15 +4,15 @@ export const PlanTier = z.enum(["starter", "professional", "enterprise"]);
 export type PlanTier = z.infer<typeof PlanTier>;
 
 /** Parts of a tenant that can be switched on or off. */
-export const Feature = z.enum([
-  "radius",
-  "genieacs",
-  "grafana",
-  "customerPortal",
-  "smsNotifications",
-  "advancedAnalytics",
-]);
+export const Feature = z.enum(["radius", "genieacs", "grafana", "customerPortal"]);
 export type Feature = z.infer<typeof Feature>;
+
+/**
+ * Features an app switches while it runs, read as the platform's flags of the same name, not parts
+ * the stamp deploys: a flag can turn one off for every tenant or one, within seconds.
+ */
+export const runtimeFeatures = ["customerPortal"] as const satisfies readonly Feature[];
+export type RuntimeFeature = (typeof runtimeFeatures)[number];
 
 export interface Resources {
   readonly cpu: string;
@@ -88,7 +88,7 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       connectionLimit: 50,
       pools: { ispOps: 5, radius: 4 },
     },
-    allowedFeatures: ["radius", "grafana", "customerPortal", "smsNotifications"],
+    allowedFeatures: ["radius", "grafana", "customerPortal"],
     defaultFeatures: ["radius", "grafana", "customerPortal"],
     maxSeats: 25,
   },
@@ -118,7 +118,7 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       connectionLimit: 100,
       pools: { ispOps: 7, radius: 8 },
     },
-    allowedFeatures: ["radius", "genieacs", "grafana", "customerPortal", "smsNotifications"],
+    allowedFeatures: ["radius", "genieacs", "grafana", "customerPortal"],
     defaultFeatures: ["radius", "genieacs", "grafana", "customerPortal"],
     maxSeats: 250,
   },
@@ -145,15 +145,8 @@ export const tiers: Readonly<Record<PlanTier, TierSpec>> = {
       connectionLimit: 200,
       pools: { ispOps: 9, radius: 16 },
     },
-    allowedFeatures: [
-      "radius",
-      "genieacs",
-      "grafana",
-      "customerPortal",
-      "smsNotifications",
-      "advancedAnalytics",
-    ],
-    defaultFeatures: ["radius", "genieacs", "grafana", "customerPortal", "advancedAnalytics"],
+    allowedFeatures: ["radius", "genieacs", "grafana", "customerPortal"],
+    defaultFeatures: ["radius", "genieacs", "grafana", "customerPortal"],
     maxSeats: 10_000,
   },
 };

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -9,6 +9,7 @@ import {
   type ThrowawayDatabase,
 } from "@dotmac/devkit";
 import { violated } from "@dotmac/devkit/testing";
+import { migrateUnderLock } from "@dotmac/postgres/migrate";
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -139,6 +140,49 @@ describe("platform database migrations", () => {
       expect(kept?.action).toBe("tenant.create");
     } finally {
       await close();
+    }
+  });
+
+  it("takes the retired plan features out of stored specs, keeping the others", async () => {
+    const old = await createThrowawayDatabase(server.url, "platform_old");
+    const folder = join(dir, "until-0008");
+    try {
+      // The schema as it was before 0009, holding specs that name the retired features.
+      await cp(migrationsFolder, folder, { recursive: true });
+      const journal = JSON.parse(readFileSync(join(folder, "meta/_journal.json"), "utf8"));
+      const before = journal.entries.findIndex((e: { tag: string }) => e.tag === "0009_retire_features");
+      journal.entries = journal.entries.slice(0, before);
+      await writeFile(join(folder, "meta/_journal.json"), JSON.stringify(journal));
+      await migrateUnderLock(old.url, folder, 1);
+      const features = ["radius", "smsNotifications", "customerPortal", "advancedAnalytics"];
+      const { db, close } = createPlatformDb(old.url, { max: 1 });
+      try {
+        const [tenant] = await db
+          .insert(tenants)
+          .values({ slug: "old", displayName: "Old", plan: "enterprise", spec: { slug: "old", features } })
+          .returning();
+        if (!tenant) throw new Error("no tenant");
+        await db.insert(operations).values([
+          { tenantId: tenant.id, kind: "create", requestedBy: "system", request: { spec: { features } } },
+          { tenantId: tenant.id, kind: "update", requestedBy: "system", request: { change: { features } } },
+          { tenantId: tenant.id, kind: "update", requestedBy: "system", request: { change: { seats: 3 } } },
+        ]);
+        await migratePlatformDb(old.url);
+        const [spec] = await db.select({ spec: tenants.spec }).from(tenants);
+        expect(spec?.spec).toEqual({ slug: "old", features: ["radius", "customerPortal"] });
+        const requests = (await db.select({ r: operations.request }).from(operations)).map((o) => o.r);
+        expect(requests).toEqual(
+          expect.arrayContaining([
+            { spec: { features: ["radius", "customerPortal"] } },
+            { change: { features: ["radius", "customerPortal"] } },
+            { change: { seats: 3 } },
+          ]),
+        );
+      } finally {
+        await close();
+      }
+    } finally {
+      await old.drop();
     }
   });
 });

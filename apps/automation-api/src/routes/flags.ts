@@ -7,6 +7,7 @@ import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
+import { flagsOf } from "../services/flags.ts";
 
 const present = (f: typeof featureFlags.$inferSelect) => ({
   key: f.key,
@@ -18,7 +19,7 @@ const present = (f: typeof featureFlags.$inferSelect) => ({
 export function flagsRouter(deps: Deps) {
   const tenantBySlug = async (slug: string) => {
     const [t] = await deps.db
-      .select({ id: tenants.id })
+      .select()
       .from(tenants)
       .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")));
     if (!t) throw new ProblemError(404, { detail: `no tenant ${slug}` });
@@ -68,15 +69,7 @@ export function flagsRouter(deps: Deps) {
     })
     .openapi(routes.evaluate, async (c) => {
       const { tenant } = c.req.valid("query");
-      const t = await tenantBySlug(tenant);
-      const rows = await deps.db
-        .select()
-        .from(featureFlags)
-        .where(sql`${featureFlags.tenantId} is null or ${featureFlags.tenantId} = ${t.id}`);
-      const flags: Record<string, boolean> = {};
-      for (const f of rows.filter((r) => r.tenantId === null)) flags[f.key] = f.enabled;
-      for (const f of rows.filter((r) => r.tenantId !== null)) flags[f.key] = f.enabled;
-      return c.json({ tenant, flags }, 200);
+      return c.json({ tenant, flags: await flagsOf(deps.db, await tenantBySlug(tenant)) }, 200);
     })
     .openapi(routes.setGlobal, async (c) => {
       const row = await upsert({

@@ -5,7 +5,10 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 
 /** All a tenant's own apps may do on the platform. */
-export const tenantCredentialScopes: readonly PlatformPermission[] = ["platform:tenants:nas:write"];
+export const tenantCredentialScopes: readonly PlatformPermission[] = [
+  "platform:tenants:nas:write",
+  "platform:tenants:entitlements:read",
+];
 
 /**
  * The credential a tenant stack hands its isp-ops: `current` (what the stack's encrypted config
@@ -19,7 +22,7 @@ export async function tenantCredential(
 ): Promise<string> {
   if (current) {
     const [live] = await db
-      .select({ id: tenantCredentials.id })
+      .select({ id: tenantCredentials.id, scopes: tenantCredentials.scopes })
       .from(tenantCredentials)
       .where(
         and(
@@ -28,7 +31,11 @@ export async function tenantCredential(
           isNull(tenantCredentials.revokedAt),
         ),
       );
-    if (live) return current;
+    if (live) {
+      // A credential issued before the tenant's apps needed more keeps working, and gains it.
+      if (live.scopes.join() !== tenantCredentialScopes.join()) await widen(db, tenantId, live);
+      return current;
+    }
   }
   const secret = newSecret("dmt");
   await db.transaction(async (tx) => {
@@ -55,4 +62,20 @@ export async function tenantCredential(
     });
   });
   return secret;
+}
+
+async function widen(db: PlatformDb, tenantId: string, live: { id: string; scopes: readonly string[] }) {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(tenantCredentials)
+      .set({ scopes: [...tenantCredentialScopes] })
+      .where(eq(tenantCredentials.id, live.id));
+    await audit(tx, "system", undefined, {
+      action: "tenant.credential.scopes",
+      targetType: "tenant",
+      targetId: tenantId,
+      before: { credentialId: live.id, scopes: live.scopes },
+      after: { credentialId: live.id, scopes: tenantCredentialScopes },
+    });
+  });
 }
