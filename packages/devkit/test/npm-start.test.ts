@@ -1,4 +1,4 @@
-// Long file: `npm start` on a fresh state dir walked through once, as a new user would, from onboarding to a subscriber paying and signing in to the portal; each step needs the one before.
+// Long file: `npm start` on a fresh state dir walked through once, as a new user would, from onboarding to a subscriber paying and signing in to the portal, which the platform then switches off; each step needs the one before.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -303,6 +303,33 @@ describe("npm start with the real node", () => {
         name: "First Subscriber",
         status: "active",
       });
+
+      // The kill switch: the platform turns the portal off for this tenant; within seconds the
+      // pod answers every portal page with the ISP's maintenance page and its API with a 503,
+      // while staff work on and see the flag; turned back on, the subscriber is back.
+      const portalFlag = (enabled: boolean) =>
+        call(`/tenants/${slug}/flags/customerPortal`, { method: "PUT", json: { enabled } });
+      expect((await portalFlag(false)).status).toBe(200);
+      const maintenance = await waitFor(
+        "the portal's maintenance page",
+        async () => {
+          const page = await customer("GET", "/portal");
+          return page.status === 503 ? page : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(maintenance.text).toContain("Start Fibre");
+      expect(maintenance.text).toContain("under maintenance");
+      expect((await customer("GET", "/api/v1/portal/service")).status).toBe(503);
+      expect((await staff("GET", "/api/v1/plans")).status).toBe(200);
+      const settings = await staff("GET", "/dashboard/settings");
+      expect(settings.text).toMatch(/customerPortal<\/dt><dd>off/);
+      expect((await portalFlag(true)).status).toBe(200);
+      await waitFor(
+        "the portal back",
+        async () => ((await customer("GET", "/api/v1/portal/service")).status === 200 ? true : undefined),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
     },
     20 * 60_000,
   );

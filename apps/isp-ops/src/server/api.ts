@@ -4,6 +4,7 @@ import type { SessionCookie } from "@dotmac/http/session-cookie";
 import { SignInLimiter, signInLimits } from "@dotmac/http/sign-in-limiter";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
+import { ISP_OPS_API_BASE } from "./api-base.ts";
 import { staffCookie, staffForToken } from "./auth.ts";
 import type { IspOpsDeps } from "./deps.ts";
 import { customerCookie, customerForToken } from "./portal/customers.ts";
@@ -22,7 +23,6 @@ import { staffRouter } from "./routes/staff.ts";
 import { IMPORT_MAX_BYTES } from "./routes/subscribers.routes.ts";
 import { subscribersRouter } from "./routes/subscribers.ts";
 
-export const ISP_OPS_API_BASE = "/api/v1";
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The API's routes, chained so their types make a typed client. */

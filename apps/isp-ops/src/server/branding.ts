@@ -26,3 +26,6 @@ export const neutralBrand: Branding = {
   primaryColor: "#334155",
   footer: null,
 };
+
+/** For the tenant's name, logo URL and words in the HTML it sends without React (mail, the maintenance page). */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -2,6 +2,7 @@ import type { SecretBox } from "@dotmac/crypto/secret-box";
 import type { TenantDb } from "@dotmac/tenant-db";
 import type { PaymentGateway } from "./billing/gateway.ts";
 import type { Branding } from "./branding.ts";
+import type { PlatformEntitlements } from "./entitlements.ts";
 import type { SessionDisconnector } from "./lifecycle.ts";
 import type { TenantMail } from "./mail.ts";
 import type { NasNetworkReporter } from "./nas-network-reporter.ts";
@@ -24,4 +25,6 @@ export interface IspOpsDeps {
   readonly publicUrl?: string;
   /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
   readonly nasReporter?: NasNetworkReporter;
+  /** The platform's flags, plan and licence for the tenant; absent, it runs unmanaged (all on, no licence). */
+  readonly entitlements?: PlatformEntitlements;
 }

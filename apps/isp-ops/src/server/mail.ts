@@ -1,6 +1,6 @@
 import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import { createTransport } from "nodemailer";
-import { type Branding, brandingOf } from "./branding.ts";
+import { type Branding, brandingOf, escapeHtml } from "./branding.ts";
 
 export interface Mail {
   readonly to: string;
@@ -57,8 +57,6 @@ export function tenantMail(env: IspOpsTenantEnv): TenantMail | undefined {
   if (!env.SMTP_URL || !env.MAIL_FROM) return undefined;
   return { send: smtpMailer(env.SMTP_URL, env.MAIL_FROM), brand: brandingOf(env), from: env.MAIL_FROM };
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A message in the tenant's colours: its name (and logo) in a band of its primary colour, the

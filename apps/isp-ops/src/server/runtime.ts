@@ -1,5 +1,3 @@
-import { slugFromLocalHost } from "@dotmac/contracts";
-import type { IspOpsTenantEnv } from "@dotmac/contracts/app-env";
 import { SecretBox } from "@dotmac/crypto/secret-box";
 import { createTenantDb } from "@dotmac/tenant-db";
 import { headers } from "next/headers";
@@ -7,34 +5,11 @@ import { stripeGateway } from "./billing/gateway.ts";
 import { type Branding, brandingOf } from "./branding.ts";
 import type { IspOpsDeps } from "./deps.ts";
 import { radiusDisconnector, radiusReauthorizer } from "./disconnector.ts";
-import { hostEnv, ispOpsTenantEnv } from "./env.ts";
-import { localTenants } from "./local-tenants.ts";
 import { tenantMail } from "./mail.ts";
 import { NasNetworkReporter } from "./nas-network-reporter.ts";
+import { entitlementsOf, tenantEnvOf } from "./tenant-env.ts";
 
-const parsed = new Map<string, { source: Record<string, string | undefined>; env: IspOpsTenantEnv }>();
-
-/** Parsed once per source object: the process's own, or a local tenant's (re-read when its file changes). */
-function parseTenantEnv(key: string, source: Readonly<Record<string, string | undefined>>): IspOpsTenantEnv {
-  const found = parsed.get(key);
-  if (found?.source === source) return found.env;
-  const env = ispOpsTenantEnv(source);
-  parsed.set(key, { source, env });
-  return env;
-}
-
-/**
- * The environment of the tenant this request is for: the process's own (one deployment per
- * tenant, as the TenantStamp runs it), or locally the tenant named by the host.
- */
-async function tenantEnv(): Promise<{ key: string; env: IspOpsTenantEnv }> {
-  const file = hostEnv.ISP_OPS_TENANTS_FILE;
-  if (!file) return { key: "", env: parseTenantEnv("", hostEnv) };
-  const slug = slugFromLocalHost((await headers()).get("host"));
-  const tenant = slug ? localTenants(file)[slug] : undefined;
-  if (!slug || !tenant) throw new Error("no local tenant for this host name");
-  return { key: slug, env: parseTenantEnv(slug, tenant.env) };
-}
+const tenantEnv = async () => tenantEnvOf((await headers()).get("host"));
 
 export async function branding(): Promise<Branding> {
   return brandingOf((await tenantEnv()).env);
@@ -66,6 +41,7 @@ export async function deps(): Promise<IspOpsDeps> {
             apiUrl: env.STRIPE_API_URL,
           })
         : undefined;
+    const entitlements = entitlementsOf(key, env);
     const nasReporter =
       env.PLATFORM_API_URL && env.PLATFORM_API_TOKEN
         ? new NasNetworkReporter({
@@ -83,6 +59,7 @@ export async function deps(): Promise<IspOpsDeps> {
         ? { disconnect: radiusDisconnector(control, box), reauthorize: radiusReauthorizer(control, box) }
         : {}),
       ...(nasReporter ? { nasReporter } : {}),
+      ...(entitlements ? { entitlements } : {}),
       ...(mail ? { mail } : {}),
       ...(gateway ? { gateway } : {}),
       brand: brandingOf(env),
