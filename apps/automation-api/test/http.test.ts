@@ -752,6 +752,9 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
         json: { seats: 20, validUntil: "2027-12-31T00:00:00Z" },
       });
       expect(await ok.json()).toMatchObject({ seats: 20, validUntil: "2027-12-31T00:00:00.000Z" });
+      // One seat number: the tenant's spec says what its licence says.
+      const tenant = await (await call("/tenants/licensed", { headers: admin.auth })).json();
+      expect(tenant.spec.seats).toBe(20);
     });
 
     it("audits every mutation with actor, action, target, before and after, and filters them", async () => {

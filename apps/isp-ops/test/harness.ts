@@ -82,6 +82,15 @@ export async function startApi() {
     const from = "Fibre Test <billing@fibre.test>";
     deps.mail = { send: smtpMailer(smtpUrl, from), brand: testBrand, from };
   };
+  /** From now on the platform grants the tenant this licence, as its entitlements poller last heard. */
+  const licensed = (licence: { seats: number; validUntil: string | null }) => {
+    const status = {
+      state: "current" as const,
+      at: new Date(),
+      entitlements: { tenant: "fibre", plan: "starter" as const, flags: { customerPortal: true }, licence },
+    };
+    deps.entitlements = { status, has: () => true };
+  };
   const call = async (path: string, init: CallInit = {}) => {
     const res = await api.request(`/api/v1${path}`, {
       method: init.method ?? "GET",
@@ -173,6 +182,7 @@ export async function startApi() {
     routeThroughRadius,
     mailThrough,
     acceptCards,
+    licensed,
     stop: () => t.stop(),
   };
 }

@@ -324,12 +324,35 @@ describe("npm start with the real node", () => {
       expect((await staff("GET", "/api/v1/plans")).status).toBe(200);
       const settings = await staff("GET", "/dashboard/settings");
       expect(settings.text).toMatch(/customerPortal<\/dt><dd>off/);
+      expect(settings.text).toContain("1 of 5 licensed seats in use");
       expect((await portalFlag(true)).status).toBe(200);
       await waitFor(
         "the portal back",
         async () => ((await customer("GET", "/api/v1/portal/service")).status === 200 ? true : undefined),
         { timeoutMs: 30_000, intervalMs: 500 },
       );
+
+      // The licence's seats cap isp-ops's staff: at one seat, the admin holds it and no one joins.
+      expect((await call(`/tenants/${slug}/licence`, { method: "PUT", json: { seats: 1 } })).status).toBe(
+        200,
+      );
+      await waitFor(
+        "isp-ops to hear of the licence's one seat",
+        async () =>
+          (await staff("GET", "/dashboard/settings")).text.includes("1 of 1 licensed seats in use")
+            ? true
+            : undefined,
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const refused = await staff("POST", "/api/v1/staff", {
+        email: "agent@start.test",
+        displayName: "Agent",
+        password: "a-long-agent-password",
+        role: "agent",
+        permissions: ["support:read"],
+      });
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.text).toContain("licence allows 1 staff seats");
     },
     20 * 60_000,
   );

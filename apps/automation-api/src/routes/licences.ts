@@ -2,7 +2,7 @@ import { PlanTier, tiers } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import * as routes from "@dotmac/platform-api/routes/licences";
 import { licences, tenants } from "@dotmac/platform-db";
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
@@ -54,6 +54,11 @@ export function licencesRouter(deps: Deps) {
           .onConflictDoUpdate({ target: licences.tenantId, set: values })
           .returning();
         if (!row) throw new Error("licence not stored");
+        // One seat number: the spec's follows the licence. The stack reads no seats, so no update runs.
+        await tx
+          .update(tenants)
+          .set({ spec: sql`jsonb_set(${tenants.spec}, '{seats}', to_jsonb(${body.seats}::int))` })
+          .where(eq(tenants.id, t.id));
         await audit(tx, principalOf(c), c.get("requestId"), {
           action: "licence.set",
           targetType: "tenant",

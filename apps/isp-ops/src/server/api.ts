@@ -7,6 +7,7 @@ import { getCookie } from "hono/cookie";
 import { ISP_OPS_API_BASE } from "./api-base.ts";
 import { staffCookie, staffForToken } from "./auth.ts";
 import type { IspOpsDeps } from "./deps.ts";
+import { licenceStanding, refuseWhileExpired } from "./licence.ts";
 import { customerCookie, customerForToken } from "./portal/customers.ts";
 import { auditRouter } from "./routes/audit.ts";
 import { authRouter } from "./routes/auth.ts";
@@ -45,6 +46,13 @@ function apiRoutes(cookies: { staff: SessionCookie; customer: SessionCookie }, s
 }
 export type IspOpsRoutes = ReturnType<typeof apiRoutes>;
 
+/** A staff member changing something: not reading, signing in or out, nor the portal or Stripe. */
+const staffChange = (method: string, path: string) =>
+  !["GET", "HEAD", "OPTIONS"].includes(method) &&
+  !path.startsWith(`${ISP_OPS_API_BASE}/portal/`) &&
+  !path.startsWith(`${ISP_OPS_API_BASE}/auth/`) &&
+  path !== `${ISP_OPS_API_BASE}${STRIPE_WEBHOOK_PATH}`;
+
 /**
  * The isp-ops API (mounted by Next.js under /api/v1): staff sessions by HttpOnly cookie, every
  * route's permission declared on the route, errors as problem+json naming the fields, the
@@ -72,6 +80,9 @@ export function createIspOpsApi(
     // Each app's session by its own cookie: a staff session never opens the portal, nor a subscriber's the staff routes.
     c.set("staff", await staffForToken(resolved.db, getCookie(c, cookie.name)));
     c.set("customer", await customerForToken(resolved.db, getCookie(c, portalCookie.name)));
+    if (c.get("staff") && staffChange(c.req.method, c.req.path)) {
+      refuseWhileExpired(licenceStanding(resolved.entitlements));
+    }
     await next();
   });
   app.route(

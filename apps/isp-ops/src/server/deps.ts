@@ -26,5 +26,5 @@ export interface IspOpsDeps {
   /** Tells the platform the NAS networks (which open RADIUS to them); absent, the platform is not told. */
   readonly nasReporter?: NasNetworkReporter;
   /** The platform's flags, plan and licence for the tenant; absent, it runs unmanaged (all on, no licence). */
-  readonly entitlements?: PlatformEntitlements;
+  readonly entitlements?: Pick<PlatformEntitlements, "status" | "has">;
 }

@@ -6,6 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import { audit } from "./audit.ts";
 import type { Staff } from "./auth.ts";
 import { constraintProblem } from "./constraints.ts";
+import { claimSeat, type LicenceStanding } from "./licence.ts";
 
 /** A role and one staff member holding it (first admin of a tenant, tests, local seed data). */
 export async function createStaff(
@@ -79,7 +80,7 @@ export async function listStaff(db: TenantDb) {
  * A new staff member from settings. An existing role is reused only with the same permissions:
  * changing what a role may do would silently change it for everyone holding it.
  */
-export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
+export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate, licence: LicenceStanding) {
   const wanted = [...new Set(input.permissions)].sort();
   // Nobody hands out more than they hold: settings:write alone does not make a billing clerk.
   const beyond = wanted.filter((p) => !actor.permissions.includes(p));
@@ -102,6 +103,7 @@ export async function addStaff(db: TenantDb, actor: Staff, input: StaffCreate) {
         existing ??
         (await tx.insert(staffRoles).values({ name: input.role, permissions: wanted }).returning())[0];
       if (!role) throw new Error("no role");
+      await claimSeat(tx, licence);
       const user = await insertUser(tx, role.id, input);
       await audit(tx, actor.id, {
         action: "staff.create",

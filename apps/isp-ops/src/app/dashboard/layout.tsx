@@ -1,13 +1,28 @@
-import { SignOut } from "@dotmac/ui";
+import { formatTime, SignOut } from "@dotmac/ui";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { branding } from "../../server/runtime.ts";
+import { type LicenceStanding, licenceStanding } from "../../server/licence.ts";
+import { branding, deps } from "../../server/runtime.ts";
 import { currentStaff } from "../../server/session.ts";
+
+/** Staff hear of the licence's end before it comes, and what it means once it has. */
+function LicenceNotice({ standing }: { standing: LicenceStanding }) {
+  if (standing.state !== "ending" && standing.state !== "expired") return null;
+  const day = formatTime(standing.validUntil ?? new Date(), "day");
+  return (
+    <p className="error" role="alert" data-testid="licence-notice">
+      {standing.state === "ending"
+        ? `Your licence ends on ${day}. Ask your provider to renew it: after that day isp-ops is read-only for staff (subscribers keep their service and portal).`
+        : `Your licence ended on ${day}: isp-ops is read-only for staff until your provider renews it. Subscribers keep their service and portal.`}
+    </p>
+  );
+}
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const staff = await currentStaff();
   const can = (p: string) => staff.permissions.some((x) => x === p);
   const brand = await branding();
+  const standing = licenceStanding((await deps()).entitlements);
   return (
     <div className="shell">
       <nav className="nav" aria-label="Main">
@@ -62,7 +77,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </p>
         <SignOut apiBase="/api/v1" />
       </nav>
-      <main>{children}</main>
+      <main>
+        <LicenceNotice standing={standing} />
+        {children}
+      </main>
     </div>
   );
 }

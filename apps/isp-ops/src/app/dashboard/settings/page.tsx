@@ -5,6 +5,7 @@ import { StaffForm } from "../../../components/staff-form.tsx";
 import { SlaPolicyForm } from "../../../components/ticket-forms.tsx";
 import type { EntitlementsStatus } from "../../../server/entitlements.ts";
 import { listSlaPolicies } from "../../../server/helpdesk/sla.ts";
+import { licenceStanding, seatsUsed } from "../../../server/licence.ts";
 import { branding, deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
 import { listStaff } from "../../../server/staff.ts";
@@ -56,7 +57,8 @@ export default async function Settings() {
   await staffWith("settings:write");
   const brand = await branding();
   const { db, entitlements } = await deps();
-  const [staff, policies] = await Promise.all([listStaff(db), listSlaPolicies(db)]);
+  const [staff, policies, used] = await Promise.all([listStaff(db), listSlaPolicies(db), seatsUsed(db)]);
+  const licence = licenceStanding(entitlements);
   return (
     <>
       <h2>Settings</h2>
@@ -89,6 +91,11 @@ export default async function Settings() {
       </section>
       <section className="card" aria-labelledby="staff">
         <h3 id="staff">Staff</h3>
+        <p data-testid="seats">
+          {licence.state === "unlicensed"
+            ? `${used} active`
+            : `${used} of ${licence.seats} licensed seats in use${used >= licence.seats ? ": disable someone, or ask your provider for more seats, before adding staff" : ""}`}
+        </p>
         <table className="data">
           <thead>
             <tr>
