@@ -166,6 +166,7 @@ describe("automation API over HTTP (real database, no stacks run)", () => {
         json: { nasCidrs: ["192.0.2.0/24"] },
       },
       { method: "GET", path: "/tenants/authz/entitlements", needs: "platform:tenants:entitlements:read" },
+      { method: "POST", path: "/tenants/authz/admin-invitation", needs: "platform:tenants:write" },
       { method: "GET", path: "/tenants/authz/licence", needs: "platform:licenses:read" },
       { method: "PUT", path: "/tenants/authz/licence", needs: "platform:licenses:write", json: { seats: 5 } },
       { method: "GET", path: "/audit", needs: "platform:audit:read" },

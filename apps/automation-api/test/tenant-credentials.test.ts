@@ -163,6 +163,7 @@ describe("tenant credentials and NAS networks (real database, no stacks run)", (
         plan: "starter",
         flags: { customerPortal: true },
         licence: expect.anything(),
+        admin: null,
       },
     });
     // The kill switch for every tenant, then one tenant let back in, and another flag beside.
@@ -195,6 +196,52 @@ describe("tenant credentials and NAS networks (real database, no stacks run)", (
     expect(other.body.detail).toBe(missing.body.detail);
     expect((await call("/tenants/east-fibre/entitlements", { token: admin.token })).status).toBe(200);
     await call("/flags/customerPortal", { method: "PUT", json: { enabled: true }, token: admin.token });
+  });
+
+  it("names the admin to invite, and asks again on a resend; a tenant naming none has none to send", async () => {
+    const admin = { name: "Ada Owner", email: "ada@north-fibre.test" };
+    const onboarded = await call("/tenants", {
+      method: "POST",
+      json: { slug: "north-fibre", displayName: "North", plan: "starter", seats: 5, admin },
+    });
+    expect(onboarded.status).toBe(202);
+    const token = await tenantCredential(t.db, onboarded.body.tenantId, undefined);
+    const first = (await call("/tenants/north-fibre/entitlements", { token })).body.admin;
+    expect(first).toEqual({ ...admin, invitedAt: expect.any(String) });
+
+    // The tenant's own credential cannot send invitations; an admin can.
+    expect((await call("/tenants/north-fibre/admin-invitation", { method: "POST", token })).status).toBe(403);
+    const resent = await call("/tenants/north-fibre/admin-invitation", { method: "POST" });
+    expect(resent.status).toBe(202);
+    const second = (await call("/tenants/north-fibre/entitlements", { token })).body.admin;
+    expect(new Date(second.invitedAt).getTime()).toBeGreaterThan(new Date(first.invitedAt).getTime());
+    expect(second.invitedAt).toBe(resent.body.invitedAt);
+    const [entry] = await t.db
+      .select()
+      .from(auditLogs)
+      .where(eq(auditLogs.action, "tenant.admin.invite"))
+      .orderBy(desc(auditLogs.id))
+      .limit(1);
+    expect(entry).toMatchObject({ actorType: "token", after: { email: admin.email } });
+
+    const none = await call("/tenants/west-fibre/admin-invitation", { method: "POST" });
+    expect(none.status).toBe(409);
+    expect(none.body.detail).toMatch(/names no admin/);
+    const malformed = await call("/tenants", {
+      method: "POST",
+      json: {
+        slug: "bad-admin",
+        displayName: "x",
+        plan: "starter",
+        seats: 1,
+        admin: { name: "", email: "ada@" },
+      },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      "admin.email",
+      "admin.name",
+    ]);
   });
 
   it("widens a live credential issued with fewer scopes, keeping its secret", async () => {

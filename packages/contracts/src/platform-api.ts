@@ -187,6 +187,10 @@ export const TenantEntitlements = z.object({
   plan: PlanTier,
   flags: z.record(z.string(), z.boolean()),
   licence: Licence.omit({ tenantId: true }).nullable(),
+  /** The admin the spec names, and when the platform last asked for their invitation to be mailed. */
+  admin: z
+    .object({ name: z.string(), email: z.string(), invitedAt: z.iso.datetime({ offset: true }) })
+    .nullable(),
 });
 export type TenantEntitlements = z.infer<typeof TenantEntitlements>;
 

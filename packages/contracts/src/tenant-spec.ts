@@ -86,6 +86,14 @@ const tenantSpecFields = {
   branding: Branding.default({ primaryColor: "#0066CC" }),
   images: Images.default(defaultImages),
   nasCidrs: NasCidrs.default([]),
+  /** The ISP's first isp-ops admin, e-mailed an invitation to set a password once the tenant is up. */
+  admin: z
+    .object({
+      name: z.string().trim().min(1, "the admin's name is required").max(100),
+      email: z.email("expected an e-mail address").max(254),
+    })
+    .strict()
+    .optional(),
 };
 
 type SpecForChecks = {

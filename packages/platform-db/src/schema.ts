@@ -45,6 +45,11 @@ export const tenants = pgTable(
     status: text().$type<TenantStatus>().notNull().default("provisioning"),
     spec: jsonb().notNull(),
     outputs: jsonb(),
+    /**
+     * When the platform last asked for the spec's admin to be mailed an invitation (at onboarding,
+     * and each resend); the tenant's isp-ops reads it with its entitlements and mails each once.
+     */
+    adminInvitedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },

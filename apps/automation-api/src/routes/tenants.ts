@@ -134,6 +134,8 @@ export function tenantsRouter(deps: Deps) {
               displayName: spec.displayName,
               plan: spec.plan,
               spec,
+              // Its isp-ops mails the invitation once it is up and hears of it.
+              ...(spec.admin ? { adminInvitedAt: new Date() } : {}),
             });
             await tx.insert(licences).values({ tenantId, seats: spec.seats });
             const op = await insertOperation(tx, {
