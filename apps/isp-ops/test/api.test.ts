@@ -364,6 +364,7 @@ describe("isp-ops API", () => {
     const own = [
       "POST /auth/login",
       "POST /auth/logout",
+      "POST /auth/password",
       "GET /auth/me",
       "POST /payments/stripe/webhook",
       ...portal,

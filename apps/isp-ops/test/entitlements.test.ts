@@ -23,6 +23,7 @@ describe("the platform's entitlements, as isp-ops polls them", () => {
       plan: "professional",
       flags: { customerPortal },
       licence: { seats: 12, validUntil: null },
+      admin: null,
     },
   });
 

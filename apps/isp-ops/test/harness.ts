@@ -87,7 +87,13 @@ export async function startApi() {
     const status = {
       state: "current" as const,
       at: new Date(),
-      entitlements: { tenant: "fibre", plan: "starter" as const, flags: { customerPortal: true }, licence },
+      entitlements: {
+        tenant: "fibre",
+        plan: "starter" as const,
+        flags: { customerPortal: true },
+        licence,
+        admin: null,
+      },
     };
     deps.entitlements = { status, has: () => true };
   };

@@ -95,6 +95,7 @@ describe("the tenant's licence in isp-ops", () => {
           plan: "starter" as const,
           flags: {},
           licence: { seats: 5, validUntil },
+          admin: null,
         },
       },
     });

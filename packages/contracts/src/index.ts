@@ -78,6 +78,7 @@ export {
   SessionDisconnectRequest,
   StaffCreate,
   StaffLogin,
+  StaffPasswordSet,
   StatusChange,
   SubscriberCreate,
   SubscriberQuery,

@@ -221,3 +221,9 @@ export const StaffCreate = z
   })
   .strict();
 export type StaffCreate = z.infer<typeof StaffCreate>;
+
+/** An invited staff member's password, set with the e-mailed link's token. */
+export const StaffPasswordSet = z
+  .object({ token: z.string().min(20).max(200), password: StaffCreate.shape.password })
+  .strict();
+export type StaffPasswordSet = z.infer<typeof StaffPasswordSet>;

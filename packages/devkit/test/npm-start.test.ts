@@ -105,7 +105,13 @@ describe("npm start with the real node", () => {
       };
       const onboarded = await call("/tenants", {
         method: "POST",
-        json: { slug, displayName: "Start Fibre", plan: "starter", seats: 5 },
+        json: {
+          slug,
+          displayName: "Start Fibre",
+          plan: "starter",
+          seats: 5,
+          admin: { name: "Sam Owner", email: "owner@start-fibre.test" },
+        },
       });
       expect(onboarded.status).toBe(202);
       const settled = async (operationId: string) =>
@@ -266,6 +272,44 @@ describe("npm start with the real node", () => {
         "Receipt for your payment of 25.00 EUR",
       ]);
 
+      // The ISP's own admin, named at onboarding: the pod hears of them from the platform and
+      // mails an invitation on the front door; they set a password through it and sign in.
+      /** The text of the first mail in Mailpit that `wanted` picks, once it has come. */
+      const mailText = (
+        what: string,
+        wanted: (m: { Subject: string; To: { Address: string }[] }) => boolean,
+      ) =>
+        waitFor(
+          what,
+          async () => {
+            const list = (await (await fetch(`${mailpit}/api/v1/messages`)).json()) as {
+              messages: { ID: string; Subject: string; To: { Address: string }[] }[];
+            };
+            const found = list.messages.find(wanted);
+            if (!found) return undefined;
+            return ((await (await fetch(`${mailpit}/api/v1/message/${found.ID}`)).json()) as { Text: string })
+              .Text;
+          },
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+      const invitation = await mailText(
+        "the admin's invitation in Mailpit",
+        (m) => m.To[0]?.Address === "owner@start-fibre.test",
+      );
+      const adminToken = new RegExp(`${frontUrl}/set-password\\?token=(dml_[\\w-]+)`).exec(invitation)?.[1];
+      expect(adminToken, invitation).toBeDefined();
+      const owner = hostClient(Number(frontPort), `${slug}.localhost`);
+      const ownerSet = await owner("POST", "/api/v1/auth/password", {
+        token: adminToken,
+        password: "sam's own long password",
+      });
+      expect(ownerSet.status, ownerSet.text).toBe(204);
+      const ownerIn = await owner("POST", "/api/v1/auth/login", {
+        email: "owner@start-fibre.test",
+        password: "sam's own long password",
+      });
+      expect(ownerIn.status, ownerIn.text).toBe(200);
+
       // The portal: the link the pod mails is on the tenant's front door (the stack's public
       // address), and the subscriber sets a password and signs in through it.
       const invited = await staff(
@@ -273,18 +317,9 @@ describe("npm start with the real node", () => {
         `/api/v1/subscribers/${JSON.parse(subscriber.text).id}/portal-invite`,
       );
       expect(invited.status, invited.text).toBe(200);
-      const inviteText = await waitFor(
+      const inviteText = await mailText(
         "the portal invitation in Mailpit",
-        async () => {
-          const list = (await (await fetch(`${mailpit}/api/v1/messages`)).json()) as {
-            messages: { ID: string; Subject: string }[];
-          };
-          const found = list.messages.find((m) => m.Subject === "Set your password for Start Fibre");
-          if (!found) return undefined;
-          return ((await (await fetch(`${mailpit}/api/v1/message/${found.ID}`)).json()) as { Text: string })
-            .Text;
-        },
-        { timeoutMs: 30_000, intervalMs: 500 },
+        (m) => m.Subject === "Set your password for Start Fibre",
       );
       const token = new RegExp(`${frontUrl}/portal/set-password\\?token=(dml_[\\w-]+)`).exec(inviteText)?.[1];
       expect(token, inviteText).toBeDefined();
@@ -324,7 +359,8 @@ describe("npm start with the real node", () => {
       expect((await staff("GET", "/api/v1/plans")).status).toBe(200);
       const settings = await staff("GET", "/dashboard/settings");
       expect(settings.text).toMatch(/customerPortal<\/dt><dd>off/);
-      expect(settings.text).toContain("1 of 5 licensed seats in use");
+      // The convenience admin of `npm start` and the invited one.
+      expect(settings.text).toContain("2 of 5 licensed seats in use");
       expect((await portalFlag(true)).status).toBe(200);
       await waitFor(
         "the portal back",
@@ -332,14 +368,14 @@ describe("npm start with the real node", () => {
         { timeoutMs: 30_000, intervalMs: 500 },
       );
 
-      // The licence's seats cap isp-ops's staff: at one seat, the admin holds it and no one joins.
-      expect((await call(`/tenants/${slug}/licence`, { method: "PUT", json: { seats: 1 } })).status).toBe(
+      // The licence's seats cap isp-ops's staff: at two seats, both admins hold them and no one joins.
+      expect((await call(`/tenants/${slug}/licence`, { method: "PUT", json: { seats: 2 } })).status).toBe(
         200,
       );
       await waitFor(
-        "isp-ops to hear of the licence's one seat",
+        "isp-ops to hear of the licence's two seats",
         async () =>
-          (await staff("GET", "/dashboard/settings")).text.includes("1 of 1 licensed seats in use")
+          (await staff("GET", "/dashboard/settings")).text.includes("2 of 2 licensed seats in use")
             ? true
             : undefined,
         { timeoutMs: 30_000, intervalMs: 500 },
@@ -352,7 +388,7 @@ describe("npm start with the real node", () => {
         permissions: ["support:read"],
       });
       expect(refused.status, refused.text).toBe(409);
-      expect(refused.text).toContain("licence allows 1 staff seats");
+      expect(refused.text).toContain("licence allows 2 staff seats");
     },
     20 * 60_000,
   );

@@ -48,7 +48,8 @@ export const staffUsers = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     email: text().notNull(),
     displayName: text().notNull(),
-    passwordHash: text().notNull(),
+    /** Null until an invited member sets one through their e-mailed link: nobody signs in as them. */
+    passwordHash: text(),
     roleId: uuid()
       .notNull()
       .references(() => staffRoles.id),
@@ -71,6 +72,35 @@ export const staffSessions = pgTable(
   },
   (t) => [uniqueIndex("staff_sessions_hash").on(t.tokenHash), index("staff_sessions_user").on(t.userId)],
 );
+
+/**
+ * A staff member's single-use link to set their password (an invitation): only the token's hash
+ * is kept; it works once, before it expires, and a newer one for the same member replaces it.
+ */
+export const staffLinks = pgTable(
+  "staff_links",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tokenHash: text().notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("staff_links_hash").on(t.tokenHash), index("staff_links_user").on(t.userId)],
+);
+
+/**
+ * The platform's requests to invite the tenant's first admin (its entitlements' `admin.invitedAt`),
+ * each taken by one replica: the key makes every request mailed once, however many pods hear it.
+ */
+export const platformInvitations = pgTable("platform_invitations", {
+  invitedAt: timestamp({ withTimezone: true }).primaryKey(),
+  email: text().notNull(),
+  handledAt: createdAt(),
+});
 
 /** What a subscriber buys: speeds, burst, cap, price and the vendor attributes a NAS needs. */
 export const servicePlans = pgTable(

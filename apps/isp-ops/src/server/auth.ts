@@ -50,7 +50,7 @@ export async function login(
   }
   const token = newSecret("dmo");
   // A hash made under weaker parameters is redone now, the one moment the password is known.
-  if (needsRehash(row.user.passwordHash)) {
+  if (row.user.passwordHash && needsRehash(row.user.passwordHash)) {
     const passwordHash = await hashPassword(password);
     await db.update(staffUsers).set({ passwordHash }).where(eq(staffUsers.id, row.user.id));
   }

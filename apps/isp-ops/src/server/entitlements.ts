@@ -27,6 +27,7 @@ export class PlatformEntitlements {
   private error?: string;
   private timer?: NodeJS.Timeout;
   private polling?: Promise<void>;
+  private readonly listeners: ((entitlements: TenantEntitlements) => Promise<unknown>)[] = [];
 
   constructor(
     private readonly opts: {
@@ -60,6 +61,11 @@ export class PlatformEntitlements {
     };
   }
 
+  /** Called with each answer the platform gives; what it throws is logged, never the poller's. */
+  onHeard(listener: (entitlements: TenantEntitlements) => Promise<unknown>): void {
+    this.listeners.push(listener);
+  }
+
   /** A runtime feature's flag as last heard; on until the platform has said otherwise. */
   has(feature: RuntimeFeature): boolean {
     return this.last?.entitlements.flags[feature] ?? true;
@@ -88,6 +94,11 @@ export class PlatformEntitlements {
       this.error = undefined;
     } catch (error) {
       this.error = errorMessage(error);
+      return;
+    }
+    const heard = this.last.entitlements;
+    for (const listener of this.listeners) {
+      await listener(heard).catch((error: unknown) => console.error("entitlements listener failed", error));
     }
   }
 }

@@ -7,6 +7,7 @@ import type { IspOpsDeps } from "./deps.ts";
 import { radiusDisconnector, radiusReauthorizer } from "./disconnector.ts";
 import { tenantMail } from "./mail.ts";
 import { NasNetworkReporter } from "./nas-network-reporter.ts";
+import { followPlatformInvitations } from "./staff-invitations.ts";
 import { entitlementsOf, tenantEnvOf } from "./tenant-env.ts";
 
 const tenantEnv = async () => tenantEnvOf((await headers()).get("host"));
@@ -66,6 +67,7 @@ export async function deps(): Promise<IspOpsDeps> {
       ...(env.TENANT_PUBLIC_URL ? { publicUrl: env.TENANT_PUBLIC_URL } : {}),
     };
     state.ispOpsDeps.set(cacheKey, found);
+    if (entitlements) followPlatformInvitations(found, entitlements);
     // Started by the first request (in a pod, the first readiness probe).
     void nasReporter?.start().catch((error) => console.error("NAS network reporter did not start", error));
   }

@@ -10,11 +10,11 @@ import { claimSeat, type LicenceStanding } from "./licence.ts";
 
 /** A role and one staff member holding it (first admin of a tenant, tests, local seed data). */
 export async function createStaff(
-  db: TenantDb,
+  db: TenantDb | TenantTx,
   input: {
     email: string;
     displayName: string;
-    password: string;
+    password: string | null;
     role: string;
     permissions: StaffPermission[];
   },
@@ -28,18 +28,18 @@ export async function createStaff(
   return insertUser(db, role.id, input);
 }
 
-/** The staff member's own row, holding `roleId`, their password hashed. */
+/** The staff member's own row, holding `roleId`, their password hashed (none yet when invited). */
 async function insertUser(
   db: TenantDb | TenantTx,
   roleId: string,
-  input: { email: string; displayName: string; password: string },
+  input: { email: string; displayName: string; password: string | null },
 ) {
   const [user] = await db
     .insert(staffUsers)
     .values({
       email: input.email,
       displayName: input.displayName,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: input.password === null ? null : await hashPassword(input.password),
       roleId,
     })
     .returning({ id: staffUsers.id });

@@ -1,4 +1,4 @@
-import { StaffLogin } from "@dotmac/contracts";
+import { StaffLogin, StaffPasswordSet } from "@dotmac/contracts";
 import { StaffMember } from "@dotmac/contracts/isp-ops-responses";
 import { json, jsonBody, problems, route } from "@dotmac/http/router";
 import { z } from "@hono/zod-openapi";
@@ -32,4 +32,14 @@ export const me = route({
   summary: "Who is signed in, with their role and permissions",
   middleware: [signedIn],
   responses: { 200: json(StaffMember, "the staff member"), ...problems() },
+});
+
+export const setPassword = route({
+  method: "post",
+  path: "/auth/password",
+  tags,
+  summary: "Set an invited staff member's password with the e-mailed link's token (once); then sign in",
+  security: [],
+  request: { body: jsonBody(StaffPasswordSet) },
+  responses: { 204: { description: "set: sign in with it" }, ...problems(400, 415) },
 });

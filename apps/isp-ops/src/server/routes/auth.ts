@@ -3,6 +3,7 @@ import type { SessionCookie } from "@dotmac/http/session-cookie";
 import type { SignInLimiter } from "@dotmac/http/sign-in-limiter";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { login, logout, SESSION_HOURS } from "../auth.ts";
+import { setStaffPassword } from "../staff-invitations.ts";
 import * as routes from "./auth.routes.ts";
 import { createRouter, staffOf } from "./context.ts";
 
@@ -40,6 +41,10 @@ export function authRouter(cookie: SessionCookie, signIns: SignInLimiter) {
       const token = getCookie(c, cookie.name);
       if (token) await logout(c.var.deps.db, token);
       deleteCookie(c, cookie.name, cookie.options);
+      return c.body(null, 204);
+    })
+    .openapi(routes.setPassword, async (c) => {
+      await setStaffPassword(c.var.deps, c.req.valid("json"));
       return c.body(null, 204);
     })
     .openapi(routes.me, (c) => {

@@ -34,6 +34,16 @@ export function DetailsStep(
       {slugState.ok ? <p role="status">{slugState.message}</p> : null}
       <Field label="Name" {...bind("displayName")} required error={errors.displayName} />
       <fieldset>
+        <legend>The ISP's first isp-ops admin (mailed an invitation to set a password)</legend>
+        <Field label="Admin's name" {...bind("adminName")} error={errors["admin.name"] ?? errors.admin} />
+        <Field
+          label="Admin's e-mail"
+          type="email"
+          {...bind("adminEmail")}
+          error={errors["admin.email"] ?? errors.admin}
+        />
+      </fieldset>
+      <fieldset>
         <legend>Plan</legend>
         {tiers.map((t) => (
           <label key={t.plan} style={{ display: "block", marginBottom: "0.5rem" }}>

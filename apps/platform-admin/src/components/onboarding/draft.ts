@@ -12,6 +12,8 @@ export interface Draft {
   displayName: string;
   plan: PlanTier;
   seats: number;
+  adminName: string;
+  adminEmail: string;
   features: Feature[];
   customDomains: string;
   nasCidrs: string;
@@ -50,6 +52,8 @@ export const initialDraft = (tiers: readonly TierInfo[]): Draft => ({
   displayName: "",
   plan: tiers[0]?.plan ?? "starter",
   seats: 5,
+  adminName: "",
+  adminEmail: "",
   features: [...(tiers[0]?.defaultFeatures ?? [])],
   customDomains: "",
   nasCidrs: "",
@@ -72,6 +76,10 @@ export const requestOf = (draft: Draft): z.input<typeof TenantSpecRequest> => ({
   displayName: draft.displayName,
   plan: draft.plan,
   seats: draft.seats,
+  // Named, the ISP's first isp-ops admin is mailed an invitation once the tenant is up.
+  ...(draft.adminName || draft.adminEmail
+    ? { admin: { name: draft.adminName, email: draft.adminEmail } }
+    : {}),
   features: draft.features,
   customDomains: list(draft.customDomains),
   nasCidrs: list(draft.nasCidrs),

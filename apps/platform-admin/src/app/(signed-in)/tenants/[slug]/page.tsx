@@ -2,6 +2,7 @@ import { effectiveFeatures, type TenantSpec, tiers } from "@dotmac/contracts";
 import { answer, formatTime, StatusBadge } from "@dotmac/ui";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdminInvitation } from "../../../../components/admin-invitation.tsx";
 import { NasNetworksForm } from "../../../../components/nas-networks-form.tsx";
 import { TenantActions } from "../../../../components/tenant-actions.tsx";
 import { can, itemsOf, me, platform } from "../../../../server/upstream.ts";
@@ -45,6 +46,11 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
         )}
         canWrite={can(who, "platform:tenants:write")}
         canDelete={can(who, "platform:tenants:delete")}
+      />
+      <AdminInvitation
+        slug={t.slug}
+        admin={(t.spec as TenantSpec).admin}
+        canWrite={can(who, "platform:tenants:write") && t.status !== "deleting"}
       />
       {can(who, "platform:tenants:write") && t.status !== "deleting" ? (
         <NasNetworksForm slug={t.slug} nasCidrs={(t.spec as TenantSpec).nasCidrs ?? []} />
