@@ -1,3 +1,4 @@
+// Long file: a tenant's credential walked through everything it may and may not do, on one database, each case building on the tenants before it.
 import { auditLogs, licences, operations, tenantCredentials, tenants } from "@dotmac/platform-db";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

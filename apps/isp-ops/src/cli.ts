@@ -24,7 +24,7 @@ const appDir = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * `dotmac-isp-ops serve`: one tenant's isp-ops. Migrates the tenant database (under its advisory
- * lock, so replicas may start together), creates the first staff admin when asked to and none
+ * lock, so replicas may start together), creates the bootstrap staff admin when asked to and none
  * exists, then serves the built Next.js app (`next build` first) on HOST:PORT. With
  * ISP_OPS_TENANTS_FILE (local development) it serves every tenant in that file by host name.
  */
@@ -138,7 +138,7 @@ function prepare(url: string, email: string | undefined, password: string | unde
 
 /**
  * `dotmac-isp-ops bootstrap-admin`: migrates DATABASE_URL's tenant database and creates the first
- * staff admin (ISP_OPS_BOOTSTRAP_ADMIN_*) while it has no staff; the local platform runs it for
+ * staff admin (ISP_OPS_BOOTSTRAP_ADMIN_*) unless that e-mail is staff already; the local platform runs it for
  * tenants whose isp-ops are pods, so no password goes into a Deployment or the stack's state.
  */
 async function bootstrap(): Promise<void> {

@@ -121,6 +121,8 @@ describe("platform admin in a browser", () => {
     await page.getByText("e2e-fibre is available").waitFor();
     await page.getByLabel("Name", { exact: true }).fill("E2E Fibre");
     await page.getByLabel(/^Seats/).fill("3");
+    await page.getByLabel("Admin's name").fill("Ada Owner");
+    await page.getByLabel("Admin's e-mail").fill("ada@e2e-fibre.test");
     // A NAS network that is no network: the review sends the wizard back, naming the entry.
     const nasField = page.getByLabel(/^NAS networks/);
     await nasField.fill("100.64.0.0/33");
@@ -152,6 +154,13 @@ describe("platform admin in a browser", () => {
     const row = page.getByRole("row", { name: /E2E Fibre/ });
     await row.getByText("active").waitFor();
     await shot("tenants-active");
+
+    // The ISP admin named in the wizard, and a new invitation for them.
+    await row.getByRole("link", { name: "E2E Fibre" }).click();
+    await page.getByText("Ada Owner <ada@e2e-fibre.test> is invited").waitFor();
+    await page.getByRole("button", { name: "Resend invitation" }).click();
+    await page.getByText("A new invitation goes to ada@e2e-fibre.test within seconds.").waitFor();
+    await shot("tenant-admin-invitation");
 
     // A rollout of a new isp-ops image to this tenant, watched per tenant.
     await page.getByRole("link", { name: "Fleet rollout" }).click();

@@ -73,7 +73,7 @@ export const IspOpsProcessEnv = z.object({
    * cookie then loses `Secure` and its `__Host-` name. Never in production.
    */
   ISP_OPS_PLAIN_HTTP: flag,
-  /** The first staff admin, created at start when the tenant has no staff yet (never a built-in password). */
+  /** A staff admin created at start unless that e-mail is staff already (never a built-in password). */
   ISP_OPS_BOOTSTRAP_ADMIN_EMAIL: z.email().optional(),
   ISP_OPS_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
 });

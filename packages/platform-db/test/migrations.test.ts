@@ -157,16 +157,19 @@ describe("platform database migrations", () => {
       const features = ["radius", "smsNotifications", "customerPortal", "advancedAnalytics"];
       const { db, close } = createPlatformDb(old.url, { max: 1 });
       try {
-        const [tenant] = await db
-          .insert(tenants)
-          .values({ slug: "old", displayName: "Old", plan: "enterprise", spec: { slug: "old", features } })
-          .returning();
+        // In SQL: the schema in code has columns that 0008 does not.
+        const jsonb = (body: object) => sql`${JSON.stringify(body)}::jsonb`;
+        const [tenant] = await db.execute<{ id: string }>(
+          sql`insert into tenants (slug, display_name, plan, spec)
+              values ('old', 'Old', 'enterprise', ${jsonb({ slug: "old", features })}) returning id`,
+        );
         if (!tenant) throw new Error("no tenant");
-        await db.insert(operations).values([
-          { tenantId: tenant.id, kind: "create", requestedBy: "system", request: { spec: { features } } },
-          { tenantId: tenant.id, kind: "update", requestedBy: "system", request: { change: { features } } },
-          { tenantId: tenant.id, kind: "update", requestedBy: "system", request: { change: { seats: 3 } } },
-        ]);
+        for (const request of [{ spec: { features } }, { change: { features } }, { change: { seats: 3 } }]) {
+          await db.execute(
+            sql`insert into operations (tenant_id, kind, requested_by, request)
+                values (${tenant.id}, 'update', 'system', ${jsonb(request)})`,
+          );
+        }
         await migratePlatformDb(old.url);
         const [spec] = await db.select({ spec: tenants.spec }).from(tenants);
         expect(spec?.spec).toEqual({ slug: "old", features: ["radius", "customerPortal"] });

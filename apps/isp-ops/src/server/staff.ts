@@ -47,9 +47,16 @@ async function insertUser(
   return user;
 }
 
-/** The tenant's first admin (every permission), only while it has no staff at all. */
+/**
+ * An admin (every permission) from ISP_OPS_BOOTSTRAP_ADMIN_*, unless a staff member has that
+ * e-mail already (a disabled one stays disabled). Not "while there is no staff": the admin the
+ * platform invites may have come first.
+ */
 export async function bootstrapAdmin(db: TenantDb, email: string, password: string): Promise<boolean> {
-  const [existing] = await db.select({ id: staffUsers.id }).from(staffUsers).limit(1);
+  const [existing] = await db
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(eq(sql`lower(${staffUsers.email})`, email.toLowerCase()));
   if (existing) return false;
   await createStaff(db, {
     email,
