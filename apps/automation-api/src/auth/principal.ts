@@ -1,3 +1,4 @@
+import type { PlatformPermission } from "@dotmac/contracts";
 import { hashSecret } from "@dotmac/crypto/secrets";
 import type { RequestIdEnv } from "@dotmac/http/edge";
 import { ProblemError } from "@dotmac/http/problem";
@@ -173,4 +174,18 @@ export function principalOf(c: { get(key: "principal"): Principal | undefined })
   const principal = c.get("principal");
   if (!principal) throw new ProblemError(401);
   return principal;
+}
+
+/**
+ * A tenant's credential acts on its own tenant only, and learns nothing about others, not even
+ * whether they exist: another tenant and no tenant are the same 403.
+ */
+export function refuseOtherTenant(
+  actor: Principal,
+  tenant: { readonly id: string } | undefined,
+  permission: PlatformPermission,
+): void {
+  if (actor.kind === "tenant" && actor.tenantId !== tenant?.id) {
+    throw new ProblemError(403, { detail: "a tenant's credential acts on its own tenant only", permission });
+  }
 }

@@ -4,11 +4,12 @@ import * as routes from "@dotmac/platform-api/routes/entitlements";
 import { licences, tenants } from "@dotmac/platform-db";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
-import { principalOf } from "../auth/principal.ts";
+import { principalOf, refuseOtherTenant } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { isoOrNull } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
 import { flagsOf } from "../services/flags.ts";
+import { findTenant } from "../services/tenants.ts";
 
 export function entitlementsRouter(deps: Deps) {
   return createRouter()
@@ -19,13 +20,7 @@ export function entitlementsRouter(deps: Deps) {
         .select()
         .from(tenants)
         .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")));
-      // A tenant's credential learns nothing about other tenants, not even whether they exist.
-      if (actor.kind === "tenant" && actor.tenantId !== tenant?.id) {
-        throw new ProblemError(403, {
-          detail: "a tenant's credential acts on its own tenant only",
-          permission: "platform:tenants:entitlements:read",
-        });
-      }
+      refuseOtherTenant(actor, tenant, "platform:tenants:entitlements:read");
       if (!tenant) throw new ProblemError(404, { detail: `no tenant ${slug}` });
       const [licence] = await deps.db.select().from(licences).where(eq(licences.tenantId, tenant.id));
       const { admin } = TenantSpec.parse(tenant.spec);
@@ -46,12 +41,7 @@ export function entitlementsRouter(deps: Deps) {
     .openapi(routes.inviteAdmin, async (c) => {
       const { slug } = c.req.valid("param");
       const invitedAt = await deps.db.transaction(async (tx) => {
-        const [tenant] = await tx
-          .select()
-          .from(tenants)
-          .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")))
-          .for("update");
-        if (!tenant) throw new ProblemError(404, { detail: `no tenant ${slug}` });
+        const tenant = await findTenant(tx, slug, true);
         const { admin } = TenantSpec.parse(tenant.spec);
         if (!admin) throw new ProblemError(409, { detail: `${slug} names no admin to invite` });
         const [row] = await tx

@@ -1,13 +1,14 @@
 import { ProblemError } from "@dotmac/http/problem";
 import * as routes from "@dotmac/platform-api/routes/flags";
-import { featureFlags, tenants } from "@dotmac/platform-db";
-import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { featureFlags } from "@dotmac/platform-db";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { iso } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
 import { flagsOf } from "../services/flags.ts";
+import { findTenant } from "../services/tenants.ts";
 
 const present = (f: typeof featureFlags.$inferSelect) => ({
   key: f.key,
@@ -17,15 +18,6 @@ const present = (f: typeof featureFlags.$inferSelect) => ({
 });
 
 export function flagsRouter(deps: Deps) {
-  const tenantBySlug = async (slug: string) => {
-    const [t] = await deps.db
-      .select()
-      .from(tenants)
-      .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")));
-    if (!t) throw new ProblemError(404, { detail: `no tenant ${slug}` });
-    return t;
-  };
-
   const upsert = async (c: {
     actor: ReturnType<typeof principalOf>;
     requestId: string | undefined;
@@ -69,7 +61,7 @@ export function flagsRouter(deps: Deps) {
     })
     .openapi(routes.evaluate, async (c) => {
       const { tenant } = c.req.valid("query");
-      return c.json({ tenant, flags: await flagsOf(deps.db, await tenantBySlug(tenant)) }, 200);
+      return c.json({ tenant, flags: await flagsOf(deps.db, await findTenant(deps.db, tenant)) }, 200);
     })
     .openapi(routes.setGlobal, async (c) => {
       const row = await upsert({
@@ -83,7 +75,7 @@ export function flagsRouter(deps: Deps) {
     })
     .openapi(routes.setOverride, async (c) => {
       const { slug, key } = c.req.valid("param");
-      const t = await tenantBySlug(slug);
+      const t = await findTenant(deps.db, slug);
       const row = await upsert({
         actor: principalOf(c),
         requestId: c.get("requestId"),
@@ -95,7 +87,7 @@ export function flagsRouter(deps: Deps) {
     })
     .openapi(routes.clearOverride, async (c) => {
       const { slug, key } = c.req.valid("param");
-      const t = await tenantBySlug(slug);
+      const t = await findTenant(deps.db, slug);
       await deps.db.transaction(async (tx) => {
         const [gone] = await tx
           .delete(featureFlags)

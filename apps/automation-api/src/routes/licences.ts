@@ -2,12 +2,13 @@ import { PlanTier, tiers } from "@dotmac/contracts";
 import { ProblemError } from "@dotmac/http/problem";
 import * as routes from "@dotmac/platform-api/routes/licences";
 import { licences, tenants } from "@dotmac/platform-db";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { audit } from "../audit.ts";
 import { principalOf } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { isoOrNull } from "../lib/json.ts";
 import { createRouter } from "../lib/router.ts";
+import { findTenant } from "../services/tenants.ts";
 
 const present = (l: typeof licences.$inferSelect) => ({
   tenantId: l.tenantId,
@@ -16,23 +17,15 @@ const present = (l: typeof licences.$inferSelect) => ({
 });
 
 export function licencesRouter(deps: Deps) {
-  const tenantBySlug = async (slug: string) => {
-    const [t] = await deps.db
-      .select()
-      .from(tenants)
-      .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")));
-    if (!t) throw new ProblemError(404, { detail: `no tenant ${slug}` });
-    return t;
-  };
   return createRouter()
     .openapi(routes.get, async (c) => {
-      const t = await tenantBySlug(c.req.valid("param").slug);
+      const t = await findTenant(deps.db, c.req.valid("param").slug);
       const [l] = await deps.db.select().from(licences).where(eq(licences.tenantId, t.id));
       if (!l) throw new ProblemError(404, { detail: `${t.slug} has no licence` });
       return c.json(present(l), 200);
     })
     .openapi(routes.put, async (c) => {
-      const t = await tenantBySlug(c.req.valid("param").slug);
+      const t = await findTenant(deps.db, c.req.valid("param").slug);
       const body = c.req.valid("json");
       const plan = PlanTier.parse(t.plan);
       if (body.seats > tiers[plan].maxSeats) {

@@ -3,7 +3,7 @@ import { ProblemError } from "@dotmac/http/problem";
 import * as routes from "@dotmac/platform-api/routes/nas-networks";
 import { tenants } from "@dotmac/platform-db";
 import { and, eq, ne } from "drizzle-orm";
-import { principalOf } from "../auth/principal.ts";
+import { principalOf, refuseOtherTenant } from "../auth/principal.ts";
 import type { Deps } from "../lib/deps.ts";
 import { createRouter } from "../lib/router.ts";
 import { changeTenant } from "../services/operations.ts";
@@ -22,13 +22,7 @@ export function nasNetworksRouter(deps: Deps) {
         .from(tenants)
         .where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted")))
         .for("update");
-      // A tenant's credential learns nothing about other tenants, not even whether they exist.
-      if (actor.kind === "tenant" && actor.tenantId !== tenant?.id) {
-        throw new ProblemError(403, {
-          detail: "a tenant's credential acts on its own tenant only",
-          permission: "platform:tenants:nas:write",
-        });
-      }
+      refuseOtherTenant(actor, tenant, "platform:tenants:nas:write");
       if (!tenant) throw new ProblemError(404, { detail: `no tenant ${slug}` });
       if (tenant.status === "deleting")
         throw new ProblemError(409, { detail: "the tenant is being deleted" });

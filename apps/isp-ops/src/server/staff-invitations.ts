@@ -9,7 +9,7 @@ import type { IspOpsDeps } from "./deps.ts";
 import type { PlatformEntitlements } from "./entitlements.ts";
 import { branded } from "./mail.ts";
 import { tenantLink } from "./public-url.ts";
-import { createStaff } from "./staff.ts";
+import { createStaff, staffByEmail } from "./staff.ts";
 
 /** How long an invitation waits for the admin to open it; the platform can send another. */
 const INVITE_HOURS = 72;
@@ -49,10 +49,7 @@ export async function inviteFromPlatform(
       .onConflictDoNothing()
       .returning();
     if (!taken) return "done before";
-    const [existing] = await tx
-      .select({ id: staffUsers.id, passwordHash: staffUsers.passwordHash })
-      .from(staffUsers)
-      .where(eq(sql`lower(${staffUsers.email})`, admin.email.toLowerCase()));
+    const existing = await staffByEmail(tx, admin.email);
     if (existing?.passwordHash) return "has a password";
     const userId =
       existing?.id ??

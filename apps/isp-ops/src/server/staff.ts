@@ -47,17 +47,22 @@ async function insertUser(
   return user;
 }
 
+/** The staff member with this e-mail, in any case (e-mails are unique that way), if any. */
+export async function staffByEmail(db: Pick<TenantTx, "select">, email: string) {
+  const [user] = await db
+    .select({ id: staffUsers.id, passwordHash: staffUsers.passwordHash })
+    .from(staffUsers)
+    .where(eq(sql`lower(${staffUsers.email})`, email.toLowerCase()));
+  return user;
+}
+
 /**
  * An admin (every permission) from ISP_OPS_BOOTSTRAP_ADMIN_*, unless a staff member has that
  * e-mail already (a disabled one stays disabled). Not "while there is no staff": the admin the
  * platform invites may have come first.
  */
 export async function bootstrapAdmin(db: TenantDb, email: string, password: string): Promise<boolean> {
-  const [existing] = await db
-    .select({ id: staffUsers.id })
-    .from(staffUsers)
-    .where(eq(sql`lower(${staffUsers.email})`, email.toLowerCase()));
-  if (existing) return false;
+  if (await staffByEmail(db, email)) return false;
   await createStaff(db, {
     email,
     displayName: "Administrator",

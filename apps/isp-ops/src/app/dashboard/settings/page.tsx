@@ -5,7 +5,7 @@ import { StaffForm } from "../../../components/staff-form.tsx";
 import { SlaPolicyForm } from "../../../components/ticket-forms.tsx";
 import type { EntitlementsStatus } from "../../../server/entitlements.ts";
 import { listSlaPolicies } from "../../../server/helpdesk/sla.ts";
-import { licenceStanding, seatsUsed } from "../../../server/licence.ts";
+import { licenceStanding } from "../../../server/licence.ts";
 import { branding, deps } from "../../../server/runtime.ts";
 import { staffWith } from "../../../server/session.ts";
 import { listStaff } from "../../../server/staff.ts";
@@ -57,7 +57,8 @@ export default async function Settings() {
   await staffWith("settings:write");
   const brand = await branding();
   const { db, entitlements } = await deps();
-  const [staff, policies, used] = await Promise.all([listStaff(db), listSlaPolicies(db), seatsUsed(db)]);
+  const [staff, policies] = await Promise.all([listStaff(db), listSlaPolicies(db)]);
+  const used = staff.filter((s) => !s.disabledAt).length;
   const licence = licenceStanding(entitlements);
   return (
     <>
